@@ -1,0 +1,61 @@
+"""Staff screens of the portal app inside the Wagtail admin: invitations."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from .access import centres_for
+from .forms import InvitationForm
+from .models.accounts import Invitation, Role
+from .services import invitation_create
+
+INVITER_ROLES = (Role.OPERATIONS, Role.MANAGER)
+
+
+def can_invite(user) -> bool:
+    return centres_for(user, INVITER_ROLES).exists()
+
+
+def invitations_visible_to(user):
+    centres = centres_for(user, INVITER_ROLES)
+    return (
+        Invitation.objects.filter(Q(centre__in=centres) | Q(contact__tenant__centre__in=centres))
+        .select_related("centre", "contact__tenant", "invited_by")
+        .distinct()
+    )
+
+
+def invitation_index(request):
+    if not can_invite(request.user):
+        raise PermissionDenied
+    invitations = invitations_visible_to(request.user)[:200]
+    return TemplateResponse(request, "portal/admin/invitation_index.html", {"invitations": invitations})
+
+
+def invitation_new(request):
+    if not can_invite(request.user):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation_create(
+                inviter=request.user,
+                email=data["email"],
+                kind=data["kind"],
+                full_name=data["full_name"],
+                centre=data.get("centre"),
+                role=data.get("role", ""),
+                department=data.get("department", ""),
+                contact=data.get("contact"),
+                request=request,
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            return redirect("portal_invitations:index")
+    return TemplateResponse(request, "portal/admin/invitation_new.html", {"form": form})

@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tenants.models import Centre
+from tenants.selectors import tenant_home_for
+
+from .access import is_staff_member, is_tenant_contact
+from .forms import AcceptInvitationForm
+from .services import InvitationUnusable, invitation_accept, invitation_by_token
+
+
+@require_GET
+def landing(request):
+    if request.user.is_authenticated:
+        if is_tenant_contact(request.user):
+            return redirect("portal:tenant_home")
+        if is_staff_member(request.user):
+            return redirect("wagtailadmin_home")
+        return render(request, "portal/no_access.html", status=403)
+    centres = Centre.objects.only("name", "hotline", "address").order_by("name")
+    return render(request, "portal/landing.html", {"centres": centres})
+
+
+@login_required
+@require_GET
+def tenant_home(request):
+    blocks = tenant_home_for(request.user)
+    if not blocks:
+        if is_staff_member(request.user):
+            return redirect("wagtailadmin_home")
+        raise PermissionDenied
+    return render(request, "portal/tenant_home.html", {"blocks": blocks})
+
+
+_UNUSABLE_MESSAGES = {
+    "invalid": _("This invitation link is not valid. Check that you copied the whole link from the email."),
+    "expired": _("This invitation has expired. Ask the centre's staff to send you a new one."),
+    "accepted": _("This invitation has already been used. If it was you, sign in with your email and password."),
+    "revoked": _("This invitation was withdrawn. Ask the centre's staff if you need access."),
+}
+
+
+@never_cache
+def invitation_accept_view(request, token):
+    invitation = invitation_by_token(token)
+    state = invitation.state if invitation else "invalid"
+    if state != "pending":
+        return _unusable(request, state)
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                token=token,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+                request=request,
+            )
+        except InvitationUnusable as exc:
+            return _unusable(request, exc.state)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Atrium. Your account is ready."))
+        return redirect("portal:landing")
+    return render(request, "portal/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def _unusable(request, state):
+    return render(
+        request, "portal/invitation_unusable.html", {"message": _UNUSABLE_MESSAGES[state], "state": state}, status=410 if state != "invalid" else 404
+    )

@@ -1,0 +1,25 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_invitation_urls():
+    urls = [
+        path("", admin_views.invitation_index, name="index"),
+        path("new/", admin_views.invitation_new, name="new"),
+    ]
+    return [path("invitations/", include((urls, "portal_invitations")))]
+
+
+class InvitationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_invite(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_invitation_menu_item():
+    return InvitationMenuItem(_("Invitations"), reverse("portal_invitations:index"), icon_name="mail", order=900)

@@ -1,0 +1,211 @@
+"""Who the tenants are: operators, centres, units, tenants and their contacts."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from portal.search import segment
+
+phone_validator = RegexValidator(r"^[0-9+\-() ]{5,30}$", _("Enter a valid phone number."))
+code_validator = RegexValidator(r"^[A-Za-z0-9\-]{1,20}$", _("Letters, digits and hyphens only."))
+
+
+class Operator(models.Model):
+    """The company that runs one or more shopping centres."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[code_validator])
+
+    class Meta:
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Centre(models.Model):
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="centres", verbose_name=_("operator"))
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[code_validator],
+        help_text=_("Short code used in document numbers, e.g. BJ."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    hotline = models.CharField(_("24-hour hotline"), max_length=30, validators=[phone_validator])
+    letterhead_name = models.CharField(
+        _("letterhead name"), max_length=200, blank=True, help_text=_("Company name printed on letters.")
+    )
+    letterhead_address = models.CharField(_("letterhead address"), max_length=300, blank=True)
+    letterhead_phone = models.CharField(_("letterhead phone"), max_length=30, blank=True)
+    email = models.EmailField(_("service email"), blank=True)
+
+    class Meta:
+        verbose_name = _("shopping centre")
+        verbose_name_plural = _("shopping centres")
+        ordering = ["operator__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tier(models.TextChoices):
+    TIER_1 = "1", _("Tier 1")
+    TIER_2 = "2", _("Tier 2")
+    TIER_3 = "3", _("Tier 3")
+    SPECIAL = "special", _("Special")
+
+
+class Category(models.TextChoices):
+    FOOD = "food", _("Food & beverage")
+    FASHION = "fashion", _("Fashion & apparel")
+    RETAIL = "retail", _("General retail")
+    CHILDREN = "children", _("Children & education")
+    LIFESTYLE = "lifestyle", _("Lifestyle & services")
+    ENTERTAINMENT = "entertainment", _("Entertainment")
+    SUPERMARKET = "supermarket", _("Supermarket")
+    BEAUTY = "beauty", _("Beauty & health")
+    ELECTRONICS = "electronics", _("Digital & electronics")
+
+
+class TenantStatus(models.TextChoices):
+    PREPARING = "preparing", _("Fitting out")
+    OPEN = "open", _("Trading")
+    LEAVING = "leaving", _("Leaving")
+    LEFT = "left", _("Left")
+
+
+class TenantQuerySet(models.QuerySet):
+    def current(self):
+        return self.exclude(status=TenantStatus.LEFT)
+
+    def in_centres(self, centres):
+        return self.filter(centre__in=centres)
+
+
+class Tenant(index.Indexed, models.Model):
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="tenants", verbose_name=_("centre"))
+    code = models.CharField(_("tenant code"), max_length=30, validators=[code_validator])
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trading_name = models.CharField(_("trading name"), max_length=200)
+    category = models.CharField(_("business category"), max_length=20, choices=Category.choices)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.TIER_3)
+    lease_start = models.DateField(_("lease start"), null=True, blank=True)
+    lease_end = models.DateField(_("lease end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=TenantStatus.choices, default=TenantStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("search_text"),
+        index.AutocompleteField("search_text"),
+        index.FilterField("centre"),
+        index.FilterField("tier"),
+        index.FilterField("status"),
+        index.FilterField("category"),
+        index.FilterField("id"),
+    ]
+
+    class Meta:
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+        ordering = ["centre", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "code"], name="tenant_code_unique_per_centre"),
+            models.CheckConstraint(
+                condition=Q(lease_end__isnull=True) | Q(lease_start__isnull=True) | Q(lease_end__gte=models.F("lease_start")),
+                name="tenant_lease_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trading_name}（{self.code}）"
+
+    def search_text(self) -> str:
+        return segment(self.trading_name, self.legal_name, self.code, self.get_category_display())
+
+    @property
+    def unit_labels(self) -> str:
+        return "、".join(u.label for u in self.units.all())
+
+
+class Unit(models.Model):
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="units", verbose_name=_("centre"))
+    floor = models.SmallIntegerField(_("floor"), help_text=_("Negative for basement levels: -1 is B1."))
+    number = models.CharField(_("unit number"), max_length=20)
+    area = models.DecimalField(_("area (m²)"), max_digits=9, decimal_places=2)
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="units", verbose_name=_("tenant")
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["centre", "floor", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "number"], name="unit_number_unique_per_centre"),
+            models.CheckConstraint(condition=Q(area__gt=0), name="unit_area_positive"),
+            models.CheckConstraint(condition=~Q(floor=0), name="unit_floor_not_zero"),
+        ]
+
+    def __str__(self):
+        return f"{self.centre.code} {self.label}"
+
+    @property
+    def floor_label(self) -> str:
+        return f"B{-self.floor}" if self.floor < 0 else f"{self.floor}F"
+
+    @property
+    def label(self) -> str:
+        return self.number
+
+
+class ContactQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def signatories(self):
+        return self.active().filter(may_sign=True)
+
+
+class Contact(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("tenant"))
+    name = models.CharField(_("name"), max_length=100)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("email"), blank=True)
+    may_sign = models.BooleanField(_("may sign for letters"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("portal account"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["tenant", "-may_sign", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user"], condition=Q(user__isnull=False), name="contact_one_account_per_tenant"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.tenant.trading_name}）"
+
+    @property
+    def centre(self):
+        return self.tenant.centre

@@ -1,0 +1,127 @@
+"""Test personas and the access helper.
+
+Every view test states who gets in and who does not: a staff member of
+centre A, one of centre B, a tenant signatory, a signatory of another shop,
+a contact who may not sign, and an anonymous visitor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlparse
+
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from portal.models import Department, Role, StaffMembership, User
+from tenants.models import Centre, Contact, Operator, Tenant, Tier, Unit
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, name: str = "", **extra) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name or email.split("@")[0], **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_staff(email: str, centre: Centre | None, role: str, *, operator: Operator | None = None, department: str = "") -> User:
+    user = make_user(email)
+    StaffMembership.objects.create(
+        user=user, centre=centre, operator=operator or centre.operator, role=role,
+        department=department or (Department.SAFETY if role == Role.DRAFTER else ""),
+    )
+    return user
+
+
+def make_tenant(centre: Centre, code: str, name: str, *, tier=Tier.TIER_2, floor: int = 1, category="food") -> Tenant:
+    tenant = Tenant.objects.create(
+        centre=centre, code=code, trading_name=name, legal_name=f"杭州{name}有限公司", category=category, tier=tier
+    )
+    Unit.objects.create(centre=centre, floor=floor, number=f"{floor}F-{code}", area=Decimal("88.50"), tenant=tenant)
+    return tenant
+
+
+def make_contact(tenant: Tenant, email: str, *, may_sign: bool, with_account: bool = True) -> Contact:
+    user = make_user(email) if with_account else None
+    return Contact.objects.create(tenant=tenant, name=email.split("@")[0], email=email, may_sign=may_sign, user=user)
+
+
+@dataclass
+class World:
+    operator: Operator
+    centre_a: Centre
+    centre_b: Centre
+    tenant_a: Tenant
+    tenant_a2: Tenant
+    tenant_b: Tenant
+    ops_a: User
+    ops_b: User
+    drafter_a: User
+    leader_a: User
+    seal_a: User
+    editor_a: User
+    manager: User
+    signer_a: User
+    signer_a2: User
+    nonsigner_a: User
+    signer_b: User
+
+
+def build_world() -> World:
+    operator = Operator.objects.create(name="测试商业管理有限公司", code="TEST")
+    centre_a = Centre.objects.create(operator=operator, name="测试广场A", code="TA", hotline="0571-1000-0000")
+    centre_b = Centre.objects.create(operator=operator, name="测试广场B", code="TB", hotline="0571-2000-0000")
+    tenant_a = make_tenant(centre_a, "TA001", "蜀香火锅", tier=Tier.TIER_1)
+    tenant_a2 = make_tenant(centre_a, "TA002", "云裳女装", tier=Tier.TIER_3, floor=2, category="fashion")
+    tenant_b = make_tenant(centre_b, "TB001", "星芽童装", category="children")
+    signer_a = make_contact(tenant_a, "signer@a-shop.test", may_sign=True).user
+    nonsigner_a = make_contact(tenant_a, "clerk@a-shop.test", may_sign=False).user
+    signer_a2 = make_contact(tenant_a2, "signer@a2-shop.test", may_sign=True).user
+    signer_b = make_contact(tenant_b, "signer@b-shop.test", may_sign=True).user
+    return World(
+        operator=operator, centre_a=centre_a, centre_b=centre_b,
+        tenant_a=tenant_a, tenant_a2=tenant_a2, tenant_b=tenant_b,
+        ops_a=make_staff("ops@a.test", centre_a, Role.OPERATIONS),
+        ops_b=make_staff("ops@b.test", centre_b, Role.OPERATIONS),
+        drafter_a=make_staff("drafter@a.test", centre_a, Role.DRAFTER),
+        leader_a=make_staff("leader@a.test", centre_a, Role.LEADER),
+        seal_a=make_staff("seal@a.test", centre_a, Role.SEAL_KEEPER),
+        editor_a=make_staff("editor@a.test", centre_a, Role.WEB_EDITOR),
+        manager=make_staff("manager@test", None, Role.MANAGER, operator=operator),
+        signer_a=signer_a, signer_a2=signer_a2, nonsigner_a=nonsigner_a, signer_b=signer_b,
+    )
+
+
+ANONYMOUS = None
+
+
+def _status_for(client: Client, user: User | None, url: str, method: str, data):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, method)(url, data or {})
+    return response
+
+
+def assert_access(url: str, *, allowed=(), refused=(), method: str = "get", data=None, ok_status=(200,)):
+    """`allowed` users get one of `ok_status`; `refused` users get 403/404 (or
+    Wagtail's refusal redirect), and the anonymous visitor (None) is sent to
+    the login page."""
+    client = Client()
+    for user in allowed:
+        response = _status_for(client, user, url, method, data)
+        assert response.status_code in ok_status, f"{user} should get {ok_status} on {url}, got {response.status_code}"
+    for user in refused:
+        response = _status_for(client, user, url, method, data)
+        if user is None:
+            assert response.status_code == 302, f"anonymous should be redirected from {url}, got {response.status_code}"
+            assert urlparse(response["Location"]).path.startswith("/accounts/login/"), response["Location"]
+        elif response.status_code == 302:
+            # Wagtail's admin refuses by redirecting: to the login page when the
+            # account has no admin access, to the dashboard (with a message) when
+            # it lacks the permission for this screen.
+            target = urlparse(response["Location"]).path
+            assert target in ("/accounts/login/", "/admin/"), f"{user} was sent to {target} from {url}"
+        else:
+            assert response.status_code in (403, 404), f"{user} must not reach {url}, got {response.status_code}"

@@ -1,0 +1,23 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from .base import build_world
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# would otherwise refuse to run beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps login rate limits in the cache; tests must not share them.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
