@@ -1,0 +1,76 @@
+"""Browser tests: Debian's chromium driven by Playwright against live_server."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.base import PASSWORD, build_world
+
+CHROMIUM = os.environ.get("ATRIUM_CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (make test installs it: apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def e2e_world(transactional_db):
+    return build_world()
+
+
+class Session:
+    """One person's browser: a context of their own, console errors collected."""
+
+    def __init__(self, browser, base_url, *, phone=False):
+        self.context = browser.new_context(
+            viewport=PHONE if phone else {"width": 1280, "height": 900}, locale="zh-CN", is_mobile=phone, has_touch=phone
+        )
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15000)
+        self.base_url = base_url
+        self.csp_violations = []
+        self.page.on(
+            "console",
+            lambda msg: self.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+        )
+
+    def goto(self, path):
+        return self.page.goto(self.base_url + path)
+
+    def login(self, email, password=PASSWORD):
+        self.goto("/accounts/login/")
+        self.page.fill("input[name=login]", email)
+        self.page.fill("input[name=password]", password)
+        self.page.locator("#main form button[type=submit]").first.click()
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def session_factory(browser, live_server):
+    sessions = []
+
+    def make(**kwargs):
+        s = Session(browser, live_server.url, **kwargs)
+        sessions.append(s)
+        return s
+
+    yield make
+    for s in sessions:
+        s.close()
