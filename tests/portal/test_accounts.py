@@ -122,3 +122,30 @@ def test_a_user_with_no_role_gets_a_clear_page(client, db):
     response = client.get(reverse("portal:landing"))
     assert response.status_code == 403
     assert "invite" in response.content.decode().lower() or "邀请" in response.content.decode()
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, world):
+    import re
+
+    from django.core import mail
+
+    response = client.post(reverse("account_reset_password"), {"email": "ops@a.test"})
+    assert response.status_code == 302
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    action = form_page.request["PATH_INFO"]
+    done = client.post(action, {"password1": "A-new-password-2026", "password2": "A-new-password-2026"})
+    assert done.status_code == 302
+    client.logout()
+    assert _login(client, "ops@a.test", "A-new-password-2026")["Location"] == reverse("wagtailadmin_home")
+
+
+def test_the_back_office_admin_answers_superusers_only(client, world):
+    from tests.base import make_user
+
+    admin_user = make_user("root@test", is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    assert client.get("/django-admin/portal/staffmembership/").status_code == 200
+    client.force_login(world.ops_a)
+    assert client.get("/django-admin/portal/staffmembership/").status_code == 302

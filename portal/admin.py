@@ -1,0 +1,66 @@
+"""Django admin for the operator's administrator (superuser): accounts and
+memberships. Staff work in the Wagtail admin; this is the back office."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, Invitation, StaffMembership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = StaffMembership
+    extra = 0
+    fields = ["operator", "centre", "role", "department", "active"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
+    search_fields = ["email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "phone")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    inlines = [MembershipInline]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "centre", "operator", "department", "active"]
+    list_filter = ["role", "operator", "centre", "active"]
+    search_fields = ["user__email", "user__full_name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "role", "centre", "contact", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["kind", "role"]
+    search_fields = ["email"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        # Invitations are created through the service, which emails the token.
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_repr", "action", "object_repr", "centre", "evidence"]
+    list_filter = ["action", "evidence", "centre"]
+    search_fields = ["actor_repr", "object_repr", "action"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
