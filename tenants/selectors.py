@@ -3,10 +3,12 @@ here; nothing re-derives centre scoping on its own."""
 
 from __future__ import annotations
 
-from portal.access import centres_for, tenant_contacts_of
-from portal.models.accounts import Role
+from django.db.models import Q
 
-from .models import Centre, Contact, Tenant, Unit
+from portal.access import centres_for, tenant_contacts_of
+from portal.models.accounts import Role, StaffMembership, User
+
+from .models import Centre, Contact, RequestPhoto, ServiceRequest, Tenant, Unit
 
 # Roles that work with tenant archives. Web editors/reviewers publish pages
 # and have no business in the archive.
@@ -60,3 +62,128 @@ def tenant_home_for(user) -> list[dict]:
 
 def centre_by_pk_for(user, pk) -> Centre | None:
     return centres_visible_to(user).filter(pk=pk).first()
+
+
+# --- Service desk ------------------------------------------------------------
+# Who handles requests (records, replies, assigns, closes): the operations
+# service staff and managers. Other archive roles read the log of their centre.
+REQUEST_HANDLE_ROLES = (Role.OPERATIONS, Role.MANAGER)
+
+
+def requests_visible_to_staff(user):
+    return ServiceRequest.objects.filter(centre__in=centres_visible_to(user))
+
+
+def request_centres_handled_by(user):
+    return centres_for(user, REQUEST_HANDLE_ROLES)
+
+
+def requests_of_tenant_user(user):
+    """Requests a tenant-side user may follow: their own tenants' only."""
+    return ServiceRequest.objects.filter(tenant__in=tenants_of_contact(user))
+
+
+def requests_visible_to(user):
+    return ServiceRequest.objects.filter(
+        Q(centre__in=centres_visible_to(user)) | Q(tenant__in=tenants_of_contact(user))
+    )
+
+
+def request_photos_visible_to(user):
+    return RequestPhoto.objects.filter(request__in=requests_visible_to(user).values("pk"))
+
+
+def request_timeline_for(service_request, *, staff: bool):
+    """The timeline a reader sees: tenants never see internal notes."""
+    entries = service_request.entries.select_related("author").prefetch_related("photos")
+    return entries if staff else entries.filter(public=True)
+
+
+def assignable_staff(centre):
+    """Staff who may be given a request of `centre`: anyone working there."""
+    memberships = StaffMembership.objects.active().filter(
+        Q(centre=centre) | Q(centre__isnull=True, operator_id=centre.operator_id)
+    ).exclude(role__in=[Role.WEB_EDITOR, Role.WEB_REVIEWER])
+    return User.objects.filter(pk__in=memberships.values("user")).order_by("full_name", "email")
+
+
+def centre_managers(centre):
+    memberships = StaffMembership.objects.active().filter(role=Role.MANAGER).filter(
+        Q(centre=centre) | Q(centre__isnull=True, operator_id=centre.operator_id)
+    )
+    return User.objects.filter(pk__in=memberships.values("user"))
+
+
+# --- Figures for the managers' audit (R6, R26) -------------------------------
+FIGURE_GROUPS = {"centre": ("centre", "centre__name"), "category": ("category",), "month": ("month",)}
+
+
+def _rate(met: int, missed: int) -> float | None:
+    decided = met + missed
+    return round(100.0 * met / decided, 1) if decided else None
+
+
+def request_figures(*, centres, start=None, end=None, group_by=("centre", "category", "month"), now=None) -> list[dict]:
+    """Deadline, repeat-complaint and satisfaction figures per group.
+
+    A deadline counts once it is decided: met (done in time), or missed (done
+    late, or still not done after the deadline). Requests whose deadline is
+    still ahead count in neither, so a busy morning does not look like a
+    failure. Months are Shanghai months, not UTC ones."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.db.models import Avg, Count, F
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    qs = ServiceRequest.objects.filter(centre__in=centres)
+    if start is not None:
+        qs = qs.filter(created_at__gte=start)
+    if end is not None:
+        qs = qs.filter(created_at__lt=end)
+    fields = [f for g in group_by for f in FIGURE_GROUPS[g]]
+    rows = (
+        qs.annotate(month=TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values(*fields)
+        .annotate(
+            total=Count("id"),
+            response_met=Count("id", filter=Q(responded_at__lte=F("response_due"))),
+            response_missed=Count(
+                "id", filter=Q(responded_at__gt=F("response_due")) | Q(responded_at__isnull=True, response_due__lt=now)
+            ),
+            answer_met=Count("id", filter=Q(answer_due__isnull=False, answered_at__lte=F("answer_due"))),
+            answer_missed=Count(
+                "id",
+                filter=Q(answer_due__isnull=False)
+                & (Q(answered_at__gt=F("answer_due")) | Q(answered_at__isnull=True, answer_due__lt=now)),
+            ),
+            resolution_met=Count("id", filter=Q(resolution_due__isnull=False, closed_at__lte=F("resolution_due"))),
+            resolution_missed=Count(
+                "id",
+                filter=Q(resolution_due__isnull=False)
+                & (Q(closed_at__gt=F("resolution_due")) | Q(closed_at__isnull=True, resolution_due__lt=now)),
+            ),
+            complaints=Count("id", filter=Q(category="complaint")),
+            repeat_complaints=Count("id", filter=Q(is_repeat_complaint=True)),
+            rated=Count("rating"),
+            satisfied=Count("id", filter=Q(rating__gte=4)),
+            rating_avg=Avg("rating"),
+        )
+        .order_by(*fields)
+    )
+    out = []
+    for row in rows:
+        row["response_rate"] = _rate(row["response_met"], row["response_missed"])
+        row["answer_rate"] = _rate(row["answer_met"], row["answer_missed"])
+        row["resolution_rate"] = _rate(row["resolution_met"], row["resolution_missed"])
+        row["repeat_complaint_rate"] = (
+            round(100.0 * row["repeat_complaints"] / row["complaints"], 1) if row["complaints"] else None
+        )
+        row["satisfaction_rate"] = round(100.0 * row["satisfied"] / row["rated"], 1) if row["rated"] else None
+        row["rating_avg"] = round(row["rating_avg"], 2) if row["rating_avg"] is not None else None
+        if "month" in row and hasattr(row["month"], "date"):
+            row["month"] = row["month"].date() if callable(row["month"].date) else row["month"]
+        out.append(row)
+    return out

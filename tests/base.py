@@ -125,3 +125,32 @@ def assert_access(url: str, *, allowed=(), refused=(), method: str = "get", data
             assert target in ("/accounts/login/", "/admin/"), f"{user} was sent to {target} from {url}"
         else:
             assert response.status_code in (403, 404), f"{user} must not reach {url}, got {response.status_code}"
+
+
+# --- Service desk helpers (issue 3) -------------------------------------------
+# The smallest valid files of each kind, for upload tests.
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png_upload(name: str = "photo.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
+
+
+def make_request(world: World, *, tenant: Tenant | None = None, actor: User | None = None, **kwargs):
+    """A request recorded by staff of the tenant's centre (or `actor`)."""
+    from tenants.services import request_create
+
+    tenant = tenant or world.tenant_a
+    if actor is None:
+        actor = world.ops_a if tenant.centre_id == world.centre_a.pk else world.ops_b
+    kwargs.setdefault("category", "repair")
+    kwargs.setdefault("channel", "hotline")
+    kwargs.setdefault("subject", "空调不制冷")
+    kwargs.setdefault("description", "店内空调出风不冷，请工程部查看。")
+    return request_create(actor=actor, tenant=tenant, **kwargs)

@@ -286,3 +286,20 @@ LOGGING = {
 
 ATRIUM_DEMO_PASSWORD = "atrium-demo"  # noqa: S105 - only used by seed_demo; documented in the README
 ATRIUM_NAME = _("Atrium tenant portal")
+
+# --- Tenants: archive uploads and the service desk (issue 3) -----------------
+# Largest file accepted into the archive or attached to a request; checked on
+# the bytes received, whatever the browser claims.
+ATRIUM_UPLOAD_MAX_BYTES = env_int("ATRIUM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Photos per request message from the tenant's phone: enough to show a leak,
+# not enough to fill the disk.
+ATRIUM_REQUEST_MAX_PHOTOS = env_int("ATRIUM_REQUEST_MAX_PHOTOS", 6)
+# How often the deadline sweep (warn before, escalate after) runs, in minutes.
+ATRIUM_DEADLINE_SWEEP_MINUTES = env_int("ATRIUM_DEADLINE_SWEEP_MINUTES", 15)
+
+# --- Official letters -------------------------------------------------------
+# Editing a letter during approval restarts its approvals.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAIL_FINISH_WORKFLOW_ACTION = "notices.workflows.finish_workflow"
+# Encrypts the seal private keys at rest; defaults to a key derived from SECRET_KEY.
+ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")

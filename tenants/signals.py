@@ -1,0 +1,25 @@
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
+
+
+@receiver(post_migrate)
+def schedule_periodic_tasks(sender, app_config=None, **kwargs):
+    """Create the beat schedule once django_celery_beat's tables exist.
+
+    Idempotent (update_or_create by name) so every migrate keeps it right,
+    including the interval if the setting changed."""
+    if app_config is None or app_config.label != "django_celery_beat":
+        return
+    from django.conf import settings
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from .tasks import SWEEP_TASK_NAME
+
+    interval, _ = IntervalSchedule.objects.get_or_create(
+        every=settings.ATRIUM_DEADLINE_SWEEP_MINUTES, period=IntervalSchedule.MINUTES
+    )
+    PeriodicTask.objects.update_or_create(
+        name=DEADLINE_SWEEP_NAME, defaults={"task": SWEEP_TASK_NAME, "interval": interval, "enabled": True}
+    )

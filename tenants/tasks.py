@@ -1,0 +1,15 @@
+"""Scheduled work of the tenants app. Tasks take ids (or nothing), call a
+service, and are safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+SWEEP_TASK_NAME = "tenants.tasks.sweep_request_deadlines"
+
+
+@shared_task(name=SWEEP_TASK_NAME, acks_late=True)
+def sweep_request_deadlines() -> dict:
+    from .services import request_deadlines_sweep
+
+    return request_deadlines_sweep()

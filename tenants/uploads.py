@@ -1,0 +1,95 @@
+"""Uploaded files are judged by their bytes, never by their name.
+
+A file called `lease.pdf` that is really a script, or an image that is a ZIP,
+is refused. Only the formats the archive and the service desk need are
+recognised; everything else, and anything over the size limit, is refused
+with a message in the user's language."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# (kind, extension) by leading bytes. WebP is RIFF....WEBP, checked below.
+_MAGIC = [
+    (b"%PDF-", "pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image", ".png"),
+    (b"\xff\xd8\xff", "image", ".jpg"),
+    (b"GIF87a", "image", ".gif"),
+    (b"GIF89a", "image", ".gif"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office", ".doc"),  # legacy OLE2: .doc/.xls/.ppt
+]
+_OOXML_EXT = {"word/": ".docx", "xl/": ".xlsx", "ppt/": ".pptx"}
+
+DOCUMENT_KINDS = frozenset({"pdf", "image", "office"})
+IMAGE_KINDS = frozenset({"image"})
+
+
+def sniff(head: bytes, fileobj=None) -> tuple[str, str] | None:
+    """(kind, extension) of a file from its first bytes, or None."""
+    for magic, kind, ext in _MAGIC:
+        if head.startswith(magic):
+            return kind, ext
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image", ".webp"
+    if head.startswith(b"PK\x03\x04") and fileobj is not None:
+        return _sniff_ooxml(fileobj)
+    return None
+
+
+def _sniff_ooxml(fileobj) -> tuple[str, str] | None:
+    # Any ZIP starts with PK; an Office document has [Content_Types].xml and
+    # one of the Office part folders. Macros (vbaProject.bin) are refused:
+    # nothing executable goes into the archive.
+    try:
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        fileobj.seek(0)
+    if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
+        return None
+    for prefix, ext in _OOXML_EXT.items():
+        if any(n.startswith(prefix) for n in names):
+            return "office", ext
+    return None
+
+
+def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
+    """Raise ValidationError unless `upload` is one of `kinds` and small enough.
+
+    Returns the extension that matches the content, so that the stored name
+    never carries the uploader's extension."""
+    limit = max_bytes if max_bytes is not None else settings.ATRIUM_UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is None or size > limit:
+        raise ValidationError(
+            _("The file is too large: at most %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}, code="too_large"
+        )
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    upload.seek(0)
+    head = upload.read(16)
+    found = sniff(head, upload)
+    upload.seek(0)
+    if found is None or found[0] not in kinds:
+        if kinds == IMAGE_KINDS:
+            message = _("This file is not a picture. Upload a JPEG, PNG, GIF or WebP image.")
+        else:
+            message = _("This file type is not accepted. Upload a PDF, an image (JPEG, PNG, GIF, WebP) or an Office document.")
+        raise ValidationError(message, code="bad_type")
+    return found[1]
+
+
+def safe_name(original: str, ext: str) -> str:
+    """A random stored name with the extension the content proved."""
+    stem = os.path.splitext(os.path.basename(original or ""))[0][:40] or "file"
+    stem = "".join(c for c in stem if c.isalnum() or c in "-_") or "file"
+    return f"{stem}-{uuid.uuid4().hex[:12]}{ext}"
