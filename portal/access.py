@@ -67,3 +67,13 @@ def tenant_contacts_of(user):
 
 def is_tenant_contact(user) -> bool:
     return tenant_contacts_of(user).exists()
+
+
+def users_with_role(centre, *roles: str):
+    """Active users holding one of `roles` at `centre` (operator-wide included)."""
+    from .models.accounts import User
+
+    memberships = StaffMembership.objects.active().filter(role__in=roles).filter(
+        Q(centre=centre) | Q(centre__isnull=True, operator_id=centre.operator_id)
+    )
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user"))

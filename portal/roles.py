@@ -28,12 +28,18 @@ _EDIT_ARCHIVE = [
 ]
 _ADMIN = ["wagtailadmin.access_admin"]
 
+_VIEW_LETTERS = ["notices.view_letter"]
+_DRAFT_LETTERS = ["notices.add_letter", "notices.change_letter", "notices.view_letter"]
+_SEAL_REGISTER = ["notices.view_sealuse"]
+_TEMPLATE = ["notices.view_lettertemplate", "notices.change_lettertemplate"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.OPERATIONS: _ADMIN + _VIEW_ARCHIVE + _EDIT_ARCHIVE + ["portal.add_invitation"],
-    Role.DRAFTER: _ADMIN + _VIEW_ARCHIVE,
-    Role.LEADER: _ADMIN + _VIEW_ARCHIVE,
-    Role.SEAL_KEEPER: _ADMIN + _VIEW_ARCHIVE,
-    Role.MANAGER: _ADMIN + _VIEW_ARCHIVE + ["tenants.change_centre", "portal.add_invitation", "portal.view_auditevent"],
+    Role.OPERATIONS: _ADMIN + _VIEW_ARCHIVE + _EDIT_ARCHIVE + _VIEW_LETTERS + ["portal.add_invitation"],
+    Role.DRAFTER: _ADMIN + _VIEW_ARCHIVE + _DRAFT_LETTERS,
+    Role.LEADER: _ADMIN + _VIEW_ARCHIVE + _VIEW_LETTERS + _SEAL_REGISTER,
+    Role.SEAL_KEEPER: _ADMIN + _VIEW_ARCHIVE + _VIEW_LETTERS + _SEAL_REGISTER + _TEMPLATE,
+    Role.MANAGER: _ADMIN + _VIEW_ARCHIVE + _VIEW_LETTERS + _SEAL_REGISTER + _TEMPLATE
+    + ["tenants.change_centre", "portal.add_invitation", "portal.view_auditevent"],
     Role.WEB_EDITOR: _ADMIN,
     Role.WEB_REVIEWER: _ADMIN,
 }

@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 from django.core.cache import cache
@@ -21,3 +22,11 @@ def _clear_cache():
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.conf import settings
+
+    # The per-run folder of portal.settings.test (database file, broker, media).
+    if "var/test/" in str(settings.VAR_DIR):
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)

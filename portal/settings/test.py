@@ -3,7 +3,11 @@ the same suite runs on the embedded default and on PostgreSQL + Redis."""
 
 import os
 
-os.environ.setdefault("ATRIUM_VAR_DIR", str(__import__("pathlib").Path(__file__).resolve().parents[2] / "var" / "test"))
+# Each test run gets its own folder (database file, broker, media), so that two
+# runs on one machine never share state; tests/conftest.py removes it after.
+os.environ.setdefault(
+    "ATRIUM_VAR_DIR", str(__import__("pathlib").Path(__file__).resolve().parents[2] / "var" / "test" / str(os.getpid()))
+)
 
 from .base import *
 

@@ -1,0 +1,175 @@
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import centres_for
+from portal.admin_scoping import ScopedAdminForm
+from portal.models.accounts import Role, StaffMembership
+from tenants.models import Category, Tenant, Tier
+
+from .selectors import TEMPLATE_ROLES
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+def _drafter_centres(user):
+    return centres_for(user, [Role.DRAFTER])
+
+
+def _drafter_tenants(user):
+    return Tenant.objects.filter(centre__in=_drafter_centres(user)).current()
+
+
+class LetterForm(ScopedAdminForm):
+    scoped_fields = {"centre": _drafter_centres, "recipient_tenants": _drafter_tenants}
+    recipient_tiers = forms.MultipleChoiceField(
+        label=_("tiers"), choices=Tier.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    recipient_categories = forms.MultipleChoiceField(
+        label=_("categories"), choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    recipient_floors = forms.CharField(
+        label=_("floors"), required=False, help_text=_("Comma-separated, e.g. -1, 1, 2 (-1 is B1).")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and isinstance(self.instance.recipient_floors, list):
+            self.initial["recipient_floors"] = ", ".join(str(f) for f in self.instance.recipient_floors)
+        if not self.instance.pk and self.for_user is not None:
+            membership = StaffMembership.objects.active().filter(user=self.for_user, role=Role.DRAFTER).first()
+            if membership:
+                self.initial.setdefault("department", membership.department)
+                self.initial.setdefault("centre", membership.centre_id)
+
+    def clean_recipient_floors(self):
+        raw = (self.cleaned_data.get("recipient_floors") or "").replace("，", ",")
+        floors = []
+        for part in filter(None, (p.strip() for p in raw.split(","))):
+            try:
+                floor = int(part.upper().replace("B", "-").replace("F", ""))
+            except ValueError:
+                raise forms.ValidationError(_("“%(part)s” is not a floor number.") % {"part": part}) from None
+            if floor == 0:
+                raise forms.ValidationError(_("There is no floor 0: use 1 for the ground floor and -1 for B1."))
+            floors.append(floor)
+        return floors
+
+    def clean(self):
+        cleaned = super().clean()
+        mode = cleaned.get("recipient_mode")
+        needed = {"tier": "recipient_tiers", "floor": "recipient_floors", "category": "recipient_categories",
+                  "named": "recipient_tenants"}
+        if mode in needed and not cleaned.get(needed[mode]):
+            self.add_error(needed[mode], _("Choose at least one for these recipients."))
+        centre = cleaned.get("centre")
+        for tenant in cleaned.get("recipient_tenants") or []:
+            if centre and tenant.centre_id != centre.pk:
+                self.add_error("recipient_tenants", _("%(tenant)s trades in another centre.") % {"tenant": tenant})
+        return cleaned
+
+    def save(self, commit=True):
+        letter = super().save(commit=False)
+        if letter.drafter_id is None and self.for_user is not None:
+            letter.drafter = self.for_user
+        if commit:
+            letter.save()
+            self.save_m2m()
+        return letter
+
+
+class LetterTemplateForm(ScopedAdminForm):
+    """Uploads go into the database; nothing here ever shows the key again."""
+
+    scoped_fields = {"centre": lambda user: centres_for(user, TEMPLATE_ROLES)}
+    seal_upload = forms.FileField(label=_("seal picture (PNG, transparent background)"), required=False)
+    logo_upload = forms.FileField(label=_("logo (PNG)"), required=False)
+    certificate_upload = forms.FileField(label=_("seal certificate (PEM)"), required=False)
+    key_upload = forms.FileField(
+        label=_("seal private key (PEM, unencrypted)"), required=False,
+        help_text=_("Stored encrypted. It can be replaced but never downloaded."),
+    )
+
+    def _read(self, name, limit):
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        if upload.size > limit:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload.read()
+
+    def clean_seal_upload(self):
+        data = self._read("seal_upload", MAX_IMAGE_BYTES)
+        if data is not None and not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise forms.ValidationError(_("The seal picture must be a PNG file."))
+        return data
+
+    def clean_logo_upload(self):
+        data = self._read("logo_upload", MAX_IMAGE_BYTES)
+        if data is not None and not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise forms.ValidationError(_("The logo must be a PNG file."))
+        return data
+
+    def clean_certificate_upload(self):
+        data = self._read("certificate_upload", 64 * 1024)
+        if data is not None:
+            try:
+                x509.load_pem_x509_certificate(data)
+            except ValueError:
+                raise forms.ValidationError(_("This is not a PEM certificate.")) from None
+        return data
+
+    def clean_key_upload(self):
+        data = self._read("key_upload", 64 * 1024)
+        if data is not None:
+            try:
+                serialization.load_pem_private_key(data, password=None)
+            except (ValueError, TypeError):
+                raise forms.ValidationError(_("This is not an unencrypted PEM private key.")) from None
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        cert, key = cleaned.get("certificate_upload"), cleaned.get("key_upload")
+        if (cert is None) != (key is None):
+            raise forms.ValidationError(_("Upload the certificate and its private key together."))
+        if cert and key:
+            public = serialization.load_pem_private_key(key, password=None).public_key()
+            if public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) != x509.load_pem_x509_certificate(cert).public_key().public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            ):
+                raise forms.ValidationError(_("The private key does not belong to the certificate."))
+        return cleaned
+
+    def save(self, commit=True):
+        template = super().save(commit=False)
+        data = self.cleaned_data
+        if data.get("seal_upload"):
+            template.seal_png = data["seal_upload"]
+        if data.get("logo_upload"):
+            template.logo_png = data["logo_upload"]
+        if data.get("certificate_upload"):
+            template.seal_certificate_pem = data["certificate_upload"].decode()
+            template.set_seal_key(data["key_upload"])
+        if commit:
+            template.save()
+        return template
+
+
+class VerifyForm(forms.Form):
+    pdf = forms.FileField(label=_("The letter's PDF"), required=False)
+    sha256 = forms.RegexField(
+        label=_("…or its SHA-256"), regex=r"^\s*[0-9a-fA-F]{64}\s*$", required=False,
+        error_messages={"invalid": _("A SHA-256 is 64 hexadecimal characters.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("pdf") and not cleaned.get("sha256"):
+            raise forms.ValidationError(_("Upload the PDF or paste its SHA-256."))
+        upload = cleaned.get("pdf")
+        if upload and upload.size > MAX_PDF_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 20 MB)."))
+        return cleaned

@@ -1,0 +1,176 @@
+"""Official letters (通知函件): draft → leader → seal-use approval → stamped PDF."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from portal.models.accounts import Department
+from portal.search import segment
+from tenants.models import Category, Tier
+
+# What a letter body may contain; the PDF sanitiser enforces the same subset.
+BODY_FEATURES = ["bold", "italic", "ol", "ul", "h3", "h4"]
+
+
+class LetterKind(models.TextChoices):
+    NOTICE = "notice", _("Notice")
+    LETTER = "letter", _("Letter")
+    RECTIFICATION = "rectification", _("Rectification letter")
+    WORKS = "works", _("Works notice")
+    MEETING = "meeting", _("Meeting notice")
+    FIRE_INSPECTION = "fire_inspection", _("Fire-safety inspection notice")
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_APPROVAL = "in_approval", _("In approval")
+    APPROVED = "approved", _("Approved, awaiting stamp")
+    STAMPING = "stamping", _("Being stamped")
+    STAMPED = "stamped", _("Stamped")
+    STAMPING_FAILED = "stamping_failed", _("Stamping failed")
+
+
+class RecipientMode(models.TextChoices):
+    ALL = "all", _("All tenants of the centre")
+    TIER = "tier", _("Tenants of chosen tiers")
+    FLOOR = "floor", _("Tenants on chosen floors")
+    CATEGORY = "category", _("Tenants of chosen categories")
+    NAMED = "named", _("Named tenants")
+
+
+class LetterQuerySet(models.QuerySet):
+    def stamped(self):
+        return self.filter(status=LetterStatus.STAMPED)
+
+
+class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
+    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="letters", verbose_name=_("centre"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LetterKind.choices, default=LetterKind.NOTICE)
+    title = models.CharField(_("title"), max_length=200)
+    body = RichTextField(_("body"), features=BODY_FEATURES)
+    department = models.CharField(_("drafting department"), max_length=20, choices=Department.choices)
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafted_letters", verbose_name=_("drafter"),
+        editable=False, null=True,
+    )
+    addressee = models.CharField(_("addressee"), max_length=200, default="各位商户", help_text=_("As printed, e.g. 各位商户."))
+
+    recipient_mode = models.CharField(_("recipients"), max_length=10, choices=RecipientMode.choices, default=RecipientMode.ALL)
+    recipient_tiers = models.JSONField(_("tiers"), default=list, blank=True)
+    recipient_floors = models.JSONField(_("floors"), default=list, blank=True)
+    recipient_categories = models.JSONField(_("categories"), default=list, blank=True)
+    recipient_tenants = ParentalManyToManyField("tenants.Tenant", blank=True, related_name="+", verbose_name=_("named tenants"))
+
+    requires_receipt = models.BooleanField(_("signed receipt required"), default=True)
+    sign_by = models.DateField(_("sign by"), null=True, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.DRAFT, editable=False)
+    doc_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    doc_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    doc_number = models.CharField(_("document number"), max_length=100, blank=True, editable=False)
+    doc_date = models.DateField(_("date"), null=True, blank=True, editable=False)
+    pdf = models.FileField(_("stamped PDF"), upload_to="letters/%Y/", blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False, db_index=True)
+    pdf_pages = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    stamped_at = models.DateTimeField(_("stamped at"), null=True, blank=True, editable=False)
+    stamping_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stamping_error = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LetterQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("search_text"),
+        index.AutocompleteField("search_text"),
+        index.FilterField("centre"),
+        index.FilterField("status"),
+        index.FilterField("kind"),
+        index.FilterField("id"),
+    ]
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "doc_year", "doc_seq"], condition=Q(doc_seq__isnull=False), name="letter_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="stamped") | (~Q(pdf_sha256="") & ~Q(doc_number="")),
+                name="letter_stamped_has_pdf_and_number",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.doc_number} {self.title}" if self.doc_number else self.title
+
+    def search_text(self) -> str:
+        return segment(self.title, self.doc_number)
+
+    @property
+    def is_stamped(self) -> bool:
+        return self.status == LetterStatus.STAMPED
+
+    def recipient_summary(self) -> str:
+        mode = RecipientMode(self.recipient_mode)
+        if mode == RecipientMode.TIER:
+            return f"{mode.label}: " + "、".join(str(Tier(t).label) for t in self.recipient_tiers if t in Tier.values)
+        if mode == RecipientMode.CATEGORY:
+            return f"{mode.label}: " + "、".join(str(Category(c).label) for c in self.recipient_categories if c in Category.values)
+        if mode == RecipientMode.FLOOR:
+            return f"{mode.label}: " + "、".join(f"B{-f}" if f < 0 else f"{f}F" for f in self.recipient_floors)
+        return str(mode.label)
+
+
+class LetterAttachment(Orderable):
+    """A file that goes with the letter; listed in the PDF's attachment list."""
+
+    letter = ParentalKey(Letter, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title
+
+
+class SealUse(models.Model):
+    """The seal-use register (用章登记): one row per use of a centre's seal."""
+
+    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="seal_use", verbose_name=_("letter"))
+    doc_number = models.CharField(_("document number"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("applicant"))
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by (leader)"))
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("seal keeper"))
+    leader_approved_at = models.DateTimeField(_("leader approved at"))
+    keeper_approved_at = models.DateTimeField(_("seal use approved at"))
+    used_at = models.DateTimeField(_("sealed at"))
+    pdf_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The certificate the seal signed with, so that a letter stays verifiable
+    # after the centre installs a new certificate.
+    certificate_pem = models.TextField(editable=False)
+
+    class Meta:
+        verbose_name = _("seal use")
+        verbose_name_plural = _("seal-use register")
+        ordering = ["-used_at"]
+
+    def __str__(self):
+        return f"{self.doc_number} · {self.used_at:%Y-%m-%d %H:%M}"

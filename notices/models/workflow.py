@@ -1,0 +1,83 @@
+"""An approval step decided by a role *at the letter's centre*.
+
+Wagtail's GroupApprovalTask asks "is the user in group X" — any centre's
+leader would do. Letters need "a leader of this letter's centre, who is not
+its drafter", so the task asks portal.access instead."""
+
+from django.db import models
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Task, TaskState
+
+from portal.access import centres_for, has_role
+from portal.models.accounts import Role
+
+
+class CentreRoleApprovalTask(Task):
+    role = models.CharField(
+        _("approving role"), max_length=20, choices=[(Role.LEADER, Role.LEADER.label), (Role.SEAL_KEEPER, Role.SEAL_KEEPER.label)]
+    )
+
+    admin_form_fields = [*Task.admin_form_fields, "role"]
+
+    class Meta:
+        verbose_name = _("centre role approval task")
+        verbose_name_plural = _("centre role approval tasks")
+
+    def user_may_decide(self, obj, user) -> bool:
+        centre = getattr(obj, "centre", None)
+        if centre is None or not user.is_authenticated:
+            return False
+        # Nobody approves their own letter, whatever roles they hold.
+        if getattr(obj, "drafter_id", None) == user.pk:
+            return False
+        return has_role(user, centre, self.role)
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_may_decide(obj, user)
+
+    def locked_for_user(self, obj, user):
+        # While a letter waits for approval, only its approvers may touch it.
+        return not self.user_may_decide(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self.user_may_decide(obj, user)
+
+    def user_can_unlock(self, obj, user):
+        return False
+
+    def get_actions(self, obj, user):
+        if not self.user_may_decide(obj, user):
+            return []
+        return [
+            ("reject", _("Return to drafter"), True),
+            ("approve", _("Approve"), False),
+            ("approve", _("Approve with comment"), True),
+        ]
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # The admin only offers actions from get_actions(), but a forged POST
+        # must meet the same rule.
+        if not self.user_may_decide(task_state.workflow_state.content_object, user):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from notices.models import Letter
+
+        if not user.is_authenticated:
+            return TaskState.objects.none()
+        # WorkflowState.object_id is text; compare against the letters' ids as text.
+        letter_ids = (
+            Letter.objects.filter(centre__in=centres_for(user, [self.role]))
+            .exclude(drafter=user)
+            .annotate(pk_text=Cast("pk", models.CharField()))
+            .values("pk_text")
+        )
+        return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS, workflow_state__object_id__in=letter_ids)
+
+    @classmethod
+    def get_description(cls):
+        return _("Holders of the chosen role at the letter's centre approve this step; never the drafter.")

@@ -1,0 +1,155 @@
+"""Letters, the letter template and the seal-use register in the Wagtail admin."""
+
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from portal.access import centres_for
+from portal.admin_scoping import ScopedSnippetViewSet
+
+from . import admin_views
+from .forms import LetterForm, LetterTemplateForm
+from .models import Letter, LetterStatus, LetterTemplate, SealUse
+from .selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
+
+EDITABLE = (LetterStatus.DRAFT, LetterStatus.IN_APPROVAL)
+
+
+class LetterEditView(EditView):
+    """Once approved, a letter is fixed: the editor sends people to its page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        letter = Letter.objects.filter(pk=kwargs.get("pk")).only("status").first()
+        if letter is not None and letter.status not in EDITABLE:
+            return redirect("notices_letters:detail", pk=letter.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LetterViewSet(ScopedSnippetViewSet):
+    model = Letter
+    icon = "doc-full"
+    menu_label = _("Letters")
+    edit_view_class = LetterEditView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = ["title", "doc_number", "centre", "kind", "status", "drafter", "created_at"]
+    list_filter = ["status", "kind"]
+    list_export = ["doc_number", "title", "centre", "kind", "status", "drafter", "stamped_at", "pdf_sha256"]
+    export_filename = "letters"
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("centre"), FieldPanel("kind"), FieldPanel("department")]),
+            FieldPanel("title"),
+            FieldPanel("addressee"),
+            FieldPanel("body"),
+            InlinePanel("attachments", label=_("Attachments")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("recipient_mode"),
+                    FieldPanel("recipient_tiers"),
+                    FieldPanel("recipient_floors"),
+                    FieldPanel("recipient_categories"),
+                    FieldPanel("recipient_tenants"),
+                ],
+                heading=_("Recipients"),
+            ),
+            FieldRowPanel([FieldPanel("requires_receipt"), FieldPanel("sign_by")]),
+        ],
+        base_form_class=LetterForm,
+    )
+
+    @staticmethod
+    def scope(user):
+        return letters_visible_to(user).select_related("centre", "drafter")
+
+
+def _templates_for(user):
+    return LetterTemplate.objects.filter(centre__in=centres_for(user, TEMPLATE_ROLES))
+
+
+class LetterTemplateViewSet(ScopedSnippetViewSet):
+    model = LetterTemplate
+    icon = "form"
+    menu_label = _("Letter template")
+    copy_view_enabled = False
+    list_display = ["centre", "letterhead_title", "number_pattern", "has_seal"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("centre"),
+            FieldPanel("letterhead_title"),
+            FieldRowPanel([FieldPanel("number_pattern"), FieldPanel("signatory_name")]),
+            FieldPanel("footer_text"),
+            FieldPanel("timestamp_url"),
+            MultiFieldPanel(
+                [FieldPanel("seal_upload"), FieldPanel("logo_upload"), FieldPanel("certificate_upload"), FieldPanel("key_upload")],
+                heading=_("Seal and certificate"),
+            ),
+        ],
+        base_form_class=LetterTemplateForm,
+    )
+
+    @staticmethod
+    def scope(user):
+        return _templates_for(user)
+
+
+class SealUseViewSet(SnippetViewSet):
+    model = SealUse
+    icon = "tick-inverse"
+    menu_label = _("Seal-use register")
+    add_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = ["used_at", "doc_number", "title", "centre", "applicant", "leader", "keeper"]
+    list_export = ["used_at", "doc_number", "title", "centre", "applicant", "leader", "leader_approved_at", "keeper",
+                   "keeper_approved_at", "pdf_sha256"]
+    export_filename = "seal-use-register"
+
+    def get_queryset(self, request):
+        return seal_uses_visible_to(request.user).select_related("centre", "applicant", "leader", "keeper")
+
+    def get_urlpatterns(self):
+        # The register is read-only: only the listing (and its export) exists.
+        return [p for p in super().get_urlpatterns() if p.name in ("list", "list_results")]
+
+
+class LettersGroup(SnippetViewSetGroup):
+    menu_label = _("Official letters")
+    menu_icon = "doc-full-inverse"
+    menu_order = 110
+    items = (LetterViewSet, SealUseViewSet, LetterTemplateViewSet)
+
+
+register_snippet(LettersGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_letter_urls():
+    urls = [
+        path("<int:pk>/", admin_views.letter_detail, name="detail"),
+        path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
+        path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
+    ]
+    return [path("letters/", include((urls, "notices_letters")))]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def letter_page_button(snippet, user, next_url=None):
+    from wagtail.admin.widgets import ListingButton
+
+    if isinstance(snippet, Letter):
+        yield ListingButton(_("Letter page"), reverse("notices_letters:detail", args=[snippet.pk]), priority=5)

@@ -1,0 +1,23 @@
+"""Periodic tasks live in django-celery-beat's tables, so that beat on any host
+runs them and staff can see and pause them in the Django admin. Apps declare
+theirs here; post_migrate keeps the table in step."""
+
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+
+def ensure_interval_task(*, name: str, task: str, minutes: int) -> PeriodicTask:
+    schedule, _ = IntervalSchedule.objects.get_or_create(every=minutes, period=IntervalSchedule.MINUTES)
+    periodic, _ = PeriodicTask.objects.update_or_create(
+        name=name, defaults={"task": task, "interval": schedule, "crontab": None}
+    )
+    return periodic
+
+
+def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_month="*", timezone="Asia/Shanghai") -> PeriodicTask:
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        minute=minute, hour=hour, day_of_month=day_of_month, month_of_year="*", day_of_week="*", timezone=timezone
+    )
+    periodic, _ = PeriodicTask.objects.update_or_create(
+        name=name, defaults={"task": task, "crontab": schedule, "interval": None}
+    )
+    return periodic
