@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("notices.urls")),
+    path("my/requests/", include("tenants.urls")),
     path("", include(portal_patterns)),
 ]
 

@@ -208,3 +208,9 @@ def _audit_deleted(request, instances):
     for instance in instances:
         if isinstance(instance, ARCHIVE_MODELS):
             audit_record(actor=request.user, action="archive.deleted", obj=instance, request=request)
+
+
+# The service desk's request log: its own menu entry, next to the archive.
+from .admin_service_desk import ServiceRequestViewSet  # noqa: E402
+
+register_snippet(ServiceRequestViewSet)

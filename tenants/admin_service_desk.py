@@ -1,0 +1,243 @@
+"""The request log in the Wagtail admin: a centre-scoped listing with
+filters, a timeline page with reply / assign / close / reopen forms, and a
+form to record a request taken by phone, at the window or on a visit.
+
+Every write goes through tenants.services; the snippet's own edit and delete
+views are refused by the permission policy, so nothing bypasses the
+deadlines, the timeline or the audit trail."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import IndexView, InspectView
+
+from portal.access import has_role
+from portal.admin_scoping import ScopedSnippetViewSet
+from portal.audit import audit_record
+from portal.models import StaffMembership, User
+
+from .forms import AssignForm, CloseForm, ReasonForm, StaffReplyForm, StaffRequestForm
+from .models import Channel, RequestCategory, RequestStatus, ServiceRequest, Severity
+from .selectors import (
+    ARCHIVE_ROLES,
+    REQUEST_HANDLE_ROLES,
+    centres_visible_to,
+    request_centres_handled_by,
+    request_timeline_for,
+    requests_visible_to_staff,
+)
+from .services import (
+    RequestError,
+    request_assign,
+    request_close,
+    request_create,
+    request_reopen,
+    request_reply,
+)
+
+
+class ServiceRequestPermissionPolicy(BasePermissionPolicy):
+    """Reading follows the archive roles; recording follows the handling
+    roles; "change" and "delete" are nobody's, because changes are actions."""
+
+    def user_has_permission(self, user, action):
+        if action == "view":
+            return centres_visible_to(user).exists()
+        if action == "add":
+            return request_centres_handled_by(user).exists()
+        return False
+
+    def users_with_any_permission(self, actions):
+        roles = set()
+        if "view" in actions:
+            roles |= set(ARCHIVE_ROLES)
+        if "add" in actions:
+            roles |= set(REQUEST_HANDLE_ROLES)
+        members = StaffMembership.objects.active().filter(role__in=roles).values("user")
+        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
+
+
+register_permission_policy(ServiceRequest, ServiceRequestPermissionPolicy(ServiceRequest), exact_class=True)
+
+
+class OverdueFilter(django_filters.BooleanFilter):
+    def filter(self, qs, value):
+        if value is True:
+            return qs.filter(pk__in=ServiceRequest.objects.overdue().values("pk"))
+        if value is False:
+            return qs.exclude(pk__in=ServiceRequest.objects.overdue().values("pk"))
+        return qs
+
+
+class ServiceRequestFilterSet(WagtailFilterSet):
+    centre = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("centre"), queryset=lambda request: centres_visible_to(request.user)
+    )
+    status = django_filters.ChoiceFilter(label=gettext_lazy("status"), choices=RequestStatus.choices)
+    category = django_filters.ChoiceFilter(label=gettext_lazy("category"), choices=RequestCategory.choices)
+    severity = django_filters.ChoiceFilter(label=gettext_lazy("severity"), choices=Severity.choices)
+    channel = django_filters.ChoiceFilter(label=gettext_lazy("channel"), choices=Channel.choices)
+    overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+    is_repeat_complaint = django_filters.BooleanFilter(label=gettext_lazy("repeat complaint"))
+    created_at = django_filters.DateFromToRangeFilter(label=gettext_lazy("received at"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["centre", "status", "category", "severity", "channel", "is_repeat_complaint", "created_at"]
+
+
+class RequestIndexView(IndexView):
+    def get_edit_url(self, instance):
+        # The row opens the timeline page: there is no edit form.
+        return reverse(self.inspect_url_name, args=[instance.pk])
+
+
+class RequestInspectView(InspectView):
+    template_name = "tenants/admin/request_inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            requests_visible_to_staff(self.request.user).select_related("tenant", "centre", "contact", "assignee"),
+            pk=self.pk,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sr = self.object
+        user = self.request.user
+        handler = has_role(user, sr.centre, *REQUEST_HANDLE_ROLES)
+        context.update(
+            sr=sr,
+            timeline=request_timeline_for(sr, staff=True),
+            milestones=sr.milestones(),
+            may_act=handler or sr.assignee_id == user.pk,
+            may_assign=handler,
+            reply_form=kwargs.get("reply_form") or StaffReplyForm(),
+            assign_form=AssignForm(centre=sr.centre, initial={"assignee": sr.assignee_id, "department": sr.department}),
+            close_form=CloseForm(),
+            reopen_form=ReasonForm(),
+            staff_view=True,
+        )
+        for name in ("reply", "assign", "close", "reopen"):
+            context[f"{name}_url"] = reverse("wagtailsnippets_tenants_servicerequest:act", args=[sr.pk, name])
+        audit_record(actor=user, action="request.viewed", obj=sr, request=self.request)
+        return context
+
+
+@require_POST
+def request_action(request, pk, action):
+    """POST target of the timeline page's forms. Scoped by the viewset's URL
+    wrapper (404 for a request outside the user's centres); the service
+    decides whether this person may do this now."""
+    sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
+    back = reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])
+    forms = {
+        "reply": lambda: StaffReplyForm(request.POST, request.FILES),
+        "assign": lambda: AssignForm(request.POST, centre=sr.centre),
+        "close": lambda: CloseForm(request.POST),
+        "reopen": lambda: ReasonForm(request.POST),
+    }
+    if action not in forms:
+        raise PermissionDenied
+    form = forms[action]()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        if action == "reply":
+            request_reply(actor=request.user, service_request=sr, body=data["body"], internal=data["internal"],
+                          initial_answer=data["initial_answer"], photos=data["photos"], request=request)
+            messages.success(request, _("Note saved.") if data["internal"] else _("Reply sent to the tenant."))
+        elif action == "assign":
+            request_assign(actor=request.user, service_request=sr, assignee=data["assignee"],
+                           department=data["department"], request=request)
+            messages.success(request, _("Assignment saved."))
+        elif action == "close":
+            request_close(actor=request.user, service_request=sr, resolution=data["resolution"], request=request)
+            messages.success(request, _("The request is closed; the tenant can now rate it."))
+        else:
+            request_reopen(actor=request.user, service_request=sr, reason=data["reason"], request=request)
+            messages.success(request, _("The request was reopened."))
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(back)
+
+
+def request_new(request):
+    if not request_centres_handled_by(request.user).exists():
+        raise PermissionDenied
+    form = StaffRequestForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sr = request_create(
+                actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
+                severity=data["severity"], subject=data["subject"], description=data["description"],
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
+                received_at=data["received_at"], photos=data["photos"], request=request,
+            )
+        except (RequestError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Request %(number)s recorded.") % {"number": sr.number})
+            return redirect("wagtailsnippets_tenants_servicerequest:inspect", sr.pk)
+    return TemplateResponse(
+        request, "tenants/admin/request_new.html",
+        {"form": form, "page_title": _("Record a request"), "header_icon": "help", "now": timezone.localtime()},
+        status=400 if form.errors else 200,
+    )
+
+
+class ServiceRequestViewSet(ScopedSnippetViewSet):
+    model = ServiceRequest
+    icon = "help"
+    menu_label = gettext_lazy("Request log")
+    menu_order = 110
+    add_to_admin_menu = True
+    index_view_class = RequestIndexView
+    inspect_view_class = RequestInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = ServiceRequestFilterSet
+    list_display = ["number", "subject", "tenant", "category", "severity", "status", "created_at", "response_due", "assignee"]
+    list_export = [
+        "number", "centre", "tenant", "contact_name", "contact_phone", "channel", "category", "severity", "subject",
+        "description", "department", "assignee", "status", "created_at", "response_due", "responded_at", "answer_due",
+        "answered_at", "resolution_due", "closed_at", "is_repeat_complaint", "rating", "rating_comment",
+    ]
+    export_filename = "request-log"
+    search_fields = ["number", "subject", "tenant__trading_name", "contact_name"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["-created_at", "-id"]
+
+    @staticmethod
+    def scope(user):
+        return requests_visible_to_staff(user).select_related("tenant", "assignee", "centre")
+
+    @property
+    def add_view(self):
+        return request_new
+
+    def get_urlpatterns(self):
+        # request_action finds the request through the same scope itself.
+        return [*super().get_urlpatterns(), path("act/<int:pk>/<slug:action>/", request_action, name="act")]

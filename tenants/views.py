@@ -1,0 +1,149 @@
+"""Tenant side of the service desk: "my requests". Thin views: find the
+request through the selector (which decides who sees what), validate the
+form, call the service, redirect."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.access import is_tenant_contact
+
+from .forms import RateForm, ReasonForm, ReplyForm, TenantRequestForm
+from .selectors import (
+    request_photos_visible_to,
+    request_timeline_for,
+    requests_of_tenant_user,
+)
+from .services import (
+    RequestError,
+    request_create,
+    request_rate,
+    request_reopen,
+    request_reply,
+)
+
+
+def _tenant_only(user):
+    if not is_tenant_contact(user):
+        raise PermissionDenied
+
+
+def _form_error(form, exc):
+    form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+
+
+@login_required
+@require_GET
+def my_requests(request):
+    _tenant_only(request.user)
+    items = requests_of_tenant_user(request.user).select_related("tenant").only(
+        "number", "subject", "status", "category", "created_at", "closed_at", "rating", "tenant__trading_name", "tenant__code"
+    )[:200]
+    return render(request, "tenants/requests/list.html", {"items": items})
+
+
+@login_required
+@never_cache
+def my_request_new(request):
+    _tenant_only(request.user)
+    form = TenantRequestForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sr = request_create(
+                actor=request.user, tenant=data["tenant"], category=data["category"], subject=data["subject"],
+                description=data["description"], photos=data["photos"], request=request,
+            )
+        except (RequestError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your request %(number)s was received.") % {"number": sr.number})
+            return redirect("tenants:my_request", pk=sr.pk)
+    return render(request, "tenants/requests/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@never_cache
+def my_request(request, pk):
+    sr = get_object_or_404(requests_of_tenant_user(request.user).select_related("tenant", "centre"), pk=pk)
+    reply_form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and reply_form.is_valid():
+        try:
+            request_reply(actor=request.user, service_request=sr, body=reply_form.cleaned_data["body"],
+                          photos=reply_form.cleaned_data["photos"], request=request)
+        except (RequestError, ValidationError) as exc:
+            _form_error(reply_form, exc)
+        else:
+            messages.success(request, _("Your message was sent."))
+            return redirect("tenants:my_request", pk=sr.pk)
+    context = {
+        "sr": sr,
+        "timeline": request_timeline_for(sr, staff=False),
+        "reply_form": reply_form,
+        "rate_form": RateForm(),
+        "reopen_form": ReasonForm(),
+    }
+    return render(request, "tenants/requests/detail.html", context, status=400 if reply_form.errors else 200)
+
+
+@login_required
+@require_POST
+def my_request_rate(request, pk):
+    sr = get_object_or_404(requests_of_tenant_user(request.user), pk=pk)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rating from 1 to 5."))
+        return redirect("tenants:my_request", pk=sr.pk)
+    try:
+        request_rate(actor=request.user, service_request=sr, rating=form.cleaned_data["rating"],
+                     comment=form.cleaned_data["comment"], request=request)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("tenants:my_request", pk=sr.pk)
+
+
+@login_required
+@require_POST
+def my_request_reopen(request, pk):
+    sr = get_object_or_404(requests_of_tenant_user(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the request is reopened."))
+        return redirect("tenants:my_request", pk=sr.pk)
+    try:
+        request_reopen(actor=request.user, service_request=sr, reason=form.cleaned_data["reason"], request=request)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The request was reopened."))
+    return redirect("tenants:my_request", pk=sr.pk)
+
+
+@login_required
+@require_GET
+def request_photo(request, pk):
+    """Photos are confidential: served only to staff of the centre and the
+    tenant's own contacts, never from a public media folder."""
+    photo = request_photos_visible_to(request.user).filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(photo.file.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
