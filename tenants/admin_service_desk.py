@@ -13,28 +13,49 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from portal.access import has_role
-from portal.admin_scoping import ScopedSnippetViewSet
+from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from portal.audit import audit_record
 from portal.models import StaffMembership, User
 
-from .forms import AssignForm, CloseForm, ReasonForm, StaffReplyForm, StaffRequestForm
-from .models import Channel, RequestCategory, RequestStatus, ServiceRequest, Severity
+from .exports import record_pdf, record_queryset, record_xlsx
+from .forms import (
+    AssignForm,
+    CloseForm,
+    ReasonForm,
+    RecordFormExportForm,
+    StaffReplyForm,
+    StaffRequestForm,
+)
+from .models import (
+    Channel,
+    DeadlinePolicy,
+    RequestCategory,
+    RequestStatus,
+    ServiceRequest,
+    Severity,
+)
 from .selectors import (
     ARCHIVE_ROLES,
+    CENTRE_EDIT_ROLES,
     REQUEST_HANDLE_ROLES,
+    centres_editable_by,
     centres_visible_to,
     request_centres_handled_by,
     request_timeline_for,
@@ -110,6 +131,14 @@ class ServiceRequestFilterSet(WagtailFilterSet):
 
 
 class RequestIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Record form (XLSX / PDF)"), url=reverse("wagtailsnippets_tenants_servicerequest:record_form"),
+                         icon_name="download"),
+        ]
+
     def get_edit_url(self, instance):
         # The row opens the timeline page: there is no edit form.
         return reverse(self.inspect_url_name, args=[instance.pk])
@@ -217,6 +246,35 @@ def request_new(request):
     )
 
 
+def request_record_form(request):
+    """Download the record form of a centre for a period (XLSX or PDF)."""
+    centres = centres_visible_to(request.user)
+    if not centres.exists():
+        raise PermissionDenied
+    form = RecordFormExportForm(request.GET or None, centres=centres)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        centre, start, end = data["centre"], data["start"], data["end"]
+        title = _("Request record form (诉求(需求)记录表)")
+        qs = record_queryset(centre=centre, start=start, end=end)
+        name = f"request-record-{centre.code}-{start:%Y%m%d}-{end:%Y%m%d}"
+        if data["format"] == "pdf":
+            body, content_type, name = record_pdf(qs, title=title, centre=centre, start=start, end=end), "application/pdf", name + ".pdf"
+        else:
+            body = record_xlsx(qs, title=f"{title} {centre.name} {start:%Y-%m-%d}–{end:%Y-%m-%d}")
+            content_type, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx"
+        audit_record(actor=request.user, action="request.record_exported", obj=centre, request=request,
+                     details={"start": start, "end": end, "format": data["format"]})
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return TemplateResponse(
+        request, "tenants/admin/request_record_form.html",
+        {"form": form, "page_title": _("Request record form"), "header_icon": "download"},
+        status=400 if form.errors else 200,
+    )
+
+
 class ServiceRequestViewSet(ScopedSnippetViewSet):
     model = ServiceRequest
     icon = "help"
@@ -250,4 +308,50 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
 
     def get_urlpatterns(self):
         # request_action finds the request through the same scope itself.
-        return [*super().get_urlpatterns(), path("act/<int:pk>/<slug:action>/", request_action, name="act")]
+        return [
+            *super().get_urlpatterns(),
+            path("act/<int:pk>/<slug:action>/", request_action, name="act"),
+            path("record-form/", request_record_form, name="record_form"),
+        ]
+
+
+# --- The per-centre deadline table --------------------------------------------------
+
+
+class DeadlinePolicyPermissionPolicy(BasePermissionPolicy):
+    """A centre's deadlines are the manager's to set, like the centre itself."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", "add", "change") and centres_editable_by(user).exists()
+
+    def users_with_any_permission(self, actions):
+        members = StaffMembership.objects.active().filter(role__in=CENTRE_EDIT_ROLES).values("user")
+        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
+
+
+register_permission_policy(DeadlinePolicy, DeadlinePolicyPermissionPolicy(DeadlinePolicy), exact_class=True)
+
+
+class DeadlinePolicyForm(ScopedAdminForm):
+    scoped_fields = {"centre": centres_editable_by}
+
+
+class DeadlinePolicyViewSet(ScopedSnippetViewSet):
+    model = DeadlinePolicy
+    icon = "time"
+    menu_label = gettext_lazy("Request deadlines")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["centre", "response_hours", "complaint_resolution_hours", "major_answer_hours", "warn_before_hours"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("centre"),
+            FieldRowPanel([FieldPanel("response_hours"), FieldPanel("complaint_resolution_hours")]),
+            FieldRowPanel([FieldPanel("major_answer_hours"), FieldPanel("warn_before_hours")]),
+        ],
+        base_form_class=DeadlinePolicyForm,
+    )
+
+    @staticmethod
+    def scope(user):
+        return DeadlinePolicy.objects.filter(centre__in=centres_editable_by(user)).select_related("centre")

@@ -165,3 +165,26 @@ class StaffRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tenant"].queryset = Tenant.objects.filter(centre__in=request_centres_handled_by(user)).select_related("centre")
+
+
+class RecordFormExportForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=None)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "Excel (XLSX)"), ("pdf", "PDF")])
+
+    MAX_DAYS = 366
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The period cannot end before it starts."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", _("Choose a period of at most one year."))
+        return cleaned

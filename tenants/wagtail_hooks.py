@@ -211,6 +211,7 @@ def _audit_deleted(request, instances):
 
 
 # The service desk's request log: its own menu entry, next to the archive.
-from .admin_service_desk import ServiceRequestViewSet  # noqa: E402
+from .admin_service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet  # noqa: E402
 
 register_snippet(ServiceRequestViewSet)
+register_snippet(DeadlinePolicyViewSet)

@@ -1,0 +1,104 @@
+"""The request record form (《诉求(需求)记录表》) for a period, as XLSX and PDF.
+
+Both are built from the same rows, so the spreadsheet and the printed form
+never disagree."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .models import ServiceRequest
+
+# Characters that make a spreadsheet treat a cell as a formula (CSV/XLSX
+# injection); such cells are written with a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def record_columns() -> list[str]:
+    return [
+        _("No."), _("Number"), _("Received"), _("Tenant"), _("Contact"), _("Phone"), _("Channel"), _("Category"),
+        _("Severity"), _("Request"), _("Department"), _("Handled by"), _("First response"), _("Outcome"),
+        _("Closed"), _("Rating"), _("Repeat complaint"),
+    ]
+
+
+def record_rows(queryset) -> list[list]:
+    rows = []
+    qs = queryset.select_related("tenant", "assignee").prefetch_related("entries").order_by("created_at", "id")
+    for i, sr in enumerate(qs, start=1):
+        outcome = next(
+            (e.body for e in reversed(list(sr.entries.all())) if e.kind == "status" and e.to_status == "closed"), ""
+        )
+        rows.append([
+            i, sr.number, _when(sr.created_at), sr.tenant.trading_name, sr.contact_name, sr.contact_phone,
+            sr.get_channel_display(), sr.get_category_display(), sr.get_severity_display(),
+            f"{sr.subject}：{sr.description}", sr.get_department_display() if sr.department else "",
+            str(sr.assignee or ""), _when(sr.responded_at), outcome, _when(sr.closed_at),
+            sr.rating or "", _("yes") if sr.is_repeat_complaint else "",
+        ])
+    return rows
+
+
+def record_xlsx(queryset, *, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Request record")[:31]
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(record_columns())
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in record_rows(queryset):
+        ws.append([escape_formula(v) for v in row])
+    for col, width in zip("ABCDEFGHIJKLMNOPQ", [5, 18, 17, 16, 10, 14, 10, 8, 8, 40, 10, 10, 17, 30, 17, 6, 8], strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+class _NoFetching(URLFetcher):
+    """The form needs no outside resource: every URL is refused, so text in
+    a request cannot make the renderer read files or reach the network."""
+
+    def fetch(self, url, headers=None) -> URLFetcherResponse:
+        raise ValueError(f"refused: {url[:80]}")
+
+    def open(self, url, data=None, timeout=None):  # type: ignore[override]
+        raise ValueError("refused")
+
+
+def record_pdf(queryset, *, title: str, centre, start: date, end: date) -> bytes:
+    html = render_to_string(
+        "tenants/admin/request_record_pdf.html",
+        {"title": title, "columns": record_columns(), "rows": record_rows(queryset), "centre": centre,
+         "start": start, "end": end, "printed": timezone.localtime()},
+    )
+    return HTML(string=html, url_fetcher=_NoFetching()).write_pdf()
+
+
+def record_queryset(*, centre, start: date, end: date):
+    return ServiceRequest.objects.filter(centre=centre, created_at__date__gte=start, created_at__date__lte=end)
