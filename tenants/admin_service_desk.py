@@ -76,11 +76,15 @@ class ServiceRequestPermissionPolicy(BasePermissionPolicy):
     roles; "change" and "delete" are nobody's, because changes are actions."""
 
     def user_has_permission(self, user, action):
-        if action == "view":
-            return centres_visible_to(user).exists()
-        if action == "add":
-            return request_centres_handled_by(user).exists()
-        return False
+        if action not in ("view", "add"):
+            return False
+        # Asked once per row by the listing's buttons: remember the answer on
+        # the user object, which lives as long as the HTTP request.
+        cache = user.__dict__.setdefault("_service_request_perms", {})
+        if action not in cache:
+            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
+            cache[action] = centres.exists()
+        return cache[action]
 
     def users_with_any_permission(self, actions):
         roles = set()
@@ -322,7 +326,12 @@ class DeadlinePolicyPermissionPolicy(BasePermissionPolicy):
     """A centre's deadlines are the manager's to set, like the centre itself."""
 
     def user_has_permission(self, user, action):
-        return action in ("view", "add", "change") and centres_editable_by(user).exists()
+        if action not in ("view", "add", "change"):
+            return False
+        cache = user.__dict__.setdefault("_deadline_policy_perms", {})
+        if "any" not in cache:
+            cache["any"] = centres_editable_by(user).exists()
+        return cache["any"]
 
     def users_with_any_permission(self, actions):
         members = StaffMembership.objects.active().filter(role__in=CENTRE_EDIT_ROLES).values("user")

@@ -136,3 +136,19 @@ def test_a_request_with_no_tenant_or_another_centres_tenant_is_refused(client, w
 def test_the_record_form_refuses_readers_tenants_and_visitors(world):
     assert_access(_url("add"), allowed=[world.ops_a, world.manager],
                   refused=[world.leader_a, world.signer_a, world.editor_a, ANONYMOUS])
+
+
+def test_the_listing_query_count_does_not_grow_with_the_rows(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.ops_a)
+    make_request(world)
+    client.get(_url("list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url("list"))
+    for _ in range(30):
+        make_request(world, assignee=world.drafter_a)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(_url("list")).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries) < 20
