@@ -7,13 +7,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.rich_text import expand_db_html
 
 from portal.audit import audit_record
 
 from .models import LetterStatus, SealUse
+from .pdf.sanitize import sanitize_body_html
 from .pdf.sign import validate_pdf
 from .selectors import letter_history, letter_recipients, letters_visible_to
-from .services import LetterError, letter_retry_stamping
+from .services import LetterError, letter_decide, letter_retry_stamping
 
 
 def _letter_for(request, pk):
@@ -28,6 +30,11 @@ def letter_detail(request, pk):
         with letter.pdf.open("rb") as fh:
             validation = validate_pdf(fh.read(), trust_cert_pem=seal_use.certificate_pem.encode() if seal_use else None)
     recipients = letter_recipients(letter)
+    state = letter.current_workflow_state
+    task_state = state.current_task_state if state else None
+    can_decide = bool(
+        task_state and task_state.status == "in_progress" and task_state.task.specific.get_actions(letter, request.user)
+    )
     return TemplateResponse(
         request,
         "notices/admin/letter_detail.html",
@@ -38,6 +45,9 @@ def letter_detail(request, pk):
             "recipient_count": recipients.count(),
             "recipients": recipients[:200],
             "can_retry": letter.status == LetterStatus.STAMPING_FAILED,
+            "can_decide": can_decide,
+            "current_step": task_state.task.name if can_decide else "",
+            "body_html": sanitize_body_html(expand_db_html(letter.body)),
         },
     )
 
@@ -51,6 +61,21 @@ def letter_pdf(request, pk):
                             filename=f"{letter.doc_number or letter.pk}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def letter_decide_view(request, pk):
+    letter = _letter_for(request, pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        letter_decide(letter=letter, user=request.user, approve=approve, comment=request.POST.get("comment", ""))
+    except PermissionDenied:
+        raise
+    except LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Approved.") if approve else _("Returned to the drafter."))
+    return redirect("notices_letters:detail", pk=letter.pk)
 
 
 @require_POST

@@ -36,13 +36,27 @@ class LetterForm(ScopedAdminForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance and isinstance(self.instance.recipient_floors, list):
+        if self.instance.pk:
+            # An approver editing during their step works within the letter's
+            # own centre, which is not among their drafting centres.
+            self.fields["centre"].queryset = self.fields["centre"].queryset.model.objects.filter(pk=self.instance.centre_id)
+            self.fields["recipient_tenants"].queryset = Tenant.objects.filter(centre_id=self.instance.centre_id).current()
+        if isinstance(self.instance.recipient_floors, list):
             self.initial["recipient_floors"] = ", ".join(str(f) for f in self.instance.recipient_floors)
         if not self.instance.pk and self.for_user is not None:
             membership = StaffMembership.objects.active().filter(user=self.for_user, role=Role.DRAFTER).first()
             if membership:
                 self.initial.setdefault("department", membership.department)
                 self.initial.setdefault("centre", membership.centre_id)
+
+    def clean_body(self):
+        from django.utils.html import strip_tags
+
+        body = self.cleaned_data.get("body") or ""
+        # Draftail leaves an empty paragraph behind; a letter needs words.
+        if not strip_tags(body).strip():
+            raise forms.ValidationError(_("The letter has no text."))
+        return body
 
     def clean_recipient_floors(self):
         raw = (self.cleaned_data.get("recipient_floors") or "").replace("，", ",")

@@ -143,6 +143,7 @@ def register_letter_urls():
         path("<int:pk>/", admin_views.letter_detail, name="detail"),
         path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
         path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
+        path("<int:pk>/decide/", admin_views.letter_decide_view, name="decide"),
     ]
     return [path("letters/", include((urls, "notices_letters")))]
 
@@ -153,3 +154,13 @@ def letter_page_button(snippet, user, next_url=None):
 
     if isinstance(snippet, Letter):
         yield ListingButton(_("Letter page"), reverse("notices_letters:detail", args=[snippet.pk]), priority=5)
+
+
+@hooks.register("construct_snippet_action_menu")
+def letters_are_decided_on_their_page(menu_items, request, context):
+    # The editor's workflow buttons save the form before acting; letters in
+    # approval are locked, so decisions are taken on the letter page instead.
+    from wagtail.snippets.action_menu import WorkflowMenuItem
+
+    if context.get("model") is Letter:
+        menu_items[:] = [item for item in menu_items if not isinstance(item, WorkflowMenuItem)]

@@ -1,4 +1,5 @@
 from allauth.mfa.models import Authenticator
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,3 +30,17 @@ class StaffMFAMiddleware:
         ):
             return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
         return self.get_response(request)
+
+
+class AtriumCSPMiddleware(CSPMiddleware):
+    """The strict policy everywhere, except that Wagtail's admin may run the
+    inline scripts its widgets still emit (choosers, inline panels, date
+    pickers). The tenant side and public pages keep script-src 'self'."""
+
+    ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path.startswith(self.ADMIN_PREFIXES) and parts.update is None:
+            parts.update = {"script-src": ["'unsafe-inline'"]}
+        return parts

@@ -117,6 +117,22 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
     def __str__(self):
         return f"{self.doc_number} {self.title}" if self.doc_number else self.title
 
+    # Written only by notices.services, with queryset updates under a row lock.
+    SERVICE_FIELDS = frozenset({
+        "status", "doc_year", "doc_seq", "doc_number", "doc_date", "pdf", "pdf_sha256", "pdf_pages",
+        "stamped_at", "stamping_started_at", "stamping_error",
+    })
+
+    def save(self, *args, **kwargs):
+        # Wagtail's editor and workflow save the instance they loaded earlier;
+        # a plain save() would write its stale status and number back over
+        # what the chain recorded meanwhile. Saves leave those fields alone.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.SERVICE_FIELDS
+            ] + ["attachments", "recipient_tenants"]
+        super().save(*args, **kwargs)
+
     def search_text(self) -> str:
         return segment(self.title, self.doc_number)
 

@@ -37,11 +37,14 @@ class CentreRoleApprovalTask(Task):
         return self.user_may_decide(obj, user)
 
     def locked_for_user(self, obj, user):
-        # While a letter waits for approval, only its approvers may touch it.
-        return not self.user_may_decide(obj, user)
+        # Nobody edits a letter while it is in approval: what the seal keeper
+        # approves is exactly what the leader approved. To change it, an
+        # approver returns it to the drafter. Decisions are taken on the
+        # letter page (notices.admin_views.letter_decide), which saves nothing.
+        return True
 
     def user_can_lock(self, obj, user):
-        return self.user_may_decide(obj, user)
+        return False
 
     def user_can_unlock(self, obj, user):
         return False

@@ -52,7 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.middleware.AtriumCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,9 +91,15 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'atrium.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; the busy timeout
-    # turns brief lock contention into a wait instead of "database is locked".
+    # turns brief lock contention into a wait instead of "database is locked";
+    # IMMEDIATE transactions take the write lock when they begin, so two
+    # transactions that read-then-write queue up instead of deadlocking.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -240,6 +246,9 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No Gravatar: it would send a hash of every staff email abroad, is blocked in
 # mainland China, and breaks the strict img-src policy.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Approvers are notified by Atrium (notices/notifications.py) by role and centre;
+# Wagtail's own moderation mails would also go to every superuser.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 

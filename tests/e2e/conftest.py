@@ -11,7 +11,10 @@ CHROMIUM = os.environ.get("ATRIUM_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this
+# thread while the browser is open, and code that calls asyncio.run() (pyHanko)
+# must not meet it in the tests that come after the browser tests.
+@pytest.fixture(scope="package")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (make test installs it: apt-get install chromium).")

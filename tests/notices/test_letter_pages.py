@@ -141,3 +141,60 @@ def test_verify_letter_command(tmp_path, stamped):
     bad.write_bytes(_pdf_bytes(stamped) + b"\n%tampered")
     with pytest.raises(CommandError, match="NOT GENUINE"):
         call_command("verify_letter", str(bad))
+
+
+def _in_approval(world):
+    make_template(world.centre_a)
+    return submit(draft_letter(world.drafter_a, world.centre_a), world.drafter_a)
+
+
+def test_approvers_decide_on_the_letter_page(client, world, django_capture_on_commit_callbacks):
+    letter = _in_approval(world)
+    client.force_login(world.leader_a)
+    page = client.get(reverse("notices_letters:detail", args=[letter.pk])).content.decode()
+    assert 'data-testid="decision"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("notices_letters:decide", args=[letter.pk]), {"decision": "approve"})
+    letter.refresh_from_db()
+    assert letter.current_workflow_state.current_task_state.task.specific.role == "seal_keeper"
+
+
+def test_returning_a_letter_needs_a_comment(client, world):
+    letter = _in_approval(world)
+    client.force_login(world.leader_a)
+    client.post(reverse("notices_letters:decide", args=[letter.pk]), {"decision": "reject", "comment": " "})
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.IN_APPROVAL
+
+
+@pytest.mark.parametrize("who", ["drafter_a", "ops_a", "seal_a"])
+def test_people_who_may_not_decide_are_refused(client, world, who):
+    letter = _in_approval(world)
+    client.force_login(getattr(world, who))
+    page = client.get(reverse("notices_letters:detail", args=[letter.pk])).content.decode()
+    assert 'data-testid="decision"' not in page
+    response = client.post(reverse("notices_letters:decide", args=[letter.pk]), {"decision": "approve"})
+    # Wagtail answers PermissionDenied in its admin with a redirect to the dashboard.
+    assert response.status_code == 403 or (response.status_code == 302 and response["Location"] == "/admin/")
+    letter.refresh_from_db()
+    assert letter.current_workflow_state.current_task_state.task.specific.role == "leader"
+
+
+def test_the_decision_url_of_another_centre_is_a_404(client, world):
+    letter = _in_approval(world)
+    assert_access(reverse("notices_letters:decide", args=[letter.pk]), method="post", data={"decision": "approve"},
+                  refused=[world.ops_b, world.signer_a, ANONYMOUS])
+
+
+def test_nobody_edits_a_letter_in_approval(client, world):
+    letter = _in_approval(world)
+    client.force_login(world.drafter_a)
+    client.post(
+        reverse("wagtailsnippets_notices_letter:edit", args=[letter.pk]),
+        {"centre": world.centre_a.pk, "kind": "notice", "department": "safety", "title": "改过的标题", "addressee": "x",
+         "body": '{"blocks":[{"key":"a","text":"x","type":"unstyled","depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
+         "recipient_mode": "all", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"},
+    )
+    letter.refresh_from_db()
+    assert letter.title != "改过的标题"
+    assert letter.latest_revision.as_object().title != "改过的标题"

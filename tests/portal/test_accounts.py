@@ -149,3 +149,12 @@ def test_the_back_office_admin_answers_superusers_only(client, world):
     assert client.get("/django-admin/portal/staffmembership/").status_code == 200
     client.force_login(world.ops_a)
     assert client.get("/django-admin/portal/staffmembership/").status_code == 302
+
+
+def test_only_the_wagtail_admin_may_run_inline_scripts(client, world):
+    tenant_side = client.get(reverse("portal:landing"))["Content-Security-Policy"]
+    assert "script-src 'self';" in tenant_side + ";" and "unsafe-inline" not in tenant_side.split("script-src")[1].split(";")[0]
+    client.force_login(world.ops_a)
+    admin_csp = client.get(reverse("wagtailadmin_home"))["Content-Security-Policy"]
+    assert "'unsafe-inline'" in admin_csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in admin_csp
