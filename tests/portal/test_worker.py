@@ -79,3 +79,35 @@ def test_an_invitation_email_is_sent_by_a_real_worker_process(world, worker):
     log.seek(0)
     assert sent, "no email from the worker within 60 s; worker log:\n" + log.read()
     assert "/invite/" in sent[0].read_text(errors="replace")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_is_stamped_by_a_real_worker_process(world, worker):
+    """The chain completes in the web process; the seal is applied in the worker."""
+    from notices.models import Letter, LetterStatus
+    from tests.notices.letters import draft_letter, make_template
+
+    process, log = worker
+    make_template(world.centre_a)
+    letter = draft_letter(world.drafter_a, world.centre_a)
+    celery_app.conf.task_always_eager = False
+    try:
+        letter.get_workflow().start(letter, world.drafter_a)
+        for user in (world.leader_a, world.seal_a):
+            letter.refresh_from_db()
+            state = letter.current_workflow_state.current_task_state
+            state.task.specific.on_action(state, user, "approve")
+    finally:
+        celery_app.conf.task_always_eager = True
+    assert Letter.objects.get(pk=letter.pk).status == LetterStatus.APPROVED  # nothing stamped in this process
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "worker died: " + (log.seek(0) or log.read())
+        letter.refresh_from_db()
+        if letter.status in (LetterStatus.STAMPED, LetterStatus.STAMPING_FAILED):
+            break
+        time.sleep(0.3)
+    log.seek(0)
+    assert letter.status == LetterStatus.STAMPED, f"{letter.status} {letter.stamping_error}\n{log.read()}"
+    assert letter.doc_number and letter.pdf_sha256
