@@ -187,3 +187,45 @@ def request_figures(*, centres, start=None, end=None, group_by=("centre", "categ
             row["month"] = row["month"].date() if callable(row["month"].date) else row["month"]
         out.append(row)
     return out
+
+
+# --- Archive documents and confidentiality (R1, R2) ---------------------------
+CONFIDENTIAL_PERMISSION = "tenants.view_confidential"
+
+
+def has_confidential_permission(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(CONFIDENTIAL_PERMISSION))
+
+
+def tenants_with_confidential_access(user):
+    """Tenants whose confidential documents and fields `user` may see: all
+    of their centres' with the permission, else those with a live grant."""
+    from .models import ArchiveAccessGrant
+
+    visible = tenants_visible_to(user)
+    if has_confidential_permission(user):
+        return visible
+    granted = ArchiveAccessGrant.objects.active().filter(requested_by=user).values("tenant")
+    return visible.filter(pk__in=granted)
+
+
+def may_see_confidential(user, tenant) -> bool:
+    return tenants_with_confidential_access(user).filter(pk=tenant.pk).exists()
+
+
+def documents_visible_to(user):
+    from .models import ArchiveDocument, Confidentiality
+
+    return ArchiveDocument.objects.filter(tenant__in=tenants_visible_to(user)).filter(
+        Q(confidentiality=Confidentiality.NORMAL) | Q(tenant__in=tenants_with_confidential_access(user))
+    )
+
+
+def access_grants_visible_to(user):
+    """Managers see the requests of their centres; everyone sees their own."""
+    from .models import ArchiveAccessGrant
+
+    return ArchiveAccessGrant.objects.filter(
+        Q(tenant__centre__in=centres_for(user, CENTRE_EDIT_ROLES))
+        | Q(requested_by=user, tenant__centre__in=centres_visible_to(user))
+    )

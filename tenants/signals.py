@@ -2,6 +2,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
+EXPIRY_REMINDER_NAME = "Archive: remind of expiring documents (档案证照到期提醒)"
 
 
 @receiver(post_migrate)
@@ -13,13 +14,25 @@ def schedule_periodic_tasks(sender, app_config=None, **kwargs):
     if app_config is None or app_config.label != "django_celery_beat":
         return
     from django.conf import settings
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+    from django_celery_beat.models import (
+        CrontabSchedule,
+        IntervalSchedule,
+        PeriodicTask,
+    )
 
-    from .tasks import SWEEP_TASK_NAME
+    from .tasks import EXPIRY_TASK_NAME, SWEEP_TASK_NAME
 
     interval, _ = IntervalSchedule.objects.get_or_create(
         every=settings.ATRIUM_DEADLINE_SWEEP_MINUTES, period=IntervalSchedule.MINUTES
     )
     PeriodicTask.objects.update_or_create(
         name=DEADLINE_SWEEP_NAME, defaults={"task": SWEEP_TASK_NAME, "interval": interval, "enabled": True}
+    )
+    # Daily, early morning Shanghai time, so that reminders are waiting when
+    # the service desk opens.
+    morning, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="7", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
+    )
+    PeriodicTask.objects.update_or_create(
+        name=EXPIRY_REMINDER_NAME, defaults={"task": EXPIRY_TASK_NAME, "crontab": morning, "interval": None, "enabled": True}
     )

@@ -13,3 +13,13 @@ def sweep_request_deadlines() -> dict:
     from .services import request_deadlines_sweep
 
     return request_deadlines_sweep()
+
+
+EXPIRY_TASK_NAME = "tenants.tasks.remind_expiring_documents"
+
+
+@shared_task(name=EXPIRY_TASK_NAME, acks_late=True)
+def remind_expiring_documents() -> int:
+    from .archive_services import document_expiry_reminders
+
+    return document_expiry_reminders()

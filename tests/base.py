@@ -154,3 +154,17 @@ def make_request(world: World, *, tenant: Tenant | None = None, actor: User | No
     kwargs.setdefault("subject", "空调不制冷")
     kwargs.setdefault("description", "店内空调出风不冷，请工程部查看。")
     return request_create(actor=actor, tenant=tenant, **kwargs)
+
+
+def pdf_upload(name: str = "lease.pdf", content: bytes = PDF_BYTES):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def grant_confidential(user: User) -> User:
+    """Give `user` the explicit permission for confidential archive records."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="view_confidential", content_type__app_label="tenants"))
+    return User.objects.get(pk=user.pk)  # a fresh object: permissions are cached per instance

@@ -15,6 +15,14 @@ from .archive import (
     code_validator,
     phone_validator,
 )
+from .documents import (
+    AccessGrantStatus,
+    ArchiveAccessGrant,
+    ArchiveDocument,
+    Confidentiality,
+    DocumentKind,
+    ExpiryReminder,
+)
 from .service_desk import (
     Channel,
     DeadlineAlert,
@@ -29,6 +37,7 @@ from .service_desk import (
 )
 
 __all__ = [
+    "AccessGrantStatus", "ArchiveAccessGrant", "ArchiveDocument", "Confidentiality", "DocumentKind", "ExpiryReminder",
     "Category", "Centre", "Channel", "Contact", "ContactQuerySet", "DeadlineAlert", "DeadlinePolicy", "Milestone",
     "Operator", "RequestCategory", "RequestEntry", "RequestPhoto", "RequestStatus", "ServiceRequest", "Severity",
     "Tenant", "TenantQuerySet", "TenantStatus", "Tier", "Unit", "code_validator", "phone_validator",
