@@ -85,19 +85,23 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[:500]}")
 
 
+def _sqlite_copy(source_path: Path, target_path: Path) -> None:
+    # The online backup API copies a consistent snapshot while the portal
+    # keeps writing; copying the file could catch it mid-transaction.
+    source = sqlite3.connect(str(source_path))
+    target = sqlite3.connect(str(target_path))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _dump_database(workdir: Path) -> Path:
     db = _database()
     if _is_sqlite(db):
-        # The online backup API copies a consistent snapshot while the portal
-        # keeps writing; copying the file could catch it mid-transaction.
         target = workdir / "database.sqlite3"
-        source = sqlite3.connect(str(db["NAME"]))
-        copy = sqlite3.connect(str(target))
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(Path(db["NAME"]), target)
         return target
     target = workdir / "database.pgdump"
     _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(db)], _pg_env(db))
@@ -197,13 +201,7 @@ def backup_restore(*, path: Path, sqlite_path: Path | None = None, pg_database: 
             if target == Path(db["NAME"]):
                 connection.close()
             target.parent.mkdir(parents=True, exist_ok=True)
-            source = sqlite3.connect(str(workdir / "database.sqlite3"))
-            dest = sqlite3.connect(str(target))
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-                source.close()
+            _sqlite_copy(workdir / "database.sqlite3", target)
         else:
             _run(
                 ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
