@@ -5,11 +5,21 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_scoping import ScopedAdminForm
 from portal.models.accounts import Department
 
-from .models import Channel, Operator, RequestCategory, Severity, Tenant
+from .models import (
+    CONFIDENTIAL_CONTACT_FIELDS,
+    CONFIDENTIAL_TENANT_FIELDS,
+    Channel,
+    Operator,
+    RequestCategory,
+    Severity,
+    Tenant,
+)
 from .selectors import (
     archive_centres_editable_by,
     assignable_staff,
     centres_editable_by,
+    has_confidential_permission,
+    may_see_confidential,
     request_centres_handled_by,
     tenants_of_contact,
 )
@@ -27,8 +37,28 @@ class CentreForm(ScopedAdminForm):
     scoped_fields = {"operator": _operators_of}
 
 
-class TenantForm(ScopedAdminForm):
+class ConfidentialFieldsMixin:
+    """Confidential fields leave the form (so they are neither shown nor
+    overwritten) unless the editor may see this tenant's confidential
+    records; a new record needs the permission itself."""
+
+    confidential_fields: tuple[str, ...] = ()
+
+    def _drop_confidential(self, tenant):
+        user = self.for_user
+        allowed = may_see_confidential(user, tenant) if tenant is not None else has_confidential_permission(user)
+        if not allowed:
+            for name in self.confidential_fields:
+                self.fields.pop(name, None)
+
+
+class TenantForm(ConfidentialFieldsMixin, ScopedAdminForm):
     scoped_fields = {"centre": archive_centres_editable_by}
+    confidential_fields = CONFIDENTIAL_TENANT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drop_confidential(self.instance if self.instance.pk else None)
 
     def clean(self):
         cleaned = super().clean()
@@ -51,8 +81,13 @@ class UnitForm(ScopedAdminForm):
         return cleaned
 
 
-class ContactForm(ScopedAdminForm):
+class ContactForm(ConfidentialFieldsMixin, ScopedAdminForm):
     scoped_fields = {"tenant": _editable_tenants}
+    confidential_fields = CONFIDENTIAL_CONTACT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drop_confidential(self.instance.tenant if self.instance.pk else None)
 
     def clean(self):
         cleaned = super().clean()
