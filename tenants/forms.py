@@ -23,6 +23,7 @@ from .selectors import (
     request_centres_handled_by,
     tenants_of_contact,
 )
+from .uploads import AUDIO_KINDS, validate_upload
 
 
 def _editable_tenants(user):
@@ -196,10 +197,17 @@ class StaffRequestForm(forms.Form):
     )
     department = forms.ChoiceField(label=_("Assigned department"), choices=[("", "—"), *Department.choices], required=False)
     photos = PhotosField(label=_("Photos"))
+    recording = forms.FileField(label=_("Call recording (MP3, M4A, WAV, AMR, OGG)"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tenant"].queryset = Tenant.objects.filter(centre__in=request_centres_handled_by(user)).select_related("centre")
+
+    def clean_recording(self):
+        upload = self.cleaned_data.get("recording")
+        if upload:
+            validate_upload(upload, kinds=AUDIO_KINDS, max_bytes=settings.ATRIUM_RECORDING_MAX_BYTES)
+        return upload
 
 
 class RecordFormExportForm(forms.Form):

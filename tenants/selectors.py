@@ -281,3 +281,17 @@ def archive_access_history(tenant, *, limit: int = 100):
     q |= Q(content_type=ct(ArchiveAccessGrant), object_id__in=ids(ArchiveAccessGrant.objects.filter(tenant=tenant)))
     q |= Q(content_type=ct(Contact), object_id__in=ids(Contact.objects.filter(tenant=tenant)))
     return AuditEvent.objects.filter(q).select_related("actor").order_by("-at", "-id")[:limit]
+
+
+# --- Call recordings (R7) -----------------------------------------------------
+def recordings_visible_to(user):
+    """Recordings are heard only by those who handle the centre's requests."""
+    from .models import CallRecording
+
+    return CallRecording.objects.filter(request__centre__in=request_centres_handled_by(user))
+
+
+def recording_holds_visible_to(user):
+    from .models import RecordingHold
+
+    return RecordingHold.objects.filter(recording__request__centre__in=request_centres_handled_by(user))

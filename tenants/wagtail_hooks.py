@@ -298,3 +298,33 @@ def register_documents_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_access_menu_item():
     return ArchiveStaffMenuItem(_("Confidential access"), reverse("tenants_archive:access"), icon_name="lock", order=102)
+
+
+from . import admin_recordings  # noqa: E402
+from .selectors import request_centres_handled_by  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_recording_urls():
+    urls = [
+        path("request/<int:pk>/add/", admin_recordings.recording_add, name="add"),
+        path("<int:pk>/audio/", admin_recordings.recording_file, name="file"),
+        path("<int:pk>/hold/", admin_recordings.recording_hold_view, name="hold"),
+        path("holds/<int:pk>/release/", admin_recordings.hold_release, name="release"),
+        path("log/", admin_recordings.recording_log, name="log"),
+    ]
+    return [path("recordings/", include((urls, "tenants_recordings")))]
+
+
+class RecordingLogMenuItem(MenuItem):
+    def is_shown(self, request):
+        cache = request.user.__dict__.setdefault("_archive_menu", {})
+        if "handles" not in cache:
+            cache["handles"] = request_centres_handled_by(request.user).exists()
+        return cache["handles"]
+
+
+@hooks.register("register_admin_menu_item")
+def register_recording_log_menu_item():
+    return RecordingLogMenuItem(_("Recording archive log"), reverse("tenants_recordings:log"), icon_name="media",
+                                order=111)

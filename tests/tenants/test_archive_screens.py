@@ -13,7 +13,14 @@ from django.utils import timezone
 from portal.models import AuditEvent, Role, User
 from tenants.archive_services import access_decide, access_request, document_upload
 from tenants.models import AccessGrantStatus, ArchiveAccessGrant, ArchiveDocument
-from tests.base import ANONYMOUS, PDF_BYTES, assert_access, grant_confidential, make_staff, pdf_upload
+from tests.base import (
+    ANONYMOUS,
+    PDF_BYTES,
+    assert_access,
+    grant_confidential,
+    make_staff,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
