@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -34,6 +35,7 @@ from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from portal.audit import audit_record
 from portal.models import StaffMembership, User
 
+from .archive_forms import HoldForm, RecordingForm, ReleaseForm
 from .exports import record_pdf, record_queryset, record_xlsx
 from .forms import (
     AssignForm,
@@ -51,6 +53,7 @@ from .models import (
     ServiceRequest,
     Severity,
 )
+from .recording_services import RecordingError, recording_attach
 from .selectors import (
     ARCHIVE_ROLES,
     CENTRE_EDIT_ROLES,
@@ -174,6 +177,15 @@ class RequestInspectView(InspectView):
             reopen_form=ReasonForm(),
             staff_view=True,
         )
+        if handler:
+            recordings = list(sr.recordings.select_related("uploaded_by").prefetch_related("holds__held_by"))
+            for rec in recordings:
+                rec.active_hold = next((h for h in rec.holds.all() if h.released_at is None), None)
+            context.update(
+                recordings=recordings, recording_form=RecordingForm(), hold_form=HoldForm(), release_form=ReleaseForm(),
+                recording_add_url=reverse("tenants_recordings:add", args=[sr.pk]),
+                retention_days=DeadlinePolicy.recording_retention(sr.centre),
+            )
         for name in ("reply", "assign", "close", "reopen"):
             context[f"{name}_url"] = reverse("wagtailsnippets_tenants_servicerequest:act", args=[sr.pk, name])
         audit_record(actor=user, action="request.viewed", obj=sr, request=self.request)
@@ -232,13 +244,20 @@ def request_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sr = request_create(
-                actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
-                severity=data["severity"], subject=data["subject"], description=data["description"],
-                contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
-                received_at=data["received_at"], photos=data["photos"], request=request,
-            )
-        except (RequestError, ValidationError) as exc:
+            # One call, one record: the request and its recording together or neither.
+            with transaction.atomic():
+                sr = request_create(
+                    actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
+                    severity=data["severity"], subject=data["subject"], description=data["description"],
+                    contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
+                    received_at=data["received_at"], photos=data["photos"], request=request,
+                )
+                if data.get("recording"):
+                    # Logging a call with its recording: the audio was already
+                    # checked by the form, so this does not fail on content.
+                    recording_attach(actor=request.user, service_request=sr, upload=data["recording"],
+                                     recorded_at=data["received_at"], request=request)
+        except (RequestError, RecordingError, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("Request %(number)s recorded.") % {"number": sr.number})
@@ -351,12 +370,16 @@ class DeadlinePolicyViewSet(ScopedSnippetViewSet):
     menu_label = gettext_lazy("Request deadlines")
     add_to_admin_menu = False
     copy_view_enabled = False
-    list_display = ["centre", "response_hours", "complaint_resolution_hours", "major_answer_hours", "warn_before_hours"]
+    list_display = [
+        "centre", "response_hours", "complaint_resolution_hours", "major_answer_hours", "warn_before_hours",
+        "recording_retention_days",
+    ]
     edit_handler = ObjectList(
         [
             FieldPanel("centre"),
             FieldRowPanel([FieldPanel("response_hours"), FieldPanel("complaint_resolution_hours")]),
             FieldRowPanel([FieldPanel("major_answer_hours"), FieldPanel("warn_before_hours")]),
+            FieldPanel("recording_retention_days"),
         ],
         base_form_class=DeadlinePolicyForm,
     )

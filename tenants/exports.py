@@ -102,3 +102,24 @@ def record_pdf(queryset, *, title: str, centre, start: date, end: date) -> bytes
 
 def record_queryset(*, centre, start: date, end: date):
     return ServiceRequest.objects.filter(centre=centre, created_at__date__gte=start, created_at__date__lte=end)
+
+
+def simple_xlsx(*, title: str, columns: list[str], rows: list[list]) -> bytes:
+    """A one-sheet register (title row, header row, data) with every text
+    cell escaped against formula injection."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "".join(c for c in title if c not in "[]:*?/\\")[:31]
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(columns)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([escape_formula(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -5,14 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_scoping import ScopedAdminForm
 from portal.models.accounts import Department
 
-from .models import Channel, Operator, RequestCategory, Severity, Tenant
+from .models import (
+    CONFIDENTIAL_CONTACT_FIELDS,
+    CONFIDENTIAL_TENANT_FIELDS,
+    Channel,
+    Operator,
+    RequestCategory,
+    Severity,
+    Tenant,
+)
 from .selectors import (
     archive_centres_editable_by,
     assignable_staff,
     centres_editable_by,
+    has_confidential_permission,
+    may_see_confidential,
     request_centres_handled_by,
     tenants_of_contact,
 )
+from .uploads import AUDIO_KINDS, validate_upload
 
 
 def _editable_tenants(user):
@@ -27,8 +38,28 @@ class CentreForm(ScopedAdminForm):
     scoped_fields = {"operator": _operators_of}
 
 
-class TenantForm(ScopedAdminForm):
+class ConfidentialFieldsMixin:
+    """Confidential fields leave the form (so they are neither shown nor
+    overwritten) unless the editor may see this tenant's confidential
+    records; a new record needs the permission itself."""
+
+    confidential_fields: tuple[str, ...] = ()
+
+    def _drop_confidential(self, tenant):
+        user = self.for_user
+        allowed = may_see_confidential(user, tenant) if tenant is not None else has_confidential_permission(user)
+        if not allowed:
+            for name in self.confidential_fields:
+                self.fields.pop(name, None)
+
+
+class TenantForm(ConfidentialFieldsMixin, ScopedAdminForm):
     scoped_fields = {"centre": archive_centres_editable_by}
+    confidential_fields = CONFIDENTIAL_TENANT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drop_confidential(self.instance if self.instance.pk else None)
 
     def clean(self):
         cleaned = super().clean()
@@ -51,8 +82,13 @@ class UnitForm(ScopedAdminForm):
         return cleaned
 
 
-class ContactForm(ScopedAdminForm):
+class ContactForm(ConfidentialFieldsMixin, ScopedAdminForm):
     scoped_fields = {"tenant": _editable_tenants}
+    confidential_fields = CONFIDENTIAL_CONTACT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drop_confidential(self.instance.tenant if self.instance.pk else None)
 
     def clean(self):
         cleaned = super().clean()
@@ -161,10 +197,17 @@ class StaffRequestForm(forms.Form):
     )
     department = forms.ChoiceField(label=_("Assigned department"), choices=[("", "—"), *Department.choices], required=False)
     photos = PhotosField(label=_("Photos"))
+    recording = forms.FileField(label=_("Call recording (MP3, M4A, WAV, AMR, OGG)"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tenant"].queryset = Tenant.objects.filter(centre__in=request_centres_handled_by(user)).select_related("centre")
+
+    def clean_recording(self):
+        upload = self.cleaned_data.get("recording")
+        if upload:
+            validate_upload(upload, kinds=AUDIO_KINDS, max_bytes=settings.ATRIUM_RECORDING_MAX_BYTES)
+        return upload
 
 
 class RecordFormExportForm(forms.Form):

@@ -229,3 +229,69 @@ def access_grants_visible_to(user):
         Q(tenant__centre__in=centres_for(user, CENTRE_EDIT_ROLES))
         | Q(requested_by=user, tenant__centre__in=centres_visible_to(user))
     )
+
+
+def is_centre_manager(user, centre) -> bool:
+    from portal.access import has_role
+
+    return has_role(user, centre, *CENTRE_EDIT_ROLES)
+
+
+def tenant_documents_for(user, tenant) -> tuple[list, bool]:
+    """A tenant's documents, newest version first within each kind, and
+    whether `user` may open the confidential ones. Confidential rows are
+    listed (their existence is not secret) but the caller masks them."""
+    from .models import ArchiveDocument
+
+    may_see = may_see_confidential(user, tenant)
+    docs = list(
+        ArchiveDocument.objects.filter(tenant=tenant).select_related("uploaded_by", "replaces").order_by(
+            "kind", "superseded_at", "-uploaded_at"
+        )
+    )
+    for doc in docs:
+        doc.masked = doc.is_confidential and not may_see
+    return docs, may_see
+
+
+def documents_listing_for(user):
+    """Current documents of the user's centres, for the expiry listing."""
+    from .models import ArchiveDocument
+
+    return ArchiveDocument.objects.current().filter(tenant__in=tenants_visible_to(user)).select_related(
+        "tenant", "tenant__centre"
+    )
+
+
+def archive_access_history(tenant, *, limit: int = 100):
+    """The audit trail of one tenant's archive: views, downloads, changes and
+    access requests of the tenant, its documents, contacts and grants."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models.audit import AuditEvent
+
+    from .models import ArchiveAccessGrant, ArchiveDocument
+
+    def ids(qs):
+        return [str(pk) for pk in qs.values_list("pk", flat=True)]
+
+    ct = ContentType.objects.get_for_model
+    q = Q(content_type=ct(Tenant), object_id=str(tenant.pk))
+    q |= Q(content_type=ct(ArchiveDocument), object_id__in=ids(ArchiveDocument.objects.filter(tenant=tenant)))
+    q |= Q(content_type=ct(ArchiveAccessGrant), object_id__in=ids(ArchiveAccessGrant.objects.filter(tenant=tenant)))
+    q |= Q(content_type=ct(Contact), object_id__in=ids(Contact.objects.filter(tenant=tenant)))
+    return AuditEvent.objects.filter(q).select_related("actor").order_by("-at", "-id")[:limit]
+
+
+# --- Call recordings (R7) -----------------------------------------------------
+def recordings_visible_to(user):
+    """Recordings are heard only by those who handle the centre's requests."""
+    from .models import CallRecording
+
+    return CallRecording.objects.filter(request__centre__in=request_centres_handled_by(user))
+
+
+def recording_holds_visible_to(user):
+    from .models import RecordingHold
+
+    return RecordingHold.objects.filter(recording__request__centre__in=request_centres_handled_by(user))

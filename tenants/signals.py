@@ -3,6 +3,7 @@ from django.dispatch import receiver
 
 DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
 EXPIRY_REMINDER_NAME = "Archive: remind of expiring documents (档案证照到期提醒)"
+RECORDING_PURGE_NAME = "Service desk: purge call recordings past retention (通话录音到期清除)"
 
 
 @receiver(post_migrate)
@@ -20,7 +21,7 @@ def schedule_periodic_tasks(sender, app_config=None, **kwargs):
         PeriodicTask,
     )
 
-    from .tasks import EXPIRY_TASK_NAME, SWEEP_TASK_NAME
+    from .tasks import EXPIRY_TASK_NAME, PURGE_TASK_NAME, SWEEP_TASK_NAME
 
     interval, _ = IntervalSchedule.objects.get_or_create(
         every=settings.ATRIUM_DEADLINE_SWEEP_MINUTES, period=IntervalSchedule.MINUTES
@@ -35,4 +36,11 @@ def schedule_periodic_tasks(sender, app_config=None, **kwargs):
     )
     PeriodicTask.objects.update_or_create(
         name=EXPIRY_REMINDER_NAME, defaults={"task": EXPIRY_TASK_NAME, "crontab": morning, "interval": None, "enabled": True}
+    )
+    # Nightly, when the hotline is quiet.
+    night, _ = CrontabSchedule.objects.get_or_create(
+        minute="15", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
+    )
+    PeriodicTask.objects.update_or_create(
+        name=RECORDING_PURGE_NAME, defaults={"task": PURGE_TASK_NAME, "crontab": night, "interval": None, "enabled": True}
     )

@@ -23,3 +23,13 @@ def remind_expiring_documents() -> int:
     from .archive_services import document_expiry_reminders
 
     return document_expiry_reminders()
+
+
+PURGE_TASK_NAME = "tenants.tasks.purge_call_recordings"
+
+
+@shared_task(name=PURGE_TASK_NAME, acks_late=True)
+def purge_call_recordings() -> int:
+    from .recording_services import recordings_purge
+
+    return recordings_purge()

@@ -28,6 +28,29 @@ _OOXML_EXT = {"word/": ".docx", "xl/": ".xlsx", "ppt/": ".pptx"}
 
 DOCUMENT_KINDS = frozenset({"pdf", "image", "office"})
 IMAGE_KINDS = frozenset({"image"})
+AUDIO_KINDS = frozenset({"audio"})
+
+# ISO base media brands of audio files (M4A from phones and recorders; 3GP
+# from Android call recorders). An MP4 video has the same container: it is
+# accepted as audio, the player only plays its sound track.
+_ISO_AUDIO_BRANDS = (b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"3gp4", b"3gp5", b"3gp6", b"3g2a")
+
+
+def _sniff_audio(head: bytes) -> tuple[str, str] | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio", ".wav"
+    if head.startswith(b"OggS"):
+        return "audio", ".ogg"
+    if head.startswith(b"#!AMR"):
+        return "audio", ".amr"
+    if head[4:8] == b"ftyp" and head[8:12] in _ISO_AUDIO_BRANDS:
+        return "audio", ".m4a"
+    if head.startswith(b"ID3"):
+        return "audio", ".mp3"
+    # A bare MPEG audio frame: 11 sync bits, then a layer that is not 00.
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:
+        return "audio", ".mp3"
+    return None
 
 
 def sniff(head: bytes, fileobj=None) -> tuple[str, str] | None:
@@ -39,7 +62,7 @@ def sniff(head: bytes, fileobj=None) -> tuple[str, str] | None:
         return "image", ".webp"
     if head.startswith(b"PK\x03\x04") and fileobj is not None:
         return _sniff_ooxml(fileobj)
-    return None
+    return _sniff_audio(head)
 
 
 def _sniff_ooxml(fileobj) -> tuple[str, str] | None:
@@ -82,6 +105,8 @@ def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = Non
     if found is None or found[0] not in kinds:
         if kinds == IMAGE_KINDS:
             message = _("This file is not a picture. Upload a JPEG, PNG, GIF or WebP image.")
+        elif kinds == AUDIO_KINDS:
+            message = _("This file is not a recording. Upload an MP3, M4A, WAV, AMR or OGG audio file.")
         else:
             message = _("This file type is not accepted. Upload a PDF, an image (JPEG, PNG, GIF, WebP) or an Office document.")
         raise ValidationError(message, code="bad_type")

@@ -16,8 +16,11 @@ from portal.search import segment_query
 from .forms import CentreForm, ContactForm, TenantForm, UnitForm
 from .models import Category, Centre, Contact, Tenant, TenantStatus, Tier, Unit
 from .selectors import (
+    archive_access_history,
     centres_visible_to,
     contacts_visible_to,
+    is_centre_manager,
+    may_see_confidential,
     tenants_visible_to,
     units_visible_to,
 )
@@ -73,6 +76,42 @@ class AuditedInspectView(InspectView):
         return context
 
 
+MASK = "••••••"
+
+
+class TenantInspectView(AuditedInspectView):
+    """The archive card: confidential fields masked for staff without access,
+    the documents and contacts, and for managers the archive's own access
+    history from the audit trail."""
+
+    template_name = "tenants/admin/tenant_inspect.html"
+
+    @cached_property
+    def may_see_confidential(self):
+        return may_see_confidential(self.request.user, self.object)
+
+    def get_monthly_rent_display_value(self):
+        return self.object.monthly_rent if self.may_see_confidential else MASK
+
+    def get_lease_terms_display_value(self):
+        return (self.object.lease_terms or "—") if self.may_see_confidential else MASK
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tenant = self.object
+        contacts = list(tenant.contacts.all())
+        for contact in contacts:
+            contact.personal_phone_shown = contact.personal_phone if self.may_see_confidential else (
+                MASK if contact.personal_phone else "")
+        manager = is_centre_manager(self.request.user, tenant.centre)
+        context.update(
+            tenant=tenant, contacts=contacts, may_see_confidential=self.may_see_confidential, is_manager=manager,
+            history=archive_access_history(tenant) if manager else None,
+            documents_count=tenant.documents.current().count(),
+        )
+        return context
+
+
 class CentreViewSet(ScopedSnippetViewSet):
     model = Centre
     icon = "home"
@@ -104,7 +143,7 @@ class TenantViewSet(ScopedSnippetViewSet):
     icon = "group"
     menu_label = _("Tenants")
     index_view_class = SegmentedSearchIndexView
-    inspect_view_class = AuditedInspectView
+    inspect_view_class = TenantInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = TenantFilterSet
@@ -115,6 +154,7 @@ class TenantViewSet(ScopedSnippetViewSet):
     ordering = ["centre", "code"]
     inspect_view_fields = [
         "code", "trading_name", "legal_name", "centre", "category", "tier", "status", "lease_start", "lease_end",
+        "monthly_rent", "lease_terms",
     ]
     edit_handler = ObjectList(
         [
@@ -123,6 +163,7 @@ class TenantViewSet(ScopedSnippetViewSet):
             FieldRowPanel([FieldPanel("trading_name"), FieldPanel("legal_name")]),
             FieldRowPanel([FieldPanel("category"), FieldPanel("tier")]),
             FieldRowPanel([FieldPanel("lease_start"), FieldPanel("lease_end")]),
+            MultiFieldPanel([FieldPanel("monthly_rent"), FieldPanel("lease_terms")], heading=_("Confidential")),
         ],
         base_form_class=TenantForm,
     )
@@ -169,6 +210,7 @@ class ContactViewSet(ScopedSnippetViewSet):
             FieldPanel("tenant"),
             FieldRowPanel([FieldPanel("name"), FieldPanel("position")]),
             FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+            FieldPanel("personal_phone"),
             FieldRowPanel([FieldPanel("may_sign"), FieldPanel("active")]),
         ],
         base_form_class=ContactForm,
@@ -215,3 +257,74 @@ from .admin_service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet  # 
 
 register_snippet(ServiceRequestViewSet)
 register_snippet(DeadlinePolicyViewSet)
+
+
+# --- Archive documents, confidential access, imports, recordings ---------------------
+from django.urls import include, path, reverse  # noqa: E402
+from wagtail.admin.menu import MenuItem  # noqa: E402
+
+from . import admin_archive  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_archive_urls():
+    urls = [
+        path("documents/", admin_archive.documents_index, name="documents_index"),
+        path("tenant/<int:tenant_pk>/documents/", admin_archive.tenant_documents, name="documents"),
+        path("tenant/<int:tenant_pk>/documents/new/", admin_archive.document_new, name="document_new"),
+        path("tenant/<int:tenant_pk>/access/", admin_archive.access_ask, name="access_ask"),
+        path("documents/<int:pk>/replace/", admin_archive.document_replace, name="document_replace"),
+        path("documents/<int:pk>/download/", admin_archive.document_download, name="document_download"),
+        path("access/", admin_archive.access_index, name="access"),
+        path("access/<int:pk>/<slug:decision>/", admin_archive.access_decision, name="access_decide"),
+    ]
+    return [path("archive/", include((urls, "tenants_archive")))]
+
+
+class ArchiveStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        cache = request.user.__dict__.setdefault("_archive_menu", {})
+        if "shown" not in cache:
+            cache["shown"] = centres_visible_to(request.user).exists()
+        return cache["shown"]
+
+
+@hooks.register("register_admin_menu_item")
+def register_documents_menu_item():
+    return ArchiveStaffMenuItem(_("Archive documents"), reverse("tenants_archive:documents_index"),
+                                icon_name="doc-full", order=101)
+
+
+@hooks.register("register_admin_menu_item")
+def register_access_menu_item():
+    return ArchiveStaffMenuItem(_("Confidential access"), reverse("tenants_archive:access"), icon_name="lock", order=102)
+
+
+from . import admin_recordings  # noqa: E402
+from .selectors import request_centres_handled_by  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_recording_urls():
+    urls = [
+        path("request/<int:pk>/add/", admin_recordings.recording_add, name="add"),
+        path("<int:pk>/audio/", admin_recordings.recording_file, name="file"),
+        path("<int:pk>/hold/", admin_recordings.recording_hold_view, name="hold"),
+        path("holds/<int:pk>/release/", admin_recordings.hold_release, name="release"),
+        path("log/", admin_recordings.recording_log, name="log"),
+    ]
+    return [path("recordings/", include((urls, "tenants_recordings")))]
+
+
+class RecordingLogMenuItem(MenuItem):
+    def is_shown(self, request):
+        cache = request.user.__dict__.setdefault("_archive_menu", {})
+        if "handles" not in cache:
+            cache["handles"] = request_centres_handled_by(request.user).exists()
+        return cache["handles"]
+
+
+@hooks.register("register_admin_menu_item")
+def register_recording_log_menu_item():
+    return RecordingLogMenuItem(_("Recording archive log"), reverse("tenants_recordings:log"), icon_name="media",
+                                order=111)

@@ -312,6 +312,13 @@ ATRIUM_UPLOAD_MAX_BYTES = env_int("ATRIUM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 ATRIUM_REQUEST_MAX_PHOTOS = env_int("ATRIUM_REQUEST_MAX_PHOTOS", 6)
 # How often the deadline sweep (warn before, escalate after) runs, in minutes.
 ATRIUM_DEADLINE_SWEEP_MINUTES = env_int("ATRIUM_DEADLINE_SWEEP_MINUTES", 15)
+# Call recordings are larger than photos: an hour of phone-quality audio.
+ATRIUM_RECORDING_MAX_BYTES = env_int("ATRIUM_RECORDING_MAX_BYTES", 50 * 1024 * 1024)
+# Items in the temporary storage log are flagged after this many days.
+ATRIUM_STORAGE_FLAG_DAYS = env_int("ATRIUM_STORAGE_FLAG_DAYS", 7)
+# Largest spreadsheet accepted for a tenant/unit/contact import, and its rows.
+ATRIUM_IMPORT_MAX_BYTES = env_int("ATRIUM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+ATRIUM_IMPORT_MAX_ROWS = env_int("ATRIUM_IMPORT_MAX_ROWS", 20000)
 
 # --- Official letters -------------------------------------------------------
 # Editing a letter during approval restarts its approvals.

@@ -2,6 +2,8 @@
 the one-stop service desk (what they asked for)."""
 
 from .archive import (
+    CONFIDENTIAL_CONTACT_FIELDS,
+    CONFIDENTIAL_TENANT_FIELDS,
     Category,
     Centre,
     Contact,
@@ -23,6 +25,7 @@ from .documents import (
     DocumentKind,
     ExpiryReminder,
 )
+from .recordings import CallRecording, RecordingHold, RecordingStatus
 from .service_desk import (
     Channel,
     DeadlineAlert,
@@ -35,8 +38,11 @@ from .service_desk import (
     ServiceRequest,
     Severity,
 )
+from .storage import ImportJob, StorageDeposit
 
 __all__ = [
+    "CallRecording", "RecordingHold", "RecordingStatus", "ImportJob", "StorageDeposit",
+    "CONFIDENTIAL_TENANT_FIELDS", "CONFIDENTIAL_CONTACT_FIELDS",
     "AccessGrantStatus", "ArchiveAccessGrant", "ArchiveDocument", "Confidentiality", "DocumentKind", "ExpiryReminder",
     "Category", "Centre", "Channel", "Contact", "ContactQuerySet", "DeadlineAlert", "DeadlinePolicy", "Milestone",
     "Operator", "RequestCategory", "RequestEntry", "RequestPhoto", "RequestStatus", "ServiceRequest", "Severity",

@@ -87,6 +87,11 @@ class TenantQuerySet(models.QuerySet):
         return self.filter(centre__in=centres)
 
 
+# Fields that only staff with confidential access see (R2, seed 001 篇6).
+CONFIDENTIAL_TENANT_FIELDS = ("monthly_rent", "lease_terms")
+CONFIDENTIAL_CONTACT_FIELDS = ("personal_phone",)
+
+
 class Tenant(index.Indexed, models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="tenants", verbose_name=_("centre"))
     code = models.CharField(_("tenant code"), max_length=30, validators=[code_validator])
@@ -97,6 +102,10 @@ class Tenant(index.Indexed, models.Model):
     lease_start = models.DateField(_("lease start"), null=True, blank=True)
     lease_end = models.DateField(_("lease end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=TenantStatus.choices, default=TenantStatus.OPEN)
+    # Confidential fields (R2): shown and edited only by staff with the
+    # confidentiality permission or a live access grant for this tenant.
+    monthly_rent = models.DecimalField(_("monthly rent (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    lease_terms = models.TextField(_("lease terms"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -180,6 +189,8 @@ class Contact(models.Model):
     position = models.CharField(_("position"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField(_("email"), blank=True)
+    # Confidential (R2): a private number, unlike the shop phone above.
+    personal_phone = models.CharField(_("personal phone"), max_length=30, blank=True, validators=[phone_validator])
     may_sign = models.BooleanField(_("may sign for letters"), default=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

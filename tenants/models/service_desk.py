@@ -76,6 +76,11 @@ class DeadlinePolicy(models.Model):
     warn_before_hours = models.PositiveIntegerField(
         _("warn the assignee this many hours before"), default=4, validators=[MinValueValidator(1)]
     )
+    # R7 (4.5): recordings are kept at least 30 days, then purged.
+    recording_retention_days = models.PositiveIntegerField(
+        _("keep call recordings for (days)"), default=30, validators=[MinValueValidator(30)],
+        help_text=_("At least 30 days. Recordings on hold are kept until released."),
+    )
 
     class Meta:
         verbose_name = _("deadline table")
@@ -86,6 +91,7 @@ class DeadlinePolicy(models.Model):
                 & Q(warn_before_hours__gte=1),
                 name="deadline_policy_hours_positive",
             ),
+            models.CheckConstraint(condition=Q(recording_retention_days__gte=30), name="recording_retention_at_least_30"),
         ]
 
     def __str__(self):
@@ -95,6 +101,11 @@ class DeadlinePolicy(models.Model):
     def for_centre(cls, centre) -> Deadlines:
         policy = cls.objects.filter(centre=centre).first() or cls(centre=centre)
         return policy.as_deadlines()
+
+    @classmethod
+    def recording_retention(cls, centre) -> int:
+        days = cls.objects.filter(centre=centre).values_list("recording_retention_days", flat=True).first()
+        return max(days or 30, 30)
 
     def as_deadlines(self) -> Deadlines:
         return Deadlines(

@@ -16,7 +16,8 @@ def _url(view, *args):
 def test_the_manager_sets_a_centres_deadlines(client, world):
     client.force_login(world.manager)
     response = client.post(_url("add"), {"centre": world.centre_a.pk, "response_hours": 12,
-                                         "complaint_resolution_hours": 48, "major_answer_hours": 24, "warn_before_hours": 2})
+                                         "complaint_resolution_hours": 48, "major_answer_hours": 24, "warn_before_hours": 2,
+                                         "recording_retention_days": 30})
     assert response.status_code == 302
     assert DeadlinePolicy.for_centre(world.centre_a).response.total_seconds() == 12 * 3600
 
@@ -24,7 +25,8 @@ def test_the_manager_sets_a_centres_deadlines(client, world):
 def test_zero_hours_are_refused(client, world):
     client.force_login(world.manager)
     response = client.post(_url("add"), {"centre": world.centre_a.pk, "response_hours": 0,
-                                         "complaint_resolution_hours": 48, "major_answer_hours": 24, "warn_before_hours": 2})
+                                         "complaint_resolution_hours": 48, "major_answer_hours": 24, "warn_before_hours": 2,
+                                         "recording_retention_days": 30})
     assert response.status_code == 200 and not DeadlinePolicy.objects.exists()
 
 
