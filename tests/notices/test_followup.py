@@ -16,7 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from notices.followup import deliveries_flag_overdue, next_reminder_after, reminders_due, reminders_send
+from notices.followup import (
+    deliveries_flag_overdue,
+    next_reminder_after,
+    reminders_due,
+    reminders_send,
+)
 from notices.models import Delivery, Receipt, Reminder, SignMethod
 from notices.receipts import AlreadySigned, receipt_record_paper, receipt_sign
 from notices.tasks import follow_up_letters

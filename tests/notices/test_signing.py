@@ -12,7 +12,14 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from notices.models import CertificateState, Delivery, LetterQuestion, Receipt, SignCode, SignMethod
+from notices.models import (
+    CertificateState,
+    Delivery,
+    LetterQuestion,
+    Receipt,
+    SignCode,
+    SignMethod,
+)
 from notices.pdf.sign import validate_pdf
 from notices.receipts import AlreadySigned, SignError, receipt_sign, sign_code_send
 from portal.audit import audit_verify_chain
