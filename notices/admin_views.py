@@ -11,6 +11,7 @@ from wagtail.rich_text import expand_db_html
 
 from portal.audit import audit_record
 
+from .admin_deliveries import delivery_context
 from .models import LetterStatus, SealUse
 from .pdf.sanitize import sanitize_body_html
 from .pdf.sign import validate_pdf
@@ -48,6 +49,7 @@ def letter_detail(request, pk):
             "can_decide": can_decide,
             "current_step": task_state.task.name if can_decide else "",
             "body_html": sanitize_body_html(expand_db_html(letter.body)),
+            **delivery_context(request, letter),
         },
     )
 

@@ -187,3 +187,38 @@ class VerifyForm(forms.Form):
         if upload and upload.size > MAX_PDF_BYTES:
             raise forms.ValidationError(_("The file is too large (at most 20 MB)."))
         return cleaned
+
+
+# --- tenant inbox and staff follow-up (issue 5) -----------------------------------
+
+
+class SignCodeRequestForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Send the code by"), choices=[("email", _("email")), ("sms", _("SMS"))])
+
+
+class SignForm(forms.Form):
+    """The hash of the PDF shown on the page travels with the form, so the
+    receipt names the exact document the signer saw."""
+
+    pdf_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    code = forms.CharField(label=_("One-time code"), max_length=12, required=False,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    password = forms.CharField(label=_("or your password"), required=False, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("code") and not cleaned.get("password"):
+            raise forms.ValidationError(_("Enter the code we sent you, or your password."))
+        return cleaned
+
+
+class LetterQuestionForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    description = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class PaperReceiptForm(forms.Form):
+    signer_name = forms.CharField(label=_("Signed by"), max_length=100)
+    signed_at = forms.DateTimeField(label=_("Signed at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scan = forms.FileField(label=_("Scanned receipt (PDF or picture)"))

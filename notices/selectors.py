@@ -8,11 +8,11 @@ from datetime import datetime
 from django.db.models import QuerySet
 from wagtail.models import TaskState, WorkflowState
 
-from portal.access import centres_for, has_role
+from portal.access import centres_for, has_role, tenant_contacts_of
 from portal.models.accounts import Role
 from tenants.models import Tenant, TenantStatus
 
-from .models import Letter, RecipientMode, SealUse
+from .models import Delivery, Letter, LetterStatus, Receipt, RecipientMode, SealUse
 
 LETTER_ROLES = (Role.DRAFTER, Role.LEADER, Role.SEAL_KEEPER, Role.MANAGER, Role.OPERATIONS)
 DRAFT_ROLES = (Role.DRAFTER,)
@@ -77,3 +77,72 @@ def letter_history(letter: Letter) -> list[ApprovalStep]:
 
 def letter_current_workflow_state(letter: Letter) -> WorkflowState | None:
     return WorkflowState.objects.for_instance(letter).order_by("-created_at").first()
+
+
+# --- deliveries and receipts (issue 5) ---------------------------------------------
+# The tenant side: a letter is addressed to the tenant's signatories. Contacts
+# who may not sign (clerks, shop staff) do not see the centre's letters.
+
+
+def deliveries_for_signatory(user) -> QuerySet[Delivery]:
+    tenants = tenant_contacts_of(user).filter(may_sign=True).values("tenant")
+    return Delivery.objects.filter(tenant__in=tenants, letter__status=LetterStatus.STAMPED)
+
+
+def inbox_for(user) -> QuerySet[Delivery]:
+    """Letters to sign first (soonest due first), then the rest, newest first."""
+    from django.db.models import BooleanField, Case, F, Value, When
+
+    return (
+        deliveries_for_signatory(user)
+        .select_related("letter", "letter__centre", "tenant", "receipt")
+        .annotate(
+            to_sign=Case(
+                When(letter__requires_receipt=True, receipt__isnull=True, then=Value(True)),
+                default=Value(False), output_field=BooleanField(),
+            )
+        )
+        .order_by("-to_sign", F("letter__sign_by").asc(nulls_last=True), "-created_at")
+    )
+
+
+def inbox_to_sign_for(user) -> QuerySet[Delivery]:
+    return inbox_for(user).filter(to_sign=True)
+
+
+def deliveries_visible_to(user) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(centre__in=centres_for(user, LETTER_ROLES))
+
+
+def receipts_visible_to_staff(user) -> QuerySet[Receipt]:
+    return Receipt.objects.filter(delivery__centre__in=centres_for(user, LETTER_ROLES))
+
+
+DELIVERY_FILTERS = ("all", "signed", "viewed", "not_viewed", "overdue")
+
+
+def letter_deliveries(letter: Letter, show: str = "all") -> QuerySet[Delivery]:
+    """The letter's deliveries for its staff page: signed / viewed but not
+    signed / not viewed / overdue."""
+    qs = Delivery.objects.filter(letter=letter).select_related("tenant", "receipt", "first_viewed_by")
+    if show == "signed":
+        qs = qs.filter(receipt__isnull=False)
+    elif show == "viewed":
+        qs = qs.filter(receipt__isnull=True, first_viewed_at__isnull=False)
+    elif show == "not_viewed":
+        qs = qs.filter(receipt__isnull=True, first_viewed_at__isnull=True)
+    elif show == "overdue":
+        qs = qs.filter(receipt__isnull=True, overdue_at__isnull=False)
+    return qs.order_by("tenant__code")
+
+
+def letter_delivery_counts(letter: Letter) -> dict[str, int]:
+    from django.db.models import Count, Q
+
+    return Delivery.objects.filter(letter=letter).aggregate(
+        all=Count("pk"),
+        signed=Count("pk", filter=Q(receipt__isnull=False)),
+        viewed=Count("pk", filter=Q(receipt__isnull=True, first_viewed_at__isnull=False)),
+        not_viewed=Count("pk", filter=Q(receipt__isnull=True, first_viewed_at__isnull=True)),
+        overdue=Count("pk", filter=Q(receipt__isnull=True, overdue_at__isnull=False)),
+    )

@@ -31,6 +31,7 @@ from .models import (
     Letter,
     LetterStatus,
     LetterTemplate,
+    RecipientMode,
     SealUse,
 )
 from .pdf.render import LetterContext
@@ -140,6 +141,17 @@ def document_number_issue(*, centre, year: int) -> int:
 
 # --- stamping ---------------------------------------------------------------
 
+def _addressee(letter: Letter) -> str:
+    """A letter to one named tenant is rendered for that tenant: it is
+    addressed to the tenant's legal name unless the drafter wrote another."""
+    default = Letter._meta.get_field("addressee").default
+    if letter.recipient_mode == RecipientMode.NAMED and letter.addressee in ("", default):
+        tenants = list(letter.recipient_tenants.all()[:2])
+        if len(tenants) == 1:
+            return tenants[0].legal_name
+    return letter.addressee
+
+
 def _context(letter: Letter, template: LetterTemplate) -> LetterContext:
     centre = letter.centre
     return LetterContext(
@@ -149,7 +161,7 @@ def _context(letter: Letter, template: LetterTemplate) -> LetterContext:
         letterhead_phone=centre.letterhead_phone or centre.hotline,
         doc_number=letter.doc_number,
         date=letter.doc_date,
-        addressee=letter.addressee,
+        addressee=_addressee(letter),
         title=letter.title,
         body_html=sanitize_body_html(expand_db_html(letter.body)),
         signatory_name=template.signatory_name,
@@ -212,6 +224,10 @@ def letter_stamp(*, letter_id: int, timestamper=None) -> Letter:
             leader_approved_at=approvals.leader_at, keeper_approved_at=approvals.keeper_at,
             used_at=now, pdf_sha256=stamped.sha256, certificate_pem=cert_pem.decode(),
         )
+        # Delivery starts when the stamp is stored (4.8.5); the sweep covers a lost message.
+        from .delivery import letter_queue_delivery
+
+        letter_queue_delivery(letter.pk)
         audit_record(
             actor=approvals.keeper, action="seal.used", obj=letter, evidence=True,
             details={"doc_number": letter.doc_number, "sha256": stamped.sha256, "seal_use": seal_use.pk,

@@ -107,3 +107,5 @@ def ensure_workflow_and_schedule(sender, app_config=None, **kwargs):
 
         ensure_letter_workflow()
         ensure_interval_task(name="notices: re-queue stuck stamping", task="notices.tasks.sweep_stuck_letters", minutes=5)
+        ensure_interval_task(name="notices: finish stuck deliveries", task="notices.tasks.sweep_stuck_deliveries", minutes=5)
+        ensure_interval_task(name="notices: reminders and overdue letters", task="notices.tasks.follow_up_letters", minutes=60)

@@ -32,3 +32,63 @@ def notify_drafter_rejected(workflow_state_id: int) -> int:
     from .notifications import send_returned_to_drafter
 
     return send_returned_to_drafter(workflow_state_id)
+
+
+# --- delivery, receipts, follow-up (issue 5) ------------------------------------
+
+
+@shared_task(acks_late=True)
+def deliver_letter_task(letter_id: int) -> int:
+    from .delivery import letter_deliver
+
+    return len(letter_deliver(letter_id=letter_id))
+
+
+@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+def notify_deliveries_task(letter_id: int, delivery_ids: list[int]) -> int:
+    from .delivery import deliveries_notify
+
+    return deliveries_notify(letter_id=letter_id, delivery_ids=delivery_ids)
+
+
+@shared_task
+def sweep_stuck_deliveries() -> int:
+    """Finish letters stamped but not delivered (a lost message, a killed worker)."""
+    from .delivery import letters_stuck_in_delivery
+
+    ids = list(letters_stuck_in_delivery().values_list("pk", flat=True))
+    for letter_id in ids:
+        deliver_letter_task.delay(letter_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
+def receipt_certificate_task(receipt_id: int) -> str:
+    from .receipts import receipt_certificate_make
+
+    return receipt_certificate_make(receipt_id=receipt_id).certificate_state
+
+
+@shared_task(acks_late=True)
+def send_reminders_task(delivery_ids: list[int], kind: str, actor_id: int | None = None) -> int:
+    from portal.models import User
+
+    from .followup import reminders_send
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return reminders_send(delivery_ids=delivery_ids, kind=kind, actor=actor)
+
+
+@shared_task
+def follow_up_letters() -> dict:
+    """Hourly: scheduled reminders (chunked), then overdue flags."""
+    from django.conf import settings
+
+    from .followup import deliveries_flag_overdue, reminders_due
+    from .models import Reminder
+
+    ids = reminders_due()
+    chunk = settings.ATRIUM_DELIVERY_CHUNK
+    for i in range(0, len(ids), chunk):
+        send_reminders_task.delay(ids[i:i + chunk], Reminder.Kind.SCHEDULED)
+    return {"reminders": len(ids), "overdue": deliveries_flag_overdue()}

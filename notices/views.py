@@ -20,6 +20,10 @@ def verify(request):
         digest = hashlib.sha256(data).hexdigest() if data is not None else form.cleaned_data["sha256"].strip().lower()
         letter = Letter.objects.filter(pdf_sha256=digest, status=LetterStatus.STAMPED).select_related("centre").first()
         result = {"sha256": digest, "letter": letter, "validation": None}
+        if letter is not None:
+            # Counts only: who the recipients are is not public.
+            result["delivered"] = letter.deliveries.count()
+            result["signed"] = letter.receipts.count()
         if letter is not None and data is not None:
             seal_use = SealUse.objects.filter(letter=letter).first()
             result["validation"] = validate_pdf(data, trust_cert_pem=seal_use.certificate_pem.encode())

@@ -21,7 +21,7 @@ from wagtail.snippets.views.snippets import (
 from portal.access import centres_for
 from portal.admin_scoping import ScopedSnippetViewSet
 
-from . import admin_views
+from . import admin_deliveries, admin_views
 from .forms import LetterForm, LetterTemplateForm
 from .models import Letter, LetterStatus, LetterTemplate, SealUse
 from .selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
@@ -68,6 +68,8 @@ class LetterViewSet(ScopedSnippetViewSet):
                 heading=_("Recipients"),
             ),
             FieldRowPanel([FieldPanel("requires_receipt"), FieldPanel("sign_by")]),
+            FieldRowPanel([FieldPanel("remind_after_days"), FieldPanel("remind_every_days"), FieldPanel("remind_max")],
+                          heading=_("Reminders to tenants who have not signed")),
         ],
         base_form_class=LetterForm,
     )
@@ -144,6 +146,12 @@ def register_letter_urls():
         path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
         path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
         path("<int:pk>/decide/", admin_views.letter_decide_view, name="decide"),
+        path("<int:pk>/deliveries.xlsx", admin_deliveries.letter_deliveries_xlsx, name="deliveries_xlsx"),
+        path("<int:pk>/remind/", admin_deliveries.letter_remind_now_view, name="remind"),
+        path("<int:pk>/receipts.zip", admin_deliveries.letter_receipts_zip, name="receipts_zip"),
+        path("<int:pk>/paper/<int:delivery_pk>/", admin_deliveries.paper_receipt, name="paper"),
+        path("receipts/<int:receipt_pk>/certificate/", admin_deliveries.receipt_certificate, name="receipt_certificate"),
+        path("receipts/<int:receipt_pk>/scan/", admin_deliveries.receipt_scan, name="receipt_scan"),
     ]
     return [path("letters/", include((urls, "notices_letters")))]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("notices.urls")),
     path("my/requests/", include("tenants.urls")),
+    path("my/letters/", include("notices.inbox_urls")),
     path("", include(portal_patterns)),
 ]
 

@@ -1,3 +1,13 @@
+from .delivery import (
+    CertificateState,
+    Delivery,
+    DeliveryState,
+    LetterQuestion,
+    Receipt,
+    Reminder,
+    SignCode,
+    SignMethod,
+)
 from .letters import (
     Letter,
     LetterAttachment,
@@ -10,6 +20,14 @@ from .templates import DocumentSequence, LetterTemplate
 from .workflow import CentreRoleApprovalTask
 
 __all__ = [
+    "CertificateState",
+    "Delivery",
+    "DeliveryState",
+    "LetterQuestion",
+    "Receipt",
+    "Reminder",
+    "SignCode",
+    "SignMethod",
     "CentreRoleApprovalTask",
     "DocumentSequence",
     "Letter",

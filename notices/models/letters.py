@@ -20,6 +20,8 @@ from portal.models.accounts import Department
 from portal.search import segment
 from tenants.models import Category, Tier
 
+from .delivery import DeliveryState
+
 # What a letter body may contain; the PDF sanitiser enforces the same subset.
 BODY_FEATURES = ["bold", "italic", "ol", "ul", "h3", "h4"]
 
@@ -89,6 +91,18 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
     stamping_error = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Delivery (4.8.5): written by notices.delivery only.
+    delivery_state = models.CharField(
+        _("delivery"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING, editable=False
+    )
+    delivery_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True, editable=False)
+    # Reminder schedule for tenants who have not signed: the first one this
+    # many days after delivery, then every few days until due, at most N.
+    remind_after_days = models.PositiveSmallIntegerField(_("first reminder after (days)"), default=1)
+    remind_every_days = models.PositiveSmallIntegerField(_("then remind every (days)"), default=2)
+    remind_max = models.PositiveSmallIntegerField(_("at most (reminders)"), default=5)
+
     objects = LetterQuerySet.as_manager()
 
     search_fields = [
@@ -121,6 +135,7 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
     SERVICE_FIELDS = frozenset({
         "status", "doc_year", "doc_seq", "doc_number", "doc_date", "pdf", "pdf_sha256", "pdf_pages",
         "stamped_at", "stamping_started_at", "stamping_error",
+        "delivery_state", "delivery_started_at", "delivered_at",
     })
 
     def save(self, *args, **kwargs):

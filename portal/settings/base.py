@@ -326,3 +326,16 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "notices.workflows.finish_workflow"
 # Encrypts the seal private keys at rest; defaults to a key derived from SECRET_KEY.
 ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")
+
+# --- Letters delivered and signed for (issue 5) --------------------------------
+# Dotted path of the SMS gateway class (send_messages(list[SmsMessage]) -> int);
+# the console backend writes texts to the log.
+ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "notices.sms.ConsoleSmsBackend")
+# Deliveries notified per Celery task: 1,000 tenants make 10 tasks.
+ATRIUM_DELIVERY_CHUNK = env_int("ATRIUM_DELIVERY_CHUNK", 100)
+# A letter stamped but not fully delivered after this many minutes is picked
+# up again by the sweep (a lost message, a killed worker).
+ATRIUM_DELIVERY_STUCK_MINUTES = env_int("ATRIUM_DELIVERY_STUCK_MINUTES", 10)
+# One-time signing codes: minutes valid, wrong attempts allowed.
+ATRIUM_SIGN_CODE_MINUTES = env_int("ATRIUM_SIGN_CODE_MINUTES", 10)
+ATRIUM_SIGN_CODE_ATTEMPTS = env_int("ATRIUM_SIGN_CODE_ATTEMPTS", 5)

@@ -1,0 +1,207 @@
+"""Staff side of delivery (on the letter page): who has signed, viewed or not
+viewed, filters, XLSX export, "remind now", paper sign-off, the receipts and
+the ZIP that keeps them with the letter (4.8.6). Every URL finds the letter
+through letters_visible_to, so staff of another centre get 404."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from datetime import UTC
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.access import has_role
+from portal.audit import audit_record
+from tenants.exports import escape_formula
+
+from .followup import REMIND_ROLES, FollowUpError, letter_remind_now
+from .forms import PaperReceiptForm
+from .models import CertificateState, Delivery, LetterStatus, Receipt
+from .receipts import PAPER_ROLES, AlreadySigned, SignError, receipt_record_paper
+from .selectors import (
+    DELIVERY_FILTERS,
+    letter_deliveries,
+    letter_delivery_counts,
+    letters_visible_to,
+    receipts_visible_to_staff,
+)
+
+
+def _letter_for(request, pk):
+    return get_object_or_404(letters_visible_to(request.user).select_related("centre"), pk=pk)
+
+
+def delivery_context(request, letter) -> dict:
+    """What the letter page shows about delivery (empty before stamping)."""
+    if letter.status != LetterStatus.STAMPED:
+        return {}
+    show = request.GET.get("show", "all")
+    show = show if show in DELIVERY_FILTERS else "all"
+    counts = letter_delivery_counts(letter)
+    return {
+        "delivery_show": show,
+        "delivery_filters": [(key, label, counts[key]) for key, label in _filter_labels()],
+        "delivery_counts": counts,
+        "deliveries": letter_deliveries(letter, show)[:1000],
+        "may_remind": letter.requires_receipt and has_role(request.user, letter.centre, *REMIND_ROLES),
+        "may_record_paper": has_role(request.user, letter.centre, *PAPER_ROLES),
+    }
+
+
+def _filter_labels():
+    return [("all", _("All")), ("signed", _("Signed")), ("viewed", _("Viewed, not signed")),
+            ("not_viewed", _("Not viewed")), ("overdue", _("Overdue"))]
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def letter_deliveries_xlsx(request, pk):
+    from openpyxl import Workbook
+
+    letter = _letter_for(request, pk)
+    show = request.GET.get("show", "all")
+    rows = letter_deliveries(letter, show if show in DELIVERY_FILTERS else "all").prefetch_related("tenant__units")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Deliveries")[:31]
+    ws.append([escape_formula(v) for v in (letter.doc_number, letter.title)])
+    ws.append([
+        _("Tenant code"), _("Tenant"), _("Units"), _("Delivered"), _("First viewed"), _("Signed"), _("Signed by"),
+        _("Confirmed by"), _("IP address"), _("Reminders sent"), _("Overdue"),
+    ])
+    for d in rows:
+        receipt = getattr(d, "receipt", None)
+        ws.append([escape_formula(v) for v in (
+            d.tenant.code, d.tenant.trading_name, d.tenant.unit_labels, _local(d.created_at), _local(d.first_viewed_at),
+            _local(receipt.signed_at) if receipt else "", receipt.signer_name if receipt else "",
+            receipt.get_method_display() if receipt else "", (receipt.ip_address or "") if receipt else "",
+            d.reminders_sent, _local(d.overdue_at),
+        )])
+    out = io.BytesIO()
+    wb.save(out)
+    audit_record(actor=request.user, action="letter.deliveries_exported", obj=letter, request=request)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}-deliveries.xlsx"'
+    return response
+
+
+@require_POST
+def letter_remind_now_view(request, pk):
+    letter = _letter_for(request, pk)
+    try:
+        n = letter_remind_now(letter=letter, actor=request.user, request=request)
+    except FollowUpError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Reminders are on their way to %(n)s tenants.") % {"n": n})
+    return redirect("notices_letters:detail", pk=letter.pk)
+
+
+def paper_receipt(request, pk, delivery_pk):
+    letter = _letter_for(request, pk)
+    delivery = get_object_or_404(Delivery.objects.select_related("tenant", "letter"), letter=letter, pk=delivery_pk)
+    if not has_role(request.user, letter.centre, *PAPER_ROLES):
+        raise PermissionDenied
+    form = PaperReceiptForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            receipt_record_paper(delivery=delivery, actor=request.user, signer_name=data["signer_name"],
+                                 signed_at=data["signed_at"], scan=data["scan"], request=request)
+        except AlreadySigned as exc:
+            messages.info(request, str(exc))
+            return redirect("notices_letters:detail", pk=letter.pk)
+        except (SignError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Paper receipt recorded for %(tenant)s.") % {"tenant": delivery.tenant.trading_name})
+            return redirect("notices_letters:detail", pk=letter.pk)
+    return TemplateResponse(request, "notices/admin/paper_receipt.html",
+                            {"letter": letter, "delivery": delivery, "form": form}, status=400 if form.errors else 200)
+
+
+def _receipt_for(request, receipt_pk) -> Receipt:
+    return get_object_or_404(receipts_visible_to_staff(request.user).select_related("letter", "tenant"), pk=receipt_pk)
+
+
+def receipt_certificate(request, receipt_pk):
+    receipt = _receipt_for(request, receipt_pk)
+    if receipt.certificate_state != CertificateState.READY or not receipt.certificate:
+        raise Http404
+    response = FileResponse(receipt.certificate.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=f"{receipt.letter.doc_number}-{receipt.tenant.code}-签收回执.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def receipt_scan(request, receipt_pk):
+    receipt = _receipt_for(request, receipt_pk)
+    if not receipt.scan:
+        raise Http404
+    ext = os.path.splitext(receipt.scan.name)[1].lower()
+    content_type = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif",
+                    ".webp": "image/webp"}.get(ext, "application/octet-stream")
+    audit_record(actor=request.user, action="receipt.scan_downloaded", obj=receipt.letter, request=request,
+                 details={"receipt": receipt.pk})
+    response = FileResponse(receipt.scan.open("rb"), content_type=content_type, as_attachment=True,
+                            filename=f"{receipt.letter.doc_number}-{receipt.tenant.code}-scan{ext}")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def build_receipts_zip(letter) -> bytes:
+    """The letter PDF, every receipt certificate and paper scan, and a
+    manifest with the SHA-256 of each file (4.8.6: kept with the letter)."""
+    buffer = io.BytesIO()
+    manifest = []
+
+    def add(name: str, data: bytes, **extra):
+        archive.writestr(name, data)
+        manifest.append({"file": name, "sha256": hashlib.sha256(data).hexdigest(), **extra})
+
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with letter.pdf.open("rb") as fh:
+            add(f"{letter.doc_number}.pdf", fh.read(), kind="letter")
+        receipts = Receipt.objects.filter(letter=letter).select_related("tenant").order_by("tenant__code")
+        for r in receipts:
+            base = f"receipts/{r.tenant.code}"
+            info = {"tenant": r.tenant.code, "method": r.method, "signed_at": r.signed_at.astimezone(UTC).isoformat(),
+                    "document_sha256": r.pdf_sha256}
+            if r.certificate_state == CertificateState.READY and r.certificate:
+                with r.certificate.open("rb") as fh:
+                    add(f"{base}-receipt.pdf", fh.read(), kind="receipt_certificate", **info)
+            if r.scan:
+                with r.scan.open("rb") as fh:
+                    add(f"{base}-paper-scan{os.path.splitext(r.scan.name)[1].lower()}", fh.read(), kind="paper_scan", **info)
+        lines = [f"{m['sha256']}  {m['file']}" for m in manifest]
+        archive.writestr("SHA256SUMS.txt", "\n".join(lines) + "\n")
+        archive.writestr("manifest.json", json.dumps(
+            {"letter": letter.doc_number, "title": letter.title, "letter_sha256": letter.pdf_sha256,
+             "generated_at": timezone.now().astimezone(UTC).isoformat(), "files": manifest},
+            ensure_ascii=False, indent=2))
+    return buffer.getvalue()
+
+
+def letter_receipts_zip(request, pk):
+    letter = _letter_for(request, pk)
+    if letter.status != LetterStatus.STAMPED or not letter.pdf:
+        raise Http404
+    data = build_receipts_zip(letter)
+    audit_record(actor=request.user, action="letter.receipts_zip_downloaded", obj=letter, request=request)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}-receipts.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import inbox_views as views
+
+app_name = "notices_inbox"
+
+# Mounted at /my/letters/ (portal/urls.py).
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.letter, name="letter"),
+    path("<int:pk>/pdf/", views.letter_pdf, name="pdf"),
+    path("<int:pk>/code/", views.send_code, name="code"),
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/question/", views.question, name="question"),
+    path("<int:pk>/receipt/", views.receipt_pdf, name="receipt"),
+]

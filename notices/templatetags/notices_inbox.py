@@ -1,0 +1,16 @@
+from django import template
+
+from portal.access import tenant_contacts_of
+
+from ..selectors import inbox_to_sign_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def letters_to_sign(user, limit: int = 10):
+    """The tenant home's block: letters this signatory still has to sign
+    (None for a contact who may not sign: letters are not theirs to see)."""
+    if not tenant_contacts_of(user).filter(may_sign=True).exists():
+        return None
+    return list(inbox_to_sign_for(user)[:limit])

@@ -1,0 +1,48 @@
+"""Helpers for delivery and signing tests: a letter taken through the real
+chain (approve, seal, deliver — tasks run in-process, on commit)."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from notices import sms
+from notices.models import Delivery, Letter
+
+from .letters import decide, draft_letter, make_template, submit
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    settings.ATRIUM_SMS_BACKEND = "notices.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+def stamped_letter(world, **fields) -> Letter:
+    """A letter of centre A to all its tenants (unless `fields` say otherwise),
+    approved, sealed and delivered."""
+    if not hasattr(world.centre_a, "letter_template"):
+        make_template(world.centre_a)
+    fields.setdefault("recipient_mode", "all")
+    letter = draft_letter(world.drafter_a, world.centre_a, **fields)
+    submit(letter, world.drafter_a)
+    decide(letter, world.leader_a)
+    decide(letter, world.seal_a)
+    letter.refresh_from_db()
+    return letter
+
+
+def delivery_of(letter, tenant) -> Delivery:
+    return Delivery.objects.get(letter=letter, tenant=tenant)
+
+
+def last_code(to: str) -> str:
+    """The one-time code in the newest email to `to`."""
+    for message in reversed(mail.outbox):
+        if to in message.to:
+            found = re.search(r"\b(\d{6})\b", message.subject + message.body)
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no code mailed to {to}")
