@@ -32,6 +32,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("notices.urls")),
     path("my/requests/", include("tenants.urls")),
+    path("my/fire-safety/", include("notices.fire.urls")),
     path("", include(portal_patterns)),
 ]
 
