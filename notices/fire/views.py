@@ -40,8 +40,15 @@ def my_case(request, pk):
         try:
             case_report(actor=request.user, case=case, note=form.cleaned_data["note"],
                         photos=form.cleaned_data["photos"], request=request)
-        except (FireError, ValidationError) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except FireError as exc:
+            case.refresh_from_db(fields=["status"])
+            if case.status != CaseStatus.OPEN:
+                # Already reported (a double click, a second phone): say so and show the case.
+                messages.info(request, str(exc))
+                return redirect("fire:my_case", pk=case.pk)
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Thank you: your rectification was reported. The inspector will re-inspect."))
             return redirect("fire:my_case", pk=case.pk)

@@ -1,9 +1,11 @@
 """The fire-safety cycle in the Wagtail admin: the checklist (a centre-scoped
 snippet) and the inspection screens, under one menu."""
 
+import django_filters
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
@@ -13,8 +15,19 @@ from portal.admin_scoping import ScopedSnippetViewSet
 from . import admin_views
 from .forms import ChecklistItemForm
 from .models import ChecklistItem
-from .selectors import checklist_visible_to, fire_centres_for
+from .selectors import checklist_centres_for, checklist_visible_to, fire_centres_for
 from .services import checklist_item_saved
+
+
+class ChecklistItemFilterSet(WagtailFilterSet):
+    centre = django_filters.ModelChoiceFilter(
+        label=_("centre"), queryset=lambda request: checklist_centres_for(request.user)
+    )
+    active = django_filters.BooleanFilter(label=_("in use"))
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["centre", "active"]
 
 
 class ChecklistItemViewSet(ScopedSnippetViewSet):
@@ -26,7 +39,7 @@ class ChecklistItemViewSet(ScopedSnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = False
     list_display = ["text", "centre", "sort_order", "active"]
-    list_filter = ["centre", "active"]
+    filterset_class = ChecklistItemFilterSet
     edit_handler = ObjectList(
         [FieldPanel("centre"), FieldPanel("text"), FieldPanel("sort_order"), FieldPanel("active")],
         base_form_class=ChecklistItemForm,
