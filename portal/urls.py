@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("my/requests/", include("tenants.urls")),
     path("my/letters/", include("notices.inbox_urls")),
+    path("my/fire-safety/", include("notices.fire.urls")),
     path("", include(portal_patterns)),
 ]
 

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "portal",
     "tenants",
     "notices",
+    "notices.fire",
     "visits",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,216 @@
+"""The monthly fire-safety cycle (procedure 4.8.1).
+
+A centre keeps its own checklist. Each month it has one inspection round; an
+inspector records one form per tenant (every item passed or failed, notes,
+photos). A form with failed items opens a rectification case, which carries
+the rectification letter (整改函) and its deadline until the inspector closes
+it after the tenant has reported the work done."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecklistItem(models.Model):
+    centre = models.ForeignKey("tenants.Centre", on_delete=models.CASCADE, related_name="fire_checklist",
+                               verbose_name=_("centre"))
+    text = models.CharField(_("check"), max_length=200, help_text=_("What the inspector checks, e.g. 消防通道畅通."))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True,
+                                 help_text=_("Items no longer in use stay on the forms that recorded them."))
+
+    class Meta:
+        verbose_name = _("fire-safety checklist item")
+        verbose_name_plural = _("fire-safety checklist")
+        ordering = ["centre", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["centre", "text"], name="fire_checklist_item_unique")]
+
+    def __str__(self):
+        return self.text
+
+
+class InspectionRound(models.Model):
+    """One centre's inspection in one month; `month` is the month's first day."""
+
+    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="fire_rounds",
+                               verbose_name=_("centre"))
+    month = models.DateField(_("month"))
+    notice_letter = models.OneToOneField("notices.Letter", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="fire_round", verbose_name=_("inspection notice"))
+    report_pdf = models.FileField(_("report PDF"), upload_to="fire/reports/%Y/", blank=True)
+    report_sha256 = models.CharField(max_length=64, blank=True)
+    report_generated_at = models.DateTimeField(_("report generated at"), null=True, blank=True)
+    report_requested_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+        ordering = ["-month", "centre"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "month"], name="fire_round_one_per_centre_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} · {self.month:%Y-%m}"
+
+
+class InspectionForm(models.Model):
+    """What the inspector found at one tenant; final once recorded."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.PROTECT, related_name="forms",
+                              verbose_name=_("inspection round"))
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="fire_forms",
+                               verbose_name=_("tenant"))
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("inspector"))
+    inspected_at = models.DateTimeField(_("inspected at"), default=timezone.now)
+    notes = models.TextField(_("notes"), blank=True)
+    failed_count = models.PositiveSmallIntegerField(_("failed items"), default=0)
+
+    class Meta:
+        verbose_name = _("inspection form")
+        verbose_name_plural = _("inspection forms")
+        ordering = ["round", "tenant__code"]
+        constraints = [models.UniqueConstraint(fields=["round", "tenant"], name="fire_form_one_per_tenant_round")]
+
+    def __str__(self):
+        return f"{self.round} · {self.tenant}"
+
+    @property
+    def passed(self) -> bool:
+        return self.failed_count == 0
+
+
+class InspectionResult(models.Model):
+    form = models.ForeignKey(InspectionForm, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    # The wording as checked: the centre may reword its checklist later.
+    item_text = models.CharField(_("check"), max_length=200)
+    passed = models.BooleanField(_("passed"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["item__sort_order", "item_id"]
+        constraints = [models.UniqueConstraint(fields=["form", "item"], name="fire_result_one_per_item")]
+
+    def __str__(self):
+        return f"{self.item_text}: {'✓' if self.passed else '✗'}"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting rectification")
+    REPORTED = "reported", _("Reported rectified, awaiting re-inspection")
+    CLOSED = "closed", _("Closed")
+
+
+class RectificationCaseQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status=CaseStatus.OPEN, deadline__lt=today)
+
+
+class RectificationCase(models.Model):
+    """Failed items at one tenant in one round, until re-inspected and closed."""
+
+    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="fire_cases",
+                               verbose_name=_("tenant"))
+    form = models.OneToOneField(InspectionForm, on_delete=models.PROTECT, related_name="case",
+                                verbose_name=_("inspection form"))
+    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    deadline = models.DateField(_("rectify by"))
+    # The current rectification letter; earlier ones stay in the events.
+    letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("rectification letter"))
+    letter_error = models.CharField(max_length=300, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("closed by"))
+
+    objects = RectificationCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rectification case")
+        verbose_name_plural = _("rectification cases")
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="closed") & Q(closed_at__isnull=False)) | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="fire_case_closed_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tenant} · {self.form.round.month:%Y-%m}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == CaseStatus.OPEN and self.deadline < timezone.localdate()
+
+
+class CaseEvent(models.Model):
+    """The case's history as both sides see it."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Case opened")
+        LETTER = "letter", _("Rectification letter drafted")
+        REPORTED = "reported", _("Tenant reported the rectification")
+        REINSPECTED_FAILED = "reinspected_failed", _("Re-inspected: not yet rectified")
+        CLOSED = "closed", _("Re-inspected: rectified, case closed")
+        ESCALATED = "escalated", _("Overdue: escalated")
+
+    case = models.ForeignKey(RectificationCase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by_tenant = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    deadline = models.DateField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_kind_display()}"
+
+
+def _photo_path(instance, filename):
+    return f"fire/{instance.centre_id}/{instance.tenant_id}/{filename}"
+
+
+class FirePhoto(models.Model):
+    """A photo taken at inspection, or sent with a rectification report or a
+    re-inspection. Confidential: served only through an access-checked view."""
+
+    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="+")
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
+    form = models.ForeignKey(InspectionForm, on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
+    file = models.FileField(_("photo"), upload_to=_photo_path, max_length=300)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(form__isnull=False) & Q(event__isnull=True)) | (Q(form__isnull=True) & Q(event__isnull=False)),
+                name="fire_photo_belongs_to_form_or_event",
+            ),
+        ]
+
+    def __str__(self):
+        return f"fire photo {self.pk}"

@@ -1,0 +1,197 @@
+"""Who sees what in the fire-safety cycle, and the monthly figures.
+
+Staff: inspectors (operations staff, or the safety department's drafter, of
+the centre) record forms and re-inspect; leaders and managers of the centre
+read. Tenants: any active contact of the tenant sees that tenant's cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from portal.access import centres_for, has_role, tenant_contacts_of, users_with_role
+from portal.models.accounts import Department, Role
+from tenants.models import Centre, Tenant, TenantStatus
+
+from .models import (
+    CaseStatus,
+    ChecklistItem,
+    FirePhoto,
+    InspectionForm,
+    InspectionResult,
+    InspectionRound,
+    RectificationCase,
+)
+
+READ_ROLES = (Role.OPERATIONS, Role.DRAFTER, Role.LEADER, Role.MANAGER)
+
+
+def safety_drafters(centre: Centre):
+    """The centre's drafters in the safety department (安全部), who draft its fire-safety letters."""
+    return users_with_role(centre, Role.DRAFTER).filter(
+        memberships__role=Role.DRAFTER, memberships__centre=centre, memberships__active=True,
+        memberships__department=Department.SAFETY,
+    ).distinct().order_by("pk")
+
+
+def may_inspect(user, centre: Centre) -> bool:
+    if has_role(user, centre, Role.OPERATIONS):
+        return True
+    return getattr(user, "is_authenticated", False) and safety_drafters(centre).filter(pk=user.pk).exists()
+
+
+def inspection_centres_for(user) -> QuerySet[Centre]:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Centre.objects.all()
+    ops = centres_for(user, [Role.OPERATIONS])
+    safety = centres_for(user, [Role.DRAFTER]).filter(
+        memberships__user=user, memberships__role=Role.DRAFTER, memberships__active=True,
+        memberships__department=Department.SAFETY,
+    )
+    return Centre.objects.filter(Q(pk__in=ops.values("pk")) | Q(pk__in=safety.values("pk")))
+
+
+def fire_centres_for(user) -> QuerySet[Centre]:
+    """Centres whose fire-safety records `user` may read (inspectors, leaders, managers)."""
+    readers = centres_for(user, [Role.LEADER, Role.MANAGER])
+    return Centre.objects.filter(
+        Q(pk__in=readers.values("pk")) | Q(pk__in=inspection_centres_for(user).values("pk"))
+    ).order_by("code")
+
+
+def may_edit_checklist(user, centre: Centre) -> bool:
+    return may_inspect(user, centre) or has_role(user, centre, Role.MANAGER)
+
+
+def checklist_centres_for(user) -> QuerySet[Centre]:
+    return Centre.objects.filter(
+        Q(pk__in=inspection_centres_for(user).values("pk")) | Q(pk__in=centres_for(user, [Role.MANAGER]).values("pk"))
+    )
+
+
+def checklist_visible_to(user) -> QuerySet[ChecklistItem]:
+    return ChecklistItem.objects.filter(centre__in=checklist_centres_for(user)).select_related("centre")
+
+
+def rounds_visible_to(user) -> QuerySet[InspectionRound]:
+    return InspectionRound.objects.filter(centre__in=fire_centres_for(user)).select_related("centre", "notice_letter")
+
+
+def forms_visible_to(user) -> QuerySet[InspectionForm]:
+    return InspectionForm.objects.filter(round__centre__in=fire_centres_for(user)).select_related(
+        "round", "round__centre", "tenant", "inspector"
+    )
+
+
+def cases_visible_to(user) -> QuerySet[RectificationCase]:
+    return RectificationCase.objects.filter(centre__in=fire_centres_for(user)).select_related(
+        "centre", "tenant", "form", "form__round", "letter"
+    )
+
+
+def cases_of_tenant_user(user) -> QuerySet[RectificationCase]:
+    """Cases of the tenants `user` is an active contact of."""
+    return RectificationCase.objects.filter(
+        tenant__in=tenant_contacts_of(user).values("tenant")
+    ).select_related("centre", "tenant", "form", "form__round", "letter")
+
+
+def photos_visible_to(user) -> QuerySet[FirePhoto]:
+    """Staff of the centre see every photo; a tenant's contacts see the photos
+    of their own tenant's cases and inspection forms."""
+    return FirePhoto.objects.filter(
+        Q(centre__in=fire_centres_for(user)) | Q(tenant__in=tenant_contacts_of(user).values("tenant"))
+    )
+
+
+def round_tenants(round_: InspectionRound) -> QuerySet[Tenant]:
+    """Who is inspected: every tenant of the centre still on site."""
+    return Tenant.objects.filter(centre=round_.centre).exclude(status=TenantStatus.LEFT).order_by("code")
+
+
+def month_start(day: date | None = None) -> date:
+    day = day or timezone.localdate()
+    return day.replace(day=1)
+
+
+@dataclass(frozen=True)
+class MonthlyStatus:
+    centre: Centre
+    month: date
+    round: InspectionRound | None
+    tenants: int
+    inspected: int
+    passed: int
+    failed: int
+    rectified: int
+    awaiting: int
+    overdue: int
+
+    @property
+    def not_inspected(self) -> int:
+        return max(self.tenants - self.inspected, 0)
+
+
+def monthly_status(centre: Centre, month: date, *, today: date | None = None) -> MonthlyStatus:
+    """The month's figures: forms recorded, passed and failed; of the failed,
+    cases rectified (closed), still open or reported, and overdue (open past
+    their deadline). failed = rectified + awaiting; overdue ⊆ awaiting."""
+    today = today or timezone.localdate()
+    round_ = InspectionRound.objects.filter(centre=centre, month=month_start(month)).first()
+    tenants = Tenant.objects.filter(centre=centre).exclude(status=TenantStatus.LEFT).count()
+    if round_ is None:
+        return MonthlyStatus(centre, month_start(month), None, tenants, 0, 0, 0, 0, 0, 0)
+    forms = round_.forms.aggregate(
+        inspected=Count("pk"), failed=Count("pk", filter=Q(failed_count__gt=0)),
+    )
+    cases = RectificationCase.objects.filter(form__round=round_).aggregate(
+        rectified=Count("pk", filter=Q(status=CaseStatus.CLOSED)),
+        awaiting=Count("pk", filter=~Q(status=CaseStatus.CLOSED)),
+        overdue=Count("pk", filter=Q(status=CaseStatus.OPEN, deadline__lt=today)),
+    )
+    return MonthlyStatus(
+        centre=centre, month=round_.month, round=round_, tenants=tenants,
+        inspected=forms["inspected"], passed=forms["inspected"] - forms["failed"], failed=forms["failed"],
+        rectified=cases["rectified"], awaiting=cases["awaiting"], overdue=cases["overdue"],
+    )
+
+
+def monthly_statuses_for(user, *, months: int = 6) -> list[MonthlyStatus]:
+    """The last `months` months with a round, for each centre the user reads."""
+    rows = []
+    for centre in fire_centres_for(user):
+        for month in InspectionRound.objects.filter(centre=centre).order_by("-month").values_list("month", flat=True)[:months]:
+            rows.append(monthly_status(centre, month))
+    return rows
+
+
+@dataclass
+class RoundRow:
+    tenant: Tenant
+    form: InspectionForm | None
+    failed: list
+    case: RectificationCase | None
+
+    @property
+    def units(self) -> str:
+        return "、".join(u.number for u in self.tenant.units.all())
+
+
+def round_table(round_: InspectionRound) -> list[RoundRow]:
+    """One row per tenant of the centre: the form (if recorded), its failed items, its case."""
+    forms = {
+        f.tenant_id: f
+        for f in round_.forms.select_related("inspector").prefetch_related(
+            Prefetch("results", queryset=InspectionResult.objects.filter(passed=False), to_attr="failed_results")
+        )
+    }
+    cases = {c.tenant_id: c for c in RectificationCase.objects.filter(form__round=round_).select_related("letter")}
+    rows = []
+    for tenant in round_tenants(round_).prefetch_related("units"):
+        form = forms.get(tenant.pk)
+        rows.append(RoundRow(tenant=tenant, form=form, failed=getattr(form, "failed_results", []) if form else [],
+                             case=cases.get(tenant.pk)))
+    return rows

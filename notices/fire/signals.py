@@ -1,0 +1,38 @@
+"""Beat schedules and the role permissions of the fire-safety app."""
+
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+# What each role may do with the checklist snippet in the Wagtail admin. Which
+# centre's items they reach is decided in selectors; these only open the screen.
+FIRE_PERMISSIONS = {
+    "operations": ["add_checklistitem", "change_checklistitem", "view_checklistitem"],
+    "drafter": ["add_checklistitem", "change_checklistitem", "view_checklistitem"],
+    "manager": ["add_checklistitem", "change_checklistitem", "view_checklistitem"],
+    "leader": ["view_checklistitem"],
+}
+
+
+@receiver(post_migrate)
+def fire_setup(sender, app_config=None, **kwargs):
+    from django.apps import apps
+
+    # portal.signals rebuilds the role groups after the last app's signal
+    # (connected before ours, so it runs first); ours adds this app's
+    # permissions on top, so they survive every migrate.
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if app_config is None or app_config is not with_models[-1]:
+        return
+    from django.contrib.auth.models import Group, Permission
+
+    from portal.roles import GROUP_NAMES
+    from portal.scheduling import ensure_crontab_task
+
+    for role, codenames in FIRE_PERMISSIONS.items():
+        group = Group.objects.filter(name=GROUP_NAMES[role]).first()
+        if group is not None:
+            group.permissions.add(*Permission.objects.filter(content_type__app_label="fire", codename__in=codenames))
+    ensure_crontab_task(name="fire: monthly inspection round and notice", task="notices.fire.tasks.fire_monthly_cycle_task",
+                        minute="0", hour="8")
+    ensure_crontab_task(name="fire: escalate overdue rectifications", task="notices.fire.tasks.escalate_overdue_cases_task",
+                        minute="30", hour="9")

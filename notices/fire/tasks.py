@@ -1,0 +1,37 @@
+"""Beat and worker tasks of the fire-safety cycle. All take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def fire_monthly_cycle_task() -> list[int]:
+    """Daily: make sure each centre has this month's round and its notice in the chain."""
+    return services.fire_monthly_cycle()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def escalate_overdue_cases_task() -> list[int]:
+    return services.cases_escalate_overdue()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90)
+def render_round_report_task(round_id: int) -> str:
+    return services.round_render_report(round_id=round_id).report_sha256
+
+
+@shared_task(acks_late=True)
+def notify_case_escalated(case_id: int) -> int:
+    from .notifications import send_escalation
+
+    return send_escalation(case_id)
+
+
+@shared_task(acks_late=True)
+def notify_case_reported(case_id: int) -> int:
+    from .notifications import send_reported
+
+    return send_reported(case_id)

@@ -1,0 +1,78 @@
+"""Tenant side: "my fire-safety cases" under /my/fire-safety/, and the photo
+view both sides use. Thin: the selectors decide who sees what."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.access import is_tenant_contact
+
+from .forms import ReportForm
+from .models import CaseStatus
+from .selectors import cases_of_tenant_user, photos_visible_to
+from .services import FireError, case_report
+
+
+@login_required
+@require_GET
+def my_cases(request):
+    if not is_tenant_contact(request.user):
+        raise PermissionDenied
+    cases = cases_of_tenant_user(request.user).order_by("status", "deadline")
+    return render(request, "fire/tenant/list.html", {"cases": cases})
+
+
+@login_required
+@never_cache
+def my_case(request, pk):
+    case = get_object_or_404(cases_of_tenant_user(request.user), pk=pk)
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_report(actor=request.user, case=case, note=form.cleaned_data["note"],
+                        photos=form.cleaned_data["photos"], request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except FireError as exc:
+            case.refresh_from_db(fields=["status"])
+            if case.status != CaseStatus.OPEN:
+                # Already reported (a double click, a second phone): say so and show the case.
+                messages.info(request, str(exc))
+                return redirect("fire:my_case", pk=case.pk)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you: your rectification was reported. The inspector will re-inspect."))
+            return redirect("fire:my_case", pk=case.pk)
+    return render(request, "fire/tenant/detail.html", {
+        "case": case, "failed": case.form.results.filter(passed=False),
+        "events": case.events.select_related("letter").prefetch_related("photos"),
+        "form": form, "can_report": case.status == CaseStatus.OPEN,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def photo(request, pk):
+    """Photos are confidential: staff of the centre and the tenant's own
+    contacts only, never from a public media folder."""
+    item = photos_visible_to(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=mimetypes.guess_type(item.file.name)[0] or "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
