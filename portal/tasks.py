@@ -27,3 +27,9 @@ def send_invitation_email(invitation_id: int, token: str) -> bool:
     message.attach_alternative(html, "text/html")
     message.send()
     return True
+
+
+# Celery's autodiscovery imports portal.tasks; the published site's and the
+# broadcasts' tasks live in their own packages.
+from .broadcasts import tasks as _broadcasts_tasks  # noqa: E402, F401
+from .pages import tasks as _pages_tasks  # noqa: E402, F401

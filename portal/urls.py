@@ -32,6 +32,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("notices.urls")),
     path("my/requests/", include("tenants.urls")),
+    path("site/", include("portal.pages.urls")),
+    path("alerts/", include("portal.broadcasts.urls")),
     path("", include(portal_patterns)),
 ]
 

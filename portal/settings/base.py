@@ -312,3 +312,10 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "notices.workflows.finish_workflow"
 # Encrypts the seal private keys at rest; defaults to a key derived from SECRET_KEY.
 ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")
+
+# --- Published content and broadcasts (issue 6) --------------------------------
+# Notice attachments: judged by their bytes (portal.pages.forms), these only.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.pages.forms.DocumentForm"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "jpg", "jpeg", "png"]
+# SMS for alerts: "console" (prints), "locmem" (tests) or a gateway class's dotted path.
+ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "console")
