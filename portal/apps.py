@@ -8,3 +8,4 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .pages import signals as _pages_signals  # noqa: F401

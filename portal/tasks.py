@@ -41,3 +41,9 @@ def backup_nightly() -> str:
         "file": result.path.name, "files": result.manifest["files"], "media": result.manifest["media"],
     })
     return str(result.path)
+
+
+# Celery's autodiscovery imports portal.tasks; the published site's and the
+# broadcasts' tasks live in their own packages.
+from .broadcasts import tasks as _broadcasts_tasks  # noqa: E402, F401
+from .pages import tasks as _pages_tasks  # noqa: E402, F401

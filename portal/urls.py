@@ -34,6 +34,8 @@ urlpatterns = [
     path("my/requests/", include("tenants.urls")),
     path("my/letters/", include("notices.inbox_urls")),
     path("my/fire-safety/", include("notices.fire.urls")),
+    path("site/", include("portal.pages.urls")),
+    path("alerts/", include("portal.broadcasts.urls")),
     path("", include(portal_patterns)),
 ]
 

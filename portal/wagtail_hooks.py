@@ -4,6 +4,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views
+from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
+from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
 
 @hooks.register("register_admin_urls")

@@ -340,3 +340,10 @@ ATRIUM_DELIVERY_STUCK_MINUTES = env_int("ATRIUM_DELIVERY_STUCK_MINUTES", 10)
 # One-time signing codes: minutes valid, wrong attempts allowed.
 ATRIUM_SIGN_CODE_MINUTES = env_int("ATRIUM_SIGN_CODE_MINUTES", 10)
 ATRIUM_SIGN_CODE_ATTEMPTS = env_int("ATRIUM_SIGN_CODE_ATTEMPTS", 5)
+
+# --- Published content and broadcasts (issue 6) --------------------------------
+# Notice attachments: judged by their bytes (portal.pages.forms), these only.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.pages.forms.DocumentForm"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "jpg", "jpeg", "png"]
+# SMS for alerts: "console" (prints), "locmem" (tests) or a gateway class's dotted path.
+ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "console")

@@ -16,6 +16,7 @@ from django.db import transaction
 from portal.demo.data import CATEGORY_NAMES, CITY, GIVEN, POSITIONS, SURNAMES
 from portal.demo.fire import seed_fire
 from portal.demo.letters import seed_letters
+from portal.demo.pages import seed_pages
 from portal.demo.service_desk import seed_service_desk
 from portal.models import Department, Role, StaffMembership, User
 from tenants.models import Centre, Contact, Operator, Tenant, TenantStatus, Tier, Unit
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         seed_service_desk(centres)
         seed_letters(centres)
         seed_fire(centres)
+        seed_pages(centres)
 
     def _centre(self, operator, spec):
         centre, _ = Centre.objects.update_or_create(

@@ -1,0 +1,1 @@
+"""Broadcast alerts (special weather, urgent notices) and holiday greetings (4.11)."""

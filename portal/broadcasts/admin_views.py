@@ -1,0 +1,133 @@
+"""Staff screens (Wagtail admin): alerts and holiday greetings."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import AlertForm, GreetingForm
+from .greetings import (
+    APPROVE_ROLES,
+    greeting_decide,
+    greeting_edit,
+    greetings_visible_to,
+)
+from .services import (
+    AlertError,
+    alert_centres_for,
+    alert_chase,
+    alert_close,
+    alert_create,
+    alert_figures,
+    alert_send,
+    alerts_visible_to_staff,
+)
+
+
+def may_send_alerts(user) -> bool:
+    return alert_centres_for(user).exists()
+
+
+def alert_index(request):
+    if not may_send_alerts(request.user):
+        raise PermissionDenied
+    alerts = alerts_visible_to_staff(request.user).prefetch_related("centres")[:100]
+    rows = [(a, alert_figures(a)) for a in alerts]
+    return TemplateResponse(request, "portal/admin/alert_index.html", {"rows": rows})
+
+
+def alert_new(request):
+    if not may_send_alerts(request.user):
+        raise PermissionDenied
+    form = AlertForm(request.POST or None, centres=alert_centres_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            alert = alert_create(
+                actor=request.user, kind=data["kind"], level=data["level"] or "", title=data["title"],
+                message=data["message"], centres=list(data["centres"]), send_sms=data["send_sms"],
+            )
+            count = alert_send(actor=request.user, alert=alert)
+        except (AlertError, PermissionDenied) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Alert sent to %(count)s tenants.") % {"count": count})
+            return redirect("portal_alerts:detail", alert.pk)
+    return TemplateResponse(request, "portal/admin/alert_new.html", {"form": form})
+
+
+def _alert_or_404(request, alert_id):
+    alert = alerts_visible_to_staff(request.user).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def alert_detail(request, alert_id: int):
+    alert = _alert_or_404(request, alert_id)
+    recipients = alert.recipients.select_related("tenant", "tenant__centre", "confirmed_by").order_by("confirmed_at", "tenant__code")
+    show = request.GET.get("show", "pending")
+    if show == "pending":
+        recipients = recipients.filter(confirmed_at__isnull=True)
+    return TemplateResponse(request, "portal/admin/alert_detail.html", {
+        "alert": alert, "recipients": recipients[:1000], "figures": alert_figures(alert), "show": show,
+    })
+
+
+@require_POST
+def alert_action(request, alert_id: int, action: str):
+    alert = _alert_or_404(request, alert_id)
+    try:
+        if action == "chase":
+            count = alert_chase(actor=request.user, alert=alert)
+            messages.success(request, _("Reminded %(count)s tenants that have not confirmed.") % {"count": count})
+        elif action == "close":
+            alert_close(actor=request.user, alert=alert)
+            messages.success(request, _("Alert closed: tenants no longer see its banner."))
+        else:
+            raise Http404
+    except (AlertError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    return redirect("portal_alerts:detail", alert.pk)
+
+
+# --- greetings -----------------------------------------------------------------
+
+def may_see_greetings(user) -> bool:
+    from portal.access import centres_for
+
+    from .greetings import EDIT_ROLES
+
+    return centres_for(user, EDIT_ROLES + APPROVE_ROLES).exists()
+
+
+def greeting_index(request):
+    if not may_see_greetings(request.user):
+        raise PermissionDenied
+    greetings = greetings_visible_to(request.user).select_related("centre", "approved_by")[:200]
+    return TemplateResponse(request, "portal/admin/greeting_index.html", {"greetings": greetings})
+
+
+def greeting_detail(request, greeting_id: int):
+    greeting = greetings_visible_to(request.user).filter(pk=greeting_id).select_related("centre").first()
+    if greeting is None:
+        raise Http404
+    form = GreetingForm(request.POST or None, initial={"title": greeting.title, "message": greeting.message})
+    if request.method == "POST":
+        try:
+            if "approve" in request.POST or "cancel" in request.POST:
+                greeting_decide(actor=request.user, greeting=greeting, approve="approve" in request.POST)
+                messages.success(request, _("Greeting updated."))
+                return redirect("portal_greetings:index")
+            if form.is_valid():
+                greeting_edit(actor=request.user, greeting=greeting, title=form.cleaned_data["title"], message=form.cleaned_data["message"])
+                messages.success(request, _("Greeting saved; it needs approving again."))
+                return redirect("portal_greetings:detail", greeting.pk)
+        except PermissionDenied:
+            messages.error(request, _("You may not do that for this centre."))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return TemplateResponse(request, "portal/admin/greeting_detail.html", {"greeting": greeting, "form": form})

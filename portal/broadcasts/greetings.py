@@ -1,0 +1,143 @@
+"""Holiday greetings: prepared a few days before each Chinese public holiday
+(chinese-calendar), edited and approved by staff, sent on the day."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import chinese_calendar
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.access import centres_for, has_role
+from portal.audit import audit_record
+from portal.models.accounts import Role
+from portal.models.broadcasts import GreetingStatus, HolidayGreeting
+
+PREPARE_DAYS_AHEAD = 5
+EDIT_ROLES = (Role.OPERATIONS, Role.WEB_EDITOR, Role.WEB_REVIEWER, Role.MANAGER)
+APPROVE_ROLES = (Role.WEB_REVIEWER, Role.LEADER, Role.MANAGER)
+
+# chinese-calendar names holidays in English; tenants read Chinese.
+HOLIDAY_NAMES = {
+    "New Year's Day": ("元旦", "新年快乐，万事如意！"),
+    "Spring Festival": ("春节", "恭贺新春，阖家幸福，生意兴隆！"),
+    "Tomb-sweeping Day": ("清明节", "清明时节，愿您出行平安，身体健康。"),
+    "Labour Day": ("劳动节", "劳动节快乐！感谢您一直以来的辛勤经营。"),
+    "Dragon Boat Festival": ("端午节", "端午安康，粽香情浓！"),
+    "National Day": ("国庆节", "国庆快乐，盛世同庆，生意红火！"),
+    "Mid-autumn Festival": ("中秋节", "中秋快乐，花好月圆，阖家团圆！"),
+    "Anti-Fascist 70th Day": ("抗战胜利纪念日", "铭记历史，珍爱和平。"),
+}
+
+
+def holiday_starts(start: date, end: date) -> list[tuple[date, str]]:
+    """First day of each public holiday between start and end (inclusive)."""
+    found = []
+    day = start
+    while day <= end:
+        try:
+            is_holiday, name = chinese_calendar.get_holiday_detail(day)
+            before = chinese_calendar.get_holiday_detail(day - timedelta(days=1))
+        except NotImplementedError:
+            break  # the package does not know that year yet
+        if is_holiday and name and before[1] != name:
+            found.append((day, name))
+        day += timedelta(days=1)
+    return found
+
+
+def default_text(centre, name: str) -> tuple[str, str, str]:
+    label, wish = HOLIDAY_NAMES.get(name, (name, "节日快乐！"))
+    title = f"{centre.name}恭祝您{label}快乐"
+    message = f"尊敬的各位商户：\n\n{label}将至，{centre.name}全体员工祝您{wish}\n节日期间客户服务中心照常值班，24小时服务热线：{centre.hotline}。"
+    return label, title, message
+
+
+def greetings_prepare_upcoming(*, today: date | None = None, days: int = PREPARE_DAYS_AHEAD) -> list[HolidayGreeting]:
+    """Draft one greeting per centre for each holiday starting in the next
+    `days` days. Idempotent: the (centre, day) pair is unique."""
+    from tenants.models import Centre
+
+    today = today or timezone.localdate()
+    created = []
+    for day, name in holiday_starts(today, today + timedelta(days=days)):
+        for centre in Centre.objects.all():
+            label, title, message = default_text(centre, name)
+            try:
+                with transaction.atomic():
+                    greeting, made = HolidayGreeting.objects.get_or_create(
+                        centre=centre, send_on=day, defaults={"holiday": label, "title": title, "message": message}
+                    )
+            except IntegrityError:
+                continue
+            if made:
+                audit_record(actor=None, action="greeting.prepared", obj=greeting, centre=centre)
+                created.append(greeting)
+    return created
+
+
+def greetings_visible_to(user):
+    return HolidayGreeting.objects.filter(centre__in=centres_for(user, EDIT_ROLES + APPROVE_ROLES))
+
+
+def greeting_edit(*, actor, greeting: HolidayGreeting, title: str, message: str) -> HolidayGreeting:
+    with transaction.atomic():
+        greeting = HolidayGreeting.objects.select_for_update().get(pk=greeting.pk)
+        if not has_role(actor, greeting.centre, *EDIT_ROLES):
+            raise PermissionDenied
+        if greeting.status not in (GreetingStatus.DRAFT, GreetingStatus.APPROVED):
+            raise ValueError(_("A sent or cancelled greeting cannot be changed."))
+        greeting.title, greeting.message, greeting.edited_by = title.strip(), message.strip(), actor
+        # Changed text needs approving again.
+        greeting.status, greeting.approved_by, greeting.approved_at = GreetingStatus.DRAFT, None, None
+        greeting.save()
+        audit_record(actor=actor, action="greeting.edited", obj=greeting)
+    return greeting
+
+
+def greeting_decide(*, actor, greeting: HolidayGreeting, approve: bool) -> HolidayGreeting:
+    with transaction.atomic():
+        greeting = HolidayGreeting.objects.select_for_update().get(pk=greeting.pk)
+        if not has_role(actor, greeting.centre, *APPROVE_ROLES):
+            raise PermissionDenied
+        if greeting.status != GreetingStatus.DRAFT:
+            raise ValueError(_("Only a greeting awaiting approval can be approved or cancelled."))
+        if approve:
+            greeting.status, greeting.approved_by, greeting.approved_at = GreetingStatus.APPROVED, actor, timezone.now()
+        else:
+            greeting.status = GreetingStatus.CANCELLED
+        greeting.save()
+        audit_record(actor=actor, action="greeting.approved" if approve else "greeting.cancelled", obj=greeting)
+    if approve and greeting.send_on <= timezone.localdate():
+        from .tasks import greeting_send
+
+        transaction.on_commit(lambda: greeting_send.delay(greeting.pk))
+    return greeting
+
+
+def greeting_deliver(greeting_id: int) -> int:
+    """Email every active contact of the centre's current tenants, once."""
+    from tenants.models import Contact
+
+    with transaction.atomic():
+        greeting = HolidayGreeting.objects.select_for_update().select_related("centre").filter(pk=greeting_id).first()
+        if greeting is None or greeting.status != GreetingStatus.APPROVED or greeting.send_on > timezone.localdate():
+            return 0
+        emails = sorted(set(
+            Contact.objects.active().filter(tenant__centre=greeting.centre, tenant__in=greeting.centre.tenants.current())
+            .exclude(email="").values_list("email", flat=True)
+        ))
+        greeting.status, greeting.sent_at, greeting.recipients = GreetingStatus.SENT, timezone.now(), len(emails)
+        greeting.save(update_fields=["status", "sent_at", "recipients"])
+        audit_record(actor=None, action="greeting.sent", obj=greeting, details={"recipients": len(emails)})
+    # Marked sent before mailing: a redelivered task never greets twice (a
+    # greeting lost to a mail outage is better than a duplicate). One message
+    # per address: tenants must not see each other's emails.
+    with translation.override("zh-hans"):
+        for email in emails:
+            send_mail(greeting.title, greeting.message, None, [email])
+    return len(emails)

@@ -1,0 +1,152 @@
+"""State changes of broadcast alerts: send, confirm, chase, close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.access import centres_for, has_role, tenant_contacts_of
+from portal.audit import audit_record
+from portal.models.accounts import Role
+from portal.models.broadcasts import AlertRecipient, AlertStatus, BroadcastAlert
+
+# Operations staff send alerts for their centres (4.11); managers too.
+ALERT_ROLES = (Role.OPERATIONS, Role.MANAGER)
+
+
+class AlertError(Exception):
+    """The alert cannot make this change; the message says why."""
+
+
+def alert_centres_for(user):
+    return centres_for(user, ALERT_ROLES)
+
+
+def alerts_visible_to_staff(user):
+    """Alerts that reach one of the user's centres (and none outside them)."""
+    from tenants.models import Centre
+
+    centres = alert_centres_for(user)
+    return (
+        BroadcastAlert.objects.filter(centres__in=centres)
+        .exclude(centres__in=Centre.objects.exclude(pk__in=centres.values("pk")))
+        .distinct()
+    )
+
+
+def _check_may_send(user, alert: BroadcastAlert) -> None:
+    centres = list(alert.centres.all())
+    if not centres:
+        raise AlertError(_("Choose at least one centre."))
+    if not all(has_role(user, c, *ALERT_ROLES) for c in centres):
+        raise PermissionDenied(_("You may only send alerts to the centres you work for."))
+
+
+def alert_create(*, actor, kind: str, level: str, title: str, message: str, centres, send_sms: bool = True) -> BroadcastAlert:
+    allowed = set(alert_centres_for(actor))
+    if not centres or any(c not in allowed for c in centres):
+        raise PermissionDenied(_("You may only send alerts to the centres you work for."))
+    with transaction.atomic():
+        alert = BroadcastAlert(kind=kind, level=level, title=title, message=message, created_by=actor, send_sms=send_sms)
+        alert.full_clean(exclude=["centres"])
+        alert.save()
+        alert.centres.set(centres)
+        audit_record(actor=actor, action="alert.created", obj=alert, centre=centres[0], details={"kind": kind, "level": level})
+    return alert
+
+
+def alert_send(*, actor, alert: BroadcastAlert) -> int:
+    """Send at once: one recipient row per current tenant of the chosen centres,
+    then the fan-out (email, SMS) in Celery. Sending twice sends nothing twice."""
+    from tenants.models import Tenant
+
+    from .tasks import alert_fan_out
+
+    with transaction.atomic():
+        alert = BroadcastAlert.objects.select_for_update().get(pk=alert.pk)
+        _check_may_send(actor, alert)
+        if alert.status != AlertStatus.DRAFT:
+            raise AlertError(_("This alert has already been sent."))
+        tenants = Tenant.objects.current().filter(centre__in=alert.centres.all()).values_list("pk", flat=True)
+        AlertRecipient.objects.bulk_create(
+            [AlertRecipient(alert=alert, tenant_id=pk) for pk in tenants], ignore_conflicts=True, batch_size=500
+        )
+        alert.status = AlertStatus.SENT
+        alert.sent_at = timezone.now()
+        alert.sent_by = actor
+        alert.save(update_fields=["status", "sent_at", "sent_by"])
+        count = alert.recipients.count()
+        for centre in alert.centres.all():
+            audit_record(actor=actor, action="alert.sent", obj=alert, centre=centre, details={"recipients": count})
+        alert_id = alert.pk
+        transaction.on_commit(lambda: alert_fan_out.delay(alert_id))
+    return count
+
+
+def alert_chase(*, actor, alert: BroadcastAlert) -> int:
+    """Notify again every tenant that has not confirmed."""
+    from .tasks import alert_fan_out
+
+    with transaction.atomic():
+        alert = BroadcastAlert.objects.select_for_update().get(pk=alert.pk)
+        _check_may_send(actor, alert)
+        if alert.status != AlertStatus.SENT:
+            raise AlertError(_("Only a sent, open alert can be chased."))
+        now = timezone.now()
+        count = alert.recipients.filter(confirmed_at__isnull=True).update(chase_requested_at=now, notified_at=None)
+        audit_record(actor=actor, action="alert.chased", obj=alert, centre=alert.centres.first(), details={"tenants": count})
+        alert_id = alert.pk
+        transaction.on_commit(lambda: alert_fan_out.delay(alert_id))
+    return count
+
+
+def alert_close(*, actor, alert: BroadcastAlert) -> None:
+    with transaction.atomic():
+        alert = BroadcastAlert.objects.select_for_update().get(pk=alert.pk)
+        _check_may_send(actor, alert)
+        if alert.status != AlertStatus.SENT:
+            raise AlertError(_("Only a sent alert can be closed."))
+        alert.status = AlertStatus.CLOSED
+        alert.closed_at = timezone.now()
+        alert.save(update_fields=["status", "closed_at"])
+        audit_record(actor=actor, action="alert.closed", obj=alert, centre=alert.centres.first())
+
+
+def alert_confirm(*, user, recipient_id: int, request=None) -> bool:
+    """The tenant's one tap. True if this tap recorded it; False if the tenant
+    had already confirmed (another contact, another device, a double tap)."""
+    tenant_ids = {c.tenant_id for c in tenant_contacts_of(user)}
+    recipient = AlertRecipient.objects.filter(pk=recipient_id, tenant_id__in=tenant_ids).select_related("alert").first()
+    if recipient is None or recipient.alert.status == AlertStatus.DRAFT:
+        raise PermissionDenied
+    with transaction.atomic():
+        # The conditional UPDATE is the guard: of two taps at once, one changes the row.
+        done = AlertRecipient.objects.filter(pk=recipient.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now(), confirmed_by=user
+        )
+        if done:
+            audit_record(actor=user, action="alert.confirmed", obj=recipient.alert,
+                         centre=recipient.tenant.centre, details={"tenant": recipient.tenant.code}, request=request)
+    return bool(done)
+
+
+def open_alerts_for_tenant_user(user):
+    """The tenant's current alerts (sent, not closed, last 7 days) with its row."""
+    tenant_ids = {c.tenant_id for c in tenant_contacts_of(user)}
+    since = timezone.now() - timedelta(days=7)
+    return (
+        AlertRecipient.objects.filter(tenant_id__in=tenant_ids, alert__status=AlertStatus.SENT, alert__sent_at__gte=since)
+        .select_related("alert", "tenant")
+        .order_by("-alert__sent_at")
+    )
+
+
+def alert_figures(alert: BroadcastAlert) -> dict:
+    total = alert.recipients.count()
+    confirmed = alert.recipients.filter(~Q(confirmed_at=None)).count()
+    return {"total": total, "confirmed": confirmed, "pending": total - confirmed}

@@ -1,0 +1,1 @@
+"""The published site: centre sites, page privacy, the handbook, search."""

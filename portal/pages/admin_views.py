@@ -1,0 +1,60 @@
+"""Staff screens for handbook editions: issue one, follow acknowledgements."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from portal.models.handbook import HandbookEdition
+
+from .forms import EditionForm
+from .handbook import (
+    HandbookError,
+    edition_pending_tenants,
+    handbook_edition_issue,
+    handbooks_for_staff,
+)
+
+
+def may_follow_editions(user) -> bool:
+    return handbooks_for_staff(user).exists()
+
+
+def edition_index(request):
+    handbooks = handbooks_for_staff(request.user)
+    if not handbooks.exists():
+        raise PermissionDenied
+    editions = HandbookEdition.objects.filter(handbook__in=handbooks).select_related("handbook", "issued_by")
+    rows = [(e, e.acknowledgements.count()) for e in editions]
+    return TemplateResponse(request, "portal/admin/edition_index.html", {"rows": rows})
+
+
+def edition_new(request):
+    handbooks = handbooks_for_staff(request.user)
+    if not handbooks.exists():
+        raise PermissionDenied
+    form = EditionForm(request.POST or None, handbooks=handbooks)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            edition = handbook_edition_issue(
+                actor=request.user, handbook=data["handbook"], changes=data["changes"],
+                requires_ack=data["requires_ack"], ack_due=data["ack_due"],
+            )
+        except (HandbookError, PermissionDenied) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(edition)s issued; its PDF is being prepared.") % {"edition": edition})
+            return redirect("portal_editions:detail", edition.pk)
+    return TemplateResponse(request, "portal/admin/edition_new.html", {"form": form})
+
+
+def edition_detail(request, edition_id: int):
+    edition = HandbookEdition.objects.filter(pk=edition_id, handbook__in=handbooks_for_staff(request.user)).first()
+    if edition is None:
+        raise Http404
+    acks = edition.acknowledgements.select_related("tenant", "contact").order_by("tenant__code")
+    pending = edition_pending_tenants(edition) if edition.requires_ack else []
+    return TemplateResponse(request, "portal/admin/edition_detail.html", {"edition": edition, "acks": acks, "pending": pending})

@@ -1,0 +1,156 @@
+"""Each centre's part of the published site: its home page, the groups that
+may edit, review and read it, and the review workflow (4.16).
+
+Role groups (portal.roles) are operator-wide; page permissions need to stop at
+a centre, so each centre gets its own editor, reviewer and tenant groups with
+permissions on its home page's subtree only, and its own workflow whose one
+step is a GroupApprovalTask for its reviewer group. Nothing here grants
+"publish" to an editor: a page reaches the site only through that workflow."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from portal.models.accounts import Role, StaffMembership
+from portal.models.pages import CentreHomePage, PortalIndexPage
+
+EDITOR_PAGE_PERMS = ("add_page", "change_page")
+REVIEWER_PAGE_PERMS = ("publish_page",)
+DOC_PERMS = ("add_document", "change_document", "choose_document")
+
+
+def editor_group_name(centre) -> str:
+    return f"网站编辑 Web editor · {centre.code}"
+
+
+def reviewer_group_name(centre) -> str:
+    return f"网站审核 Web reviewer · {centre.code}"
+
+
+def tenant_group_name(centre) -> str:
+    return f"租户 Tenants · {centre.code}"
+
+
+def workflow_name(centre) -> str:
+    return f"网站发布审核 Publishing review · {centre.code}"
+
+
+def tenant_group(centre) -> Group:
+    return Group.objects.get_or_create(name=tenant_group_name(centre))[0]
+
+
+def editor_group(centre) -> Group:
+    return Group.objects.get_or_create(name=editor_group_name(centre))[0]
+
+
+def reviewer_group(centre) -> Group:
+    return Group.objects.get_or_create(name=reviewer_group_name(centre))[0]
+
+
+def portal_root() -> PortalIndexPage:
+    """The published site's root, made the default Site's root page once."""
+    root = PortalIndexPage.objects.first()
+    if root is None:
+        tree_root = Page.get_first_root_node()
+        root = tree_root.add_child(instance=PortalIndexPage(title="Atrium 租户服务", slug="atrium"))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True, site_name="Atrium")
+    elif site.root_page_id != root.pk:
+        site.root_page = root
+        site.save(update_fields=["root_page"])
+    return root
+
+
+def _page_perm(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
+@transaction.atomic
+def centre_site_ensure(centre) -> CentreHomePage:
+    """The centre's home page, groups, collection and workflow. Idempotent."""
+    home = CentreHomePage.objects.filter(centre=centre).first()
+    if home is None:
+        root = portal_root()
+        slug = slugify(centre.code) or f"centre-{centre.pk}"
+        home = root.add_child(instance=CentreHomePage(title=centre.name, slug=slug, centre=centre))
+    editors, reviewers = editor_group(centre), reviewer_group(centre)
+    tenant_group(centre)
+    for codename in EDITOR_PAGE_PERMS:
+        GroupPagePermission.objects.get_or_create(group=editors, page=home, permission=_page_perm(codename))
+    for codename in REVIEWER_PAGE_PERMS:
+        GroupPagePermission.objects.get_or_create(group=reviewers, page=home, permission=_page_perm(codename))
+    # Attachments live in the centre's own collection: an editor of one centre
+    # neither sees nor replaces another centre's files.
+    collection = Collection.objects.filter(name=centre.name).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=centre.name)
+    for codename in DOC_PERMS:
+        perm = Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
+        GroupCollectionPermission.objects.get_or_create(group=editors, collection=collection, permission=perm)
+    choose = Permission.objects.get(content_type__app_label="wagtaildocs", codename="choose_document")
+    GroupCollectionPermission.objects.get_or_create(group=reviewers, collection=collection, permission=choose)
+
+    workflow, _ = Workflow.objects.get_or_create(name=workflow_name(centre), defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name=reviewer_group_name(centre)).first()
+    if task is None:
+        # The workflow must exist before its tasks are attached (Wagtail pitfall).
+        task = GroupApprovalTask.objects.create(name=reviewer_group_name(centre), active=True)
+    task.groups.set([reviewers])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return home
+
+
+def centre_collection(centre) -> Collection | None:
+    return Collection.objects.filter(name=centre.name).first()
+
+
+def sync_web_groups(user) -> None:
+    """Give a user exactly the per-centre editor/reviewer groups their active
+    web memberships call for (operator-wide memberships: every centre)."""
+    from tenants.models import Centre
+
+    wanted: set[str] = set()
+    memberships = StaffMembership.objects.filter(
+        user=user, active=True, role__in=[Role.WEB_EDITOR, Role.WEB_REVIEWER]
+    ).select_related("centre")
+    for m in memberships:
+        centres = [m.centre] if m.centre_id else list(Centre.objects.filter(operator_id=m.operator_id))
+        for centre in centres:
+            wanted.add(editor_group_name(centre) if m.role == Role.WEB_EDITOR else reviewer_group_name(centre))
+    _set_groups(user, wanted, Q(name__startswith="网站编辑 Web editor · ") | Q(name__startswith="网站审核 Web reviewer · "))
+
+
+def sync_tenant_groups(user) -> None:
+    """A tenant contact's account belongs to the tenant group of each centre
+    where it is an active contact: that group opens the tenant-only pages."""
+    from portal.access import tenant_contacts_of
+
+    wanted = {tenant_group_name(c.tenant.centre) for c in tenant_contacts_of(user)}
+    _set_groups(user, wanted, Q(name__startswith="租户 Tenants · "))
+
+
+def _set_groups(user, wanted: set[str], family: Q) -> None:
+    for name in wanted:
+        Group.objects.get_or_create(name=name)
+    current = set(user.groups.filter(family))
+    target = set(Group.objects.filter(name__in=wanted))
+    if current - target:
+        user.groups.remove(*(current - target))
+    if target - current:
+        user.groups.add(*(target - current))
