@@ -312,3 +312,8 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "notices.workflows.finish_workflow"
 # Encrypts the seal private keys at rest; defaults to a key derived from SECRET_KEY.
 ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")
+
+# Visits (issue 7): how long a shop-code scan proves an on-site visit, and how
+# long before and after a tenant meeting its door code is accepted.
+ATRIUM_VISIT_CHECKIN_MINUTES = env_int("ATRIUM_VISIT_CHECKIN_MINUTES", 120)
+ATRIUM_MEETING_DOOR_MARGIN_MINUTES = env_int("ATRIUM_MEETING_DOOR_MARGIN_MINUTES", 60)
