@@ -136,7 +136,7 @@ class SurveyAnswerForm(forms.Form):
     def question_fields(self):
         return [self[f"q{q.pk}"] for q in self.questions]
 
-    def tenant(self):
+    def chosen_tenant(self):
         return self.cleaned_data.get("tenant") or self.tenants.first()
 
     def scores(self) -> dict[int, int]:

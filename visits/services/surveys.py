@@ -84,6 +84,7 @@ def survey_answer(*, actor, survey: Survey, tenant: Tenant, scores: dict[int, in
     contact = tenant_contacts_of(actor).filter(tenant=tenant, tenant__centre=survey.centre_id).first()
     if contact is None:
         raise PermissionDenied
+    survey = Survey.objects.get(pk=survey.pk)  # its status now, not when the page was shown
     if not survey_is_answerable(survey):
         raise VisitError(_("This survey is not open."))
     questions = {q.pk: q for q in survey.questions.all()}

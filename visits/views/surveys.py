@@ -76,7 +76,7 @@ def survey_answer_view(request, pk):
     form = SurveyAnswerForm(request.POST or None, questions=survey.questions.all(), tenants=open_tenants)
     if request.method == "POST" and form.is_valid():
         try:
-            survey_answer(actor=request.user, survey=survey, tenant=form.tenant(), scores=form.scores(),
+            survey_answer(actor=request.user, survey=survey, tenant=form.chosen_tenant(), scores=form.scores(),
                           comment=form.cleaned_data["comment"], request=request)
         except VisitError as exc:
             messages.error(request, str(exc))
