@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include(wagtaildocs_urls)),
+    path("visits/", include("visits.urls")),
     path("", include("notices.urls")),
     path("my/requests/", include("tenants.urls")),
     path("my/letters/", include("notices.inbox_urls")),

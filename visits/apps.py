@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Visits and relationship work")
+
+    def ready(self):
+        from . import signals  # noqa: F401

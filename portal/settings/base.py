@@ -347,3 +347,8 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.pages.forms.DocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "jpg", "jpeg", "png"]
 # SMS for alerts: "console" (prints), "locmem" (tests) or a gateway class's dotted path.
 ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "console")
+
+# Visits (issue 7): how long a shop-code scan proves an on-site visit, and how
+# long before and after a tenant meeting its door code is accepted.
+ATRIUM_VISIT_CHECKIN_MINUTES = env_int("ATRIUM_VISIT_CHECKIN_MINUTES", 120)
+ATRIUM_MEETING_DOOR_MARGIN_MINUTES = env_int("ATRIUM_MEETING_DOOR_MARGIN_MINUTES", 60)

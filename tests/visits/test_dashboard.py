@@ -1,0 +1,121 @@
+"""The managers' dashboard: who sees which centres, drill-down lists, the
+XLSX (formulae escaped), the audit report PDF and the auditor pack ZIP."""
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.base import ANONYMOUS, assert_access
+from tests.visits.helpers import past_visit
+from visits.models import AuditExport, ExportStatus, Meeting
+from visits.services.plans import plan_sync
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(world):
+    today = timezone.localdate()
+    plan_sync(centre=world.centre_a, year=today.year)
+    plan_sync(centre=world.centre_b, year=today.year)
+    world.tenant_a.trading_name = "=HYPERLINK(\"http://evil\")"
+    world.tenant_a.save()
+    if today.month > 1:
+        past_visit(world.tenant_a2, world.ops_a, date(today.year, 1, 5))
+    Meeting.objects.create(centre=world.centre_a, title="租户大会", starts_at=timezone.now() - timedelta(hours=3),
+                           ends_at=timezone.now() - timedelta(hours=1), location="会议室", agenda="议程",
+                           minutes="纪要正文", minutes_published_at=timezone.now())
+    return world
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_staff_see_their_centres_the_operator_manager_all_tenants_none(data):
+    w = data
+    url = reverse("visits_dashboard:index")
+    assert_access(url, allowed=[w.ops_a, w.ops_b, w.manager], refused=[w.signer_a, w.editor_a, w.drafter_a, ANONYMOUS])
+    ops = _client(w.ops_a).get(url).context
+    assert [c.pk for c in ops["centres"]] == [w.centre_a.pk]
+    manager = _client(w.manager).get(url).context
+    assert {c.pk for c in manager["centres"]} == {w.centre_a.pk, w.centre_b.pk}
+    # Asking for another centre's figures by URL falls back to one's own.
+    sneaky = _client(w.ops_a).get(url, {"centre": w.centre_b.pk}).context
+    assert [c.pk for c in sneaky["centres"]] == [w.centre_a.pk]
+
+
+def test_the_dashboard_shows_targets_against_goals_with_svg_charts(data):
+    html = _client(data.manager).get(reverse("visits_dashboard:index")).content.decode()
+    for key in ("visit_rate", "attainment", "face_to_face", "suggestion_reply", "response", "satisfaction"):
+        assert f'data-testid="figure-{key}"' in html
+    assert html.count("<svg") >= 4 and "<script src=\"http" not in html
+
+
+def test_drill_down_lists_overdue_visits_of_visible_centres_only(data):
+    w = data
+    if timezone.localdate().month == 1:
+        pytest.skip("no window has ended yet in January")
+    rows = _client(w.ops_a).get(reverse("visits_dashboard:drill", args=["overdue"])).context["rows"]
+    assert rows and {p.centre_id for p in rows} == {w.centre_a.pk}
+    all_rows = _client(w.manager).get(reverse("visits_dashboard:drill", args=["overdue"])).context["rows"]
+    assert {p.centre_id for p in all_rows} == {w.centre_a.pk, w.centre_b.pk}
+    assert _client(w.manager).get(reverse("visits_dashboard:drill", args=["nonsense"])).status_code == 404
+    for kind in ("behind", "not_met", "unanswered", "unsatisfied"):
+        assert _client(w.manager).get(reverse("visits_dashboard:drill", args=[kind])).status_code == 200
+
+
+def test_the_xlsx_escapes_formulae(data):
+    response = _client(data.ops_a).get(reverse("visits_dashboard:xlsx"))
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert "Targets" in wb.sheetnames or "指标" in wb.sheetnames
+    values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(v.startswith("=") for v in values)
+    if timezone.localdate().month > 1:
+        assert any(v.startswith("'=HYPERLINK") for v in values)
+
+
+def test_the_audit_report_pdf_is_built_by_a_task_and_served_to_its_requester(data, django_capture_on_commit_callbacks):
+    w = data
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(w.manager).post(reverse("visits_dashboard:export_request"),
+                                           {"kind": "pdf", "start": date(today.year, 1, 1), "end": today})
+    job = AuditExport.objects.get()
+    assert response["Location"] == reverse("visits_dashboard:export", args=[job.pk])
+    assert job.status == ExportStatus.READY, job.error
+    download = reverse("visits_dashboard:export_download", args=[job.pk])
+    content = b"".join(_client(w.manager).get(download).streaming_content)
+    assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == job.sha256
+    assert_access(download, refused=[w.ops_a, w.signer_a, ANONYMOUS])
+
+
+def test_the_auditor_pack_has_a_manifest_of_hashes(data, django_capture_on_commit_callbacks):
+    w = data
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(w.ops_a).post(reverse("visits_dashboard:export_request"),
+                              {"kind": "zip", "start": date(today.year, 1, 1), "end": today})
+    job = AuditExport.objects.get()
+    assert job.status == ExportStatus.READY, job.error
+    content = b"".join(_client(w.ops_a).get(reverse("visits_dashboard:export_download", args=[job.pk])).streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        names = {f["name"] for f in manifest["files"]}
+        assert {"visit_records.csv", "visit_plan.csv", "meetings.csv", "meeting_attendance.csv",
+                "request_deadlines.csv"} <= names
+        assert any(n.startswith("minutes/") for n in names)
+        for f in manifest["files"]:
+            assert hashlib.sha256(zf.read(f["name"])).hexdigest() == f["sha256"]
+    assert manifest["centres"] == [{"id": w.centre_a.pk, "code": "TA", "name": "测试广场A"}]

@@ -1,0 +1,94 @@
+"""Tenant meetings: invitation drafted as a meeting notice, attendance by the
+door code (wrong, expired or second scans refused) or by staff, minutes
+published to the tenants of the centre only, suggestions in the request log."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from notices.models import Letter, LetterKind
+from tenants.models import Channel, RequestCategory
+from tests.base import ANONYMOUS, assert_access, pdf_upload
+from visits.models import MeetingAttendance
+from visits.services.meetings import (
+    meeting_checkin,
+    meeting_door_token,
+    meeting_register,
+    meeting_save_minutes,
+    meeting_schedule,
+    meeting_suggestion_add,
+)
+from visits.services.records import VisitError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(world):
+    now = timezone.now()
+    return meeting_schedule(actor=world.ops_a, centre=world.centre_a, kind="quarterly", title="四季度租户大会",
+                            starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2),
+                            location="5楼会议室", agenda="年终促销\n消防检查")
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_the_invitation_is_drafted_as_a_meeting_notice(world, meeting):
+    letter = Letter.objects.get(pk=meeting.notice_letter_id)
+    assert letter.kind == LetterKind.MEETING and letter.centre == world.centre_a and not letter.live
+    assert "5楼会议室" in letter.body and "<li>年终促销</li>" in letter.body and letter.drafter == world.ops_a
+
+
+def test_a_signatory_registers_at_the_door_once(world, meeting):
+    token = meeting_door_token(meeting)
+    c = _client(world.signer_a)
+    assert c.get(reverse("visits:door", args=[token])).status_code == 200
+    response = c.post(reverse("visits:door", args=[token]))
+    assert 'data-testid="door-done"' in response.content.decode()
+    again = _client(world.nonsigner_a).post(reverse("visits:door", args=[token]))  # same shop, second device
+    assert again.status_code == 400
+    assert MeetingAttendance.objects.filter(meeting=meeting, tenant=world.tenant_a, method="qr").count() == 1
+
+
+def test_a_wrong_expired_or_foreign_door_code_is_refused(world, meeting):
+    with pytest.raises(VisitError):
+        meeting_checkin(actor=world.signer_a, token="garbage")
+    token = meeting_door_token(meeting)
+    assert _client(world.signer_b).post(reverse("visits:door", args=[token])).status_code == 403  # other centre
+    type(meeting).objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=3),
+                                                       ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=2))
+    response = _client(world.signer_a).post(reverse("visits:door", args=[token]))
+    assert response.status_code == 400 and not MeetingAttendance.objects.exists()
+    assert_access(reverse("visits:door", args=[token]), refused=[ANONYMOUS])
+
+
+def test_staff_register_attendance_and_suggestions(world, meeting):
+    meeting_register(actor=world.ops_a, meeting=meeting, tenant=world.tenant_a2, attendee_name="张经理")
+    with pytest.raises(VisitError):
+        meeting_register(actor=world.ops_a, meeting=meeting, tenant=world.tenant_b, attendee_name="x")
+    s = meeting_suggestion_add(actor=world.ops_a, meeting=meeting, tenant=world.tenant_a2, subject="希望增加促销活动")
+    assert (s.request.channel, s.request.category) == (Channel.MEETING, RequestCategory.SUGGESTION)
+
+
+def test_minutes_are_published_to_the_centres_tenants_only(world, meeting):
+    meeting_save_minutes(actor=world.ops_a, meeting=meeting, minutes="会议决定：十二月开展促销。", upload=pdf_upload())
+    url = reverse("visits:my_meeting", args=[meeting.pk])
+    assert_access(url, refused=[world.signer_a, world.signer_b, ANONYMOUS])  # not published yet
+    meeting_save_minutes(actor=world.ops_a, meeting=meeting, minutes="会议决定：十二月开展促销。", publish=True)
+    assert_access(url, allowed=[world.signer_a, world.nonsigner_a, world.signer_a2], refused=[world.signer_b, ANONYMOUS])
+    assert_access(reverse("visits:minutes_file", args=[meeting.pk]), allowed=[world.signer_a, world.ops_a],
+                  refused=[world.signer_b, world.ops_b, ANONYMOUS])
+    assert "十二月开展促销" in _client(world.signer_a).get(url).content.decode()
+
+
+def test_meeting_pages_for_staff_of_the_centre_only(world, meeting):
+    for url in (reverse("visits:meeting", args=[meeting.pk]), reverse("visits:meeting_door", args=[meeting.pk])):
+        assert_access(url, allowed=[world.ops_a, world.manager],
+                      refused=[world.ops_b, world.signer_a, world.editor_a, ANONYMOUS])

@@ -1,0 +1,72 @@
+"""Who sees what of the relationship work: the one place that decides it.
+
+Staff (operations and managers/auditors) see the centres they work for; an
+operator-wide manager sees every centre of the operator; tenants see none of
+the staff records, only their own centre's published minutes and surveys."""
+
+from __future__ import annotations
+
+from portal.access import centres_for, tenant_contacts_of
+from portal.models import Role
+
+from ..models import (
+    Meeting,
+    PlannedVisit,
+    Survey,
+    SurveyStatus,
+    VisitPhoto,
+    VisitRecord,
+)
+
+STAFF_ROLES = (Role.OPERATIONS, Role.MANAGER)
+DASHBOARD_ROLES = (Role.OPERATIONS, Role.MANAGER)
+
+
+def visit_centres_for(user):
+    return centres_for(user, STAFF_ROLES)
+
+
+def dashboard_centres_for(user):
+    return centres_for(user, DASHBOARD_ROLES)
+
+
+def is_visit_staff(user) -> bool:
+    return visit_centres_for(user).exists()
+
+
+def planned_visits_visible_to(user):
+    return PlannedVisit.objects.filter(centre__in=visit_centres_for(user))
+
+
+def visit_records_visible_to(user):
+    return VisitRecord.objects.filter(centre__in=visit_centres_for(user))
+
+
+def visit_photos_visible_to(user):
+    return VisitPhoto.objects.filter(record__centre__in=visit_centres_for(user))
+
+
+def meetings_visible_to_staff(user):
+    return Meeting.objects.filter(centre__in=visit_centres_for(user))
+
+
+def surveys_visible_to_staff(user):
+    return Survey.objects.filter(centre__in=visit_centres_for(user))
+
+
+def tenant_centre_ids(user) -> list[int]:
+    return list(tenant_contacts_of(user).values_list("tenant__centre_id", flat=True).distinct())
+
+
+def meetings_for_tenant_user(user):
+    """Meetings whose minutes are published, in the centres of the user's shops."""
+    return Meeting.objects.filter(centre_id__in=tenant_centre_ids(user), minutes_published_at__isnull=False)
+
+
+def open_surveys_for_tenant_user(user):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return Survey.objects.filter(
+        centre_id__in=tenant_centre_ids(user), status=SurveyStatus.OPEN, opens_on__lte=today, closes_on__gte=today
+    )

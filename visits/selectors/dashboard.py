@@ -1,0 +1,88 @@
+"""What the managers' dashboard, its exports and the monthly email show:
+the figures with names put on their groups. A fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from portal.models import User
+from tenants.models import Centre, Tier
+
+from ..charts import bars, trend
+from ..models import Dimension
+from .targets import Figure, Period, all_figures, by_operator, rate
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    met: int
+    total: int
+
+    @property
+    def rate(self):
+        return rate(self.met, self.total)
+
+
+def floor_label(floor) -> str:
+    if floor is None:
+        return "—"
+    return f"B{-floor}" if floor < 0 else f"{floor}F"
+
+
+def _rows(fig: Figure, group: str, labels: dict) -> list[Row]:
+    items = fig.by.get(group, {})
+    rows = [Row(k, labels.get(k, str(k) if k is not None else _("Unassigned")), m, t) for k, (m, t) in items.items()]
+    return sorted(rows, key=lambda r: r.label)
+
+
+def dashboard_data(*, centres: list[Centre], period: Period) -> dict:
+    centre_ids = [c.pk for c in centres]
+    figures = all_figures(centre_ids, period)
+    centre_names = {c.pk: c.name for c in centres}
+    operator_names = {c.operator_id: c.operator.name for c in centres}
+    centre_operator = {c.pk: c.operator_id for c in centres}
+    staff_ids = [k for k in figures["attainment"].by.get("staff", {}) if k is not None]
+    staff_names = {u.pk: str(u) for u in User.objects.filter(pk__in=staff_ids).only("pk", "email", "full_name")}
+    tier_names = dict(Tier.choices)
+    tier_names = {k: str(v) for k, v in tier_names.items()}
+    dims = {k: str(v) for k, v in Dimension.choices}
+
+    by_centre = {key: _rows(fig, "centre", centre_names) for key, fig in figures.items()}
+    operators = {
+        key: sorted((Row(k, operator_names.get(k, "—"), m, t) for k, (m, t) in by_operator(fig, centre_operator).items()),
+                    key=lambda r: r.label)
+        for key, fig in figures.items()
+    }
+    staff = _rows(figures["attainment"], "staff", staff_names)
+    tiers = {key: _rows(figures[key], "tier", tier_names) for key in ("visit_rate", "attainment", "face_to_face", "satisfaction")}
+    months = figures["attainment"].by.get("month", {})
+    month_rows = [Row(m, f"{m}月", *months.get(m, (0, 0))) for m in range(1, 13)]
+    satisfaction = figures["satisfaction"]
+    charts = {
+        "targets": bars([(f.label, f.rate) for f in figures.values()], goal=90, title=_("Targets this year")),
+        "visit_rate_by_centre": bars([(r.label, r.rate) for r in by_centre["visit_rate"]], goal=100,
+                                     title=_("Annual visit rate by centre")),
+        "attainment_by_staff": bars([(r.label, r.rate) for r in staff], goal=100, title=_("Plan attainment by staff member")),
+        "trend": trend([(r.label, r.rate if r.total else None) for r in month_rows], goal=100,
+                       title=_("Planned visits done, by month of the window")),
+        "satisfaction_by_dimension": bars([(r.label, r.rate) for r in _rows(satisfaction, "dimension", dims)], goal=85,
+                                          title=_("Satisfaction by dimension")),
+    }
+    return {
+        "figures": figures,
+        "by_centre": by_centre,
+        "operators": operators,
+        "staff": staff,
+        "tiers": tiers,
+        "months": month_rows,
+        "dimensions": _rows(satisfaction, "dimension", dims),
+        "floors": sorted(_rows(satisfaction, "floor", {k: floor_label(k) for k in satisfaction.by.get("floor", {})}),
+                         key=lambda r: (r.key is None, r.key if r.key is not None else 0)),
+        "charts": charts,
+        "centres": centres,
+        "period": period,
+    }

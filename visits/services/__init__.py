@@ -1,0 +1,1 @@
+"""Writes of the relationship work, one module per topic."""

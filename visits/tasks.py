@@ -1,0 +1,47 @@
+"""Tasks of the visits app: take ids, call a service, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+WEEKLY_TASK_NAME = "visits.tasks.weekly_visit_reminders"
+MONTHLY_TASK_NAME = "visits.tasks.monthly_manager_summary"
+
+
+@shared_task(acks_late=True)
+def replan_tenant(tenant_id: int, year: int) -> None:
+    from tenants.models import Tenant
+
+    from .services.plans import plan_sync
+
+    tenant = Tenant.objects.select_related("centre").filter(pk=tenant_id).first()
+    if tenant is not None:
+        plan_sync(centre=tenant.centre, year=year, tenants=[tenant])
+
+
+@shared_task(acks_late=True)
+def survey_invite(survey_id: int) -> int:
+    from .services.notify import survey_invitations
+
+    return survey_invitations(survey_id=survey_id)
+
+
+@shared_task(acks_late=True)
+def build_export(export_id: int) -> None:
+    from .exports.jobs import export_build
+
+    export_build(export_id=export_id)
+
+
+@shared_task(name=WEEKLY_TASK_NAME, acks_late=True)
+def weekly_visit_reminders() -> int:
+    from .services.reminders import weekly_visit_reminders as run
+
+    return run()
+
+
+@shared_task(name=MONTHLY_TASK_NAME, acks_late=True)
+def monthly_manager_summary() -> int:
+    from .services.reminders import monthly_manager_summary as run
+
+    return run()

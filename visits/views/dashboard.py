@@ -1,0 +1,135 @@
+"""The managers' dashboard in the Wagtail admin: targets against goals,
+charts, drill-down lists and exports. Managers and operations staff see
+their centres (an operator-wide manager every centre); tenants nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.audit import audit_record
+
+from ..exports.xlsx import dashboard_xlsx
+from ..forms import DashboardFilterForm, ExportRequestForm
+from ..models import AuditExport, ExportStatus
+from ..selectors import dashboard_centres_for
+from ..selectors import targets as t
+from ..selectors.dashboard import dashboard_data
+from .common import serve_file
+
+DRILLS = {
+    "overdue": _("Overdue visits"),
+    "behind": _("Tenants not visited as often as their tier requires"),
+    "not_met": _("Tenants not met face to face this year"),
+    "unanswered": _("Meeting suggestions not answered"),
+    "unsatisfied": _("Tenants who gave a score below 4"),
+}
+
+
+def _scope(request):
+    centres_qs = dashboard_centres_for(request.user)
+    centres = list(centres_qs.select_related("operator").order_by("name"))
+    if not centres:
+        raise PermissionDenied
+    form = DashboardFilterForm(request.GET or None, centres=centres_qs)
+    today = timezone.localdate()
+    year = today.year
+    if form.is_valid():
+        year = form.cleaned_data.get("year") or year
+        if form.cleaned_data.get("centre"):
+            centres = [c for c in centres if c.pk == form.cleaned_data["centre"].pk]
+    return form, centres, t.period_for(year, today)
+
+
+def _query(request) -> str:
+    return request.GET.urlencode()
+
+
+def dashboard(request):
+    form, centres, period = _scope(request)
+    data = dashboard_data(centres=centres, period=period)
+    data.update({"form": form, "query": _query(request), "drills": DRILLS,
+                 "export_form": ExportRequestForm(initial={"start": date(period.year, 1, 1), "end": period.as_of}),
+                 "exports": AuditExport.objects.filter(requested_by=request.user)[:5]})
+    return TemplateResponse(request, "visits/admin/dashboard.html", data)
+
+
+def drill_queryset(kind: str, centre_ids, period):
+    if kind == "overdue":
+        return t.overdue_visits(centre_ids, period).select_related("tenant", "assignee", "centre").order_by("window_end")
+    if kind == "behind":
+        return t.tenants_behind_on_visits(centre_ids, period).select_related("centre").order_by("centre", "code")
+    if kind == "not_met":
+        return t.tenants_not_met(centre_ids, period).select_related("centre").order_by("centre", "code")
+    if kind == "unanswered":
+        return t.suggestions(centre_ids, period).filter(responded_at__isnull=True).select_related("tenant", "centre")
+    if kind == "unsatisfied":
+        return t.unsatisfied_tenants(centre_ids, period).select_related("centre").order_by("centre", "code")
+    raise Http404
+
+
+def drill(request, kind):
+    if kind not in DRILLS:
+        raise Http404
+    form, centres, period = _scope(request)
+    rows = drill_queryset(kind, [c.pk for c in centres], period)
+    return TemplateResponse(request, "visits/admin/drill.html", {
+        "kind": kind, "title": DRILLS[kind], "rows": rows[:1000], "period": period, "query": _query(request),
+    })
+
+
+def export_xlsx(request):
+    form, centres, period = _scope(request)
+    data = dashboard_data(centres=centres, period=period)
+    overdue = drill_queryset("overdue", [c.pk for c in centres], period)[:5000]
+    content = dashboard_xlsx(data, overdue=overdue)
+    audit_record(actor=request.user, action="visits.dashboard_exported", details={"year": period.year,
+                 "centres": [c.pk for c in centres]}, request=request)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="targets-{period.year}.xlsx"'
+    return response
+
+
+@require_POST
+def export_request(request):
+    form, centres, period = _scope(request)
+    export_form = ExportRequestForm(request.POST)
+    if not export_form.is_valid():
+        messages.error(request, _("Choose a valid period."))
+        return redirect(reverse("visits_dashboard:index") + "?" + _query(request))
+    d = export_form.cleaned_data
+    with transaction.atomic():
+        job = AuditExport.objects.create(kind=d["kind"], requested_by=request.user, centre_ids=[c.pk for c in centres],
+                                         start=d["start"], end=d["end"])
+        audit_record(actor=request.user, action="visits.export_requested", obj=job, request=request,
+                     details={"kind": job.kind})
+        from ..tasks import build_export
+
+        transaction.on_commit(lambda: build_export.delay(job.pk))
+    return redirect("visits_dashboard:export", pk=job.pk)
+
+
+def export_status(request, pk):
+    job = get_object_or_404(AuditExport, pk=pk, requested_by=request.user)
+    return TemplateResponse(request, "visits/admin/export.html", {"job": job, "refresh": job.status == ExportStatus.QUEUED})
+
+
+def export_download(request, pk):
+    job = get_object_or_404(AuditExport, pk=pk, requested_by=request.user, status=ExportStatus.READY)
+    # The centres of a pack may have been taken away from its requester since.
+    allowed = set(dashboard_centres_for(request.user).values_list("pk", flat=True))
+    if not set(job.centre_ids) <= allowed:
+        raise Http404
+    ext = "pdf" if job.kind == "pdf" else "zip"
+    audit_record(actor=request.user, action="visits.export_downloaded", obj=job, request=request)
+    return serve_file(job.file, download_name=f"audit-{job.start:%Y%m%d}-{job.end:%Y%m%d}.{ext}")
