@@ -19,7 +19,7 @@ from portal.models import Role
 from tenants.models import Contact
 
 from .models import Delivery, Letter
-from .sms import SmsMessage, send_sms
+from portal.sms import SmsMessage, send_sms
 
 
 def site_url(path: str) -> str:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.sms import send_sms
+from portal.sms import send_text
 
 logger = logging.getLogger(__name__)
 CHUNK = 200
@@ -64,7 +64,7 @@ def alert_notify_chunk(alert_id: int, recipient_ids: list[int]) -> int:
         if emails:
             send_mail(subject, body, None, emails)
         if alert.send_sms:
-            send_sms([c.phone for c in contacts if c.phone], f"{subject} {alert.message}"[:300])
+            send_text([c.phone for c in contacts if c.phone], f"{subject} {alert.message}"[:300])
         sent += 1
     return sent
 

@@ -329,9 +329,6 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "notices.workflows.finish_workflow"
 ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")
 
 # --- Letters delivered and signed for (issue 5) --------------------------------
-# Dotted path of the SMS gateway class (send_messages(list[SmsMessage]) -> int);
-# the console backend writes texts to the log.
-ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "notices.sms.ConsoleSmsBackend")
 # Deliveries notified per Celery task: 1,000 tenants make 10 tasks.
 ATRIUM_DELIVERY_CHUNK = env_int("ATRIUM_DELIVERY_CHUNK", 100)
 # A letter stamped but not fully delivered after this many minutes is picked
@@ -345,7 +342,8 @@ ATRIUM_SIGN_CODE_ATTEMPTS = env_int("ATRIUM_SIGN_CODE_ATTEMPTS", 5)
 # Notice attachments: judged by their bytes (portal.pages.forms), these only.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.pages.forms.DocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "jpg", "jpeg", "png"]
-# SMS for alerts: "console" (prints), "locmem" (tests) or a gateway class's dotted path.
+# Text messages (letters, signing codes, alerts): "console" (prints), "locmem"
+# (tests) or the dotted path of a gateway class (see portal/sms.py).
 ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "console")
 
 # Visits (issue 7): how long a shop-code scan proves an on-site visit, and how

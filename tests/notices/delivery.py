@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from notices import sms
+from portal import sms
 from notices.models import Delivery, Letter
 
 from .letters import decide, draft_letter, make_template, submit
@@ -14,7 +14,7 @@ from .letters import decide, draft_letter, make_template, submit
 
 @pytest.fixture
 def sms_outbox(settings):
-    settings.ATRIUM_SMS_BACKEND = "notices.sms.LocmemSmsBackend"
+    settings.ATRIUM_SMS_BACKEND = "locmem"
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
