@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from portal.access import users_with_role
 from portal.models import Role
+from portal.sms import SmsMessage, send_sms
 from tenants.models import Contact
 
 from .models import Delivery, Letter
-from portal.sms import SmsMessage, send_sms
 
 
 def site_url(path: str) -> str:

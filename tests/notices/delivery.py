@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from portal import sms
 from notices.models import Delivery, Letter
+from portal import sms
 
 from .letters import decide, draft_letter, make_template, submit
 
