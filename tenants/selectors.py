@@ -295,3 +295,10 @@ def recording_holds_visible_to(user):
     from .models import RecordingHold
 
     return RecordingHold.objects.filter(recording__request__centre__in=request_centres_handled_by(user))
+
+
+# --- Temporary storage log (R8) -----------------------------------------------
+def storage_visible_to(user):
+    from .models import StorageDeposit
+
+    return StorageDeposit.objects.filter(centre__in=centres_visible_to(user))

@@ -346,3 +346,9 @@ class RecordingLogMenuItem(MenuItem):
 def register_recording_log_menu_item():
     return RecordingLogMenuItem(_("Recording archive log"), reverse("tenants_recordings:log"), icon_name="media",
                                 order=111)
+
+
+# The temporary item storage log: its own menu entry.
+from .admin_storage import StorageViewSet  # noqa: E402
+
+register_snippet(StorageViewSet)
