@@ -11,6 +11,7 @@ written in the user's language."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from .exports import escape_formula
 from .models import (
@@ -40,6 +42,8 @@ from .models import (
     Unit,
     phone_validator,
 )
+from .search_index import index_updates_suspended
+from .tasks import reindex_imported
 
 
 class ImportFileError(Exception):
@@ -165,6 +169,23 @@ class _ScopedResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # The preview writes nothing at all, not even inside a rolled-back
+        # transaction: every rule is checked in `fill` and `validate_instance`,
+        # and the confirmed run still writes inside one transaction, so a
+        # database refusal there undoes the whole import.
+        if kwargs.get("dry_run"):
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if kwargs.get("dry_run"):
+            return
+        self.after_real_save(instance)
+
+    def after_real_save(self, instance):
+        pass
+
     def row_key(self, row):  # pragma: no cover - subclasses
         raise NotImplementedError
 
@@ -255,7 +276,7 @@ class TenantResource(_ScopedResource):
             else:
                 tenant._import_units.append(unit.pk)
 
-    def after_save_instance(self, instance, row, **kwargs):
+    def after_real_save(self, instance):
         if getattr(instance, "_import_units", None):
             Unit.objects.filter(pk__in=instance._import_units).update(tenant=instance)
 
@@ -506,12 +527,17 @@ def _outcome(result, resource_cls) -> ImportOutcome:
 def run_import(dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool) -> ImportOutcome:
     """A dry run changes nothing; a real run writes every row or none."""
     resource = resource_cls(centres=centres)
-    with transaction.atomic():
+    # Search and reference indexes are brought up to date once, after commit,
+    # not per row (see tenants.search_index).
+    with transaction.atomic(), index_updates_suspended(), disable_reference_index_auto_update():
         result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
                                       rollback_on_validation_errors=True)
         outcome = _outcome(result, resource_cls)
         if dry_run or not outcome.ok:
             transaction.set_rollback(True)
+        else:
+            ids = [row.object_id for row in result.valid_rows() if row.object_id]
+            transaction.on_commit(functools.partial(reindex_imported.delay, resource_cls._meta.model._meta.label, ids))
     return outcome
 
 

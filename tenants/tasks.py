@@ -33,3 +33,10 @@ def purge_call_recordings() -> int:
     from .recording_services import recordings_purge
 
     return recordings_purge()
+
+
+@shared_task(name="tenants.tasks.reindex_imported", acks_late=True)
+def reindex_imported(model_label: str, ids: list[int]) -> int:
+    from .search_index import reindex
+
+    return reindex(model_label, ids)

@@ -214,3 +214,27 @@ def test_an_exported_sheet_imports_back_unchanged(world):
     outcome = run_import(dataset, TenantResource, centres=[world.centre_a], dry_run=True)
     assert outcome.ok, outcome.problems
     assert outcome.updated == 2 and outcome.new == 0
+
+
+def test_imported_tenants_are_searchable_and_the_preview_indexes_nothing(world, django_capture_on_commit_callbacks):
+    from wagtail.search.backends import get_search_backend
+
+    from portal.search import segment_query
+
+    def found(text):
+        return list(get_search_backend().search(segment_query(text), Tenant.objects.all()))
+
+    rows = [["TA", "TA301", "翡翠茶餐厅", "杭州翡翠餐饮有限公司", "food", "2", "open", "", "", ""]]
+    dataset, _fmt = read_sheet(xlsx(TENANT_HEADERS, rows).read(), TenantResource)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(dataset, TenantResource, centres=[world.centre_a], dry_run=True)
+    assert not found("翡翠")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert run_import(dataset, TenantResource, centres=[world.centre_a], dry_run=False).ok
+    assert len(callbacks) == 1
+    assert [t.code for t in found("翡翠")] == ["TA301"]
+    # An ordinary save still updates the index at once.
+    tenant = Tenant.objects.get(code="TA301")
+    tenant.trading_name = "琥珀茶餐厅"
+    tenant.save()
+    assert [t.code for t in found("琥珀")] == ["TA301"]
