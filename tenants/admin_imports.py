@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import audit_record
 
 from .archive_forms import ImportUploadForm
+from .import_services import ImportJobError, import_job_confirm
 from .imports import (
     RESOURCE_LABELS,
     RESOURCES,
@@ -94,36 +95,27 @@ def import_start(request):
 
 @require_POST
 def import_confirm(request, token):
-    centres = _import_centres(request.user)
+    _import_centres(request.user)
     job = get_object_or_404(ImportJob, token=token, user=request.user, status=ImportJob.Status.PREVIEWED)
     if job.created_at < timezone.now() - JOB_LIFETIME:
         messages.error(request, _("This preview is too old. Upload the file again."))
         return redirect("tenants_archive:import")
-    if not job.valid:
-        messages.error(request, _("Correct the rows with errors and upload the file again."))
-        return redirect("tenants_archive:import")
-    resource_cls = RESOURCES[job.resource]
-    with job.file.open("rb") as handle:
-        data = handle.read()
     try:
-        dataset, _fmt = read_sheet(data, resource_cls)
-    except ImportFileError as exc:
+        import_job_confirm(actor=request.user, job=job, request=request)
+    except ImportJobError as exc:
         messages.error(request, str(exc))
         return redirect("tenants_archive:import")
-    outcome = run_import(dataset, resource_cls, centres=centres, dry_run=False)
-    if not outcome.ok:
-        # Someone changed the archive since the preview; nothing was written.
-        form = ImportUploadForm(resources=_resource_choices())
-        messages.error(request, _("Nothing was imported: the archive changed since the preview."))
-        return _render(request, form, outcome=outcome, status=409)
-    job.status, job.imported_at = ImportJob.Status.IMPORTED, timezone.now()
-    job.totals = {"total": outcome.total, "new": outcome.new, "update": outcome.updated, "invalid": 0}
-    job.save(update_fields=["status", "imported_at", "totals"])
-    job.file.delete(save=True)
-    audit_record(actor=request.user, action="archive.imported", request=request,
-                 details={"resource": job.resource, "file": job.original_name, **job.totals})
-    messages.success(request, _("Imported %(total)s rows: %(new)s new, %(update)s updated.") % job.totals)
-    return redirect("tenants_archive:import")
+    return redirect("tenants_archive:import_job", job.token)
+
+
+def import_job(request, token):
+    """Where the confirmed import is followed until it is done."""
+    _import_centres(request.user)
+    job = get_object_or_404(ImportJob, token=token, user=request.user)
+    return TemplateResponse(request, "tenants/admin/import_job.html", {
+        "job": job, "running": job.status == ImportJob.Status.QUEUED,
+        "page_title": _("Import and export"), "header_icon": "upload",
+    })
 
 
 def import_template(request, resource):

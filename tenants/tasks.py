@@ -40,3 +40,10 @@ def reindex_imported(model_label: str, ids: list[int]) -> int:
     from .search_index import reindex
 
     return reindex(model_label, ids)
+
+
+@shared_task(name="tenants.tasks.run_import_job", acks_late=True)
+def run_import_job(job_id: int) -> str:
+    from .import_services import import_job_run
+
+    return import_job_run(job_id=job_id)

@@ -280,6 +280,7 @@ def register_archive_urls():
         path("access/<int:pk>/<slug:decision>/", admin_archive.access_decision, name="access_decide"),
         path("import/", admin_imports.import_start, name="import"),
         path("import/<str:token>/confirm/", admin_imports.import_confirm, name="import_confirm"),
+        path("import/<str:token>/", admin_imports.import_job, name="import_job"),
         path("import/template/<slug:resource>/", admin_imports.import_template, name="import_template"),
         path("export/<slug:resource>.<slug:fmt>", admin_imports.export, name="export"),
     ]

@@ -53,7 +53,7 @@ def _good_rows():
     ]
 
 
-def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(world):
+def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(world, django_capture_on_commit_callbacks):
     Unit.objects.create(centre=world.centre_a, floor=3, number="3F-01", area=120)
     rows = _good_rows()
     rows[0][-1] = "3F-01"
@@ -68,13 +68,18 @@ def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(world):
     # Another user cannot confirm it, even knowing the token.
     assert _client(world.ops_b).post(reverse("tenants_archive:import_confirm", args=[job.token])).status_code in (302, 404)
     assert not Tenant.objects.filter(code="TA101").exists()
-    response = _client(world.ops_a).post(reverse("tenants_archive:import_confirm", args=[job.token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(world.ops_a).post(reverse("tenants_archive:import_confirm", args=[job.token]))
     assert response.status_code == 302
+    assert response["Location"] == reverse("tenants_archive:import_job", args=[job.token])
+    page = _client(world.ops_a).get(response["Location"]).content.decode()
+    assert 'data-status="imported"' in page
+    assert_access(response["Location"], refused=[world.ops_b, world.signer_a, ANONYMOUS])
     t = Tenant.objects.get(code="TA101")
     assert t.tier == "1" and t.lease_end.isoformat() == "2028-12-31" and t.units.get().number == "3F-01"
     assert Tenant.objects.get(code="TA102").tier == "special"
     job.refresh_from_db()
-    assert job.status == "imported"
+    assert job.status == "imported" and not job.file
     assert AuditEvent.objects.filter(action="archive.imported", actor=world.ops_a).exists()
     # A confirmed import cannot be replayed.
     assert _client(world.ops_a).post(reverse("tenants_archive:import_confirm", args=[job.token])).status_code == 404
@@ -99,6 +104,23 @@ def test_every_broken_row_is_listed_in_chinese_and_nothing_can_be_confirmed(worl
     assert not job.valid
     _client(world.ops_a).post(reverse("tenants_archive:import_confirm", args=[job.token]))
     assert not Tenant.objects.filter(code__startswith="TA2").exists()
+
+
+def test_an_import_that_no_longer_fits_at_confirmation_writes_nothing_and_says_why(world, django_capture_on_commit_callbacks):
+    Unit.objects.create(centre=world.centre_a, floor=3, number="3F-02", area=50)
+    rows = _good_rows()
+    rows[1][-1] = "3F-02"
+    _client(world.ops_a).post(reverse("tenants_archive:import"), {"resource": "tenants", "file": xlsx(TENANT_HEADERS, rows)})
+    job = ImportJob.objects.get()
+    assert job.valid
+    Unit.objects.filter(number="3F-02").update(tenant=world.tenant_a2)
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(world.ops_a).post(reverse("tenants_archive:import_confirm", args=[job.token]))
+    job.refresh_from_db()
+    assert job.status == "failed" and job.problems
+    assert not Tenant.objects.filter(code__in=["TA101", "TA102"]).exists()
+    page = _client(world.ops_a).get(reverse("tenants_archive:import_job", args=[job.token])).content.decode()
+    assert "3F-02" in page
 
 
 def test_a_confirmed_import_is_all_or_nothing(world):
@@ -139,7 +161,7 @@ def test_contacts_with_a_bad_email_or_unknown_tenant_are_refused(world):
     assert not Contact.objects.filter(name__in=["王店长", "李四", "赵六"]).exists()
 
 
-def test_units_import_from_csv_with_english_headers(world):
+def test_units_import_from_csv_with_english_headers(world, django_capture_on_commit_callbacks):
     headers = ["Centre code", "Unit number", "Floor", "Area (m²)", "Tenant code"]
     rows = [["TA", "B1-08", "-1", "45.5", world.tenant_a.code], ["TA", "2F-30", "0", "-3", ""]]
     response = _client(world.ops_a).post(reverse("tenants_archive:import"),
@@ -149,7 +171,8 @@ def test_units_import_from_csv_with_english_headers(world):
     rows.pop()
     _client(world.ops_a).post(reverse("tenants_archive:import"), {"resource": "units", "file": csv_upload(headers, rows)})
     job = ImportJob.objects.get()
-    _client(world.ops_a).post(reverse("tenants_archive:import_confirm", args=[job.token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(world.ops_a).post(reverse("tenants_archive:import_confirm", args=[job.token]))
     unit = Unit.objects.get(number="B1-08")
     assert unit.floor == -1 and unit.tenant == world.tenant_a
 
