@@ -71,3 +71,18 @@ def import_job_run(*, job_id: int) -> str:
         ImportJob._meta.get_field("file").storage.delete(name)
         ImportJob.objects.filter(pk=job_id).update(file="")
     return "imported"
+
+
+def import_uploads_cleanup(*, older_than_hours: int = 24) -> int:
+    """Previews nobody confirmed keep a sheet of personal data on the server:
+    drop them after a day (the confirm view refuses them by then anyway)."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    removed = 0
+    for job in ImportJob.objects.filter(status=ImportJob.Status.PREVIEWED, created_at__lt=cutoff):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        removed += 1
+    return removed

@@ -30,8 +30,12 @@ PURGE_TASK_NAME = "tenants.tasks.purge_call_recordings"
 
 @shared_task(name=PURGE_TASK_NAME, acks_late=True)
 def purge_call_recordings() -> int:
+    from .import_services import import_uploads_cleanup
     from .recording_services import recordings_purge
 
+    # The same nightly run drops import previews nobody confirmed: both are
+    # personal data kept no longer than needed.
+    import_uploads_cleanup()
     return recordings_purge()
 
 

@@ -261,3 +261,21 @@ def test_imported_tenants_are_searchable_and_the_preview_indexes_nothing(world, 
     tenant.trading_name = "琥珀茶餐厅"
     tenant.save()
     assert [t.code for t in found("琥珀")] == ["TA301"]
+
+
+def test_previews_nobody_confirmed_are_dropped_by_the_nightly_run(world):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from tenants.tasks import purge_call_recordings
+
+    _client(world.ops_a).post(reverse("tenants_archive:import"), {"resource": "tenants", "file": xlsx(TENANT_HEADERS, _good_rows())})
+    job = ImportJob.objects.get()
+    name = job.file.name
+    purge_call_recordings.apply()
+    assert ImportJob.objects.filter(pk=job.pk).exists()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    purge_call_recordings.apply()
+    assert not ImportJob.objects.filter(pk=job.pk).exists() and not default_storage.exists(name)
