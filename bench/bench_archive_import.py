@@ -1,42 +1,25 @@
 """Tenant import at scale: the dry run of a 5,000-row tenant sheet (reading
 the XLSX included), as staff would run it from the admin.
 
-Builds a throw-away SQLite database under var/bench-archive-import with one
-centre and 5,000 units, then times the dry run of a sheet that names them."""
+Builds a throw-away database (bench/common.py: SQLite under
+var/bench-archive-import, or BENCH_DATABASE_URL) with one centre and 5,000
+units, then times the dry run of a sheet that names them."""
 
 import io
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-VAR = ROOT / "var" / "bench-archive-import"
-shutil.rmtree(VAR, ignore_errors=True)
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-        "ATRIUM_VAR_DIR": str(VAR),
-        "DATABASE_URL": f"sqlite:///{VAR / 'bench.sqlite3'}",
-        "ALLOWED_HOSTS": "testserver",
-        "DEBUG": "0",
-        "LOG_LEVEL": "ERROR",
-        "EMAIL_BACKEND": "file",
-    }
-)
-os.environ.pop("CELERY_BROKER_URL", None)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import reset_database, setup
 
-import django  # noqa: E402
+setup("archive-import")
 
-django.setup()
+from openpyxl import Workbook
 
-from django.core.management import call_command  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
-
-from tenants.imports import TenantResource, read_sheet, run_import  # noqa: E402
-from tenants.models import Centre, Operator, Tenant, Unit  # noqa: E402
+from tenants.imports import TenantResource, read_sheet, run_import
+from tenants.models import Centre, Operator, Tenant, Unit
 
 ROWS = int(os.environ.get("BENCH_ROWS", "5000"))
 CATEGORIES = ["food", "fashion", "retail", "children", "lifestyle"]
@@ -55,7 +38,7 @@ def sheet() -> bytes:
 
 
 def main():
-    call_command("migrate", verbosity=0)
+    reset_database()
     operator = Operator.objects.create(name="基准测试商业", code="BENCH")
     centre = Centre.objects.create(operator=operator, name="基准广场", code="BN", hotline="0571-0000-0000")
     Unit.objects.bulk_create(Unit(centre=centre, floor=1 + i % 5, number=f"U{i:05d}", area=80) for i in range(ROWS))
