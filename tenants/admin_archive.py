@@ -165,7 +165,8 @@ def documents_index(request):
     if expiring == "expired":
         qs = qs.filter(expires_on__lt=today)
     elif expiring.isdigit():
-        qs = qs.filter(expires_on__isnull=False, expires_on__lte=today + timedelta(days=int(expiring)))
+        days = min(int(expiring), 3660)  # a guessed huge number must not overflow the date
+        qs = qs.filter(expires_on__isnull=False, expires_on__lte=today + timedelta(days=days))
     qs = qs.order_by("expires_on", "tenant__code", "kind")
     page = Paginator(qs, 50).get_page(request.GET.get("p"))
     confidential_ok = set()

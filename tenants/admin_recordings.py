@@ -151,6 +151,8 @@ def recording_log(request):
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="recording-archive-log-{today:%Y%m%d}.xlsx"'
         return response
+    audit_record(actor=request.user, action="recording.log_viewed", request=request,
+                 details={"centre": centre, "state": state})
     for h in holds:
         h.past_until = h.released_at is None and h.keep_until < today
     return TemplateResponse(request, "tenants/admin/recording_log.html", {

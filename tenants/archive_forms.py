@@ -96,3 +96,39 @@ class HoldForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     note = forms.CharField(label=_("release note"), max_length=300, required=False)
+
+
+class StorageDepositForm(forms.Form):
+    tenant = forms.ModelChoiceField(label=_("tenant"), queryset=None)
+    contact = forms.ModelChoiceField(label=_("contact"), queryset=None, required=False)
+    depositor_name = forms.CharField(label=_("left by"), max_length=100, required=False,
+                                     help_text=_("Leave empty if the contact left them."))
+    items = forms.CharField(label=_("items"), max_length=300)
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1, initial=1)
+    location = forms.CharField(label=_("kept at"), max_length=200)
+    deposited_at = forms.DateTimeField(label=_("left at"), required=False, widget=_DATETIME,
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+                                       help_text=_("Leave empty for now."))
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, tenants, **kwargs):
+        from .models import Contact
+
+        super().__init__(*args, **kwargs)
+        self.fields["tenant"].queryset = tenants
+        self.fields["contact"].queryset = Contact.objects.active().filter(tenant__in=tenants).select_related("tenant")
+
+    def clean(self):
+        cleaned = super().clean()
+        tenant, contact = cleaned.get("tenant"), cleaned.get("contact")
+        if tenant and contact and contact.tenant_id != tenant.pk:
+            self.add_error("contact", _("The contact belongs to another tenant."))
+        if not cleaned.get("depositor_name") and not contact:
+            self.add_error("depositor_name", _("Say who left the items."))
+        return cleaned
+
+
+class StorageCollectForm(forms.Form):
+    collector_name = forms.CharField(label=_("collected by"), max_length=100)
+    id_checked = forms.BooleanField(label=_("ID checked"), required=False)
+    id_last4 = forms.CharField(label=_("ID (last 4 characters)"), max_length=4, required=False)

@@ -3,7 +3,7 @@ here; nothing re-derives centre scoping on its own."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from portal.access import centres_for, tenant_contacts_of
 from portal.models.accounts import Role, StaffMembership, User
@@ -246,7 +246,7 @@ def tenant_documents_for(user, tenant) -> tuple[list, bool]:
     may_see = may_see_confidential(user, tenant)
     docs = list(
         ArchiveDocument.objects.filter(tenant=tenant).select_related("uploaded_by", "replaces").order_by(
-            "kind", "superseded_at", "-uploaded_at"
+            "kind", F("superseded_at").desc(nulls_first=True), "-uploaded_at"
         )
     )
     for doc in docs:
@@ -295,3 +295,10 @@ def recording_holds_visible_to(user):
     from .models import RecordingHold
 
     return RecordingHold.objects.filter(recording__request__centre__in=request_centres_handled_by(user))
+
+
+# --- Temporary storage log (R8) -----------------------------------------------
+def storage_visible_to(user):
+    from .models import StorageDeposit
+
+    return StorageDeposit.objects.filter(centre__in=centres_visible_to(user))

@@ -1,5 +1,10 @@
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+
+from .search_index import on_tenant_deleted, on_tenant_saved
+
+post_save.connect(on_tenant_saved, sender="tenants.Tenant", dispatch_uid="tenants.index_tenant_saved")
+post_delete.connect(on_tenant_deleted, sender="tenants.Tenant", dispatch_uid="tenants.index_tenant_deleted")
 
 DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
 EXPIRY_REMINDER_NAME = "Archive: remind of expiring documents (档案证照到期提醒)"

@@ -30,6 +30,24 @@ PURGE_TASK_NAME = "tenants.tasks.purge_call_recordings"
 
 @shared_task(name=PURGE_TASK_NAME, acks_late=True)
 def purge_call_recordings() -> int:
+    from .import_services import import_uploads_cleanup
     from .recording_services import recordings_purge
 
+    # The same nightly run drops import previews nobody confirmed: both are
+    # personal data kept no longer than needed.
+    import_uploads_cleanup()
     return recordings_purge()
+
+
+@shared_task(name="tenants.tasks.reindex_imported", acks_late=True)
+def reindex_imported(model_label: str, ids: list[int]) -> int:
+    from .search_index import reindex
+
+    return reindex(model_label, ids)
+
+
+@shared_task(name="tenants.tasks.run_import_job", acks_late=True)
+def run_import_job(job_id: int) -> str:
+    from .import_services import import_job_run
+
+    return import_job_run(job_id=job_id)

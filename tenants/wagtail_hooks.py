@@ -17,6 +17,7 @@ from .forms import CentreForm, ContactForm, TenantForm, UnitForm
 from .models import Category, Centre, Contact, Tenant, TenantStatus, Tier, Unit
 from .selectors import (
     archive_access_history,
+    archive_centres_editable_by,
     centres_visible_to,
     contacts_visible_to,
     is_centre_manager,
@@ -263,7 +264,7 @@ register_snippet(DeadlinePolicyViewSet)
 from django.urls import include, path, reverse  # noqa: E402
 from wagtail.admin.menu import MenuItem  # noqa: E402
 
-from . import admin_archive  # noqa: E402
+from . import admin_archive, admin_imports  # noqa: E402
 
 
 @hooks.register("register_admin_urls")
@@ -277,6 +278,11 @@ def register_archive_urls():
         path("documents/<int:pk>/download/", admin_archive.document_download, name="document_download"),
         path("access/", admin_archive.access_index, name="access"),
         path("access/<int:pk>/<slug:decision>/", admin_archive.access_decision, name="access_decide"),
+        path("import/", admin_imports.import_start, name="import"),
+        path("import/<str:token>/confirm/", admin_imports.import_confirm, name="import_confirm"),
+        path("import/<str:token>/", admin_imports.import_job, name="import_job"),
+        path("import/template/<slug:resource>/", admin_imports.import_template, name="import_template"),
+        path("export/<slug:resource>.<slug:fmt>", admin_imports.export, name="export"),
     ]
     return [path("archive/", include((urls, "tenants_archive")))]
 
@@ -293,6 +299,19 @@ class ArchiveStaffMenuItem(MenuItem):
 def register_documents_menu_item():
     return ArchiveStaffMenuItem(_("Archive documents"), reverse("tenants_archive:documents_index"),
                                 icon_name="doc-full", order=101)
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        cache = request.user.__dict__.setdefault("_archive_menu", {})
+        if "keeps" not in cache:
+            cache["keeps"] = archive_centres_editable_by(request.user).exists()
+        return cache["keeps"]
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import / export"), reverse("tenants_archive:import"), icon_name="upload", order=103)
 
 
 @hooks.register("register_admin_menu_item")
@@ -328,3 +347,9 @@ class RecordingLogMenuItem(MenuItem):
 def register_recording_log_menu_item():
     return RecordingLogMenuItem(_("Recording archive log"), reverse("tenants_recordings:log"), icon_name="media",
                                 order=111)
+
+
+# The temporary item storage log: its own menu entry.
+from .admin_storage import StorageViewSet  # noqa: E402
+
+register_snippet(StorageViewSet)

@@ -111,6 +111,9 @@ class Tenant(index.Indexed, models.Model):
 
     objects = TenantQuerySet.as_manager()
 
+    # Indexed by tenants.search_index instead, so that imports can batch it.
+    search_auto_update = False
+
     search_fields = [
         index.SearchField("search_text"),
         index.AutocompleteField("search_text"),

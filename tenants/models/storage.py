@@ -84,7 +84,9 @@ class ImportJob(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Importing")
         IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Not imported")
 
     token = models.CharField(max_length=32, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -95,6 +97,7 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     valid = models.BooleanField(default=False)
     totals = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     imported_at = models.DateTimeField(null=True, blank=True)
 

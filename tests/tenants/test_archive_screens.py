@@ -216,3 +216,9 @@ def test_the_archive_card_shows_its_access_history_to_managers_only(world):
                    "archive.access_granted"):
         assert action in page
     assert 'data-testid="access-history"' not in _client(world.ops_a).get(url).content.decode()
+
+
+def test_a_guessed_filter_value_gives_a_page_not_an_error(world):
+    _doc(world, expires_in=5)
+    for query in ("?expiring=99999999999", "?centre=abc&kind=nope", "?p=-3"):
+        assert _client(world.ops_a).get(reverse("tenants_archive:documents_index") + query).status_code == 200

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from portal.demo.archive import seed_archive
 from portal.demo.data import CATEGORY_NAMES, CITY, GIVEN, POSITIONS, SURNAMES
 from portal.demo.fire import seed_fire
 from portal.demo.letters import seed_letters
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         self._signers(centres)
         self._user(ADMIN_EMAIL, "系统管理员", superuser=True)
         seed_service_desk(centres)
+        seed_archive(centres)
         seed_letters(centres)
         seed_fire(centres)
         seed_pages(centres)

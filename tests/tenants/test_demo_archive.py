@@ -1,0 +1,43 @@
+"""The demo shows archives (expiring and confidential documents, an access
+request), recordings (held, due for purge, purged) and storage records."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tenants.models import (
+    AccessGrantStatus,
+    ArchiveAccessGrant,
+    ArchiveDocument,
+    CallRecording,
+    RecordingHold,
+    StorageDeposit,
+)
+from tenants.recording_services import recording_purge_due
+from tenants.uploads import sniff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_archives_recordings_and_storage_records_and_is_idempotent():
+    call_command("seed_demo", quiet=True)
+    today = timezone.localdate()
+    docs = ArchiveDocument.objects.current()
+    assert docs.filter(expires_on__lt=today).exists()
+    assert docs.filter(expires_on__gte=today, expires_on__lte=today.replace(year=today.year + 1)).exists()
+    assert docs.filter(confidentiality="confidential").exists()
+    assert ArchiveDocument.objects.filter(superseded_at__isnull=False).exists()
+    assert ArchiveAccessGrant.objects.filter(status=AccessGrantStatus.PENDING).exists()
+    assert RecordingHold.objects.filter(released_at__isnull=True).exists()
+    assert CallRecording.objects.filter(status="purged").exists()
+    now = timezone.now()
+    assert any(recording_purge_due(r, now) for r in CallRecording.objects.kept().not_on_hold())
+    rec = CallRecording.objects.kept().first()
+    with rec.file.open("rb") as f:
+        assert sniff(f.read(16)) == ("audio", ".wav")
+    assert StorageDeposit.objects.filter(collected_at__isnull=True).exists()
+    assert StorageDeposit.objects.filter(collector_id_checked=True).exists()
+    assert any(e.left_too_long for e in StorageDeposit.objects.all())
+    counts = (ArchiveDocument.objects.count(), CallRecording.objects.count(), StorageDeposit.objects.count())
+    call_command("seed_demo", quiet=True)
+    assert counts == (ArchiveDocument.objects.count(), CallRecording.objects.count(), StorageDeposit.objects.count())
