@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
@@ -151,6 +152,20 @@ def _check_code(delivery: Delivery, user, code: str) -> tuple[bool, str, str]:
     return True, method, ""
 
 
+def _check_password(delivery: Delivery, user, password: str) -> tuple[bool, str, str]:
+    # Wrong passwords are limited like wrong codes, per person and letter, so
+    # the signing form cannot be used to guess a password.
+    key = f"atrium:sign-password:{user.pk}:{delivery.pk}"
+    failures = cache.get(key, 0)
+    if failures >= settings.ATRIUM_SIGN_CODE_ATTEMPTS:
+        return False, "", _("Too many wrong passwords. Use a one-time code instead, or try again later.")
+    if user.check_password(password):
+        cache.delete(key)
+        return True, SignMethod.PASSWORD, ""
+    cache.set(key, failures + 1, timeout=settings.ATRIUM_SIGN_CODE_MINUTES * 60)
+    return False, "", _("The password is not correct.")
+
+
 # --- signing --------------------------------------------------------------------
 
 
@@ -186,8 +201,7 @@ def receipt_sign(
             if code:
                 ok, method, message = _check_code(locked, user, code)
             else:
-                ok, method = user.check_password(password), SignMethod.PASSWORD
-                message = "" if ok else _("The password is not correct.")
+                ok, method, message = _check_password(locked, user, password)
             if ok:
                 receipt = _create_online_receipt(locked, user, contact, method, request)
     except IntegrityError:
@@ -230,6 +244,12 @@ def _evidence(receipt: Receipt, *, actor, request) -> None:
     )
     Receipt.objects.filter(pk=receipt.pk).update(evidence_hash=event.hash)
     receipt.evidence_hash = event.hash
+
+
+def receipts_without_certificate(*, older_than: timedelta | None = None):
+    older_than = older_than if older_than is not None else timedelta(minutes=settings.ATRIUM_DELIVERY_STUCK_MINUTES)
+    return Receipt.objects.exclude(certificate_state=CertificateState.READY).filter(
+        recorded_at__lte=timezone.now() - older_than)
 
 
 def queue_certificate(receipt_id: int) -> None:

@@ -56,9 +56,15 @@ def sweep_stuck_deliveries() -> int:
     """Finish letters stamped but not delivered (a lost message, a killed worker)."""
     from .delivery import letters_stuck_in_delivery
 
+    from .receipts import receipts_without_certificate
+
     ids = list(letters_stuck_in_delivery().values_list("pk", flat=True))
     for letter_id in ids:
         deliver_letter_task.delay(letter_id)
+    # Receipt certificates whose task was lost or failed (a missing seal, a
+    # timestamp server down) are tried again.
+    for receipt_id in receipts_without_certificate().values_list("pk", flat=True)[:200]:
+        receipt_certificate_task.delay(receipt_id)
     return len(ids)
 
 

@@ -253,3 +253,37 @@ def test_a_letter_that_needs_no_receipt_cannot_be_signed(world):
         receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256,
                      password="correct horse battery staple")
     assert Delivery.objects.filter(letter=letter).count() == 2 and mail.outbox
+
+
+def test_wrong_passwords_are_limited_like_wrong_codes(world, letter, settings):
+    from tests.base import PASSWORD
+
+    settings.ATRIUM_SIGN_CODE_ATTEMPTS = 2
+    delivery = delivery_of(letter, world.tenant_a)
+    for _ in range(2):
+        with pytest.raises(SignError):
+            receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, password="guess")
+    with pytest.raises(SignError):
+        receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, password=PASSWORD)
+    assert not Receipt.objects.exists()
+
+
+def test_the_sweep_seals_a_certificate_whose_task_was_lost(world, letter):
+    from notices.tasks import sweep_stuck_deliveries
+
+    delivery = delivery_of(letter, world.tenant_a)
+    receipt = receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256,
+                           password="correct horse battery staple")  # on_commit not run: the task is "lost"
+    assert Receipt.objects.get(pk=receipt.pk).certificate_state == CertificateState.PENDING
+    Receipt.objects.filter(pk=receipt.pk).update(recorded_at=timezone.now() - timedelta(hours=1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sweep_stuck_deliveries()
+    assert Receipt.objects.get(pk=receipt.pk).certificate_state == CertificateState.READY
+
+
+def test_staff_see_the_question_on_the_letter_page(world, letter):
+    delivery = delivery_of(letter, world.tenant_a)
+    _client(world.signer_a).post(reverse("notices_inbox:question", args=[delivery.pk]), {"description": "能否延期？"})
+    sr = LetterQuestion.objects.get().service_request
+    page = _client(world.ops_a).get(reverse("notices_letters:detail", args=[letter.pk])).content.decode()
+    assert sr.number in page
