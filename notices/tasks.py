@@ -55,7 +55,6 @@ def notify_deliveries_task(letter_id: int, delivery_ids: list[int]) -> int:
 def sweep_stuck_deliveries() -> int:
     """Finish letters stamped but not delivered (a lost message, a killed worker)."""
     from .delivery import letters_stuck_in_delivery
-
     from .receipts import receipts_without_certificate
 
     ids = list(letters_stuck_in_delivery().values_list("pk", flat=True))
