@@ -39,6 +39,8 @@ def letter_recipients(letter: Letter) -> QuerySet[Tenant]:
         tenants = tenants.filter(tier__in=letter.recipient_tiers)
     elif mode == RecipientMode.FLOOR:
         tenants = tenants.filter(units__floor__in=letter.recipient_floors)
+    elif mode == RecipientMode.UNITS:
+        tenants = tenants.filter(units__centre=letter.centre, units__number__in=letter.recipient_units)
     elif mode == RecipientMode.CATEGORY:
         tenants = tenants.filter(category__in=letter.recipient_categories)
     elif mode == RecipientMode.NAMED:

@@ -62,6 +62,7 @@ class LetterViewSet(ScopedSnippetViewSet):
                     FieldPanel("recipient_mode"),
                     FieldPanel("recipient_tiers"),
                     FieldPanel("recipient_floors"),
+                    FieldPanel("recipient_units"),
                     FieldPanel("recipient_categories"),
                     FieldPanel("recipient_tenants"),
                 ],
