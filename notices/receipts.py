@@ -109,7 +109,7 @@ def sign_code_send(*, delivery: Delivery, user, channel: str, request: HttpReque
     if _existing_receipt(delivery):
         raise AlreadySigned(_existing_receipt(delivery))
     now = timezone.now()
-    recent = SignCode.objects.filter(delivery=delivery, user=user, created_at__gt=now - timedelta(seconds=30)).exists()
+    recent = SignCode.objects.filter(delivery=delivery, user=user, created_at__gt=now - timedelta(seconds=60)).exists()
     if recent:
         raise SignError(_("A code was sent less than a minute ago. Please wait for it before asking for another."))
     code = f"{secrets.randbelow(1_000_000):06d}"

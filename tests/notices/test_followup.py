@@ -201,7 +201,7 @@ def test_the_receipts_zip_holds_the_letter_every_receipt_and_a_manifest_of_hashe
                              signed_at=timezone.now(), scan=pdf_upload())
     response = _staff(world.ops_a).get(reverse("notices_letters:receipts_zip", args=[letter.pk]))
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(archive.namelist())
     assert f"{letter.doc_number}.pdf" in names
     assert {"receipts/TA001-receipt.pdf", "receipts/TA002-receipt.pdf", "receipts/TA002-paper-scan.pdf"} <= names
