@@ -89,7 +89,7 @@ def letter_deliveries_xlsx(request, pk):
             d.tenant.code, d.tenant.trading_name, d.tenant.unit_labels, _local(d.created_at), _local(d.first_viewed_at),
             _local(receipt.signed_at) if receipt else "", receipt.signer_name if receipt else "",
             receipt.get_method_display() if receipt else "", (receipt.ip_address or "") if receipt else "",
-            d.reminders_sent, _local(d.overdue_at),
+            d.reminder_count, _local(d.overdue_at),
         )])
     out = io.BytesIO()
     wb.save(out)

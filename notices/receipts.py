@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,10 @@ from .pdf.stamp import stamp_letter
 log = logging.getLogger(__name__)
 
 PAPER_ROLES = (Role.OPERATIONS, Role.MANAGER)
+
+# Sent after the transaction that records a receipt commits (online or
+# paper), with `receipt`: other apps (the fire-safety cycle) follow up on it.
+receipt_recorded = Signal()
 
 
 class SignError(Exception):
@@ -256,6 +261,13 @@ def queue_certificate(receipt_id: int) -> None:
     from .tasks import receipt_certificate_task
 
     transaction.on_commit(lambda: receipt_certificate_task.delay(receipt_id))
+    transaction.on_commit(lambda: _announce(receipt_id))
+
+
+def _announce(receipt_id: int) -> None:
+    receipt = Receipt.objects.filter(pk=receipt_id).select_related("delivery", "letter", "tenant").first()
+    if receipt is not None:
+        receipt_recorded.send(sender=Receipt, receipt=receipt)
 
 
 # --- paper ----------------------------------------------------------------------

@@ -126,9 +126,12 @@ DELIVERY_FILTERS = ("all", "signed", "viewed", "not_viewed", "overdue")
 def letter_deliveries(letter: Letter, show: str = "all") -> QuerySet[Delivery]:
     """The letter's deliveries for its staff page: signed / viewed but not
     signed / not viewed / overdue."""
+    from django.db.models import Count
+
     qs = (
         Delivery.objects.filter(letter=letter).select_related("tenant", "receipt", "first_viewed_by")
         .prefetch_related("questions__service_request")
+        .annotate(reminder_count=Count("reminders"))
     )
     if show == "signed":
         qs = qs.filter(receipt__isnull=False)

@@ -287,3 +287,23 @@ def test_staff_see_the_question_on_the_letter_page(world, letter):
     sr = LetterQuestion.objects.get().service_request
     page = _client(world.ops_a).get(reverse("notices_letters:detail", args=[letter.pk])).content.decode()
     assert sr.number in page
+
+
+def test_other_apps_hear_of_a_receipt_once_it_is_committed(world, letter):
+    from notices.receipts import receipt_recorded
+
+    heard = []
+
+    def listener(sender, receipt, **kwargs):
+        heard.append(receipt.pk)
+
+    receipt_recorded.connect(listener)
+    try:
+        delivery = delivery_of(letter, world.tenant_a)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            receipt = receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256,
+                                   password="correct horse battery staple")
+            assert heard == []
+        assert heard == [receipt.pk]
+    finally:
+        receipt_recorded.disconnect(listener)
