@@ -97,3 +97,10 @@ def follow_up_letters() -> dict:
     for i in range(0, len(ids), chunk):
         send_reminders_task.delay(ids[i:i + chunk], Reminder.Kind.SCHEDULED)
     return {"reminders": len(ids), "overdue": deliveries_flag_overdue()}
+
+
+@shared_task(acks_late=True)
+def send_sign_code_task(sign_code_id: int) -> bool:
+    from .receipts import sign_code_deliver
+
+    return sign_code_deliver(sign_code_id=sign_code_id)

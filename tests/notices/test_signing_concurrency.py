@@ -18,7 +18,7 @@ def test_two_simultaneous_sign_requests_give_exactly_one_receipt(world):
         pytest.skip("SQLite serialises whole-database writes; row locks and races are exercised on PostgreSQL")
     letter = stamped_letter(world)
     delivery = delivery_of(letter, world.tenant_a)
-    sign_code_send(delivery=delivery, user=world.signer_a, channel="email")
+    sign_code_send(delivery=delivery, user=world.signer_a, channel="email")  # commits: the task runs at once
     code = last_code(world.signer_a.email)
 
     def sign(i):
