@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 import zipfile
 from datetime import UTC
 
@@ -88,7 +89,7 @@ def letter_deliveries_xlsx(request, pk):
             d.tenant.code, d.tenant.trading_name, d.tenant.unit_labels, _local(d.created_at), _local(d.first_viewed_at),
             _local(receipt.signed_at) if receipt else "", receipt.signer_name if receipt else "",
             receipt.get_method_display() if receipt else "", (receipt.ip_address or "") if receipt else "",
-            d.reminders_sent, _local(d.overdue_at),
+            d.reminder_count, _local(d.overdue_at),
         )])
     out = io.BytesIO()
     wb.save(out)
@@ -162,46 +163,52 @@ def receipt_scan(request, receipt_pk):
     return response
 
 
-def build_receipts_zip(letter) -> bytes:
-    """The letter PDF, every receipt certificate and paper scan, and a
-    manifest with the SHA-256 of each file (4.8.6: kept with the letter)."""
-    buffer = io.BytesIO()
+def build_receipts_zip(letter, out) -> None:
+    """Write to `out` the letter PDF, every receipt certificate and paper
+    scan, and a manifest with the SHA-256 of each file (4.8.6: kept with the
+    letter). PDFs are stored, not deflated (they are compressed already), so
+    a letter with a thousand receipts is mostly a file copy."""
     manifest = []
 
-    def add(name: str, data: bytes, **extra):
-        archive.writestr(name, data)
-        manifest.append({"file": name, "sha256": hashlib.sha256(data).hexdigest(), **extra})
+    def add(name: str, fh, **extra):
+        digest = hashlib.sha256()
+        with archive.open(name, "w", force_zip64=True) as dest:
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                digest.update(chunk)
+                dest.write(chunk)
+        manifest.append({"file": name, "sha256": digest.hexdigest(), **extra})
 
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         with letter.pdf.open("rb") as fh:
-            add(f"{letter.doc_number}.pdf", fh.read(), kind="letter")
+            add(f"{letter.doc_number}.pdf", fh, kind="letter")
         receipts = Receipt.objects.filter(letter=letter).select_related("tenant").order_by("tenant__code")
-        for r in receipts:
+        for r in receipts.iterator(chunk_size=500):
             base = f"receipts/{r.tenant.code}"
             info = {"tenant": r.tenant.code, "method": r.method, "signed_at": r.signed_at.astimezone(UTC).isoformat(),
                     "document_sha256": r.pdf_sha256}
             if r.certificate_state == CertificateState.READY and r.certificate:
                 with r.certificate.open("rb") as fh:
-                    add(f"{base}-receipt.pdf", fh.read(), kind="receipt_certificate", **info)
+                    add(f"{base}-receipt.pdf", fh, kind="receipt_certificate", **info)
             if r.scan:
                 with r.scan.open("rb") as fh:
-                    add(f"{base}-paper-scan{os.path.splitext(r.scan.name)[1].lower()}", fh.read(), kind="paper_scan", **info)
+                    add(f"{base}-paper-scan{os.path.splitext(r.scan.name)[1].lower()}", fh, kind="paper_scan", **info)
         lines = [f"{m['sha256']}  {m['file']}" for m in manifest]
-        archive.writestr("SHA256SUMS.txt", "\n".join(lines) + "\n")
+        archive.writestr("SHA256SUMS.txt", "\n".join(lines) + "\n", compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("manifest.json", json.dumps(
             {"letter": letter.doc_number, "title": letter.title, "letter_sha256": letter.pdf_sha256,
              "generated_at": timezone.now().astimezone(UTC).isoformat(), "files": manifest},
-            ensure_ascii=False, indent=2))
-    return buffer.getvalue()
+            ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED)
 
 
 def letter_receipts_zip(request, pk):
     letter = _letter_for(request, pk)
     if letter.status != LetterStatus.STAMPED or not letter.pdf:
         raise Http404
-    data = build_receipts_zip(letter)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    build_receipts_zip(letter, out)
+    out.seek(0)
     audit_record(actor=request.user, action="letter.receipts_zip_downloaded", obj=letter, request=request)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}-receipts.zip"'
+    response = FileResponse(out, content_type="application/zip", as_attachment=True,
+                            filename=f"letter-{letter.pk}-receipts.zip")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -33,6 +33,9 @@ class LetterForm(ScopedAdminForm):
     recipient_floors = forms.CharField(
         label=_("floors"), required=False, help_text=_("Comma-separated, e.g. -1, 1, 2 (-1 is B1).")
     )
+    recipient_units = forms.CharField(
+        label=_("affected units"), required=False, help_text=_("Unit numbers, comma-separated, e.g. B1-101, B1-102.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +44,8 @@ class LetterForm(ScopedAdminForm):
             # own centre, which is not among their drafting centres.
             self.fields["centre"].queryset = self.fields["centre"].queryset.model.objects.filter(pk=self.instance.centre_id)
             self.fields["recipient_tenants"].queryset = Tenant.objects.filter(centre_id=self.instance.centre_id).current()
+        if isinstance(self.instance.recipient_units, list):
+            self.initial["recipient_units"] = ", ".join(self.instance.recipient_units)
         if isinstance(self.instance.recipient_floors, list):
             self.initial["recipient_floors"] = ", ".join(str(f) for f in self.instance.recipient_floors)
         if not self.instance.pk and self.for_user is not None:
@@ -71,14 +76,26 @@ class LetterForm(ScopedAdminForm):
             floors.append(floor)
         return floors
 
+    def clean_recipient_units(self):
+        raw = (self.cleaned_data.get("recipient_units") or "").replace("，", ",").replace("、", ",")
+        return list(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+
     def clean(self):
         cleaned = super().clean()
         mode = cleaned.get("recipient_mode")
         needed = {"tier": "recipient_tiers", "floor": "recipient_floors", "category": "recipient_categories",
-                  "named": "recipient_tenants"}
+                  "named": "recipient_tenants", "units": "recipient_units"}
         if mode in needed and not cleaned.get(needed[mode]):
             self.add_error(needed[mode], _("Choose at least one for these recipients."))
         centre = cleaned.get("centre")
+        units = cleaned.get("recipient_units") or []
+        if centre and units:
+            from tenants.models import Unit
+
+            known = set(Unit.objects.filter(centre=centre, number__in=units).values_list("number", flat=True))
+            unknown = [u for u in units if u not in known]
+            if unknown:
+                self.add_error("recipient_units", _("No such unit in this centre: %(units)s") % {"units": "、".join(unknown)})
         for tenant in cleaned.get("recipient_tenants") or []:
             if centre and tenant.centre_id != centre.pk:
                 self.add_error("recipient_tenants", _("%(tenant)s trades in another centre.") % {"tenant": tenant})

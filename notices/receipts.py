@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +42,10 @@ from .pdf.stamp import stamp_letter
 log = logging.getLogger(__name__)
 
 PAPER_ROLES = (Role.OPERATIONS, Role.MANAGER)
+
+# Sent after the transaction that records a receipt commits (online or
+# paper), with `receipt`: other apps (the fire-safety cycle) follow up on it.
+receipt_recorded = Signal()
 
 
 class SignError(Exception):
@@ -95,7 +101,9 @@ def _code_hash(code_id_salt: str, code: str) -> str:
 
 
 def sign_code_send(*, delivery: Delivery, user, channel: str, request: HttpRequest | None = None) -> SignCode:
-    """Send a fresh one-time code; earlier unused codes stop working."""
+    """Ask for a fresh one-time code; earlier unused codes stop working. The
+    code itself is made and sent by a task, so it never travels through the
+    broker and the mail server is never waited for in a request."""
     contact = signatory_contact(user, delivery)
     if contact is None:
         raise PermissionDenied
@@ -105,26 +113,48 @@ def sign_code_send(*, delivery: Delivery, user, channel: str, request: HttpReque
         raise SignError(_("Choose email or SMS."))
     if channel == SignCode.Channel.SMS and not contact.phone:
         raise SignError(_("We have no mobile number for you. Choose email, or ask the centre to add your number."))
-    if _existing_receipt(delivery):
-        raise AlreadySigned(_existing_receipt(delivery))
+    existing = _existing_receipt(delivery)
+    if existing:
+        raise AlreadySigned(existing)
     now = timezone.now()
-    recent = SignCode.objects.filter(delivery=delivery, user=user, created_at__gt=now - timedelta(seconds=30)).exists()
-    if recent:
+    if SignCode.objects.filter(delivery=delivery, user=user, created_at__gt=now - timedelta(seconds=60)).exists():
         raise SignError(_("A code was sent less than a minute ago. Please wait for it before asking for another."))
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    salt = secrets.token_hex(8)
+    from .tasks import send_sign_code_task
+
     with transaction.atomic():
         SignCode.objects.filter(delivery=delivery, user=user, used_at__isnull=True).update(used_at=now)
         sign_code = SignCode.objects.create(
-            delivery=delivery, user=user, channel=channel, code_hash=f"{salt}${_code_hash(salt, code)}", created_at=now,
+            delivery=delivery, user=user, channel=channel, code_hash="", created_at=now,
             expires_at=now + timedelta(minutes=settings.ATRIUM_SIGN_CODE_MINUTES),
         )
         audit_record(actor=user, action="letter.sign_code_sent", obj=delivery.letter, request=request,
                      details={"tenant": delivery.tenant.code, "channel": channel})
+        sign_code_id = sign_code.pk
+        transaction.on_commit(lambda: send_sign_code_task.delay(sign_code_id))
+    return sign_code
+
+
+def sign_code_deliver(*, sign_code_id: int) -> bool:
+    """Make the code, keep only its hash, send it. Once: a rerun finds the
+    hash set and sends nothing (the signatory asks again if it was lost)."""
+    now = timezone.now()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    salt = secrets.token_hex(8)
+    with transaction.atomic():
+        sign_code = (
+            SignCode.objects.select_for_update().select_related("delivery__letter", "delivery__tenant", "user")
+            .filter(pk=sign_code_id, used_at__isnull=True, code_hash="", expires_at__gt=now).first()
+        )
+        if sign_code is None:
+            return False
+        SignCode.objects.filter(pk=sign_code_id).update(code_hash=f"{salt}${_code_hash(salt, code)}")
+    contact = signatory_contact(sign_code.user, sign_code.delivery)
+    if contact is None:
+        return False
     from .messaging import send_sign_code
 
-    send_sign_code(delivery=delivery, user=user, channel=channel, code=code, contact=contact)
-    return sign_code
+    send_sign_code(delivery=sign_code.delivery, user=sign_code.user, channel=sign_code.channel, code=code, contact=contact)
+    return True
 
 
 def _check_code(delivery: Delivery, user, code: str) -> tuple[bool, str, str]:
@@ -135,7 +165,7 @@ def _check_code(delivery: Delivery, user, code: str) -> tuple[bool, str, str]:
         SignCode.objects.select_for_update().filter(delivery=delivery, user=user, used_at__isnull=True)
         .order_by("-created_at").first()
     )
-    if sign_code is None:
+    if sign_code is None or not sign_code.code_hash:
         return False, "", _("Ask for a code first, or ask for a new one.")
     if sign_code.expires_at <= now:
         return False, "", _("This code has expired. Ask for a new one.")
@@ -149,6 +179,20 @@ def _check_code(delivery: Delivery, user, code: str) -> tuple[bool, str, str]:
     SignCode.objects.filter(pk=sign_code.pk).update(used_at=now)
     method = SignMethod.SMS_CODE if sign_code.channel == SignCode.Channel.SMS else SignMethod.EMAIL_CODE
     return True, method, ""
+
+
+def _check_password(delivery: Delivery, user, password: str) -> tuple[bool, str, str]:
+    # Wrong passwords are limited like wrong codes, per person and letter, so
+    # the signing form cannot be used to guess a password.
+    key = f"atrium:sign-password:{user.pk}:{delivery.pk}"
+    failures = cache.get(key, 0)
+    if failures >= settings.ATRIUM_SIGN_CODE_ATTEMPTS:
+        return False, "", _("Too many wrong passwords. Use a one-time code instead, or try again later.")
+    if user.check_password(password):
+        cache.delete(key)
+        return True, SignMethod.PASSWORD, ""
+    cache.set(key, failures + 1, timeout=settings.ATRIUM_SIGN_CODE_MINUTES * 60)
+    return False, "", _("The password is not correct.")
 
 
 # --- signing --------------------------------------------------------------------
@@ -186,8 +230,7 @@ def receipt_sign(
             if code:
                 ok, method, message = _check_code(locked, user, code)
             else:
-                ok, method = user.check_password(password), SignMethod.PASSWORD
-                message = "" if ok else _("The password is not correct.")
+                ok, method, message = _check_password(locked, user, password)
             if ok:
                 receipt = _create_online_receipt(locked, user, contact, method, request)
     except IntegrityError:
@@ -232,10 +275,23 @@ def _evidence(receipt: Receipt, *, actor, request) -> None:
     receipt.evidence_hash = event.hash
 
 
+def receipts_without_certificate(*, older_than: timedelta | None = None):
+    older_than = older_than if older_than is not None else timedelta(minutes=settings.ATRIUM_DELIVERY_STUCK_MINUTES)
+    return Receipt.objects.exclude(certificate_state=CertificateState.READY).filter(
+        recorded_at__lte=timezone.now() - older_than)
+
+
 def queue_certificate(receipt_id: int) -> None:
     from .tasks import receipt_certificate_task
 
     transaction.on_commit(lambda: receipt_certificate_task.delay(receipt_id))
+    transaction.on_commit(lambda: _announce(receipt_id))
+
+
+def _announce(receipt_id: int) -> None:
+    receipt = Receipt.objects.filter(pk=receipt_id).select_related("delivery", "letter", "tenant").first()
+    if receipt is not None:
+        receipt_recorded.send(sender=Receipt, receipt=receipt)
 
 
 # --- paper ----------------------------------------------------------------------

@@ -39,6 +39,8 @@ def letter_recipients(letter: Letter) -> QuerySet[Tenant]:
         tenants = tenants.filter(tier__in=letter.recipient_tiers)
     elif mode == RecipientMode.FLOOR:
         tenants = tenants.filter(units__floor__in=letter.recipient_floors)
+    elif mode == RecipientMode.UNITS:
+        tenants = tenants.filter(units__centre=letter.centre, units__number__in=letter.recipient_units)
     elif mode == RecipientMode.CATEGORY:
         tenants = tenants.filter(category__in=letter.recipient_categories)
     elif mode == RecipientMode.NAMED:
@@ -124,7 +126,13 @@ DELIVERY_FILTERS = ("all", "signed", "viewed", "not_viewed", "overdue")
 def letter_deliveries(letter: Letter, show: str = "all") -> QuerySet[Delivery]:
     """The letter's deliveries for its staff page: signed / viewed but not
     signed / not viewed / overdue."""
-    qs = Delivery.objects.filter(letter=letter).select_related("tenant", "receipt", "first_viewed_by")
+    from django.db.models import Count
+
+    qs = (
+        Delivery.objects.filter(letter=letter).select_related("tenant", "receipt", "first_viewed_by")
+        .prefetch_related("questions__service_request")
+        .annotate(reminder_count=Count("reminders"))
+    )
     if show == "signed":
         qs = qs.filter(receipt__isnull=False)
     elif show == "viewed":

@@ -55,10 +55,15 @@ def notify_deliveries_task(letter_id: int, delivery_ids: list[int]) -> int:
 def sweep_stuck_deliveries() -> int:
     """Finish letters stamped but not delivered (a lost message, a killed worker)."""
     from .delivery import letters_stuck_in_delivery
+    from .receipts import receipts_without_certificate
 
     ids = list(letters_stuck_in_delivery().values_list("pk", flat=True))
     for letter_id in ids:
         deliver_letter_task.delay(letter_id)
+    # Receipt certificates whose task was lost or failed (a missing seal, a
+    # timestamp server down) are tried again.
+    for receipt_id in receipts_without_certificate().values_list("pk", flat=True)[:200]:
+        receipt_certificate_task.delay(receipt_id)
     return len(ids)
 
 
@@ -92,3 +97,10 @@ def follow_up_letters() -> dict:
     for i in range(0, len(ids), chunk):
         send_reminders_task.delay(ids[i:i + chunk], Reminder.Kind.SCHEDULED)
     return {"reminders": len(ids), "overdue": deliveries_flag_overdue()}
+
+
+@shared_task(acks_late=True)
+def send_sign_code_task(sign_code_id: int) -> bool:
+    from .receipts import sign_code_deliver
+
+    return sign_code_deliver(sign_code_id=sign_code_id)

@@ -46,8 +46,8 @@ class LetterViewSet(ScopedSnippetViewSet):
     edit_view_class = LetterEditView
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["title", "doc_number", "centre", "kind", "status", "drafter", "created_at"]
-    list_filter = ["status", "kind"]
+    list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter", "created_at"]
+    list_filter = ["status", "kind", "delivery_state"]
     list_export = ["doc_number", "title", "centre", "kind", "status", "drafter", "stamped_at", "pdf_sha256"]
     export_filename = "letters"
     edit_handler = ObjectList(
@@ -62,6 +62,7 @@ class LetterViewSet(ScopedSnippetViewSet):
                     FieldPanel("recipient_mode"),
                     FieldPanel("recipient_tiers"),
                     FieldPanel("recipient_floors"),
+                    FieldPanel("recipient_units"),
                     FieldPanel("recipient_categories"),
                     FieldPanel("recipient_tenants"),
                 ],

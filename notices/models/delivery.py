@@ -137,7 +137,7 @@ class SignCode(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=100)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

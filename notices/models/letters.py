@@ -48,6 +48,7 @@ class RecipientMode(models.TextChoices):
     ALL = "all", _("All tenants of the centre")
     TIER = "tier", _("Tenants of chosen tiers")
     FLOOR = "floor", _("Tenants on chosen floors")
+    UNITS = "units", _("Tenants of the affected units")
     CATEGORY = "category", _("Tenants of chosen categories")
     NAMED = "named", _("Named tenants")
 
@@ -73,6 +74,8 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
     recipient_tiers = models.JSONField(_("tiers"), default=list, blank=True)
     recipient_floors = models.JSONField(_("floors"), default=list, blank=True)
     recipient_categories = models.JSONField(_("categories"), default=list, blank=True)
+    # Unit numbers, for works notices that concern only the units affected.
+    recipient_units = models.JSONField(_("units"), default=list, blank=True)
     recipient_tenants = ParentalManyToManyField("tenants.Tenant", blank=True, related_name="+", verbose_name=_("named tenants"))
 
     requires_receipt = models.BooleanField(_("signed receipt required"), default=True)
@@ -161,6 +164,8 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
             return f"{mode.label}: " + "、".join(str(Tier(t).label) for t in self.recipient_tiers if t in Tier.values)
         if mode == RecipientMode.CATEGORY:
             return f"{mode.label}: " + "、".join(str(Category(c).label) for c in self.recipient_categories if c in Category.values)
+        if mode == RecipientMode.UNITS:
+            return f"{mode.label}: " + "、".join(self.recipient_units)
         if mode == RecipientMode.FLOOR:
             return f"{mode.label}: " + "、".join(f"B{-f}" if f < 0 else f"{f}F" for f in self.recipient_floors)
         return str(mode.label)

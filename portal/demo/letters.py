@@ -4,6 +4,7 @@ demo certificate, and centre A's letters in every state of the chain."""
 from notices.models import Letter, LetterTemplate
 from notices.pdf.seal import make_demo_certificate, make_seal_png
 from notices.services import letter_stamp
+from portal.demo.letter_deliveries import seed_letter_deliveries
 from portal.models import User
 
 BODY = (
@@ -77,3 +78,5 @@ def seed_letters(centres) -> None:
         # Stamp now so the demo is complete without a worker; the stamping task
         # the chain queued finds the letter stamped and does nothing.
         letter_stamp(letter_id=letter.pk)
+    # Deliveries and receipts of the stamped letters (issue 5).
+    seed_letter_deliveries()

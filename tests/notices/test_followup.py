@@ -201,7 +201,7 @@ def test_the_receipts_zip_holds_the_letter_every_receipt_and_a_manifest_of_hashe
                              signed_at=timezone.now(), scan=pdf_upload())
     response = _staff(world.ops_a).get(reverse("notices_letters:receipts_zip", args=[letter.pk]))
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(archive.namelist())
     assert f"{letter.doc_number}.pdf" in names
     assert {"receipts/TA001-receipt.pdf", "receipts/TA002-receipt.pdf", "receipts/TA002-paper-scan.pdf"} <= names
@@ -218,3 +218,15 @@ def test_verify_says_how_many_tenants_signed_without_naming_them(world, letter):
     page = response.content.decode()
     assert "2 家收件商户中已有 1 家签收" in page
     assert world.tenant_a.trading_name not in page and world.signer_a.email not in page
+
+
+def test_the_database_refuses_a_paper_receipt_without_its_scan_or_recorder(world, letter):
+    from django.db import IntegrityError, transaction
+
+    d = delivery_of(letter, world.tenant_a2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Receipt.objects.create(delivery=d, letter=letter, tenant=world.tenant_a2, method="paper", signer_name="x",
+                               signed_at=timezone.now(), recorded_by=world.ops_a, pdf_sha256=d.pdf_sha256)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Receipt.objects.create(delivery=d, letter=letter, tenant=world.tenant_a2, method="email_code", signer_name="x",
+                               signed_at=timezone.now(), pdf_sha256=d.pdf_sha256)

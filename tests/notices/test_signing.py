@@ -42,6 +42,16 @@ def _client(user) -> Client:
     return client
 
 
+def _ask_code(delivery, user, channel="email"):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return sign_code_send(delivery=delivery, user=user, channel=channel)
+
+
+def _post_code(client, delivery):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("notices_inbox:code", args=[delivery.pk]), {"channel": "email"})
+
+
 def _sign_with_code(client, delivery, code, sha=None):
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(reverse("notices_inbox:sign", args=[delivery.pk]),
@@ -89,7 +99,7 @@ def test_a_signatory_signs_with_a_code_sent_by_email_and_the_receipt_holds_the_e
     delivery = delivery_of(letter, world.tenant_a)
     client = _client(world.signer_a)
     client.get(reverse("notices_inbox:letter", args=[delivery.pk]))
-    response = client.post(reverse("notices_inbox:code", args=[delivery.pk]), {"channel": "email"})
+    response = _post_code(client, delivery)
     assert response.status_code == 302
     code = last_code(world.signer_a.email)
     stored = SignCode.objects.get(delivery=delivery)
@@ -121,7 +131,7 @@ def test_a_code_by_sms_goes_to_the_signatorys_mobile(world, letter, sms_outbox):
     Contact.objects.filter(user=world.signer_a).update(phone="13900000002")
     delivery = delivery_of(letter, world.tenant_a)
     sms_outbox.clear()
-    sign_code_send(delivery=delivery, user=world.signer_a, channel="sms")
+    _ask_code(delivery, world.signer_a, "sms")
     assert sms_outbox[-1].to == "13900000002"
     code = re.search(r"\b(\d{6})\b", sms_outbox[-1].text).group(1)
     receipt = receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=code)
@@ -141,7 +151,7 @@ def test_a_signatory_may_confirm_with_their_password(world, letter):
 def test_a_wrong_code_signs_nothing_and_counts_an_attempt(world, letter):
     delivery = delivery_of(letter, world.tenant_a)
     client = _client(world.signer_a)
-    client.post(reverse("notices_inbox:code", args=[delivery.pk]), {"channel": "email"})
+    _post_code(client, delivery)
     code = last_code(world.signer_a.email)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     response = _sign_with_code(client, delivery, wrong)
@@ -153,7 +163,7 @@ def test_a_wrong_code_signs_nothing_and_counts_an_attempt(world, letter):
 def test_too_many_wrong_codes_lock_the_code(world, letter, settings):
     settings.ATRIUM_SIGN_CODE_ATTEMPTS = 2
     delivery = delivery_of(letter, world.tenant_a)
-    sign_code_send(delivery=delivery, user=world.signer_a, channel="email")
+    _ask_code(delivery, world.signer_a)
     code = last_code(world.signer_a.email)
     for _ in range(2):
         with pytest.raises(SignError):
@@ -165,7 +175,7 @@ def test_too_many_wrong_codes_lock_the_code(world, letter, settings):
 
 def test_an_expired_code_signs_nothing(world, letter):
     delivery = delivery_of(letter, world.tenant_a)
-    sign_code_send(delivery=delivery, user=world.signer_a, channel="email")
+    _ask_code(delivery, world.signer_a)
     code = last_code(world.signer_a.email)
     SignCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(SignError, match="过期|expired"):
@@ -175,10 +185,10 @@ def test_an_expired_code_signs_nothing(world, letter):
 
 def test_a_new_code_replaces_the_old_one(world, letter):
     delivery = delivery_of(letter, world.tenant_a)
-    sign_code_send(delivery=delivery, user=world.signer_a, channel="email")
+    _ask_code(delivery, world.signer_a)
     old = last_code(world.signer_a.email)
     SignCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))
-    sign_code_send(delivery=delivery, user=world.signer_a, channel="email")
+    _ask_code(delivery, world.signer_a)
     new = last_code(world.signer_a.email)
     if old != new:
         with pytest.raises(SignError):
@@ -188,7 +198,7 @@ def test_a_new_code_replaces_the_old_one(world, letter):
 
 def test_the_hash_of_the_pdf_shown_must_match_the_document_delivered(world, letter):
     delivery = delivery_of(letter, world.tenant_a)
-    sign_code_send(delivery=delivery, user=world.signer_a, channel="email")
+    _ask_code(delivery, world.signer_a)
     code = last_code(world.signer_a.email)
     response = _sign_with_code(_client(world.signer_a), delivery, code, sha="0" * 64)
     assert response.status_code == 400
@@ -200,7 +210,7 @@ def test_the_hash_of_the_pdf_shown_must_match_the_document_delivered(world, lett
 def test_a_second_click_or_device_gets_a_clear_message_and_no_second_receipt(world, letter):
     delivery = delivery_of(letter, world.tenant_a)
     client = _client(world.signer_a)
-    client.post(reverse("notices_inbox:code", args=[delivery.pk]), {"channel": "email"})
+    _post_code(client, delivery)
     code = last_code(world.signer_a.email)
     assert _sign_with_code(client, delivery, code).status_code == 302
     response = _sign_with_code(_client(world.signer_a), delivery, code)
@@ -253,3 +263,70 @@ def test_a_letter_that_needs_no_receipt_cannot_be_signed(world):
         receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256,
                      password="correct horse battery staple")
     assert Delivery.objects.filter(letter=letter).count() == 2 and mail.outbox
+
+
+def test_wrong_passwords_are_limited_like_wrong_codes(world, letter, settings):
+    from tests.base import PASSWORD
+
+    settings.ATRIUM_SIGN_CODE_ATTEMPTS = 2
+    delivery = delivery_of(letter, world.tenant_a)
+    for _ in range(2):
+        with pytest.raises(SignError):
+            receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, password="guess")
+    with pytest.raises(SignError):
+        receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, password=PASSWORD)
+    assert not Receipt.objects.exists()
+
+
+def test_the_sweep_seals_a_certificate_whose_task_was_lost(world, letter):
+    from notices.tasks import sweep_stuck_deliveries
+
+    delivery = delivery_of(letter, world.tenant_a)
+    receipt = receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256,
+                           password="correct horse battery staple")  # on_commit not run: the task is "lost"
+    assert Receipt.objects.get(pk=receipt.pk).certificate_state == CertificateState.PENDING
+    Receipt.objects.filter(pk=receipt.pk).update(recorded_at=timezone.now() - timedelta(hours=1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sweep_stuck_deliveries()
+    assert Receipt.objects.get(pk=receipt.pk).certificate_state == CertificateState.READY
+
+
+def test_staff_see_the_question_on_the_letter_page(world, letter):
+    delivery = delivery_of(letter, world.tenant_a)
+    _client(world.signer_a).post(reverse("notices_inbox:question", args=[delivery.pk]), {"description": "能否延期？"})
+    sr = LetterQuestion.objects.get().service_request
+    page = _client(world.ops_a).get(reverse("notices_letters:detail", args=[letter.pk])).content.decode()
+    assert sr.number in page
+
+
+def test_other_apps_hear_of_a_receipt_once_it_is_committed(world, letter):
+    from notices.receipts import receipt_recorded
+
+    heard = []
+
+    def listener(sender, receipt, **kwargs):
+        heard.append(receipt.pk)
+
+    receipt_recorded.connect(listener)
+    try:
+        delivery = delivery_of(letter, world.tenant_a)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            receipt = receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256,
+                                   password="correct horse battery staple")
+            assert heard == []
+        assert heard == [receipt.pk]
+    finally:
+        receipt_recorded.disconnect(listener)
+
+
+def test_the_code_is_made_and_sent_once_by_a_task_never_in_the_request(world, letter):
+    from notices.receipts import sign_code_deliver
+
+    delivery = delivery_of(letter, world.tenant_a)
+    mail.outbox.clear()
+    sign_code = sign_code_send(delivery=delivery, user=world.signer_a, channel="email")  # task not run yet
+    assert mail.outbox == [] and SignCode.objects.get(pk=sign_code.pk).code_hash == ""
+    assert sign_code_deliver(sign_code_id=sign_code.pk) is True
+    assert len(mail.outbox) == 1 and SignCode.objects.get(pk=sign_code.pk).code_hash
+    assert sign_code_deliver(sign_code_id=sign_code.pk) is False
+    assert len(mail.outbox) == 1

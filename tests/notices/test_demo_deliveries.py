@@ -1,0 +1,38 @@
+"""The demo holds letters in every delivery state: signed online and on
+paper (with sealed certificates), viewed, not viewed, reminded and overdue;
+loading it twice adds nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from notices.models import (
+    CertificateState,
+    Delivery,
+    DeliveryState,
+    Letter,
+    Receipt,
+    Reminder,
+    SignMethod,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_deliveries_and_receipts_in_every_state():
+    call_command("seed_demo", quiet=True)
+    stamped = Letter.objects.filter(centre__code="BJ", status="stamped")
+    assert stamped.count() >= 2 and all(letter.delivery_state == DeliveryState.DELIVERED for letter in stamped)
+    methods = set(Receipt.objects.values_list("method", flat=True))
+    assert SignMethod.PAPER in methods and SignMethod.PASSWORD in methods
+    assert not Receipt.objects.exclude(certificate_state=CertificateState.READY).exists()
+    deliveries = Delivery.objects.filter(letter__in=stamped)
+    assert deliveries.filter(receipt__isnull=True, first_viewed_at__isnull=False).exists()
+    assert deliveries.filter(receipt__isnull=True, first_viewed_at__isnull=True).exists()
+    assert deliveries.filter(overdue_at__isnull=False).exists()
+    assert Reminder.objects.filter(kind="scheduled").exists()
+    # The walkthrough's signatory still has the fire-safety notice to sign.
+    assert deliveries.filter(tenant__contacts__user__email="signer1@tenant.atrium.demo", receipt__isnull=True,
+                             letter__kind="fire_inspection").exists()
+    count = Receipt.objects.count()
+    call_command("seed_demo", quiet=True)
+    assert Receipt.objects.count() == count
