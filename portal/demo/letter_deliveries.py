@@ -23,7 +23,7 @@ from notices.receipts import (
 )
 from portal.models import User
 
-QUIET = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "ATRIUM_SMS_BACKEND": "notices.sms.LocmemSmsBackend"}
+QUIET = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "ATRIUM_SMS_BACKEND": "locmem"}
 
 
 def _deliver(letter: Letter) -> list[Delivery]:
