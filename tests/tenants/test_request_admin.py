@@ -151,4 +151,6 @@ def test_the_listing_query_count_does_not_grow_with_the_rows(client, world):
         make_request(world, assignee=world.drafter_a)
     with CaptureQueriesContext(connection) as many:
         assert client.get(_url("list")).status_code == 200
-    assert len(many.captured_queries) == len(few.captured_queries) < 20
+    # The bound is the admin's fixed cost (session, permissions, one check per
+    # menu section); what matters is that the rows add nothing.
+    assert len(many.captured_queries) == len(few.captured_queries) < 30
