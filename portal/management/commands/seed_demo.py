@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal.demo.archive import seed_archive
+from portal.demo.archive import ARCHIVIST, seed_archive
 from portal.demo.data import CATEGORY_NAMES, CITY, GIVEN, POSITIONS, SURNAMES
 from portal.demo.fire import seed_fire
 from portal.demo.letters import seed_letters
@@ -180,6 +180,7 @@ class Command(BaseCommand):
         w(self.style.SUCCESS(f"Demo accounts (password for all: {settings.ATRIUM_DEMO_PASSWORD})"))
         for email, _name, code, role, _dept in STAFF:
             w(f"  {email:<30} {Role(role).label} · {code or 'all centres'}")
+        w(f"  {ARCHIVIST[0]:<30} {Role.OPERATIONS.label} · {ARCHIVIST[2]} (may see confidential archives)")
         for email, code, index in SIGNERS:
             tenant = Tenant.objects.filter(centre__code=code, status=TenantStatus.OPEN).order_by("code")[index]
             w(f"  {email:<30} tenant signatory · {tenant.trading_name} ({code})")
