@@ -53,7 +53,7 @@ def my_case(request, pk):
             messages.success(request, _("Thank you: your rectification was reported. The inspector will re-inspect."))
             return redirect("fire:my_case", pk=case.pk)
     return render(request, "fire/tenant/detail.html", {
-        "case": case, "failed": case.form.results.filter(passed=False),
+        "case": case, "failed": case.form.results.filter(passed=False), "form_photos": case.form.photos.all(),
         "events": case.events.select_related("letter").prefetch_related("photos"),
         "form": form, "can_report": case.status == CaseStatus.OPEN,
     }, status=400 if form.errors else 200)
