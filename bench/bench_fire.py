@@ -2,49 +2,27 @@
 the round's table in the admin (time and query count — the count must not
 grow with the shops), the monthly status, and the report PDF.
 
-Builds a throw-away SQLite database under var/bench-fire and loads the demo
+Builds a throw-away installation under var/bench-fire (see common.py) and loads the demo
 data (40 forms recorded), then records the remaining shops."""
 
-import os
-import shutil
 import statistics
-import sys
 import time
-from pathlib import Path
+from datetime import timedelta
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-VAR = ROOT / "var" / "bench-fire"
-shutil.rmtree(VAR, ignore_errors=True)
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-        "ATRIUM_VAR_DIR": str(VAR),
-        "DATABASE_URL": f"sqlite:///{VAR / 'bench.sqlite3'}",
-        "ALLOWED_HOSTS": "testserver",
-        "DEBUG": "0",
-        "LOG_LEVEL": "ERROR",
-        "EMAIL_BACKEND": "file",
-    }
-)
-os.environ.pop("CELERY_BROKER_URL", None)
+from common import measure, reset_database, setup
 
-import django  # noqa: E402
+setup("fire")
 
-django.setup()
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from notices.fire.models import InspectionRound  # noqa: E402
-from notices.fire.report import render_report_pdf  # noqa: E402
-from notices.fire.selectors import month_start, monthly_status, round_tenants  # noqa: E402
-from notices.fire.services import ItemAnswer, form_record  # noqa: E402
-from portal.models import User  # noqa: E402
+from notices.fire.models import InspectionRound
+from notices.fire.report import render_report_pdf
+from notices.fire.selectors import month_start, monthly_status, round_tenants
+from notices.fire.services import ItemAnswer, form_record
+from portal.models import User
 
 
 def median_ms(fn, runs=5):
@@ -58,14 +36,13 @@ def median_ms(fn, runs=5):
 
 
 def main():
-    VAR.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0)
+    reset_database()
     call_command("seed_demo", quiet=True)
     round_ = InspectionRound.objects.get(centre__code="BJ", month=month_start())
     ops = User.objects.get(email="ops@a.atrium.demo")
     items = list(round_.centre.fire_checklist.filter(active=True))
     todo = list(round_tenants(round_).exclude(fire_forms__round=round_))
-    deadline = timezone.localdate() + timezone.timedelta(days=7)
+    deadline = timezone.localdate() + timedelta(days=7)
     times = []
     for n, tenant in enumerate(todo):
         answers = [ItemAnswer(item_id=i.pk, passed=not (n % 10 == 0 and k == 0), note="" if k else "通道堆物")
@@ -82,10 +59,9 @@ def main():
     client.force_login(ops)
     url = reverse("fire_admin:round", args=[round_.pk])
     shops = round_tenants(round_).count()
-    print(f"fire_round_page_{shops}_shops: {median_ms(lambda: client.get(url)):.1f} ms")
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    print(f"fire_round_page_queries: {len(ctx.captured_queries)} queries")
+    ms, queries = measure(client, url)
+    print(f"fire_round_page_{shops}_shops: {ms:.1f} ms")
+    print(f"fire_round_page_queries: {queries} queries")
     print(f"fire_monthly_status: {median_ms(lambda: monthly_status(round_.centre, round_.month)):.1f} ms")
     print(f"fire_report_pdf_{shops}_shops: {median_ms(lambda: render_report_pdf(round_), runs=3) / 1000:.2f} s")
 
