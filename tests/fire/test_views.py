@@ -47,6 +47,10 @@ def test_the_overview_shows_the_users_centres_only(setup):
                   refused=[w.signer_a, w.editor_a, w.seal_a, ANONYMOUS])
     page = client_for(w.ops_b).get(url).content.decode()
     assert w.centre_b.name in page and w.centre_a.name not in page and w.tenant_a.trading_name not in page
+    page = client_for(w.ops_a).get(url).content.decode()
+    row = page[page.index(f'data-testid="status-{w.centre_a.code}-'):]
+    figures = [row.split(f'data-testid="{name}">', 1)[1].split("<", 1)[0] for name in ("inspected", "not-inspected", "failed")]
+    assert figures == ["1", "1", "1"]
 
 
 def test_the_round_table_is_for_the_centres_staff(setup):
