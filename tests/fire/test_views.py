@@ -44,7 +44,7 @@ def test_the_overview_shows_the_users_centres_only(setup):
     fire_round(w.centre_b)
     url = reverse("fire_admin:overview")
     assert_access(url, allowed=[w.ops_a, w.drafter_a, w.leader_a, w.manager, w.ops_b],
-                  refused=[w.signer_a, w.editor_a, w.seal_a, ANONYMOUS])
+                  refused=[w.signer_a, w.nonsigner_a, w.signer_b, w.editor_a, w.seal_a, ANONYMOUS])
     page = client_for(w.ops_b).get(url).content.decode()
     assert w.centre_b.name in page and w.centre_a.name not in page and w.tenant_a.trading_name not in page
     page = client_for(w.ops_a).get(url).content.decode()
@@ -68,7 +68,7 @@ def test_the_inspection_form_records_a_tenant_on_a_post(setup):
     w, round_, form, case = setup
     url = reverse("fire_admin:form_new", args=[round_.pk, w.tenant_a2.pk])
     assert_access(url, allowed=[w.ops_a, w.drafter_a],
-                  refused=[w.ops_b, w.leader_a, w.manager, w.signer_a2, w.signer_b, ANONYMOUS])
+                  refused=[w.ops_b, w.leader_a, w.manager, w.signer_a, w.nonsigner_a, w.signer_a2, w.signer_b, ANONYMOUS])
     data = {f"item_{a.item_id}": "1" if a.passed else "0" for a in answers(w.centre_a, fail=1)}
     data |= {f"note_{a.item_id}": a.note for a in answers(w.centre_a, fail=1)}
     data["notes"] = "后仓堆放纸箱"
@@ -137,7 +137,7 @@ def test_the_report_pdf_is_rendered_with_chinese_fonts_and_served_to_the_centres
     assert "消防安全检查报告" in text and w.tenant_a.trading_name in text and "不合格" in text
     url = reverse("fire_admin:report_pdf", args=[round_.pk])
     assert_access(url, allowed=[w.ops_a, w.leader_a, w.manager],
-                  refused=[w.ops_b, w.signer_a, w.signer_b, w.editor_a, ANONYMOUS])
+                  refused=[w.ops_b, w.signer_a, w.nonsigner_a, w.signer_b, w.editor_a, ANONYMOUS])
     response = client_for(w.ops_a).get(url)
     assert response["Content-Type"] == "application/pdf" and "no-store" in response["Cache-Control"]
     assert AuditEvent.objects.filter(action="fire.report_downloaded").exists()
@@ -179,7 +179,8 @@ def test_the_checklist_is_edited_per_centre_in_the_admin(setup):
     item_b = ChecklistItem.objects.filter(centre=w.centre_b).first()
     item_a = ChecklistItem.objects.filter(centre=w.centre_a).first()
     list_url = reverse("wagtailsnippets_fire_checklistitem:list")
-    assert_access(list_url, allowed=[w.ops_a, w.drafter_a, w.manager, w.ops_b], refused=[w.signer_a, w.editor_a, ANONYMOUS])
+    assert_access(list_url, allowed=[w.ops_a, w.drafter_a, w.manager, w.ops_b],
+                  refused=[w.signer_a, w.nonsigner_a, w.signer_b, w.editor_a, w.seal_a, ANONYMOUS])
     page = client_for(w.ops_a).get(list_url).content.decode()
     assert w.centre_b.name not in page
     edit_b = reverse("wagtailsnippets_fire_checklistitem:edit", args=[item_b.pk])
@@ -244,3 +245,23 @@ def test_photos_are_served_only_to_the_centres_staff_and_the_tenants_contacts(se
     assert response["Content-Type"] == "image/png" and "no-store" in response["Cache-Control"]
     assert client_for(w.signer_a).get(photo.file.url).status_code == 404  # no media folder is served
     assert client_for(w.signer_a).get(reverse("fire:photo", args=[999999])).status_code == 404
+
+
+def test_the_post_only_actions_refuse_outsiders(setup):
+    w, round_, form, case = setup
+    RectificationCase.objects.filter(pk=case.pk).update(letter=None, letter_error="no drafter then")
+    retry = reverse("fire_admin:case_letter_retry", args=[case.pk])
+    report = reverse("fire_admin:report_request", args=[round_.pk])
+    opening = reverse("fire_admin:round_open", args=[w.centre_a.pk])
+    for url in (retry, report, opening):
+        assert_access(url, method="post", refused=[w.ops_b, w.signer_a, w.nonsigner_a, w.signer_b, ANONYMOUS])
+        assert client_for(w.ops_a).get(url).status_code == 405
+    # A leader reads the case but does not act on it.
+    response = client_for(w.leader_a).post(retry)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    case.refresh_from_db()
+    assert case.letter is None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client_for(w.ops_a).post(retry).status_code == 302
+    case.refresh_from_db()
+    assert case.letter is not None
