@@ -195,3 +195,18 @@ def round_table(round_: InspectionRound) -> list[RoundRow]:
         rows.append(RoundRow(tenant=tenant, form=form, failed=getattr(form, "failed_results", []) if form else [],
                              case=cases.get(tenant.pk)))
     return rows
+
+
+def case_events_for_tenant(case: RectificationCase):
+    """What the tenant sees of a case's history: not the internal escalation,
+    and a rectification letter only once it is sealed (a draft in approval
+    may still change)."""
+    from notices.models import LetterStatus
+
+    from .models import CaseEvent
+
+    return (
+        case.events.exclude(kind=CaseEvent.Kind.ESCALATED)
+        .exclude(Q(kind=CaseEvent.Kind.LETTER) & ~Q(letter__status=LetterStatus.STAMPED))
+        .select_related("letter").prefetch_related("photos")
+    )

@@ -18,7 +18,7 @@ from portal.access import is_tenant_contact
 
 from .forms import ReportForm
 from .models import CaseStatus
-from .selectors import cases_of_tenant_user, photos_visible_to
+from .selectors import case_events_for_tenant, cases_of_tenant_user, photos_visible_to
 from .services import FireError, case_report
 
 
@@ -54,7 +54,7 @@ def my_case(request, pk):
             return redirect("fire:my_case", pk=case.pk)
     return render(request, "fire/tenant/detail.html", {
         "case": case, "failed": case.form.results.filter(passed=False), "form_photos": case.form.photos.all(),
-        "events": case.events.select_related("letter").prefetch_related("photos"),
+        "events": case_events_for_tenant(case),
         "form": form, "can_report": case.status == CaseStatus.OPEN,
     }, status=400 if form.errors else 200)
 
