@@ -16,7 +16,7 @@ from notices.fire.models import (
 )
 from notices.fire.services import round_render_report
 from portal.models import AuditEvent
-from tests.base import ANONYMOUS, PNG_BYTES, assert_access, png_upload
+from tests.base import ANONYMOUS, PNG_BYTES, assert_access, make_tenant, png_upload
 
 from .helpers import answers, fire_round, record
 
@@ -285,3 +285,17 @@ def test_the_tenant_sees_its_letter_only_once_sealed_and_never_the_internal_esca
     assert letter.doc_number in page
     staff_page = client_for(w.ops_a).get(reverse("fire_admin:case", args=[case.pk])).content.decode()
     assert "逾期：已上报" in staff_page or "Overdue: escalated" in staff_page
+
+
+def test_record_and_next_goes_to_the_next_shop_not_yet_inspected(setup):
+    w, round_, form, case = setup
+    third = make_tenant(w.centre_a, "TA003", "第三家店")
+    url = reverse("fire_admin:form_new", args=[round_.pk, w.tenant_a2.pk])
+    data = {f"item_{a.item_id}": "1" for a in answers(w.centre_a)} | {"next": "1"}
+    response = client_for(w.ops_a).post(url, data)
+    assert response["Location"] == reverse("fire_admin:form_new", args=[round_.pk, third.pk])
+    page = client_for(w.ops_a).get(reverse("fire_admin:round", args=[round_.pk]) + "?todo=1").content.decode()
+    assert third.trading_name in page and w.tenant_a2.trading_name not in page and w.tenant_a.trading_name not in page
+    data = {f"item_{a.item_id}": "1" for a in answers(w.centre_a)} | {"next": "1"}
+    response = client_for(w.ops_a).post(reverse("fire_admin:form_new", args=[round_.pk, third.pk]), data)
+    assert response["Location"] == reverse("fire_admin:round", args=[round_.pk])  # everyone done
