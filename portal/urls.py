@@ -28,11 +28,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("my/fire-safety/", include("notices.fire.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("notices.urls")),
     path("my/requests/", include("tenants.urls")),
-    path("my/fire-safety/", include("notices.fire.urls")),
     path("", include(portal_patterns)),
 ]
 

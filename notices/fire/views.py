@@ -18,7 +18,12 @@ from portal.access import is_tenant_contact
 
 from .forms import ReportForm
 from .models import CaseStatus
-from .selectors import case_events_for_tenant, cases_of_tenant_user, photos_visible_to
+from .selectors import (
+    case_events_for_tenant,
+    cases_of_tenant_user,
+    photos_visible_to,
+    tenant_letter_url,
+)
 from .services import FireError, case_report
 
 
@@ -55,7 +60,7 @@ def my_case(request, pk):
     return render(request, "fire/tenant/detail.html", {
         "case": case, "failed": case.form.results.filter(passed=False), "form_photos": case.form.photos.all(),
         "events": case_events_for_tenant(case),
-        "form": form, "can_report": case.status == CaseStatus.OPEN,
+        "form": form, "can_report": case.status == CaseStatus.OPEN, "letter_url": tenant_letter_url(case),
     }, status=400 if form.errors else 200)
 
 

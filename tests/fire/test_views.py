@@ -299,3 +299,20 @@ def test_record_and_next_goes_to_the_next_shop_not_yet_inspected(setup):
     data = {f"item_{a.item_id}": "1" for a in answers(w.centre_a)} | {"next": "1"}
     response = client_for(w.ops_a).post(reverse("fire_admin:form_new", args=[round_.pk, third.pk]), data)
     assert response["Location"] == reverse("fire_admin:round", args=[round_.pk])  # everyone done
+
+
+def test_the_tenant_case_links_to_its_delivered_letter_in_the_inbox(setup):
+    from django.apps import apps
+
+    from tests.notices.letters import decide
+
+    w, round_, form, case = setup
+    try:
+        delivery_model = apps.get_model("notices", "Delivery")
+    except LookupError:
+        pytest.skip("letters are not delivered to an inbox in this build")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        decide(decide(case.letter, w.leader_a), w.seal_a)
+    delivery = delivery_model.objects.get(letter=case.letter, tenant=w.tenant_a)
+    page = client_for(w.signer_a).get(reverse("fire:my_case", args=[case.pk])).content.decode()
+    assert reverse("notices_inbox:letter", args=[delivery.pk]) in page
