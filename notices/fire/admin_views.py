@@ -63,7 +63,7 @@ def overview(request):
 @require_POST
 def round_open(request, centre_pk):
     centre = get_object_or_404(inspection_centres_for(request.user), pk=centre_pk)
-    round_ = round_ensure(centre=centre, month=month_start())
+    round_ = round_ensure(centre=centre, month=month_start(), actor=request.user, request=request)
     if round_.notice_letter_id is None and round_draft_notice(round_id=round_.pk) is None:
         messages.warning(request, _("The round is open, but the centre has no safety-department drafter to draft the inspection notice."))
     return redirect("fire_admin:round", pk=round_.pk)

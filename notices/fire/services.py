@@ -80,7 +80,7 @@ def checklist_item_saved(*, item: ChecklistItem, user, created: bool) -> None:
 
 # --- rounds and the monthly notice -------------------------------------------
 
-def round_ensure(*, centre: Centre, month: date) -> InspectionRound:
+def round_ensure(*, centre: Centre, month: date, actor=None, request: HttpRequest | None = None) -> InspectionRound:
     """The centre's round for `month`, created once even under concurrency."""
     month = month_start(month)
     existing = InspectionRound.objects.filter(centre=centre, month=month).first()
@@ -89,7 +89,8 @@ def round_ensure(*, centre: Centre, month: date) -> InspectionRound:
     try:
         with transaction.atomic():
             round_ = InspectionRound.objects.create(centre=centre, month=month)
-            audit_record(actor=None, action="fire.round_opened", obj=round_, details={"month": f"{month:%Y-%m}"})
+            audit_record(actor=actor, action="fire.round_opened", obj=round_, request=request,
+                         details={"month": f"{month:%Y-%m}"})
     except IntegrityError:
         round_ = InspectionRound.objects.get(centre=centre, month=month)
     checklist_ensure_defaults(centre=centre)

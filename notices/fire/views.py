@@ -8,6 +8,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,7 +33,8 @@ from .services import FireError, case_report
 def my_cases(request):
     if not is_tenant_contact(request.user):
         raise PermissionDenied
-    cases = cases_of_tenant_user(request.user).order_by("status", "deadline")
+    # Unresolved cases first (no closing time), by deadline; then the closed ones, latest first.
+    cases = cases_of_tenant_user(request.user).order_by(F("closed_at").desc(nulls_first=True), "deadline")
     return render(request, "fire/tenant/list.html", {"cases": cases})
 
 

@@ -167,6 +167,7 @@ def test_opening_this_months_round_from_the_overview(fire_world):
     assert response.status_code == 302
     round_ = w.centre_a.fire_rounds.get()
     assert round_.notice_letter is not None
+    assert AuditEvent.objects.get(action="fire.round_opened").actor == w.ops_a
     client_for(w.ops_a).post(reverse("fire_admin:round_open", args=[w.centre_a.pk]))
     assert w.centre_a.fire_rounds.count() == 1
 
@@ -203,6 +204,7 @@ def test_the_tenants_case_list_and_page_are_for_its_contacts_only(setup):
     assert_access(reverse("fire:my_cases"), allowed=[w.signer_a, w.nonsigner_a, w.signer_b],
                   refused=[w.ops_a, ANONYMOUS])
     assert w.tenant_a.trading_name not in client_for(w.signer_b).get(reverse("fire:my_cases")).content.decode()
+    assert reverse("fire:my_case", args=[case.pk]) in client_for(w.nonsigner_a).get(reverse("fire:my_cases")).content.decode()
     url = reverse("fire:my_case", args=[case.pk])
     assert_access(url, allowed=[w.signer_a, w.nonsigner_a], refused=[w.signer_a2, w.signer_b, w.ops_a, w.ops_b, ANONYMOUS])
 
