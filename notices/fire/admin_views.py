@@ -63,7 +63,7 @@ def overview(request):
 @require_POST
 def round_open(request, centre_pk):
     centre = get_object_or_404(inspection_centres_for(request.user), pk=centre_pk)
-    round_ = round_ensure(centre=centre, month=month_start())
+    round_ = round_ensure(centre=centre, month=month_start(), actor=request.user, request=request)
     if round_.notice_letter_id is None and round_draft_notice(round_id=round_.pk) is None:
         messages.warning(request, _("The round is open, but the centre has no safety-department drafter to draft the inspection notice."))
     return redirect("fire_admin:round", pk=round_.pk)
@@ -71,8 +71,12 @@ def round_open(request, centre_pk):
 
 def round_detail(request, pk):
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
+    rows = round_table(round_)
+    todo_only = request.GET.get("todo") == "1"
+    if todo_only:
+        rows = [row for row in rows if row.form is None]
     return TemplateResponse(request, "fire/admin/round.html", {
-        "round": round_, "rows": round_table(round_), "status": monthly_status(round_.centre, round_.month),
+        "round": round_, "rows": rows, "todo_only": todo_only, "status": monthly_status(round_.centre, round_.month),
         "can_inspect": may_inspect(request.user, round_.centre),
     })
 
@@ -103,9 +107,20 @@ def form_new(request, pk, tenant_pk):
                     "n": recorded.failed_count})
             else:
                 messages.success(request, _("Recorded: everything passed."))
+            if "next" in request.POST:
+                following = _next_uninspected(round_, after=tenant)
+                if following is not None:
+                    return redirect("fire_admin:form_new", pk=round_.pk, tenant_pk=following.pk)
             return redirect("fire_admin:round", pk=round_.pk)
     return TemplateResponse(request, "fire/admin/form_new.html", {"round": round_, "tenant": tenant, "form": form},
                             status=400 if form.errors else 200)
+
+
+def _next_uninspected(round_, *, after):
+    """The next shop (by code) still without a form, so an inspector walking
+    the mall goes from one shop to the next without the table."""
+    todo = round_tenants(round_).exclude(fire_forms__round=round_)
+    return todo.filter(code__gt=after.code).first() or todo.first()
 
 
 def form_detail(request, pk):

@@ -88,14 +88,15 @@ class InspectionForm(models.Model):
 
 class InspectionResult(models.Model):
     form = models.ForeignKey(InspectionForm, on_delete=models.CASCADE, related_name="results")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
-    # The wording as checked: the centre may reword its checklist later.
+    # The wording as checked is kept in item_text, so the centre may reword or
+    # delete its checklist items later without touching recorded forms.
+    item = models.ForeignKey(ChecklistItem, on_delete=models.SET_NULL, null=True, related_name="+")
     item_text = models.CharField(_("check"), max_length=200)
     passed = models.BooleanField(_("passed"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["item__sort_order", "item_id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["form", "item"], name="fire_result_one_per_item")]
 
     def __str__(self):

@@ -195,3 +195,40 @@ def round_table(round_: InspectionRound) -> list[RoundRow]:
         rows.append(RoundRow(tenant=tenant, form=form, failed=getattr(form, "failed_results", []) if form else [],
                              case=cases.get(tenant.pk)))
     return rows
+
+
+def case_events_for_tenant(case: RectificationCase):
+    """What the tenant sees of a case's history: not the internal escalation,
+    and a rectification letter only once it is sealed (a draft in approval
+    may still change)."""
+    from notices.models import LetterStatus
+
+    from .models import CaseEvent
+
+    return (
+        case.events.exclude(kind=CaseEvent.Kind.ESCALATED)
+        .exclude(Q(kind=CaseEvent.Kind.LETTER) & ~Q(letter__status=LetterStatus.STAMPED))
+        .select_related("letter").prefetch_related("photos")
+    )
+
+
+def tenant_letter_url(case: RectificationCase) -> str | None:
+    """Where the tenant reads and signs the case's letter: its delivery in the
+    letters inbox, once the sealed letter has been delivered. Deliveries
+    belong to the letters app; until it has them, there is no link."""
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    if case.letter_id is None:
+        return None
+    try:
+        delivery_model = apps.get_model("notices", "Delivery")
+    except LookupError:
+        return None
+    delivery = delivery_model.objects.filter(letter_id=case.letter_id, tenant_id=case.tenant_id).first()
+    if delivery is None:
+        return None
+    try:
+        return reverse("notices_inbox:letter", args=[delivery.pk])
+    except NoReverseMatch:
+        return None

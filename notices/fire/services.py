@@ -80,7 +80,7 @@ def checklist_item_saved(*, item: ChecklistItem, user, created: bool) -> None:
 
 # --- rounds and the monthly notice -------------------------------------------
 
-def round_ensure(*, centre: Centre, month: date) -> InspectionRound:
+def round_ensure(*, centre: Centre, month: date, actor=None, request: HttpRequest | None = None) -> InspectionRound:
     """The centre's round for `month`, created once even under concurrency."""
     month = month_start(month)
     existing = InspectionRound.objects.filter(centre=centre, month=month).first()
@@ -89,7 +89,8 @@ def round_ensure(*, centre: Centre, month: date) -> InspectionRound:
     try:
         with transaction.atomic():
             round_ = InspectionRound.objects.create(centre=centre, month=month)
-            audit_record(actor=None, action="fire.round_opened", obj=round_, details={"month": f"{month:%Y-%m}"})
+            audit_record(actor=actor, action="fire.round_opened", obj=round_, request=request,
+                         details={"month": f"{month:%Y-%m}"})
     except IntegrityError:
         round_ = InspectionRound.objects.get(centre=centre, month=month)
     checklist_ensure_defaults(centre=centre)
@@ -207,34 +208,39 @@ def form_record(
         if deadline <= today:
             raise FireError(_("The rectification deadline must be after today."))
     checked = _check_photos(photos)
-    try:
-        with transaction.atomic():
-            InspectionRound.objects.select_for_update().get(pk=round_.pk)
-            form = InspectionForm.objects.create(
-                round=round_, tenant=tenant, inspector=actor, notes=notes.strip(), failed_count=len(failed)
-            )
-            InspectionResult.objects.bulk_create([
-                InspectionResult(form=form, item=items[a.item_id], item_text=items[a.item_id].text,
-                                 passed=a.passed, note=a.note.strip()[:300])
-                for a in sorted(answers, key=lambda a: (items[a.item_id].sort_order, a.item_id))
-            ])
-            _save_photos(checked, centre_id=centre.pk, tenant_id=tenant.pk, actor=actor, form=form)
-            audit_record(actor=actor, action="fire.form_recorded", obj=form, request=request,
-                         details={"tenant": tenant.code, "failed": len(failed), "items": len(items)})
-            if failed:
-                case = RectificationCase.objects.create(centre=centre, tenant=tenant, form=form, deadline=deadline)
-                CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, deadline=deadline)
-                audit_record(actor=actor, action="fire.case_opened", obj=case, request=request,
-                             details={"tenant": tenant.code, "deadline": deadline.isoformat()})
-                _issue_letter(case=case, actor=actor, failed=[(r.item_text, r.note) for r in form.results.filter(passed=False)])
-    except IntegrityError:
-        raise FireError(_("A form for this tenant was already recorded this month.")) from None
+    with transaction.atomic():
+        # The round's lock makes two phones recording the same shop queue here;
+        # the second finds the first's form.
+        InspectionRound.objects.select_for_update().get(pk=round_.pk)
+        if InspectionForm.objects.filter(round=round_, tenant=tenant).exists():
+            raise FireError(_("A form for this tenant was already recorded this month."))
+        try:
+            with transaction.atomic():
+                form = InspectionForm.objects.create(
+                    round=round_, tenant=tenant, inspector=actor, notes=notes.strip(), failed_count=len(failed)
+                )
+        except IntegrityError:
+            raise FireError(_("A form for this tenant was already recorded this month.")) from None
+        InspectionResult.objects.bulk_create([
+            InspectionResult(form=form, item=items[a.item_id], item_text=items[a.item_id].text,
+                             passed=a.passed, note=a.note.strip()[:300])
+            for a in sorted(answers, key=lambda a: (items[a.item_id].sort_order, a.item_id))
+        ])
+        _save_photos(checked, centre_id=centre.pk, tenant_id=tenant.pk, actor=actor, form=form)
+        audit_record(actor=actor, action="fire.form_recorded", obj=form, request=request,
+                     details={"tenant": tenant.code, "failed": len(failed), "items": len(items)})
+        if failed:
+            case = RectificationCase.objects.create(centre=centre, tenant=tenant, form=form, deadline=deadline)
+            CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, deadline=deadline)
+            audit_record(actor=actor, action="fire.case_opened", obj=case, request=request,
+                         details={"tenant": tenant.code, "deadline": deadline.isoformat()})
+            _issue_letter(case=case, actor=actor, failed=_failed_items(case))
     return form
 
 
 # --- rectification letters -----------------------------------------------------
 
-def _letter_body(case: RectificationCase, failed: list[tuple[str, str]], *, recheck: bool) -> str:
+def _letter_body(case: RectificationCase, failed: list[tuple[str, str]], *, recheck: bool, remark: str = "") -> str:
     tenant = case.tenant
     units = "、".join(u.number for u in tenant.units.all())
     items = "".join(f"<li>{escape(text)}{'：' + escape(note) if note else ''}；</li>" for text, note in failed)
@@ -244,13 +250,15 @@ def _letter_body(case: RectificationCase, failed: list[tuple[str, str]], *, rech
                  f"（{escape(units) or escape(tenant.code)}）进行月度消防安全检查，发现以下问题：")
     return (
         f"<p>{lead}</p><ol>{items}</ol>"
-        f"<p>根据《购物中心客户关系维护管理规程》第4.8.1条，请贵店于<b>{chinese_date(case.deadline)}</b>前完成整改，"
+        + (f"<p>复查情况：{escape(remark)}</p>" if remark else "")
+        + f"<p>根据《购物中心客户关系维护管理规程》第4.8.1条，请贵店于<b>{chinese_date(case.deadline)}</b>前完成整改，"
         "并通过租户门户“消防整改”上报整改情况及现场照片。我司将安排复查；逾期未整改的，将上报商场管理层处理。</p>"
         "<p>特此函告。</p>"
     )
 
 
-def _issue_letter(*, case: RectificationCase, actor, failed: list[tuple[str, str]], recheck: bool = False) -> Letter | None:
+def _issue_letter(*, case: RectificationCase, actor, failed: list[tuple[str, str]], recheck: bool = False,
+                  remark: str = "") -> Letter | None:
     """Draft the rectification letter (整改函) to the one tenant and submit it
     to the approval chain. Call inside the case's transaction."""
     drafters = safety_drafters(case.centre)
@@ -264,7 +272,7 @@ def _issue_letter(*, case: RectificationCase, actor, failed: list[tuple[str, str
     letter = Letter(
         centre=case.centre, kind=LetterKind.RECTIFICATION, department=Department.SAFETY, drafter=drafter,
         title=f"关于{tenant.trading_name}消防安全{'复查' if recheck else ''}整改的函"[:200],
-        addressee=tenant.legal_name or tenant.trading_name, body=_letter_body(case, failed, recheck=recheck),
+        addressee=tenant.legal_name or tenant.trading_name, body=_letter_body(case, failed, recheck=recheck, remark=remark),
         recipient_mode=RecipientMode.NAMED, requires_receipt=True, sign_by=case.deadline, live=False,
     )
     letter.recipient_tenants.set([tenant])
@@ -369,7 +377,7 @@ def case_reinspect(*, actor, case: RectificationCase, rectified: bool, note: str
             case.deadline = new_deadline
             audit_record(actor=actor, action="fire.case_reinspected_failed", obj=case, request=request,
                          details={"deadline": new_deadline.isoformat()})
-            _issue_letter(case=case, actor=actor, failed=[(t, note.strip()) for t, _n in _failed_items(case)], recheck=True)
+            _issue_letter(case=case, actor=actor, failed=_failed_items(case), recheck=True, remark=note.strip())
         _save_photos(checked, centre_id=case.centre_id, tenant_id=case.tenant_id, actor=actor, event=event)
     return event
 

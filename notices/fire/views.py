@@ -8,6 +8,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,12 @@ from portal.access import is_tenant_contact
 
 from .forms import ReportForm
 from .models import CaseStatus
-from .selectors import cases_of_tenant_user, photos_visible_to
+from .selectors import (
+    case_events_for_tenant,
+    cases_of_tenant_user,
+    photos_visible_to,
+    tenant_letter_url,
+)
 from .services import FireError, case_report
 
 
@@ -27,7 +33,8 @@ from .services import FireError, case_report
 def my_cases(request):
     if not is_tenant_contact(request.user):
         raise PermissionDenied
-    cases = cases_of_tenant_user(request.user).order_by("status", "deadline")
+    # Unresolved cases first (no closing time), by deadline; then the closed ones, latest first.
+    cases = cases_of_tenant_user(request.user).order_by(F("closed_at").desc(nulls_first=True), "deadline")
     return render(request, "fire/tenant/list.html", {"cases": cases})
 
 
@@ -53,9 +60,9 @@ def my_case(request, pk):
             messages.success(request, _("Thank you: your rectification was reported. The inspector will re-inspect."))
             return redirect("fire:my_case", pk=case.pk)
     return render(request, "fire/tenant/detail.html", {
-        "case": case, "failed": case.form.results.filter(passed=False),
-        "events": case.events.select_related("letter").prefetch_related("photos"),
-        "form": form, "can_report": case.status == CaseStatus.OPEN,
+        "case": case, "failed": case.form.results.filter(passed=False), "form_photos": case.form.photos.all(),
+        "events": case_events_for_tenant(case),
+        "form": form, "can_report": case.status == CaseStatus.OPEN, "letter_url": tenant_letter_url(case),
     }, status=400 if form.errors else 200)
 
 

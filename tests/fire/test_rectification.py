@@ -143,3 +143,20 @@ def test_the_escalation_task_runs_through_celery(fire_world, case):
     RectificationCase.objects.filter(pk=case.pk).update(deadline=timezone.localdate() - timedelta(days=1))
     assert escalate_overdue_cases_task.delay().get() == [case.pk]
     assert escalate_overdue_cases_task.delay().get() == []
+
+
+def test_the_rectification_letter_is_approved_and_sealed_like_any_letter(fire_world, case, tmp_path):
+    import subprocess
+
+    from notices.models import LetterStatus
+    from tests.notices.letters import decide
+
+    w = fire_world
+    letter = decide(case.letter, w.leader_a)
+    letter = decide(letter, w.seal_a)
+    assert letter.status == LetterStatus.STAMPED and letter.doc_number
+    path = tmp_path / "letter.pdf"
+    with letter.pdf.open("rb") as fh:
+        path.write_bytes(fh.read())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    assert w.tenant_a.legal_name in text and "整改" in text and "灭火器过期" in text

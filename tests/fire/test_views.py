@@ -16,7 +16,7 @@ from notices.fire.models import (
 )
 from notices.fire.services import round_render_report
 from portal.models import AuditEvent
-from tests.base import ANONYMOUS, PNG_BYTES, assert_access, png_upload
+from tests.base import ANONYMOUS, PNG_BYTES, assert_access, make_tenant, png_upload
 
 from .helpers import answers, fire_round, record
 
@@ -44,9 +44,13 @@ def test_the_overview_shows_the_users_centres_only(setup):
     fire_round(w.centre_b)
     url = reverse("fire_admin:overview")
     assert_access(url, allowed=[w.ops_a, w.drafter_a, w.leader_a, w.manager, w.ops_b],
-                  refused=[w.signer_a, w.editor_a, w.seal_a, ANONYMOUS])
+                  refused=[w.signer_a, w.nonsigner_a, w.signer_b, w.editor_a, w.seal_a, ANONYMOUS])
     page = client_for(w.ops_b).get(url).content.decode()
     assert w.centre_b.name in page and w.centre_a.name not in page and w.tenant_a.trading_name not in page
+    page = client_for(w.ops_a).get(url).content.decode()
+    row = page[page.index(f'data-testid="status-{w.centre_a.code}-'):]
+    figures = [row.split(f'data-testid="{name}">', 1)[1].split("<", 1)[0] for name in ("inspected", "not-inspected", "failed")]
+    assert figures == ["1", "1", "1"]
 
 
 def test_the_round_table_is_for_the_centres_staff(setup):
@@ -64,7 +68,7 @@ def test_the_inspection_form_records_a_tenant_on_a_post(setup):
     w, round_, form, case = setup
     url = reverse("fire_admin:form_new", args=[round_.pk, w.tenant_a2.pk])
     assert_access(url, allowed=[w.ops_a, w.drafter_a],
-                  refused=[w.ops_b, w.leader_a, w.manager, w.signer_a2, w.signer_b, ANONYMOUS])
+                  refused=[w.ops_b, w.leader_a, w.manager, w.signer_a, w.nonsigner_a, w.signer_a2, w.signer_b, ANONYMOUS])
     data = {f"item_{a.item_id}": "1" if a.passed else "0" for a in answers(w.centre_a, fail=1)}
     data |= {f"note_{a.item_id}": a.note for a in answers(w.centre_a, fail=1)}
     data["notes"] = "后仓堆放纸箱"
@@ -133,7 +137,7 @@ def test_the_report_pdf_is_rendered_with_chinese_fonts_and_served_to_the_centres
     assert "消防安全检查报告" in text and w.tenant_a.trading_name in text and "不合格" in text
     url = reverse("fire_admin:report_pdf", args=[round_.pk])
     assert_access(url, allowed=[w.ops_a, w.leader_a, w.manager],
-                  refused=[w.ops_b, w.signer_a, w.signer_b, w.editor_a, ANONYMOUS])
+                  refused=[w.ops_b, w.signer_a, w.nonsigner_a, w.signer_b, w.editor_a, ANONYMOUS])
     response = client_for(w.ops_a).get(url)
     assert response["Content-Type"] == "application/pdf" and "no-store" in response["Cache-Control"]
     assert AuditEvent.objects.filter(action="fire.report_downloaded").exists()
@@ -163,6 +167,7 @@ def test_opening_this_months_round_from_the_overview(fire_world):
     assert response.status_code == 302
     round_ = w.centre_a.fire_rounds.get()
     assert round_.notice_letter is not None
+    assert AuditEvent.objects.get(action="fire.round_opened").actor == w.ops_a
     client_for(w.ops_a).post(reverse("fire_admin:round_open", args=[w.centre_a.pk]))
     assert w.centre_a.fire_rounds.count() == 1
 
@@ -175,7 +180,8 @@ def test_the_checklist_is_edited_per_centre_in_the_admin(setup):
     item_b = ChecklistItem.objects.filter(centre=w.centre_b).first()
     item_a = ChecklistItem.objects.filter(centre=w.centre_a).first()
     list_url = reverse("wagtailsnippets_fire_checklistitem:list")
-    assert_access(list_url, allowed=[w.ops_a, w.drafter_a, w.manager, w.ops_b], refused=[w.signer_a, w.editor_a, ANONYMOUS])
+    assert_access(list_url, allowed=[w.ops_a, w.drafter_a, w.manager, w.ops_b],
+                  refused=[w.signer_a, w.nonsigner_a, w.signer_b, w.editor_a, w.seal_a, ANONYMOUS])
     page = client_for(w.ops_a).get(list_url).content.decode()
     assert w.centre_b.name not in page
     edit_b = reverse("wagtailsnippets_fire_checklistitem:edit", args=[item_b.pk])
@@ -198,6 +204,7 @@ def test_the_tenants_case_list_and_page_are_for_its_contacts_only(setup):
     assert_access(reverse("fire:my_cases"), allowed=[w.signer_a, w.nonsigner_a, w.signer_b],
                   refused=[w.ops_a, ANONYMOUS])
     assert w.tenant_a.trading_name not in client_for(w.signer_b).get(reverse("fire:my_cases")).content.decode()
+    assert reverse("fire:my_case", args=[case.pk]) in client_for(w.nonsigner_a).get(reverse("fire:my_cases")).content.decode()
     url = reverse("fire:my_case", args=[case.pk])
     assert_access(url, allowed=[w.signer_a, w.nonsigner_a], refused=[w.signer_a2, w.signer_b, w.ops_a, w.ops_b, ANONYMOUS])
 
@@ -240,3 +247,74 @@ def test_photos_are_served_only_to_the_centres_staff_and_the_tenants_contacts(se
     assert response["Content-Type"] == "image/png" and "no-store" in response["Cache-Control"]
     assert client_for(w.signer_a).get(photo.file.url).status_code == 404  # no media folder is served
     assert client_for(w.signer_a).get(reverse("fire:photo", args=[999999])).status_code == 404
+
+
+def test_the_post_only_actions_refuse_outsiders(setup):
+    w, round_, form, case = setup
+    RectificationCase.objects.filter(pk=case.pk).update(letter=None, letter_error="no drafter then")
+    retry = reverse("fire_admin:case_letter_retry", args=[case.pk])
+    report = reverse("fire_admin:report_request", args=[round_.pk])
+    opening = reverse("fire_admin:round_open", args=[w.centre_a.pk])
+    for url in (retry, report, opening):
+        assert_access(url, method="post", refused=[w.ops_b, w.signer_a, w.nonsigner_a, w.signer_b, ANONYMOUS])
+        assert client_for(w.ops_a).get(url).status_code == 405
+    # A leader reads the case but does not act on it.
+    response = client_for(w.leader_a).post(retry)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    case.refresh_from_db()
+    assert case.letter is None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client_for(w.ops_a).post(retry).status_code == 302
+    case.refresh_from_db()
+    assert case.letter is not None
+
+
+def test_the_tenant_sees_its_letter_only_once_sealed_and_never_the_internal_escalation(setup):
+    from datetime import timedelta
+
+    from notices.fire.services import cases_escalate_overdue
+    from tests.notices.letters import decide
+
+    w, round_, form, case = setup
+    url = reverse("fire:my_case", args=[case.pk])
+    cases_escalate_overdue(today=case.deadline + timedelta(days=1))
+    page = client_for(w.signer_a).get(url).content.decode()
+    events = page.split('data-testid="case-events"')[1].split("</ol>")[0]
+    assert case.letter.title not in page and "逾期：已上报" not in events and "Overdue: escalated" not in events
+    assert "开立整改" in events or "Case opened" in events
+    letter = decide(decide(case.letter, w.leader_a), w.seal_a)
+    page = client_for(w.signer_a).get(url).content.decode()
+    assert letter.doc_number in page
+    staff_page = client_for(w.ops_a).get(reverse("fire_admin:case", args=[case.pk])).content.decode()
+    assert "逾期：已上报" in staff_page or "Overdue: escalated" in staff_page
+
+
+def test_record_and_next_goes_to_the_next_shop_not_yet_inspected(setup):
+    w, round_, form, case = setup
+    third = make_tenant(w.centre_a, "TA003", "第三家店")
+    url = reverse("fire_admin:form_new", args=[round_.pk, w.tenant_a2.pk])
+    data = {f"item_{a.item_id}": "1" for a in answers(w.centre_a)} | {"next": "1"}
+    response = client_for(w.ops_a).post(url, data)
+    assert response["Location"] == reverse("fire_admin:form_new", args=[round_.pk, third.pk])
+    page = client_for(w.ops_a).get(reverse("fire_admin:round", args=[round_.pk]) + "?todo=1").content.decode()
+    assert third.trading_name in page and w.tenant_a2.trading_name not in page and w.tenant_a.trading_name not in page
+    data = {f"item_{a.item_id}": "1" for a in answers(w.centre_a)} | {"next": "1"}
+    response = client_for(w.ops_a).post(reverse("fire_admin:form_new", args=[round_.pk, third.pk]), data)
+    assert response["Location"] == reverse("fire_admin:round", args=[round_.pk])  # everyone done
+
+
+def test_the_tenant_case_links_to_its_delivered_letter_in_the_inbox(setup):
+    from django.apps import apps
+
+    from tests.notices.letters import decide
+
+    w, round_, form, case = setup
+    try:
+        delivery_model = apps.get_model("notices", "Delivery")
+    except LookupError:
+        pytest.skip("letters are not delivered to an inbox in this build")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        decide(decide(case.letter, w.leader_a), w.seal_a)
+    delivery = delivery_model.objects.get(letter=case.letter, tenant=w.tenant_a)
+    page = client_for(w.signer_a).get(reverse("fire:my_case", args=[case.pk])).content.decode()
+    assert reverse("notices_inbox:letter", args=[delivery.pk]) in page
