@@ -337,6 +337,10 @@ ATRIUM_DELIVERY_STUCK_MINUTES = env_int("ATRIUM_DELIVERY_STUCK_MINUTES", 10)
 # One-time signing codes: minutes valid, wrong attempts allowed.
 ATRIUM_SIGN_CODE_MINUTES = env_int("ATRIUM_SIGN_CODE_MINUTES", 10)
 ATRIUM_SIGN_CODE_ATTEMPTS = env_int("ATRIUM_SIGN_CODE_ATTEMPTS", 5)
+# Fire safety (4.8.1): days a shop has to rectify failed items, and to sign
+# for the monthly inspection notice.
+ATRIUM_FIRE_RECTIFY_DAYS = env_int("ATRIUM_FIRE_RECTIFY_DAYS", 7)
+ATRIUM_FIRE_NOTICE_SIGN_DAYS = env_int("ATRIUM_FIRE_NOTICE_SIGN_DAYS", 5)
 
 # --- Published content and broadcasts (issue 6) --------------------------------
 # Notice attachments: judged by their bytes (portal.pages.forms), these only.
