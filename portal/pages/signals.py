@@ -76,6 +76,7 @@ def ensure_schedules(sender, app_config=None, **kwargs):
     from portal.scheduling import ensure_crontab_task, ensure_interval_task
 
     ensure_interval_task(name="pages: publish scheduled pages", task="portal.pages.tasks.publish_scheduled_pages", minutes=1)
+    ensure_interval_task(name="pages: re-queue missing handbook PDFs", task="portal.pages.tasks.handbook_pdf_sweep", minutes=15)
     ensure_crontab_task(name="pages: handbook acknowledgement reminders", task="portal.pages.tasks.handbook_ack_reminders", minute="0", hour="10")
     ensure_crontab_task(name="broadcasts: prepare holiday greetings", task="portal.broadcasts.tasks.greetings_prepare", minute="30", hour="8")
     ensure_crontab_task(name="broadcasts: send holiday greetings", task="portal.broadcasts.tasks.greetings_send_due", minute="0", hour="9")

@@ -145,3 +145,20 @@ def test_reminders_go_to_signatories_of_tenants_that_have_not_acknowledged(site)
     assert [m.to for m in mail.outbox] == [["signer@a2-shop.test"]]
     assert "手册" in mail.outbox[0].subject  # emails go out in Chinese
     assert handbook_ack_reminders() == 0  # once a day at most
+
+
+def test_a_pdf_lost_on_the_way_is_made_by_the_sweep(site):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.pages.tasks import handbook_pdf_sweep
+
+    edition = _issue(site, requires_ack=False)  # its on-commit render never ran (as if the worker died)
+    assert edition.pdf_status == PdfStatus.PENDING
+    assert handbook_pdf_sweep() == 0  # too recent: the render may still be on its way
+    HandbookEdition.objects.filter(pk=edition.pk).update(issued_at=timezone.now() - timedelta(minutes=11))
+    assert handbook_pdf_sweep() == 1
+    edition.refresh_from_db()
+    assert edition.pdf_status == PdfStatus.READY
+    assert handbook_pdf_sweep() == 0
