@@ -52,7 +52,9 @@ def _centre_saved(sender, instance, created, **kwargs):
 
             centre_site_ensure(Centre.objects.get(pk=centre_id))
 
-        transaction.on_commit(ensure)
+        # robust: a centre is saved even if its site cannot be made now (it is
+        # made later by `manage.py ensure_centre_sites`).
+        transaction.on_commit(ensure, robust=True)
 
 
 def connect() -> None:

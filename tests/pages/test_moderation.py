@@ -80,3 +80,19 @@ def test_every_centre_page_is_under_its_review_workflow(site):
         assert workflow is not None and workflow.active
         task = workflow.tasks.get().specific
         assert [g.name for g in task.groups.all()] == [f"网站审核 Web reviewer · {page.specific.centre.code}"]
+
+
+def test_a_centre_site_can_be_made_on_a_database_without_wagtails_roots(world):
+    """What a flushed test database or a partial restore looks like."""
+    from wagtail.models import Collection, Locale, Site
+
+    from portal.pages.site import centre_site_ensure
+
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    Collection.objects.all().delete()
+    Locale.objects.all().delete()
+    home = centre_site_ensure(world.centre_a)
+    assert home.live and home.get_workflow() is not None
+    assert Site.objects.get(is_default_site=True).root_page_id == home.get_parent().pk
+    assert Client().get(home.url).status_code == 200
