@@ -1,6 +1,6 @@
 """Published content: the handbook PDF and the serve time of published pages.
 
-Builds a throw-away SQLite database under var/bench-pages, loads the demo data
+Builds a throw-away installation under var/bench-pages (see common.py), loads the demo data
 (the demo handbook has eight chapters of real text), then measures:
 - rendering the whole handbook to PDF (what the Celery task does per edition);
 - median serve time and query count of the notices bulletin and a handbook
@@ -8,42 +8,21 @@ Builds a throw-away SQLite database under var/bench-pages, loads the demo data
   handbook is tenant-only, so the anonymous chapter request is the redirect to
   sign in."""
 
-import os
-import shutil
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-VAR = ROOT / "var" / "bench-pages"
-shutil.rmtree(VAR, ignore_errors=True)
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-        "ATRIUM_VAR_DIR": str(VAR),
-        "DATABASE_URL": f"sqlite:///{VAR / 'bench.sqlite3'}",
-        "ALLOWED_HOSTS": "testserver",
-        "DEBUG": "0",
-        "LOG_LEVEL": "ERROR",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-    }
-)
-os.environ.pop("CELERY_BROKER_URL", None)
+from common import reset_database, setup
 
-import django  # noqa: E402
+setup("pages", CELERY_TASK_ALWAYS_EAGER="1")
 
-django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from portal.models import HandbookChapterPage, HandbookPage, NoticeIndexPage, User  # noqa: E402
-from portal.pages.pdf import HandbookChapter, render_handbook_pdf  # noqa: E402
+from portal.models import HandbookChapterPage, HandbookPage, NoticeIndexPage, User
+from portal.pages.pdf import HandbookChapter, render_handbook_pdf
 
 
 def measure(client, url, expect, runs=9):
@@ -60,7 +39,7 @@ def measure(client, url, expect, runs=9):
 
 
 def main():
-    call_command("migrate", verbosity=0)
+    reset_database()
     call_command("seed_demo", quiet=True)
     handbook = HandbookPage.objects.get(slug="handbook")
     chapters = [HandbookChapter(title=c.title, body_html=c.body) for c in handbook.chapters()]
