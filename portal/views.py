@@ -23,7 +23,7 @@ def landing(request):
         if is_staff_member(request.user):
             return redirect("wagtailadmin_home")
         return render(request, "portal/no_access.html", status=403)
-    centres = Centre.objects.only("name", "hotline", "address").order_by("name")
+    centres = Centre.objects.select_related("home_page").order_by("name")
     return render(request, "portal/landing.html", {"centres": centres})
 
 

@@ -83,9 +83,10 @@ def greetings_send_due() -> int:
     from portal.models.broadcasts import GreetingStatus, HolidayGreeting
 
     due = HolidayGreeting.objects.filter(status=GreetingStatus.APPROVED, send_on__lte=timezone.localdate())
-    for pk in due.values_list("pk", flat=True):
+    ids = list(due.values_list("pk", flat=True))
+    for pk in ids:
         greeting_send.delay(pk)
-    return due.count()
+    return len(ids)
 
 
 @shared_task(acks_late=True)

@@ -160,8 +160,11 @@ def _seed_editions(handbook, *, reviewer) -> None:
             first = handbook_edition_issue(actor=reviewer, handbook=handbook, changes="首次发布：服务总则、装修施工、消防安全、送货、收费、投诉、寄存、特殊天气共八章。", requires_ack=False)
         HandbookEdition.objects.filter(pk=first.pk).update(issued_at=timezone.now() - timedelta(days=200))
         with transaction.atomic():
-            handbook_edition_issue(actor=reviewer, handbook=handbook, changes="修订第二章施工时间，新增第八章预警等级说明；请各租户签阅。",
-                                   requires_ack=True, ack_due=timezone.localdate() + timedelta(days=14))
+            second = handbook_edition_issue(actor=reviewer, handbook=handbook, changes="修订第二章施工时间，新增第八章预警等级说明；请各租户签阅。",
+                                            requires_ack=True, ack_due=timezone.localdate() + timedelta(days=14))
+            # Demo contacts have invented addresses: no acknowledgement request
+            # mail to all of them today (the daily reminder still runs).
+            HandbookEdition.objects.filter(pk=second.pk).update(last_reminded_on=timezone.localdate())
     for edition in handbook.editions.all():
         handbook_edition_render(edition.pk)
     latest = handbook.editions.order_by("-number").first()

@@ -20,7 +20,9 @@ from wagtail.search import index
 
 from portal.search import segment
 
-RICH_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+# No images or document links: both would be served by Wagtail from URLs that
+# ignore page privacy; attachments go through the notice (pages:notice_attachment).
+RICH_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
 
 
 class Audience(models.TextChoices):

@@ -52,7 +52,9 @@ def _centre_saved(sender, instance, created, **kwargs):
 
             centre_site_ensure(Centre.objects.get(pk=centre_id))
 
-        transaction.on_commit(ensure)
+        # robust: a centre is saved even if its site cannot be made now (it is
+        # made later by `manage.py ensure_centre_sites`).
+        transaction.on_commit(ensure, robust=True)
 
 
 def connect() -> None:
@@ -76,6 +78,7 @@ def ensure_schedules(sender, app_config=None, **kwargs):
     from portal.scheduling import ensure_crontab_task, ensure_interval_task
 
     ensure_interval_task(name="pages: publish scheduled pages", task="portal.pages.tasks.publish_scheduled_pages", minutes=1)
+    ensure_interval_task(name="pages: re-queue missing handbook PDFs", task="portal.pages.tasks.handbook_pdf_sweep", minutes=15)
     ensure_crontab_task(name="pages: handbook acknowledgement reminders", task="portal.pages.tasks.handbook_ack_reminders", minute="0", hour="10")
     ensure_crontab_task(name="broadcasts: prepare holiday greetings", task="portal.broadcasts.tasks.greetings_prepare", minute="30", hour="8")
     ensure_crontab_task(name="broadcasts: send holiday greetings", task="portal.broadcasts.tasks.greetings_send_due", minute="0", hour="9")

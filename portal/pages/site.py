@@ -9,15 +9,18 @@ step is a GroupApprovalTask for its reviewer group. Nothing here grants
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -61,8 +64,19 @@ def reviewer_group(centre) -> Group:
     return Group.objects.get_or_create(name=reviewer_group_name(centre))[0]
 
 
+def _tree_roots() -> None:
+    """Wagtail's own roots (locale, page tree, collections) come from data
+    migrations; a database flushed by a test or restored partially lacks them."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 def portal_root() -> PortalIndexPage:
     """The published site's root, made the default Site's root page once."""
+    _tree_roots()
     root = PortalIndexPage.objects.first()
     if root is None:
         tree_root = Page.get_first_root_node()
@@ -84,8 +98,8 @@ def _page_perm(codename: str) -> Permission:
 def centre_site_ensure(centre) -> CentreHomePage:
     """The centre's home page, groups, collection and workflow. Idempotent."""
     home = CentreHomePage.objects.filter(centre=centre).first()
+    root = portal_root()
     if home is None:
-        root = portal_root()
         slug = slugify(centre.code) or f"centre-{centre.pk}"
         home = root.add_child(instance=CentreHomePage(title=centre.name, slug=slug, centre=centre))
     editors, reviewers = editor_group(centre), reviewer_group(centre)

@@ -89,3 +89,20 @@ def handbook_ack_reminders() -> int:
         if HandbookEdition.objects.filter(pk=edition.pk).exclude(last_reminded_on=today).update(last_reminded_on=today):
             sent += _mail_ack(edition, reminder=True)
     return sent
+
+
+@shared_task(acks_late=True)
+def handbook_pdf_sweep() -> int:
+    """Re-queue editions whose PDF is still missing a while after issue (a
+    worker died, or a render failed): the render is safe to run twice."""
+    from datetime import timedelta
+
+    from portal.models.handbook import HandbookEdition, PdfStatus
+
+    stuck = HandbookEdition.objects.exclude(pdf_status=PdfStatus.READY).filter(
+        issued_at__lt=timezone.now() - timedelta(minutes=10)
+    ).values_list("pk", flat=True)
+    ids = list(stuck)
+    for edition_id in ids:
+        handbook_render_pdf.delay(edition_id)
+    return len(ids)
