@@ -15,6 +15,7 @@ import jieba
 jieba.setLogLevel(logging.WARNING)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_WORDS = re.compile(r"\w+")
 
 
 def segment(*texts: str | None) -> str:
@@ -30,8 +31,12 @@ def segment(*texts: str | None) -> str:
 
 
 def segment_query(query: str) -> str:
-    """Segment a user's query; Latin words and codes pass through untouched."""
-    query = (query or "").strip()
+    """Segment a user's query; Latin words and codes pass through untouched.
+
+    Quotes, brackets and operators are query syntax to SQLite FTS5 and
+    PostgreSQL (an unbalanced quote is an error there); people search for
+    words, so only the words are passed on."""
+    query = " ".join(_WORDS.findall(query or ""))
     if not _CJK.search(query):
         return query
     return " ".join(w.strip() for w in jieba.cut_for_search(query) if w.strip())

@@ -111,3 +111,12 @@ def test_bad_input_is_refused_with_a_message(client, world):
     assert response.status_code == 200
     form = response.context["form"]
     assert {"code", "tier", "lease_end"} <= set(form.errors)
+
+
+def test_search_syntax_in_a_query_is_taken_as_words_not_an_error(client, world):
+    client.force_login(world.ops_a)
+    for query in ['"火锅', "蜀香 AND (", "*", 'NEAR("x"']:
+        response = client.get(reverse("wagtailsnippets_tenants_tenant:list"), {"q": query})
+        assert response.status_code == 200, query
+    response = client.get(reverse("wagtailsnippets_tenants_tenant:list"), {"q": '"火锅"'})
+    assert "蜀香火锅" in response.content.decode()
