@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tenants.models import Tier
+from tenants.models import TenantStatus, Tier
 from tenants.services import request_reply
 from tests.base import make_tenant
 from tests.visits.helpers import at, past_visit
@@ -37,7 +37,7 @@ def year(world):
     changed = make_tenant(w.centre_a, "TA010", "换级店", tier=Tier.TIER_1, floor=1)
     TierChange.objects.create(tenant=changed, from_tier="2", to_tier="1", effective=date(2025, 5, 10))
     leaver = make_tenant(w.centre_a, "TA011", "撤场店", tier=Tier.TIER_1, floor=2)
-    leaver.lease_end = date(2025, 3, 20)
+    leaver.lease_end, leaver.status = date(2025, 3, 20), TenantStatus.LEFT
     leaver.save()
     newcomer = make_tenant(w.centre_a, "TA012", "新店", tier=Tier.TIER_3)
     newcomer.lease_start = date(2025, 10, 1)

@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.access import has_role, tenant_contacts_of
@@ -56,6 +56,12 @@ def meeting_schedule(
 
 
 def _draft_invitation(meeting: Meeting, actor):
+    # An official notice is written in Chinese, whatever the drafter's screen language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _invitation_letter(meeting, actor)
+
+
+def _invitation_letter(meeting: Meeting, actor):
     from notices.models import Letter, LetterKind, RecipientMode
 
     when = timezone.localtime(meeting.starts_at)

@@ -144,8 +144,11 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
 
         to_create, to_update = [], []
         for t in tenant_list:
+            # A lease end in the past on a tenant still trading is a renewal not yet
+            # recorded, not a departure: only a tenant leaving or gone stops there.
+            lease_end = t.lease_end if t.status in (TenantStatus.LEAVING, TenantStatus.LEFT) else None
             windows = tenant_windows(
-                presence_segments(year=year, tier=t.tier, lease_start=t.lease_start, lease_end=t.lease_end,
+                presence_segments(year=year, tier=t.tier, lease_start=t.lease_start, lease_end=lease_end,
                                   changes=changes[t.pk]),
                 year=year, per_year_for=per_year_for,
             )

@@ -16,6 +16,7 @@ from django.db import transaction
 from portal.demo.data import CATEGORY_NAMES, CITY, GIVEN, POSITIONS, SURNAMES
 from portal.demo.letters import seed_letters
 from portal.demo.service_desk import seed_service_desk
+from portal.demo.visits import seed_visits
 from portal.models import Department, Role, StaffMembership, User
 from tenants.models import Centre, Contact, Operator, Tenant, TenantStatus, Tier, Unit
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         self._user(ADMIN_EMAIL, "系统管理员", superuser=True)
         seed_service_desk(centres)
         seed_letters(centres)
+        seed_visits(centres)
 
     def _centre(self, operator, spec):
         centre, _ = Centre.objects.update_or_create(
