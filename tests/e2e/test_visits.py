@@ -2,6 +2,8 @@
 the manager opens the dashboard, drills into overdue visits and downloads
 the XLSX and the audit report PDF."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 
@@ -55,12 +57,12 @@ def test_a_visit_on_a_phone_then_the_managers_dashboard(e2e_world, session_facto
     with manager.page.expect_download() as xlsx:
         manager.page.get_by_test_id("export-xlsx").click()
     assert xlsx.value.suggested_filename.endswith(".xlsx")
-    assert open(xlsx.value.path(), "rb").read(2) == b"PK"
+    assert Path(xlsx.value.path()).read_bytes()[:2] == b"PK"
     manager.page.get_by_test_id("export-pdf").click()
     manager.page.wait_for_load_state("networkidle")
     job = AuditExport.objects.get()
     assert job.status == "ready", (job.status, job.error, manager.page.url)
     with manager.page.expect_download() as pdf:
         manager.page.get_by_test_id("export-download").click()
-    assert open(pdf.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(pdf.value.path()).read_bytes()[:4] == b"%PDF"
     assert not staff.csp_violations and not manager.csp_violations
