@@ -66,11 +66,14 @@ def _invitation_letter(meeting: Meeting, actor):
 
     when = timezone.localtime(meeting.starts_at)
     agenda = "".join(f"<li>{escape(line.strip())}</li>" for line in meeting.agenda.splitlines() if line.strip())
+    intro = _("The centre will hold a tenant meeting:")
+    time_label, place_label, agenda_label = _("Time"), _("Location"), _("Agenda")
+    outro = _("Please send the person in charge of your shop. At the door, scan the meeting code with your phone to register.")
     body = (
-        f"<p>{escape(_('The centre will hold a tenant meeting:'))}</p>"
-        f"<p><b>{escape(_('Time'))}</b>：{when:%Y-%m-%d %H:%M}　<b>{escape(_('Location'))}</b>：{escape(meeting.location)}</p>"
-        f"<p><b>{escape(_('Agenda'))}</b></p><ol>{agenda}</ol>"
-        f"<p>{escape(_('Please send the person in charge of your shop. At the door, scan the meeting code with your phone to register.'))}</p>"
+        f"<p>{escape(intro)}</p>"
+        f"<p><b>{escape(time_label)}</b>：{when:%Y-%m-%d %H:%M}　<b>{escape(place_label)}</b>：{escape(meeting.location)}</p>"
+        f"<p><b>{escape(agenda_label)}</b></p><ol>{agenda}</ol>"
+        f"<p>{escape(outro)}</p>"
     )
     letter = Letter(
         centre=meeting.centre, kind=LetterKind.MEETING, title=_("Notice of %(title)s") % {"title": meeting.title},

@@ -1,0 +1,201 @@
+"""The managers' dashboard at scale: 200 centres × 1,000 tenants with a year
+of plans, visits, two meetings per centre and a survey, opened by the
+operator-wide manager. Prints the dashboard's time and query count at a
+tenth of the data and at all of it: the count must not grow.
+
+On PostgreSQL (DATABASE_URL=postgres://…) it builds the full set in a
+throw-away database named after yours with "_bench" appended. On SQLite it
+builds a smaller set (20 centres × 500 tenants) under var/bench-dashboard and
+says so."""
+
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+VAR = ROOT / "var" / "bench-dashboard"
+shutil.rmtree(VAR, ignore_errors=True)
+VAR.mkdir(parents=True)
+
+url = os.environ.get("DATABASE_URL", "")
+POSTGRES = url.startswith(("postgres://", "postgresql://"))
+if POSTGRES:
+    parts = urlsplit(url)
+    bench_db = parts.path.lstrip("/") + "_bench"
+    import psycopg
+
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
+        conn.execute(f'CREATE DATABASE "{bench_db}"')
+    db_url = urlunsplit(parts._replace(path=f"/{bench_db}"))
+    CENTRES, TENANTS = 200, 1000
+else:
+    db_url = f"sqlite:///{VAR / 'bench.sqlite3'}"
+    CENTRES, TENANTS = 20, 500
+
+os.environ.update({
+    "DJANGO_SETTINGS_MODULE": "portal.settings.dev", "ATRIUM_VAR_DIR": str(VAR), "DATABASE_URL": db_url,
+    "ALLOWED_HOSTS": "testserver", "DEBUG": "0", "LOG_LEVEL": "ERROR", "EMAIL_BACKEND": "file",
+})
+os.environ.pop("CELERY_BROKER_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from portal.models import Role, StaffMembership, User  # noqa: E402
+from tenants.models import Centre, Operator, Tenant, Unit  # noqa: E402
+from visits.models import (  # noqa: E402
+    Meeting,
+    MeetingAttendance,
+    PlannedVisit,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyScore,
+    UnitCheckIn,
+    VisitPlan,
+    VisitRecord,
+)
+from visits.services.plans import cadence_windows  # noqa: E402
+from visits.services.surveys import DEFAULT_QUESTIONS  # noqa: E402
+
+TIERS = ["1", "2", "3", "special"]
+PER_YEAR = {"1": 12, "2": 4, "3": 1, "special": 12}
+STAFF_PER_CENTRE = 5
+BATCH = 5000
+
+
+def aware(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, dtime(hour)))
+
+
+def build_centre(operator, n: int, today: date, rng: random.Random) -> None:
+    centre = Centre.objects.create(operator=operator, name=f"基准广场{n:03d}", code=f"B{n:03d}", hotline="0571-0000-0000")
+    staff = User.objects.bulk_create([User(email=f"ops{k}@b{n:03d}.bench", full_name=f"营运{n}-{k}")
+                                      for k in range(STAFF_PER_CENTRE)])
+    StaffMembership.objects.bulk_create([StaffMembership(user=u, operator=operator, centre=centre, role=Role.OPERATIONS)
+                                         for u in staff])
+    tenants = Tenant.objects.bulk_create([
+        Tenant(centre=centre, code=f"B{n:03d}{i:05d}", legal_name=f"基准{i}有限公司", trading_name=f"基准店{i}",
+               category="food", tier=rng.choices(TIERS, weights=[10, 30, 55, 5])[0])
+        for i in range(TENANTS)
+    ], batch_size=BATCH)
+    units = Unit.objects.bulk_create([
+        Unit(centre=centre, floor=(i % 4) + 1, number=f"U{i:05d}", area=Decimal("80"), tenant=t)
+        for i, t in enumerate(tenants)
+    ], batch_size=BATCH)
+    plan = VisitPlan.objects.create(centre=centre, year=today.year)
+    records, planned = [], []
+    for i, t in enumerate(tenants):
+        assignee = staff[i % STAFF_PER_CENTRE]
+        for period, start, end in cadence_windows(today.year, PER_YEAR[t.tier]):
+            p = PlannedVisit(plan=plan, centre=centre, tenant=t, tier=t.tier, period=period, window_start=start,
+                             window_end=end, assignee=assignee)
+            if start <= today and rng.random() < 0.85:
+                day = min(start + timedelta(days=rng.randint(0, (end - start).days)), today - timedelta(days=1))
+                if day >= start:
+                    records.append((p, VisitRecord(centre=centre, tenant=t, staff=assignee, visited_at=aware(day),
+                                                   mode="phone", people_met="店长", topics="例行拜访")))
+            planned.append(p)
+    VisitRecord.objects.bulk_create([r for _p, r in records], batch_size=BATCH)
+    for p, r in records:
+        p.status, p.record, p.done_at = "done", r, r.visited_at
+    PlannedVisit.objects.bulk_create(planned, batch_size=BATCH)
+    # A fifth of the tenants were visited on site (a check-in each).
+    onsite = rng.sample(range(TENANTS), TENANTS // 5)
+    checkins = UnitCheckIn.objects.bulk_create([
+        UnitCheckIn(unit=units[i], tenant=tenants[i], staff=staff[i % STAFF_PER_CENTRE], nonce="b",
+                    scanned_at=aware(today - timedelta(days=30))) for i in onsite
+    ], batch_size=BATCH)
+    VisitRecord.objects.bulk_create([
+        VisitRecord(centre=centre, tenant=c.tenant, staff=c.staff, visited_at=c.scanned_at, mode="on_site",
+                    people_met="店长", topics="现场巡店", checkin=c) for c in checkins
+    ], batch_size=BATCH)
+    for month in (3, 9):
+        day = date(today.year, month, 18)
+        if day >= today:
+            continue
+        meeting = Meeting.objects.create(centre=centre, title=f"{month}月租户大会", starts_at=aware(day, 14),
+                                         ends_at=aware(day, 16), location="会议室", agenda="议程")
+        MeetingAttendance.objects.bulk_create([
+            MeetingAttendance(meeting=meeting, tenant=t, attendee_name="店长", method="qr", at=aware(day, 14))
+            for t in tenants if rng.random() < 0.7
+        ], batch_size=BATCH)
+    survey = Survey.objects.create(centre=centre, title="满意度调查", opens_on=today - timedelta(days=20),
+                                   closes_on=today + timedelta(days=10), status="open")
+    questions = SurveyQuestion.objects.bulk_create([SurveyQuestion(survey=survey, dimension=d, text=q, order=k)
+                                                    for k, (d, q) in enumerate(DEFAULT_QUESTIONS)])
+    answered = [t for t in tenants if rng.random() < 0.2]
+    responses = SurveyResponse.objects.bulk_create([
+        SurveyResponse(survey=survey, tenant=t, tier=t.tier, floor=1, submitted_at=aware(today - timedelta(days=5)))
+        for t in answered
+    ], batch_size=BATCH)
+    SurveyScore.objects.bulk_create([
+        SurveyScore(response=r, question=q, dimension=q.dimension, score=rng.choices([5, 4, 3, 2], [40, 45, 10, 5])[0])
+        for r in responses for q in questions
+    ], batch_size=BATCH)
+
+
+def measure(client, path, runs=5):
+    client.get(path)  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    return statistics.median(times) * 1000, len(ctx.captured_queries)
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    if not POSTGRES:
+        print(f"# SQLite: a reduced set ({CENTRES} centres × {TENANTS} tenants); "
+              "set DATABASE_URL=postgres://… for 200 × 1,000")
+    today = timezone.localdate()
+    rng = random.Random(7)
+    operator = Operator.objects.create(name="基准商业管理有限公司", code="BENCH")
+    manager = User.objects.create(email="manager@bench.atrium", full_name="经理", is_active=True)
+    StaffMembership.objects.create(user=manager, operator=operator, centre=None, role=Role.MANAGER)
+    client = Client()
+    client.force_login(manager)
+    path = "/admin/visits/dashboard/"
+    started = time.perf_counter()
+    built = 0
+    for step in (CENTRES // 10, CENTRES):
+        while built < step:
+            built += 1
+            build_centre(operator, built, today, rng)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        tenants = built * TENANTS
+        print(f"# built {built} centres in {time.perf_counter() - started:.0f} s", flush=True)
+        ms, queries = measure(client, path)
+        print(f"dashboard_{built}_centres_{tenants}_tenants: {ms:.1f} ms")
+        print(f"dashboard_{built}_centres_{tenants}_tenants_queries: {queries} queries", flush=True)
+    print(f"visit_records: {VisitRecord.objects.count()} rows")
+    print(f"planned_visits: {PlannedVisit.objects.count()} rows")
+
+
+if __name__ == "__main__":
+    main()
