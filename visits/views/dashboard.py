@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -57,7 +58,7 @@ def _query(request) -> str:
 
 def dashboard(request):
     form, centres, period = _scope(request)
-    data = dashboard_data(centres=centres, period=period)
+    data = dashboard_data(centres=centres, period=period, cache_seconds=settings.ATRIUM_DASHBOARD_CACHE_SECONDS)
     data.update({"form": form, "query": _query(request), "drills": DRILLS,
                  "export_form": ExportRequestForm(initial={"start": date(period.year, 1, 1), "end": period.as_of}),
                  "exports": AuditExport.objects.filter(requested_by=request.user)[:5]})
