@@ -20,10 +20,10 @@ $(VENV)/.installed: requirements.lock
 
 venv: $(VENV)/.installed
 
-locale/zh_Hans/LC_MESSAGES/django.mo: locale/zh_Hans/LC_MESSAGES/django.po
+# The project catalogue (locale/) and each app's own (<app>/locale/); a few
+# seconds, so always rebuilt rather than tracked file by file.
+messages: system venv
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var -v0
-
-messages: system venv locale/zh_Hans/LC_MESSAGES/django.mo
 
 run: system venv messages
 	@bash scripts/run.sh

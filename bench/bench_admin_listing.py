@@ -1,56 +1,18 @@
 """Staff tenant listing in the admin: time and query count as data grows.
 
-Builds a throw-away SQLite database under var/bench, loads the demo data,
+Builds a throw-away SQLite database under var/bench-admin-listing, loads the demo data,
 then measures the listing and a Chinese search at the demo size and again
 after adding tenants. The query count must not grow with the rows."""
 
-import os
-import shutil
-import statistics
-import sys
-import time
-from pathlib import Path
+from common import measure, setup
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-VAR = ROOT / "var" / "bench"
-shutil.rmtree(VAR, ignore_errors=True)
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-        "ATRIUM_VAR_DIR": str(VAR),
-        "DATABASE_URL": f"sqlite:///{VAR / 'bench.sqlite3'}",
-        "ALLOWED_HOSTS": "testserver",
-        "DEBUG": "0",
-        "LOG_LEVEL": "ERROR",
-    }
-)
-os.environ.pop("CELERY_BROKER_URL", None)
+setup("admin-listing")
 
-import django  # noqa: E402
+from django.core.management import call_command
+from django.test import Client
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from portal.models import User  # noqa: E402
-from tenants.models import Centre, Tenant  # noqa: E402
-
-
-def measure(client, url, params=None, runs=7):
-    client.get(url, params)  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url, params)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url, params)
-    return statistics.median(times) * 1000, len(ctx.captured_queries)
+from portal.models import User
+from tenants.models import Centre, Tenant
 
 
 def add_tenants(centre, n):

@@ -4,59 +4,21 @@ requests (time and query count; the count must not grow with the rows).
 Builds a throw-away SQLite database under var/bench-service-desk, loads the
 demo data, then bulk-inserts requests for one centre."""
 
-import os
-import shutil
-import statistics
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-VAR = ROOT / "var" / "bench-service-desk"
-shutil.rmtree(VAR, ignore_errors=True)
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-        "ATRIUM_VAR_DIR": str(VAR),
-        "DATABASE_URL": f"sqlite:///{VAR / 'bench.sqlite3'}",
-        "ALLOWED_HOSTS": "testserver",
-        "DEBUG": "0",
-        "LOG_LEVEL": "ERROR",
-        "EMAIL_BACKEND": "file",
-    }
-)
-os.environ.pop("CELERY_BROKER_URL", None)
+from common import measure, setup
 
-import django  # noqa: E402
+setup("service-desk")
 
-django.setup()
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from portal.models import User  # noqa: E402
-from tenants.models import Centre, ServiceRequest, Tenant  # noqa: E402
+from portal.models import User
+from tenants.models import Centre, ServiceRequest, Tenant
 
 CATEGORIES = ["repair", "complaint", "enquiry", "suggestion", "emergency"]
 STATUSES = ["new", "in_progress", "closed"]
-
-
-def measure(client, url, params=None, runs=7):
-    client.get(url, params)  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url, params)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url, params)
-    return statistics.median(times) * 1000, len(ctx.captured_queries)
 
 
 def add_requests(centre, users, target):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_database, env_int, env_list, env_str, env_url
+from .env import env_bool, env_clock, env_database, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ATRIUM_VAR_DIR", str(BASE_DIR / "var")))
@@ -295,6 +295,13 @@ LOGGING = {
 
 ATRIUM_DEMO_PASSWORD = "atrium-demo"  # noqa: S105 - only used by seed_demo; documented in the README
 ATRIUM_NAME = _("Atrium tenant portal")
+
+# --- Backups (R29) ------------------------------------------------------------
+# Where the nightly archive of the database and media goes, and how many are kept.
+ATRIUM_BACKUP_DIR = Path(env_str("ATRIUM_BACKUP_DIR", str(VAR_DIR / "backups")))
+ATRIUM_BACKUP_KEEP = env_int("ATRIUM_BACKUP_KEEP", 14)
+# Local time (Asia/Shanghai) of the nightly backup, "HH:MM".
+ATRIUM_BACKUP_AT = env_clock("ATRIUM_BACKUP_AT", "02:30")
 
 # --- Tenants: archive uploads and the service desk (issue 3) -----------------
 # Largest file accepted into the archive or attached to a request; checked on

@@ -74,3 +74,12 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
             f"Environment variable {name} must be a URL with one of the schemes {', '.join(schemes)}, got {value!r}."
         )
     return value
+
+
+def env_clock(name: str, default: str) -> tuple[int, int]:
+    """A local time of day written "HH:MM"."""
+    value = env_str(name, default).strip()
+    hours, _, minutes = value.partition(":")
+    if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
+        return int(hours), int(minutes)
+    raise ImproperlyConfigured(f"Environment variable {name} must be a time of day HH:MM, got {value!r}.")

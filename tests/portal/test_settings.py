@@ -44,6 +44,7 @@ def _production(**overrides):
         ({"EMAIL_USE_TLS": "perhaps"}, "EMAIL_USE_TLS"),
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
         ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND"),
+        ({"ATRIUM_BACKUP_AT": "25:99"}, "ATRIUM_BACKUP_AT"),
     ],
 )
 def test_a_missing_or_malformed_variable_stops_start_up_naming_it(overrides, named):
