@@ -39,6 +39,7 @@ from visits.services.meetings import (
 )
 from visits.services.plans import plan_sync
 from visits.services.records import RaisedRequest, visit_record_create
+from visits.services.standing import standing_refresh
 from visits.services.surveys import survey_create
 
 TOPICS = ["近期客流与销售情况", "店铺装修与门头更新计划", "节假日促销活动配合", "消防与安全检查提醒", "物业服务意见收集",
@@ -64,6 +65,7 @@ def seed_visits(centres: dict) -> None:
             _recent_visits(centre)
             _meetings(centre, today)
             _survey(centre, today)
+        standing_refresh(year=today.year, centre_ids=[centre.pk])  # attendance above was written directly
 
 
 def _past_visits(centre, today: date, diligence: float) -> None:

@@ -42,6 +42,7 @@ from ..models import (
     PlannedVisit,
     PlannedVisitStatus,
     SurveyScore,
+    TenantYear,
     VisitRecord,
 )
 
@@ -199,34 +200,15 @@ def unsatisfied_tenants(centre_ids, period: Period):
 
 def tenant_year_rows(centre_ids, period: Period) -> list[tuple]:
     """(centre, tier, tenants counted, visited as often as required, met in
-    person) in one query: the plan is read once, grouped per tenant, then
-    per centre and tier; the tenants met come from one UNION of in-person
-    visits and meeting attendance. The database works through each table
-    once, whatever the number of tenants."""
-    per_tenant = (
-        planned(centre_ids, period).order_by().values("tenant_id")
-        .annotate(missed=Count("pk", filter=Q(status=PlannedVisitStatus.DUE, window_end__lt=period.cutoff)))
+    person) from the tenants' standing for the year: one row per tenant,
+    grouped in one query."""
+    ahead = Q(first_due_end__isnull=True) | Q(first_due_end__gte=period.cutoff)
+    rows = (
+        TenantYear.objects.filter(centre_id__in=centre_ids, year=period.year, windows__gt=0)
+        .order_by().values("centre_id", "tier")
+        .annotate(total=Count("pk"), ok=Count("pk", filter=ahead), met=Count("pk", filter=Q(first_met__lte=period.as_of)))
     )
-    met = (
-        VisitRecord.objects.filter(centre_id__in=centre_ids, mode__in=IN_PERSON_MODES,
-                                   visited_at__gte=period.start, visited_at__lt=period.end)
-        .order_by().values("tenant_id")
-        .union(MeetingAttendance.objects.filter(meeting__centre_id__in=centre_ids, at__gte=period.start,
-                                                at__lt=period.end).order_by().values("tenant_id"))
-    )
-    plan_sql, plan_params = per_tenant.query.sql_with_params()
-    met_sql, met_params = met.query.sql_with_params()
-    tenant_table = Tenant._meta.db_table
-    sql = (
-        f"SELECT t.centre_id, t.tier, COUNT(*), SUM(CASE WHEN p.missed = 0 THEN 1 ELSE 0 END), "  # noqa: S608 - only Django-built SQL, parameters passed separately
-        f"SUM(CASE WHEN m.tenant_id IS NULL THEN 0 ELSE 1 END) "
-        f"FROM ({plan_sql}) p JOIN {tenant_table} t ON t.id = p.tenant_id "
-        f"LEFT JOIN ({met_sql}) m ON m.tenant_id = p.tenant_id "
-        f"GROUP BY t.centre_id, t.tier"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*plan_params, *met_params])
-        return cursor.fetchall()
+    return [(r["centre_id"], r["tier"], r["total"], r["ok"], r["met"]) for r in rows]
 
 
 def _tenant_figure(key: str, rows: list[tuple], column: int) -> Figure:

@@ -24,6 +24,7 @@ from tenants.uploads import DOCUMENT_KINDS, safe_name, validate_upload
 
 from ..models import AttendanceMethod, Meeting, MeetingAttendance, MeetingSuggestion
 from .records import VISIT_ROLES, VisitError
+from .standing import standing_touch
 
 _DOOR_SALT = "visits.meeting-door"
 
@@ -136,6 +137,7 @@ def _attend(*, meeting, tenant, contact, name, method, actor, request) -> Meetin
             )
             audit_record(actor=actor, action="meeting.attended", obj=meeting, request=request,
                          details={"tenant": tenant.pk, "method": method})
+            standing_touch(tenant_id=tenant.pk, when=row.at)
     except IntegrityError as exc:
         raise VisitError(_("%(tenant)s is already registered for this meeting.") % {"tenant": tenant.trading_name}) from exc
     return row

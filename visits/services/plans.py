@@ -32,6 +32,7 @@ from ..models import (
     VisitPolicy,
     VisitRecord,
 )
+from .standing import standing_refresh
 
 PLAN_ROLES = (Role.OPERATIONS, Role.MANAGER)
 _PREFIX = {12: "M", 6: "B", 4: "Q", 2: "H", 1: "Y"}
@@ -186,6 +187,10 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
         )
         plan.save(update_fields=["generated_at"])
         _match_records(plan=plan, tenant_ids=ids)
+        if tenants is None:
+            standing_refresh(year=year, centre_ids=[centre.pk])
+        else:
+            standing_refresh(year=year, tenant_ids=ids)
         if actor is not None or tenants is None:
             audit_record(actor=actor, action="visit_plan.synced", obj=plan,
                          details={"created": len(to_create), "updated": len(to_update)})
