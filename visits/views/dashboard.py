@@ -48,8 +48,8 @@ def _scope(request):
     centres = list(centres_qs.select_related("operator").order_by("name"))
     if not centres:
         raise PermissionDenied
-    form = DashboardFilterForm(request.GET or None, centres=centres_qs)
     today = timezone.localdate()
+    form = DashboardFilterForm(request.GET or None, centres=centres_qs, initial={"year": today.year})
     year = today.year
     if form.is_valid():
         year = form.cleaned_data.get("year") or year
