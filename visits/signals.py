@@ -8,6 +8,7 @@ from tenants.models import Tenant
 
 WEEKLY_REMINDER_NAME = "Visits: weekly list of due and overdue visits to each staff member (每周拜访提醒)"
 MONTHLY_SUMMARY_NAME = "Visits: monthly target summary to managers (月度指标汇总)"
+PLAN_SYNC_NAME = "Visits: bring the visit plans in line with the tenants (拜访计划同步)"
 
 
 @receiver(pre_save, sender=Tenant)
@@ -37,7 +38,7 @@ def schedule_periodic_tasks(sender, app_config=None, **kwargs):
     from django.conf import settings
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-    from .tasks import MONTHLY_TASK_NAME, WEEKLY_TASK_NAME
+    from .tasks import MONTHLY_TASK_NAME, SYNC_TASK_NAME, WEEKLY_TASK_NAME
 
     # Monday 08:00 and the 1st of the month 08:30, Shanghai time.
     monday, _ = CrontabSchedule.objects.get_or_create(
@@ -50,6 +51,25 @@ def schedule_periodic_tasks(sender, app_config=None, **kwargs):
         name=WEEKLY_REMINDER_NAME, defaults={"task": WEEKLY_TASK_NAME, "crontab": monday,
                                              "interval": None, "enabled": True},
     )
+    night, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
+    )
+    PeriodicTask.objects.update_or_create(
+        name=PLAN_SYNC_NAME, defaults={"task": SYNC_TASK_NAME, "crontab": night, "interval": None, "enabled": True},
+    )
     PeriodicTask.objects.update_or_create(
         name=MONTHLY_SUMMARY_NAME, defaults={"task": MONTHLY_TASK_NAME, "crontab": first, "interval": None, "enabled": True},
     )
+
+
+@receiver(post_save, sender="visits.VisitPolicy")
+def replan_on_policy_change(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .tasks import replan_centre
+
+    centre_id, year = instance.centre_id, timezone.localdate().year
+    transaction.on_commit(lambda: replan_centre.delay(centre_id, year))

@@ -6,6 +6,7 @@ from celery import shared_task
 
 WEEKLY_TASK_NAME = "visits.tasks.weekly_visit_reminders"
 MONTHLY_TASK_NAME = "visits.tasks.monthly_manager_summary"
+SYNC_TASK_NAME = "visits.tasks.sync_all_plans"
 
 
 @shared_task(acks_late=True)
@@ -17,6 +18,35 @@ def replan_tenant(tenant_id: int, year: int) -> None:
     tenant = Tenant.objects.select_related("centre").filter(pk=tenant_id).first()
     if tenant is not None:
         plan_sync(centre=tenant.centre, year=year, tenants=[tenant])
+
+
+@shared_task(acks_late=True)
+def replan_centre(centre_id: int, year: int) -> None:
+    from tenants.models import Centre
+
+    from .services.plans import plan_sync
+
+    centre = Centre.objects.filter(pk=centre_id).first()
+    if centre is not None:
+        plan_sync(centre=centre, year=year)
+
+
+@shared_task(name=SYNC_TASK_NAME, acks_late=True)
+def sync_all_plans() -> int:
+    """Nightly: every centre's plan for this year (and, in December, next
+    year) is brought in line with its tenants. One task per centre."""
+    from django.utils import timezone
+
+    from tenants.models import Centre
+
+    today = timezone.localdate()
+    years = [today.year] + ([today.year + 1] if today.month == 12 else [])
+    n = 0
+    for centre_id in Centre.objects.values_list("pk", flat=True):
+        for year in years:
+            replan_centre.delay(centre_id, year)
+            n += 1
+    return n
 
 
 @shared_task(acks_late=True)

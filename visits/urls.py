@@ -14,6 +14,7 @@ urlpatterns = [
     path("codes/<int:centre_pk>/", staff.qr_sheet, name="qr_sheet"),
     path("codes/unit/<int:unit_pk>/renew/", staff.qr_renew, name="qr_renew"),
     path("planned/<int:pk>/reassign/", staff.reassign, name="reassign"),
+    path("plans/<int:centre_pk>/refresh/", staff.plan_refresh, name="plan_refresh"),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/door/", meetings.meeting_door, name="meeting_door"),

@@ -41,3 +41,56 @@ def register_dashboard_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_visits_menu_item():
     return VisitsMenuItem(_("Visits and meetings"), reverse("visits:my_visits"), icon_name="group", order=121)
+
+
+# --- how often special tenants are visited: the managers' setting per centre ---------
+
+from django.db.models import Q  # noqa: E402
+from wagtail.admin.panels import FieldPanel, ObjectList  # noqa: E402
+from wagtail.permission_policies.base import BasePermissionPolicy  # noqa: E402
+from wagtail.permissions import register_permission_policy  # noqa: E402
+from wagtail.snippets.models import register_snippet  # noqa: E402
+
+from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet  # noqa: E402
+from portal.models import StaffMembership, User  # noqa: E402
+from tenants.selectors import CENTRE_EDIT_ROLES, centres_editable_by  # noqa: E402
+
+from .models import VisitPolicy  # noqa: E402
+
+
+class VisitPolicyPermissionPolicy(BasePermissionPolicy):
+    def user_has_permission(self, user, action):
+        if action not in ("view", "add", "change"):
+            return False
+        cache = user.__dict__.setdefault("_visit_policy_perms", {})
+        if "any" not in cache:
+            cache["any"] = centres_editable_by(user).exists()
+        return cache["any"]
+
+    def users_with_any_permission(self, actions):
+        members = StaffMembership.objects.active().filter(role__in=CENTRE_EDIT_ROLES).values("user")
+        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
+
+
+register_permission_policy(VisitPolicy, VisitPolicyPermissionPolicy(VisitPolicy), exact_class=True)
+
+
+class VisitPolicyForm(ScopedAdminForm):
+    scoped_fields = {"centre": centres_editable_by}
+
+
+class VisitPolicyViewSet(ScopedSnippetViewSet):
+    model = VisitPolicy
+    icon = "date"
+    menu_label = _("Visit frequency of special tenants")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["centre", "special_per_year"]
+    edit_handler = ObjectList([FieldPanel("centre"), FieldPanel("special_per_year")], base_form_class=VisitPolicyForm)
+
+    @staticmethod
+    def scope(user):
+        return VisitPolicy.objects.filter(centre__in=centres_editable_by(user)).select_related("centre")
+
+
+register_snippet(VisitPolicyViewSet)

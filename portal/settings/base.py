@@ -354,3 +354,6 @@ ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "console")
 # long before and after a tenant meeting its door code is accepted.
 ATRIUM_VISIT_CHECKIN_MINUTES = env_int("ATRIUM_VISIT_CHECKIN_MINUTES", 120)
 ATRIUM_MEETING_DOOR_MARGIN_MINUTES = env_int("ATRIUM_MEETING_DOOR_MARGIN_MINUTES", 60)
+# How long the managers' dashboard keeps its figures before computing them
+# again (seconds; 0 computes on every view). Exports always compute afresh.
+ATRIUM_DASHBOARD_CACHE_SECONDS = env_int("ATRIUM_DASHBOARD_CACHE_SECONDS", 300)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.models import Role
 from tenants.models import TenantStatus, Tier
-from tests.base import ANONYMOUS, assert_access, make_staff
+from tests.base import ANONYMOUS, assert_access, make_staff, make_tenant
 from visits.models import PlannedVisit, PlannedVisitStatus, TierChange
 from visits.services.plans import PlanError, plan_sync, planned_visit_reassign
 from visits.services.reminders import monthly_manager_summary, weekly_visit_reminders
@@ -81,3 +81,30 @@ def test_weekly_reminders_go_once_to_each_staff_member(world, plan):
 def test_the_monthly_summary_goes_to_managers(world, plan):
     assert monthly_manager_summary(today=timezone.localdate().replace(day=1) + timedelta(days=40)) == 1
     assert mail.outbox[0].to == ["manager@test"]
+
+
+def test_managers_set_the_special_frequency_and_the_plan_follows(world, plan, django_capture_on_commit_callbacks):
+    from visits.models import VisitPolicy
+
+    with django_capture_on_commit_callbacks(execute=True):
+        vip = make_tenant(world.centre_a, "TA099", "政府服务窗口", tier=Tier.SPECIAL)
+    assert PlannedVisit.objects.filter(tenant=vip, period__startswith="M").count() == 12  # monthly by default
+    assert assert_access("/admin/snippets/visits/visitpolicy/add/", allowed=[world.manager],
+                         refused=[world.ops_a, world.signer_a, ANONYMOUS]) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        VisitPolicy.objects.create(centre=world.centre_a, special_per_year=4)
+    live = PlannedVisit.objects.live().filter(tenant=vip)
+    assert sorted(p.period for p in live) == ["Q1", "Q2", "Q3", "Q4"]
+    policy = VisitPolicy.objects.get()
+    assert_access(f"/admin/snippets/visits/visitpolicy/edit/{policy.pk}/", allowed=[world.manager],
+                  refused=[world.ops_a, world.ops_b])
+
+
+def test_staff_can_bring_the_plan_up_to_date(world, django_capture_on_commit_callbacks):
+    c = Client()
+    c.force_login(world.ops_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert c.post(reverse("visits:plan_refresh", args=[world.centre_a.pk])).status_code == 302
+    assert PlannedVisit.objects.filter(centre=world.centre_a).exists()
+    assert_access(reverse("visits:plan_refresh", args=[world.centre_a.pk]), method="post",
+                  refused=[world.ops_b, world.signer_a, ANONYMOUS])

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tenants.models import Tier
+from tenants.models import TenantStatus, Tier
 from tenants.services import request_reply
 from tests.base import make_tenant
 from tests.visits.helpers import at, past_visit
@@ -37,7 +37,7 @@ def year(world):
     changed = make_tenant(w.centre_a, "TA010", "换级店", tier=Tier.TIER_1, floor=1)
     TierChange.objects.create(tenant=changed, from_tier="2", to_tier="1", effective=date(2025, 5, 10))
     leaver = make_tenant(w.centre_a, "TA011", "撤场店", tier=Tier.TIER_1, floor=2)
-    leaver.lease_end = date(2025, 3, 20)
+    leaver.lease_end, leaver.status = date(2025, 3, 20), TenantStatus.LEFT
     leaver.save()
     newcomer = make_tenant(w.centre_a, "TA012", "新店", tier=Tier.TIER_3)
     newcomer.lease_start = date(2025, 10, 1)
@@ -140,3 +140,33 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, year):
     with CaptureQueriesContext(connection) as large:
         t.all_figures(ids, PERIOD)
     assert len(large.captured_queries) == len(small.captured_queries) <= 10
+
+
+def test_the_standing_follows_visits_and_meetings_recorded_through_the_services(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from visits.services.meetings import meeting_register, meeting_schedule
+    from visits.services.records import (
+        checkin_scan,
+        unit_code_for,
+        unit_token,
+        visit_record_create,
+    )
+
+    today = timezone.localdate()
+    plan_sync(centre=world.centre_a, year=today.year)
+    period = t.period_for(today.year, today)
+    assert t.face_to_face([world.centre_a.pk], period).met == 0
+    checkin = checkin_scan(actor=world.ops_a, token=unit_token(unit_code_for(world.tenant_a.units.first())))
+    visit_record_create(actor=world.ops_a, tenant=world.tenant_a, mode="on_site", people_met="店长", topics="巡店",
+                        checkin=checkin)
+    now = timezone.now()
+    meeting = meeting_schedule(actor=world.ops_a, centre=world.centre_a, kind="event", title="临时大会",
+                               starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1), location="中庭",
+                               agenda="议程", draft_invitation=False)
+    meeting_register(actor=world.ops_a, meeting=meeting, tenant=world.tenant_a2, attendee_name="张")
+    fig = t.face_to_face([world.centre_a.pk], t.period_for(today.year, today))
+    assert (fig.met, fig.total) == (2, 2)
+    assert not t.tenants_not_met([world.centre_a.pk], period).exists()

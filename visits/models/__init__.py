@@ -11,6 +11,7 @@ from .plans import (
     PlannedVisit,
     PlannedVisitStatus,
     ReminderSent,
+    TenantYear,
     TierChange,
     VisitPlan,
     VisitPolicy,
@@ -36,6 +37,6 @@ from .surveys import (
 __all__ = [
     "IN_PERSON_MODES", "SATISFIED_SCORE", "SPECIAL_CHOICES", "AttendanceMethod", "AuditExport", "Dimension",
     "ExportKind", "ExportStatus", "Meeting", "MeetingAttendance", "MeetingKind", "MeetingSuggestion", "PlannedVisit",
-    "PlannedVisitStatus", "ReminderSent", "Survey", "SurveyQuestion", "SurveyResponse", "SurveyScore", "SurveyStatus", "TierChange",
+    "PlannedVisitStatus", "ReminderSent", "Survey", "SurveyQuestion", "SurveyResponse", "SurveyScore", "SurveyStatus", "TenantYear", "TierChange",
     "UnitCheckIn", "UnitCode", "VisitMode", "VisitPhoto", "VisitPlan", "VisitPolicy", "VisitRecord",
 ]

@@ -161,3 +161,29 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key} {self.user_id}"
+
+
+class TenantYear(models.Model):
+    """Where a tenant stands in a year, kept up to date by the services that
+    change it (plan sync, visits, meeting attendance) so that the dashboard
+    reads one row per tenant instead of the whole plan and visit history.
+
+    - `windows`: live planned windows this year (0: not counted, pro rata);
+    - `first_due_end`: end of the earliest window still due — the tenant is
+      behind on visits once that day is past;
+    - `first_met`: first day met in person (on-site visit or meeting)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    tier = models.CharField(max_length=10, choices=Tier.choices)
+    windows = models.PositiveSmallIntegerField(default=0)
+    first_due_end = models.DateField(null=True, blank=True)
+    first_met = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="tenant_year_once")]
+        indexes = [models.Index(fields=["year", "centre"])]
+
+    def __str__(self):
+        return f"{self.tenant_id} {self.year}"

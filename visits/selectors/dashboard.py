@@ -3,8 +3,12 @@ the figures with names put on their groups. A fixed number of queries."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import User
@@ -39,9 +43,24 @@ def _rows(fig: Figure, group: str, labels: dict) -> list[Row]:
     return sorted(rows, key=lambda r: r.label)
 
 
-def dashboard_data(*, centres: list[Centre], period: Period) -> dict:
+def cached_figures(centre_ids: list[int], period: Period, *, seconds: int) -> tuple[dict, datetime]:
+    """The figures, computed at most once per `seconds` for the same centres
+    and day: managers reload the dashboard and drill in and out; the numbers
+    move with visits, not with clicks. Exports always compute afresh."""
+    digest = hashlib.sha256(",".join(map(str, sorted(centre_ids))).encode()).hexdigest()[:24]
+    key = f"visits:figures:{digest}:{period.year}:{period.as_of}:{period.cutoff}"
+    hit = cache.get(key) if seconds > 0 else None
+    if hit is not None:
+        return hit
+    value = (all_figures(centre_ids, period), timezone.now())
+    if seconds > 0:
+        cache.set(key, value, seconds)
+    return value
+
+
+def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int = 0) -> dict:
     centre_ids = [c.pk for c in centres]
-    figures = all_figures(centre_ids, period)
+    figures, computed_at = cached_figures(centre_ids, period, seconds=cache_seconds)
     centre_names = {c.pk: c.name for c in centres}
     operator_names = {c.operator_id: c.operator.name for c in centres}
     centre_operator = {c.pk: c.operator_id for c in centres}
@@ -85,4 +104,5 @@ def dashboard_data(*, centres: list[Centre], period: Period) -> dict:
         "charts": charts,
         "centres": centres,
         "period": period,
+        "computed_at": computed_at,
     }

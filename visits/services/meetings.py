@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.access import has_role, tenant_contacts_of
@@ -24,6 +24,7 @@ from tenants.uploads import DOCUMENT_KINDS, safe_name, validate_upload
 
 from ..models import AttendanceMethod, Meeting, MeetingAttendance, MeetingSuggestion
 from .records import VISIT_ROLES, VisitError
+from .standing import standing_touch
 
 _DOOR_SALT = "visits.meeting-door"
 
@@ -56,15 +57,24 @@ def meeting_schedule(
 
 
 def _draft_invitation(meeting: Meeting, actor):
+    # An official notice is written in Chinese, whatever the drafter's screen language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _invitation_letter(meeting, actor)
+
+
+def _invitation_letter(meeting: Meeting, actor):
     from notices.models import Letter, LetterKind, RecipientMode
 
     when = timezone.localtime(meeting.starts_at)
     agenda = "".join(f"<li>{escape(line.strip())}</li>" for line in meeting.agenda.splitlines() if line.strip())
+    intro = _("The centre will hold a tenant meeting:")
+    time_label, place_label, agenda_label = _("Time"), _("Location"), _("Agenda")
+    outro = _("Please send the person in charge of your shop. At the door, scan the meeting code with your phone to register.")
     body = (
-        f"<p>{escape(_('The centre will hold a tenant meeting:'))}</p>"
-        f"<p><b>{escape(_('Time'))}</b>：{when:%Y-%m-%d %H:%M}　<b>{escape(_('Location'))}</b>：{escape(meeting.location)}</p>"
-        f"<p><b>{escape(_('Agenda'))}</b></p><ol>{agenda}</ol>"
-        f"<p>{escape(_('Please send the person in charge of your shop. At the door, scan the meeting code with your phone to register.'))}</p>"
+        f"<p>{escape(intro)}</p>"
+        f"<p><b>{escape(time_label)}</b>：{when:%Y-%m-%d %H:%M}　<b>{escape(place_label)}</b>：{escape(meeting.location)}</p>"
+        f"<p><b>{escape(agenda_label)}</b></p><ol>{agenda}</ol>"
+        f"<p>{escape(outro)}</p>"
     )
     letter = Letter(
         centre=meeting.centre, kind=LetterKind.MEETING, title=_("Notice of %(title)s") % {"title": meeting.title},
@@ -127,6 +137,7 @@ def _attend(*, meeting, tenant, contact, name, method, actor, request) -> Meetin
             )
             audit_record(actor=actor, action="meeting.attended", obj=meeting, request=request,
                          details={"tenant": tenant.pk, "method": method})
+            standing_touch(tenant_id=tenant.pk, when=row.at)
     except IntegrityError as exc:
         raise VisitError(_("%(tenant)s is already registered for this meeting.") % {"tenant": tenant.trading_name}) from exc
     return row

@@ -32,6 +32,7 @@ from ..models import (
     VisitPolicy,
     VisitRecord,
 )
+from .standing import standing_refresh
 
 PLAN_ROLES = (Role.OPERATIONS, Role.MANAGER)
 _PREFIX = {12: "M", 6: "B", 4: "Q", 2: "H", 1: "Y"}
@@ -144,8 +145,11 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
 
         to_create, to_update = [], []
         for t in tenant_list:
+            # A lease end in the past on a tenant still trading is a renewal not yet
+            # recorded, not a departure: only a tenant leaving or gone stops there.
+            lease_end = t.lease_end if t.status in (TenantStatus.LEAVING, TenantStatus.LEFT) else None
             windows = tenant_windows(
-                presence_segments(year=year, tier=t.tier, lease_start=t.lease_start, lease_end=t.lease_end,
+                presence_segments(year=year, tier=t.tier, lease_start=t.lease_start, lease_end=lease_end,
                                   changes=changes[t.pk]),
                 year=year, per_year_for=per_year_for,
             )
@@ -183,6 +187,10 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
         )
         plan.save(update_fields=["generated_at"])
         _match_records(plan=plan, tenant_ids=ids)
+        if tenants is None:
+            standing_refresh(year=year, centre_ids=[centre.pk])
+        else:
+            standing_refresh(year=year, tenant_ids=ids)
         if actor is not None or tenants is None:
             audit_record(actor=actor, action="visit_plan.synced", obj=plan,
                          details={"created": len(to_create), "updated": len(to_update)})

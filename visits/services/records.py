@@ -23,6 +23,7 @@ from tenants.uploads import IMAGE_KINDS, safe_name, validate_upload
 
 from ..models import UnitCheckIn, UnitCode, VisitMode, VisitPhoto, VisitRecord
 from .plans import plan_fulfil
+from .standing import standing_touch
 
 VISIT_ROLES = (Role.OPERATIONS, Role.MANAGER)
 _UNIT_SALT = "visits.unit-code"
@@ -155,6 +156,7 @@ def visit_record_create(
                 photo.file.save(safe_name(getattr(upload, "name", ""), ext), File(upload), save=False)
                 photo.save()
             plan_fulfil(record=record)
+            standing_touch(tenant_id=tenant.pk, when=record.visited_at)
             audit_record(actor=actor, action="visit.recorded", obj=record, request=request,
                          details={"mode": mode, "requests": len(raised), "photos": len(checked)})
     except IntegrityError:

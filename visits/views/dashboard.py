@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -36,13 +37,19 @@ DRILLS = {
 }
 
 
+FIGURE_DRILLS = {
+    "visit_rate": "behind", "attainment": "overdue", "face_to_face": "not_met", "suggestion_reply": "unanswered",
+    "satisfaction": "unsatisfied",
+}
+
+
 def _scope(request):
     centres_qs = dashboard_centres_for(request.user)
     centres = list(centres_qs.select_related("operator").order_by("name"))
     if not centres:
         raise PermissionDenied
-    form = DashboardFilterForm(request.GET or None, centres=centres_qs)
     today = timezone.localdate()
+    form = DashboardFilterForm(request.GET or None, centres=centres_qs, initial={"year": today.year})
     year = today.year
     if form.is_valid():
         year = form.cleaned_data.get("year") or year
@@ -57,8 +64,13 @@ def _query(request) -> str:
 
 def dashboard(request):
     form, centres, period = _scope(request)
-    data = dashboard_data(centres=centres, period=period)
-    data.update({"form": form, "query": _query(request), "drills": DRILLS,
+    data = dashboard_data(centres=centres, period=period, cache_seconds=settings.ATRIUM_DASHBOARD_CACHE_SECONDS)
+    query = _query(request)
+    links = {key: f"{reverse('visits_dashboard:drill', args=[kind])}?{query}" for key, kind in FIGURE_DRILLS.items()}
+    # Deadlines are the service desk's: its log lists the overdue requests.
+    links["response"] = links["resolution"] = reverse("wagtailsnippets_tenants_servicerequest:list") + "?overdue=true"
+    data["cards"] = [(key, fig, links.get(key)) for key, fig in data["figures"].items()]
+    data.update({"form": form, "query": query, "drills": DRILLS,
                  "export_form": ExportRequestForm(initial={"start": date(period.year, 1, 1), "end": period.as_of}),
                  "exports": AuditExport.objects.filter(requested_by=request.user)[:5]})
     return TemplateResponse(request, "visits/admin/dashboard.html", data)

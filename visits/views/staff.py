@@ -10,6 +10,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import has_role
+from portal.audit import audit_record
 from portal.models import Role
 from tenants.models import Tenant, Unit
 
@@ -59,7 +61,10 @@ def my_visits(request):
     overdue = [p for p in mine if p.window_end < today]
     due = [p for p in mine if p.window_end >= today]
     recent = visit_records_visible_to(request.user).filter(staff=request.user).select_related("tenant")[:10]
-    return render(request, "visits/staff/my_visits.html", {"overdue": overdue, "due": due, "recent": recent, "today": today})
+    return render(request, "visits/staff/my_visits.html", {
+        "overdue": overdue, "due": due, "recent": recent, "today": today,
+        "centres": visit_centres_for(request.user).order_by("name")[:50],
+    })
 
 
 @login_required
@@ -180,3 +185,19 @@ def reassign(request, pk):
             return redirect("visits:my_visits")
     return render(request, "visits/staff/reassign.html", {"planned": planned, "form": form},
                   status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def plan_refresh(request, centre_pk):
+    """Re-plan the centre's year now, e.g. after moving tenants in."""
+    staff_only(request.user)
+    centre = get_object_or_404(visit_centres_for(request.user), pk=centre_pk)
+    from ..tasks import replan_centre
+
+    year = timezone.localdate().year
+    transaction.on_commit(lambda: replan_centre.delay(centre.pk, year))
+    audit_record(actor=request.user, action="visit_plan.refresh_requested", centre=centre, request=request)
+    messages.success(request, _("The %(year)s visit plan of %(centre)s is being brought up to date.")
+                     % {"year": year, "centre": centre.name})
+    return redirect("visits:my_visits")

@@ -19,6 +19,7 @@ from portal.demo.fire import seed_fire
 from portal.demo.letters import seed_letters
 from portal.demo.pages import seed_pages
 from portal.demo.service_desk import seed_service_desk
+from portal.demo.visits import seed_visits
 from portal.models import Department, Role, StaffMembership, User
 from tenants.models import Centre, Contact, Operator, Tenant, TenantStatus, Tier, Unit
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         seed_letters(centres)
         seed_fire(centres)
         seed_pages(centres)
+        seed_visits(centres)
 
     def _centre(self, operator, spec):
         centre, _ = Centre.objects.update_or_create(
