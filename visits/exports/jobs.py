@@ -76,9 +76,8 @@ def _when(v) -> str:
 
 
 def auditor_pack(*, centres: list[Centre], start: date, end: date) -> bytes:
+    from notices.selectors import receipt_figures
     from tenants.selectors import request_figures
-
-    from ..selectors.targets import sign_for
 
     lo, hi = _bounds(start, end)
     files: dict[str, bytes] = {}
@@ -130,15 +129,16 @@ def auditor_pack(*, centres: list[Centre], start: date, end: date) -> bytes:
         ([r["centre__name"], r["month"], r["total"], r["response_met"], r["response_missed"], r["answer_met"],
           r["answer_missed"], r["resolution_met"], r["resolution_missed"], r["satisfaction_rate"] or ""] for r in rows),
     )
-    signed = sign_for([c.pk for c in centres], Period(year=end.year, as_of=end))
-    if signed is not None:
-        files["receipts_summary.csv"] = _csv([_("Centre"), _("Signed"), _("Delivered")],
-                                             ([k, m, t] for k, (m, t) in signed.by.get("centre", {}).items()))
+    names = {c.pk: c.name for c in centres}
+    files["receipts_summary.csv"] = _csv(
+        [_("Centre"), _("Delivered"), _("Signed"), _("Mean hours to sign")],
+        ([names[r["centre"]], r["delivered"], r["signed"], r["hours_to_sign"] if r["hours_to_sign"] is not None else ""]
+         for r in receipt_figures(centres=[c.pk for c in centres], start=lo, end=hi)),
+    )
     manifest = {
         "generated_at": timezone.now().isoformat(),
         "period": [start.isoformat(), end.isoformat()],
         "centres": [{"id": c.pk, "code": c.code, "name": c.name} for c in centres],
-        "receipts_included": signed is not None,
         "files": [{"name": n, "bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in sorted(files.items())],
     }
     out = io.BytesIO()

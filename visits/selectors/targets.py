@@ -18,7 +18,9 @@ Definitions (year Y, judged as of day D, D ≤ 31 Dec Y):
   meeting suggestions in Y (target 100%);
 - request deadlines: from the service desk's figures (tenants.selectors);
 - satisfaction: scores of 4 or 5 ÷ all scores of the survey answers in Y
-  (target 85%), overall and by dimension, tier and floor."""
+  (target 85%), overall and by dimension, tier and floor;
+- letters signed for: receipts ÷ deliveries in Y of letters that ask for a
+  signed receipt (notices.selectors.receipt_figures)."""
 
 from __future__ import annotations
 
@@ -296,12 +298,10 @@ def satisfaction(centre_ids, period: Period) -> Figure:
     return fig
 
 
-def sign_for(centre_ids, period: Period) -> Figure | None:
-    """Letters signed for, from the deliveries of issue 5 when they exist."""
-    try:
-        from notices.selectors import receipt_figures  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def sign_for(centre_ids, period: Period) -> Figure:
+    """Letters signed for: receipts ÷ deliveries of letters that ask for one."""
+    from notices.selectors import receipt_figures
+
     fig = Figure("sign_for")
     for r in receipt_figures(centres=centre_ids, start=period.start, end=period.end):
         fig.met += r["signed"]
@@ -333,9 +333,7 @@ def _all_figures(centre_ids, period: Period) -> dict[str, Figure]:
         "resolution": resolution,
         "satisfaction": satisfaction(centre_ids, period),
     }
-    signed = sign_for(centre_ids, period)
-    if signed is not None:
-        figures["sign_for"] = signed
+    figures["sign_for"] = sign_for(centre_ids, period)
     return figures
 
 

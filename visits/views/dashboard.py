@@ -34,12 +34,13 @@ DRILLS = {
     "not_met": _("Tenants not met face to face this year"),
     "unanswered": _("Meeting suggestions not answered"),
     "unsatisfied": _("Tenants who gave a score below 4"),
+    "unsigned": _("Letters not yet signed for"),
 }
 
 
 FIGURE_DRILLS = {
     "visit_rate": "behind", "attainment": "overdue", "face_to_face": "not_met", "suggestion_reply": "unanswered",
-    "satisfaction": "unsatisfied",
+    "satisfaction": "unsatisfied", "sign_for": "unsigned",
 }
 
 
@@ -85,6 +86,11 @@ def drill_queryset(kind: str, centre_ids, period):
         return t.tenants_not_met(centre_ids, period).select_related("centre").order_by("centre", "code")
     if kind == "unanswered":
         return t.suggestions(centre_ids, period).filter(responded_at__isnull=True).select_related("tenant", "centre")
+    if kind == "unsigned":
+        from notices.selectors import unsigned_deliveries
+
+        return unsigned_deliveries(centres=centre_ids, start=period.start, end=period.end).select_related(
+            "centre", "tenant", "letter").order_by("letter__sign_by", "centre", "tenant__code")
     if kind == "unsatisfied":
         return t.unsatisfied_tenants(centre_ids, period).select_related("centre").order_by("centre", "code")
     raise Http404
