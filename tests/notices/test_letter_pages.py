@@ -92,7 +92,7 @@ def test_the_template_refuses_a_key_that_does_not_match_the_certificate(client, 
          "signatory_name": "x", "certificate_upload": io.BytesIO(cert_b), "key_upload": io.BytesIO(key_a)},
     )
     assert response.status_code == 200
-    assert "私钥与证书不匹配" in response.content.decode()
+    assert "私钥不属于此证书" in response.content.decode()
 
 
 def test_verify_says_genuine_for_the_stamped_pdf(client, stamped):
