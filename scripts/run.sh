@@ -7,7 +7,7 @@ PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-portal.settings.dev}
 
 $PY manage.py migrate --noinput -v0
-$PY manage.py seed_demo --quiet
+LOG_LEVEL=WARNING $PY manage.py seed_demo --quiet
 pids=()
 cleanup() {
   trap - INT TERM EXIT

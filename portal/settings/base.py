@@ -293,6 +293,9 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
     },
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # A folder has no host name; kombu warns about it on every connection.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 
 ATRIUM_DEMO_PASSWORD = "atrium-demo"  # noqa: S105 - only used by seed_demo; documented in the README
 ATRIUM_NAME = _("Atrium tenant portal")
