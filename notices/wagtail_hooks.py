@@ -133,7 +133,7 @@ class SealUseViewSet(SnippetViewSet):
 class LettersGroup(SnippetViewSetGroup):
     menu_label = _("Official letters")
     menu_icon = "doc-full-inverse"
-    menu_order = 110
+    menu_order = 200
     items = (LetterViewSet, SealUseViewSet, LetterTemplateViewSet)
 
 

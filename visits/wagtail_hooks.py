@@ -35,12 +35,12 @@ class VisitsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_dashboard_menu_item():
-    return DashboardMenuItem(_("Relationship targets"), reverse("visits_dashboard:index"), icon_name="table", order=120)
+    return DashboardMenuItem(_("Relationship targets"), reverse("visits_dashboard:index"), icon_name="table", order=211)
 
 
 @hooks.register("register_admin_menu_item")
 def register_visits_menu_item():
-    return VisitsMenuItem(_("Visits and meetings"), reverse("visits:my_visits"), icon_name="group", order=121)
+    return VisitsMenuItem(_("Visits and meetings"), reverse("visits:my_visits"), icon_name="group", order=210)
 
 
 # --- how often special tenants are visited: the managers' setting per centre ---------

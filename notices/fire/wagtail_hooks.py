@@ -34,7 +34,7 @@ class ChecklistItemViewSet(ScopedSnippetViewSet):
     model = ChecklistItem
     icon = "list-ul"
     menu_label = _("Fire-safety checklist")
-    menu_order = 121
+    menu_order = 202
     add_to_admin_menu = True
     copy_view_enabled = False
     inspect_view_enabled = False
@@ -88,4 +88,4 @@ class FireMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_fire_menu_item():
-    return FireMenuItem(_("Fire safety"), reverse("fire_admin:overview"), icon_name="warning", order=120)
+    return FireMenuItem(_("Fire safety"), reverse("fire_admin:overview"), icon_name="warning", order=201)
