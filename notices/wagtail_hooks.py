@@ -145,6 +145,7 @@ def register_letter_urls():
     urls = [
         path("<int:pk>/", admin_views.letter_detail, name="detail"),
         path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
+        path("<int:pk>/attachments/<int:attachment_pk>/", admin_views.letter_attachment, name="attachment"),
         path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
         path("<int:pk>/decide/", admin_views.letter_decide_view, name="decide"),
         path("<int:pk>/deliveries.xlsx", admin_deliveries.letter_deliveries_xlsx, name="deliveries_xlsx"),
