@@ -248,3 +248,20 @@ def test_the_receipts_zip_holds_the_attachment_files_with_their_hashes(world, st
     assert files[1]["file"].endswith(".png")
     sums = archive.read("SHA256SUMS.txt").decode()
     assert f"{attachment.sha256}  attachments/01-fees.pdf" in sums
+
+
+def test_a_file_uploaded_in_the_editor_is_sealed_by_hash_after_the_chain(world):
+    letter = draft_letter(world.drafter_a, world.centre_a, recipient_mode="all")
+    client = Client()
+    client.force_login(world.drafter_a)
+    assert _editor_post(client, letter, ("施工进度表", _upload("works.pdf", FEE_TABLE))).status_code == 302
+    # Wagtail publishes the approved revision, re-saving its attachments.
+    letter = _stamp(world, letter)
+    (attachment,) = LetterAttachment.objects.filter(letter=letter)
+    assert attachment.sha256 == hashlib.sha256(FEE_TABLE).hexdigest()
+    with letter.pdf.open("rb") as fh:
+        assert f"施工进度表（SHA-256：{attachment.sha256[:16]}）" in squash(pdftotext(fh.read()))
+    d = delivery_of(letter, world.tenant_a)
+    client.force_login(world.signer_a)
+    response = client.get(reverse("notices_inbox:attachment", args=[d.pk, attachment.pk]))
+    assert b"".join(response.streaming_content) == FEE_TABLE
