@@ -26,9 +26,10 @@ from portal.access import has_role
 from portal.audit import audit_record
 from tenants.exports import escape_formula
 
+from .attachments import download_name
 from .followup import REMIND_ROLES, FollowUpError, letter_remind_now
 from .forms import PaperReceiptForm
-from .models import CertificateState, Delivery, LetterStatus, Receipt
+from .models import CertificateState, Delivery, LetterAttachment, LetterStatus, Receipt
 from .receipts import PAPER_ROLES, AlreadySigned, SignError, receipt_record_paper
 from .selectors import (
     DELIVERY_FILTERS,
@@ -164,8 +165,8 @@ def receipt_scan(request, receipt_pk):
 
 
 def build_receipts_zip(letter, out) -> None:
-    """Write to `out` the letter PDF, every receipt certificate and paper
-    scan, and a manifest with the SHA-256 of each file (4.8.6: kept with the
+    """Write to `out` the letter PDF, its attachment files, every receipt
+    certificate and paper scan, and a manifest with the SHA-256 of each file (4.8.6: kept with the
     letter). PDFs are stored, not deflated (they are compressed already), so
     a letter with a thousand receipts is mostly a file copy."""
     manifest = []
@@ -181,6 +182,13 @@ def build_receipts_zip(letter, out) -> None:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         with letter.pdf.open("rb") as fh:
             add(f"{letter.doc_number}.pdf", fh, kind="letter")
+        attachments = LetterAttachment.objects.filter(letter=letter).exclude(file="")
+        for n, a in enumerate(attachments, start=1):
+            # The manifest keeps the hash recorded at upload (printed in the
+            # PDF) beside the hash of the bytes written here: they must agree.
+            with a.file.open("rb") as fh:
+                add(f"attachments/{n:02d}-{download_name(a)}", fh, kind="attachment", title=a.title,
+                    recorded_sha256=a.sha256, size=a.size)
         receipts = Receipt.objects.filter(letter=letter).select_related("tenant").order_by("tenant__code")
         for r in receipts.iterator(chunk_size=500):
             base = f"receipts/{r.tenant.code}"

@@ -12,7 +12,8 @@ from wagtail.rich_text import expand_db_html
 from portal.audit import audit_record
 
 from .admin_deliveries import delivery_context
-from .models import LetterStatus, SealUse
+from .attachments import attachment_of, attachment_response
+from .models import LetterAttachment, LetterStatus, SealUse
 from .pdf.sanitize import sanitize_body_html
 from .pdf.sign import validate_pdf
 from .selectors import letter_history, letter_recipients, letters_visible_to
@@ -49,6 +50,7 @@ def letter_detail(request, pk):
             "can_decide": can_decide,
             "current_step": task_state.task.name if can_decide else "",
             "body_html": sanitize_body_html(expand_db_html(letter.body)),
+            "attachments": LetterAttachment.objects.filter(letter=letter),
             **delivery_context(request, letter),
         },
     )
@@ -63,6 +65,14 @@ def letter_pdf(request, pk):
                             filename=f"{letter.doc_number or letter.pk}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def letter_attachment(request, pk, attachment_pk):
+    letter = _letter_for(request, pk)
+    attachment = attachment_of(letter, attachment_pk)
+    audit_record(actor=request.user, action="letter.attachment_downloaded", obj=letter, request=request,
+                 details={"attachment": attachment.pk, "sha256": attachment.sha256})
+    return attachment_response(attachment)
 
 
 @require_POST

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/question/", views.question, name="question"),
     path("<int:pk>/receipt/", views.receipt_pdf, name="receipt"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
 ]

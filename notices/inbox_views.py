@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.access import tenant_contacts_of
 from portal.audit import audit_record
 
+from .attachments import attachment_of, attachment_response
 from .forms import LetterQuestionForm, SignCodeRequestForm, SignForm
-from .models import CertificateState, Delivery, Receipt
+from .models import CertificateState, Delivery, LetterAttachment, Receipt
 from .receipts import (
     AlreadySigned,
     SignError,
@@ -55,6 +56,7 @@ def _letter_page(request, delivery: Delivery, *, sign_form=None, question_form=N
         "notices/inbox/letter.html",
         {
             "delivery": delivery, "letter": delivery.letter, "receipt": receipt,
+            "attachments": LetterAttachment.objects.filter(letter=delivery.letter),
             "contact": signatory_contact(request.user, delivery),
             "code_form": SignCodeRequestForm(),
             "sign_form": sign_form or SignForm(initial={"pdf_sha256": delivery.pdf_sha256}),
@@ -91,6 +93,16 @@ def letter_pdf(request, pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+def attachment(request, pk, attachment_pk):
+    delivery = _delivery_for(request, pk)
+    found = attachment_of(delivery.letter, attachment_pk)
+    audit_record(actor=request.user, action="letter.attachment_downloaded", obj=delivery.letter, request=request,
+                 details={"attachment": found.pk, "sha256": found.sha256, "tenant": delivery.tenant.code})
+    return attachment_response(found)
 
 
 @login_required

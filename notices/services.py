@@ -152,6 +152,14 @@ def _addressee(letter: Letter) -> str:
     return letter.addressee
 
 
+def _attachment_line(attachment) -> str:
+    """The title, and for a file the start of its SHA-256: the seal over the
+    letter then also vouches for the attached files."""
+    if not attachment.sha256:
+        return attachment.title
+    return f"{attachment.title}（SHA-256：{attachment.sha256[:16]}）"
+
+
 def _context(letter: Letter, template: LetterTemplate) -> LetterContext:
     centre = letter.centre
     return LetterContext(
@@ -165,7 +173,7 @@ def _context(letter: Letter, template: LetterTemplate) -> LetterContext:
         title=letter.title,
         body_html=sanitize_body_html(expand_db_html(letter.body)),
         signatory_name=template.signatory_name,
-        attachments=[a.title for a in letter.attachments.all()],
+        attachments=[_attachment_line(a) for a in letter.attachments.all()],
         footer_text=template.footer_text,
         logo_png=bytes(template.logo_png) if template.logo_png else None,
         seal_png=bytes(template.seal_png),

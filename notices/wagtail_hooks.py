@@ -29,6 +29,13 @@ from .selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
 EDITABLE = (LetterStatus.DRAFT, LetterStatus.IN_APPROVAL)
 
 
+def may_withdraw(letter, user) -> bool:
+    """Only the drafter withdraws their letter from approval. Wagtail lets any
+    approver of the current step cancel the workflow, which would let a leader
+    silently drop a letter instead of returning it with a comment."""
+    return letter is not None and letter.drafter_id is not None and letter.drafter_id == user.pk
+
+
 class LetterEditView(EditView):
     """Once approved, a letter is fixed: the editor sends people to its page."""
 
@@ -37,6 +44,12 @@ class LetterEditView(EditView):
         if letter is not None and letter.status not in EDITABLE:
             return redirect("notices_letters:detail", pk=letter.pk)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_available_actions(self):
+        actions = super().get_available_actions()
+        if not may_withdraw(self.object, self.request.user):
+            actions = [a for a in actions if a not in ("cancel-workflow", "restart-workflow")]
+        return actions
 
 
 class LetterViewSet(ScopedSnippetViewSet):
@@ -145,6 +158,7 @@ def register_letter_urls():
     urls = [
         path("<int:pk>/", admin_views.letter_detail, name="detail"),
         path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
+        path("<int:pk>/attachments/<int:attachment_pk>/", admin_views.letter_attachment, name="attachment"),
         path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
         path("<int:pk>/decide/", admin_views.letter_decide_view, name="decide"),
         path("<int:pk>/deliveries.xlsx", admin_deliveries.letter_deliveries_xlsx, name="deliveries_xlsx"),
@@ -169,7 +183,9 @@ def letter_page_button(snippet, user, next_url=None):
 def letters_are_decided_on_their_page(menu_items, request, context):
     # The editor's workflow buttons save the form before acting; letters in
     # approval are locked, so decisions are taken on the letter page instead.
-    from wagtail.snippets.action_menu import WorkflowMenuItem
+    from wagtail.snippets.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
 
     if context.get("model") is Letter:
-        menu_items[:] = [item for item in menu_items if not isinstance(item, WorkflowMenuItem)]
+        hidden = (WorkflowMenuItem,) if may_withdraw(context.get("instance"), request.user) else (
+            WorkflowMenuItem, CancelWorkflowMenuItem)
+        menu_items[:] = [item for item in menu_items if not isinstance(item, hidden)]

@@ -9,6 +9,7 @@ from .delivery import (
     SignMethod,
 )
 from .letters import (
+    AttachmentsFrozen,
     Letter,
     LetterAttachment,
     LetterKind,
@@ -20,6 +21,7 @@ from .templates import DocumentSequence, LetterTemplate
 from .workflow import CentreRoleApprovalTask
 
 __all__ = [
+    "AttachmentsFrozen",
     "CertificateState",
     "Delivery",
     "DeliveryState",

@@ -1,8 +1,14 @@
 """Official letters (通知函件): draft → leader → seal-use approval → stamped PDF."""
 
+import hashlib
+import os
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -19,6 +25,7 @@ from wagtail.search import index
 from portal.models.accounts import Department
 from portal.search import segment
 from tenants.models import Category, Tier
+from tenants.uploads import DOCUMENT_KINDS, safe_name, validate_upload
 
 from .delivery import DeliveryState
 
@@ -171,11 +178,43 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
         return str(mode.label)
 
 
+# From approval on, the attachments are what the approvers saw and what the
+# seal binds (their hashes are printed in the stamped PDF).
+FROZEN_STATUSES = frozenset({
+    LetterStatus.APPROVED, LetterStatus.STAMPING, LetterStatus.STAMPED, LetterStatus.STAMPING_FAILED,
+})
+
+
+class AttachmentsFrozen(Exception):
+    """The letter is approved or stamped: its attachments cannot change."""
+
+
+def validate_attachment_file(value) -> None:
+    # Only a new upload is judged: a stored file was judged when it came in.
+    if value and not getattr(value, "_committed", True):
+        validate_upload(value.file, kinds=DOCUMENT_KINDS)
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"letters/attachments/{timezone.now():%Y}/{filename}"
+
+
 class LetterAttachment(Orderable):
-    """A file that goes with the letter; listed in the PDF's attachment list."""
+    """A file that goes with the letter; listed in the PDF's attachment list,
+    with the start of its SHA-256 once the letter is stamped."""
 
     letter = ParentalKey(Letter, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=_attachment_path, blank=True, validators=[validate_attachment_file],
+        help_text=_("PDF, picture or Office document. Its SHA-256 is printed in the stamped letter."),
+    )
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+
+    # What the seal binds: written only while the letter is a draft.
+    CONTENT_FIELDS = ("title", "file", "sha256")
 
     class Meta(Orderable.Meta):
         verbose_name = _("attachment")
@@ -183,6 +222,46 @@ class LetterAttachment(Orderable):
 
     def __str__(self):
         return self.title
+
+    def _letter_status(self) -> str | None:
+        return Letter.objects.filter(pk=self.letter_id).values_list("status", flat=True).first()
+
+    def _stored(self) -> dict | None:
+        if self.pk is None:
+            return None
+        return LetterAttachment.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            upload = self.file.file
+            ext = validate_upload(upload, kinds=DOCUMENT_KINDS)
+            self.original_name = os.path.basename(upload.name or "")[:255]
+            digest, size = hashlib.sha256(), 0
+            upload.seek(0)
+            for chunk in iter(lambda: upload.read(1 << 16), b""):
+                digest.update(chunk)
+                size += len(chunk)
+            upload.seek(0)
+            self.sha256, self.size = digest.hexdigest(), size
+            self.file.name = safe_name(self.original_name, ext)
+        elif not self.file:
+            self.original_name, self.size, self.sha256 = "", None, ""
+        if self._letter_status() in FROZEN_STATUSES:
+            stored = self._stored()
+            # Wagtail re-saves children when it publishes the approved revision:
+            # the same content again is allowed, anything else is refused.
+            if stored is None or any(stored[f] != ((self.file.name or "") if f == "file" else getattr(self, f))
+                                     for f in self.CONTENT_FIELDS):
+                raise AttachmentsFrozen(_("The letter is approved or stamped: its attachments cannot change."))
+        super().save(*args, **kwargs)
+
+
+@receiver(pre_delete, sender=LetterAttachment)
+def _refuse_deleting_frozen_attachments(sender, instance, **kwargs):
+    # modelcluster removes children with a queryset delete, which skips
+    # Model.delete(); the signal still fires for every row.
+    if instance._letter_status() in FROZEN_STATUSES:
+        raise AttachmentsFrozen(_("The letter is approved or stamped: its attachments cannot change."))
 
 
 class SealUse(models.Model):

@@ -1,7 +1,9 @@
 """Demo letters: each centre's template with a generated seal and a self-signed
 demo certificate, and centre A's letters in every state of the chain."""
 
-from notices.models import Letter, LetterTemplate
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from notices.models import Letter, LetterAttachment, LetterTemplate
 from notices.pdf.seal import make_demo_certificate, make_seal_png
 from notices.services import letter_stamp
 from portal.demo.letter_deliveries import seed_letter_deliveries
@@ -18,7 +20,7 @@ BODY = (
 
 LETTERS = [
     # title, kind, steps: how far through the chain it gets
-    ("关于开展十一月消防安全检查的通知", "fire_inspection", "stamped", {"recipient_mode": "all"}),
+    ("关于开展十一月消防安全检查的通知", "fire_inspection", "stamped", {"recipient_mode": "all"}),  # + schedule file
     ("关于一级商户年度经营沟通会的通知", "meeting", "stamped", {"recipient_mode": "tier", "recipient_tiers": ["1"]}),
     ("关于春节期间营业时间调整的通知", "notice", "leader", {"recipient_mode": "all"}),
     ("关于B1层给排水管道检修的施工通知", "works", "seal", {"recipient_mode": "floor", "recipient_floors": [-1]}),
@@ -43,6 +45,30 @@ def ensure_template(centre) -> LetterTemplate:
     return template
 
 
+SCHEDULE_ROWS = [("11月18日", "B1层", "09:00–11:00"), ("11月19日", "1F–2F", "09:00–11:30"),
+                 ("11月20日", "3F–4F", "09:00–11:30")]
+
+
+def _schedule_pdf() -> bytes:
+    """A one-page inspection schedule, made here so the demo needs no files."""
+    from weasyprint import HTML
+
+    from notices.pdf.fetcher import SafeURLFetcher
+
+    rows = "".join(f"<tr><td>{d}</td><td>{f}</td><td>{t}</td></tr>" for d, f, t in SCHEDULE_ROWS)
+    html = (
+        '<html lang="zh-CN"><body style="font-family: \'Noto Sans CJK SC\', \'WenQuanYi Zen Hei\', sans-serif">'
+        "<h2>十一月消防安全检查安排表</h2><table border=1 cellpadding=6 style='border-collapse: collapse'>"
+        f"<tr><th>日期</th><th>楼层</th><th>时间</th></tr>{rows}</table></body></html>"
+    )
+    return HTML(string=html, url_fetcher=SafeURLFetcher()).write_pdf()
+
+
+def _attach_schedule(letter) -> None:
+    upload = SimpleUploadedFile("消防检查安排表.pdf", _schedule_pdf(), content_type="application/pdf")
+    LetterAttachment.objects.create(letter=letter, title="消防安全检查安排表", file=upload)
+
+
 def _decide(letter, user, action="approve", comment=""):
     letter.refresh_from_db()
     state = letter.current_workflow_state.current_task_state
@@ -62,6 +88,8 @@ def seed_letters(centres) -> None:
         letter = Letter(centre=centre, title=title, kind=kind, body=BODY, department="safety", drafter=drafter,
                         live=False, **recipients)
         letter.save()
+        if kind == "fire_inspection":
+            _attach_schedule(letter)
         letter.save_revision(user=drafter)
         if stage == "draft":
             continue

@@ -10,10 +10,13 @@ from notices.models import (
     Delivery,
     DeliveryState,
     Letter,
+    LetterAttachment,
     Receipt,
     Reminder,
     SignMethod,
 )
+
+from . import pdftotext, squash
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +36,11 @@ def test_the_demo_has_deliveries_and_receipts_in_every_state():
     # The walkthrough's signatory still has the fire-safety notice to sign.
     assert deliveries.filter(tenant__contacts__user__email="signer1@tenant.atrium.demo", receipt__isnull=True,
                              letter__kind="fire_inspection").exists()
+    # The fire-safety notice carries its inspection schedule, sealed by hash.
+    schedule = LetterAttachment.objects.get(letter__centre__code="BJ", title="消防安全检查安排表")
+    assert schedule.file.name.endswith(".pdf") and len(schedule.sha256) == 64
+    with schedule.letter.pdf.open("rb") as fh:
+        assert schedule.sha256[:16] in squash(pdftotext(fh.read()))
     count = Receipt.objects.count()
     call_command("seed_demo", quiet=True)
     assert Receipt.objects.count() == count
