@@ -189,3 +189,23 @@ def letters_are_decided_on_their_page(menu_items, request, context):
         hidden = (WorkflowMenuItem,) if may_withdraw(context.get("instance"), request.user) else (
             WorkflowMenuItem, CancelWorkflowMenuItem)
         menu_items[:] = [item for item in menu_items if not isinstance(item, hidden)]
+
+
+@hooks.register("atrium_work_items")
+def letter_work_items(user):
+    """Letters whose stamping failed, and deliveries past their sign-by date
+    that operations staff should take to the shop by hand."""
+    from portal.admin_home import WorkItem
+    from portal.models.accounts import Role
+
+    from .models import Delivery
+
+    listing = reverse("wagtailsnippets_notices_letter:list")
+    overdue = Delivery.objects.filter(
+        centre__in=centres_for(user, (Role.OPERATIONS, Role.MANAGER)), overdue_at__isnull=False, receipt__isnull=True
+    )
+    return [
+        WorkItem(_("letters whose stamping failed"), letters_visible_to(user).filter(status=LetterStatus.STAMPING_FAILED).count(),
+                 f"{listing}?status={LetterStatus.STAMPING_FAILED}", urgent=True),
+        WorkItem(_("letters overdue for signing, to deliver by hand"), overdue.count(), listing),
+    ]

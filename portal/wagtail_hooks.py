@@ -25,3 +25,12 @@ class InvitationMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_invitation_menu_item():
     return InvitationMenuItem(_("Invitations"), reverse("portal_invitations:index"), icon_name="mail", order=900)
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_work_panel(request, panels):
+    from .access import is_staff_member
+    from .admin_home import MyWorkPanel, work_items_for
+
+    if is_staff_member(request.user):
+        panels.insert(0, MyWorkPanel(work_items_for(request.user)))

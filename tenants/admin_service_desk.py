@@ -111,6 +111,11 @@ class OverdueFilter(django_filters.BooleanFilter):
         return qs
 
 
+class AssignedToMeFilter(django_filters.BooleanFilter):
+    def filter(self, qs, value):
+        return qs.filter(assignee=self.parent.request.user) if value is True else qs
+
+
 class ServiceRequestFilterSet(WagtailFilterSet):
     centre = django_filters.ModelChoiceFilter(
         label=gettext_lazy("centre"), queryset=lambda request: centres_visible_to(request.user)
@@ -120,6 +125,7 @@ class ServiceRequestFilterSet(WagtailFilterSet):
     severity = django_filters.ChoiceFilter(label=gettext_lazy("severity"), choices=Severity.choices)
     channel = django_filters.ChoiceFilter(label=gettext_lazy("channel"), choices=Channel.choices)
     overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+    assigned_to_me = AssignedToMeFilter(label=gettext_lazy("Assigned to me"))
     is_repeat_complaint = django_filters.BooleanFilter(label=gettext_lazy("repeat complaint"))
     # Plain date inputs: Wagtail's date picker widget writes an inline script,
     # which the content security policy blocks.

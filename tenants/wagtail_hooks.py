@@ -353,3 +353,30 @@ def register_recording_log_menu_item():
 from .admin_storage import StorageViewSet  # noqa: E402
 
 register_snippet(StorageViewSet)
+
+
+@hooks.register("atrium_work_items")
+def service_desk_work_items(user):
+    """Requests assigned to me (and those past a deadline), new requests nobody
+    has taken in my centres, and confidential-access requests a manager decides."""
+    from portal.access import centres_for
+    from portal.admin_home import WorkItem
+    from portal.models.accounts import Role
+
+    from .models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
+    from .selectors import requests_visible_to_staff
+
+    log = reverse("wagtailsnippets_tenants_servicerequest:list")
+    visible = requests_visible_to_staff(user)
+    mine = visible.open().filter(assignee=user)
+    pending_access = ArchiveAccessGrant.objects.filter(
+        status=AccessGrantStatus.PENDING, tenant__centre__in=centres_for(user, (Role.MANAGER,))
+    )
+    return [
+        WorkItem(_("requests past a deadline, assigned to you"), mine.overdue().count(),
+                 f"{log}?assigned_to_me=true&overdue=true", urgent=True),
+        WorkItem(_("open requests assigned to you"), mine.count(), f"{log}?assigned_to_me=true"),
+        WorkItem(_("new requests nobody has taken"), visible.filter(status=RequestStatus.NEW, assignee__isnull=True).count(),
+                 f"{log}?status=new"),
+        WorkItem(_("confidential access requests to decide"), pending_access.count(), reverse("tenants_archive:access")),
+    ]

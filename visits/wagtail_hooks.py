@@ -94,3 +94,25 @@ class VisitPolicyViewSet(ScopedSnippetViewSet):
 
 
 register_snippet(VisitPolicyViewSet)
+
+
+@hooks.register("atrium_work_items")
+def visit_work_items(user):
+    """My planned visits: overdue, and due within the week."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.admin_home import WorkItem
+
+    from .models import PlannedVisitStatus
+    from .selectors import planned_visits_visible_to
+
+    today = timezone.localdate()
+    mine = planned_visits_visible_to(user).filter(assignee=user, status=PlannedVisitStatus.DUE)
+    url = reverse("visits:my_visits")
+    return [
+        WorkItem(_("visits overdue"), mine.filter(window_end__lt=today).count(), url, urgent=True),
+        WorkItem(_("visits due this week"),
+                 mine.filter(window_end__gte=today, window_start__lte=today + timedelta(days=7)).count(), url),
+    ]

@@ -89,3 +89,17 @@ class FireMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_fire_menu_item():
     return FireMenuItem(_("Fire safety"), reverse("fire_admin:overview"), icon_name="warning", order=201)
+
+
+@hooks.register("atrium_work_items")
+def fire_work_items(user):
+    """Rectifications the shops reported, waiting for the inspector."""
+    from portal.admin_home import WorkItem
+
+    from .models import CaseStatus
+    from .selectors import cases_visible_to
+
+    if not fire_centres_for(user).exists():
+        return []
+    reported = cases_visible_to(user).filter(status=CaseStatus.REPORTED).count()
+    return [WorkItem(_("fire-safety rectifications to re-inspect"), reported, reverse("fire_admin:overview"))]

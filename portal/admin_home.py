@@ -1,0 +1,37 @@
+"""The staff home page in the admin: what is waiting for me, across apps.
+
+Each app contributes through the `atrium_work_items` hook — a function
+(user) -> list[WorkItem] — so the portal knows nothing of their models and
+each app decides, with its own selectors, what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def work_items_for(user) -> list[WorkItem]:
+    items = [item for provider in hooks.get_hooks("atrium_work_items") for item in provider(user)]
+    return [item for item in items if item.count]
+
+
+class MyWorkPanel(Component):
+    name = "atrium_my_work"
+    order = 10
+    template_name = "portal/admin/my_work_panel.html"
+
+    def __init__(self, items: list[WorkItem]):
+        self.items = items
+
+    def get_context_data(self, parent_context=None):
+        return {"items": self.items}
