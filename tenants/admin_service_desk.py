@@ -35,6 +35,7 @@ from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from portal.audit import audit_record
 from portal.models import StaffMembership, User
 
+from .admin_policies import CentreSettingPermissionPolicy
 from .archive_forms import HoldForm, RecordingForm, ReleaseForm
 from .exports import record_pdf, record_queryset, record_xlsx
 from .forms import (
@@ -56,7 +57,6 @@ from .models import (
 from .recording_services import RecordingError, recording_attach
 from .selectors import (
     ARCHIVE_ROLES,
-    CENTRE_EDIT_ROLES,
     REQUEST_HANDLE_ROLES,
     centres_editable_by,
     centres_visible_to,
@@ -347,23 +347,7 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
 # --- The per-centre deadline table --------------------------------------------------
 
 
-class DeadlinePolicyPermissionPolicy(BasePermissionPolicy):
-    """A centre's deadlines are the manager's to set, like the centre itself."""
-
-    def user_has_permission(self, user, action):
-        if action not in ("view", "add", "change"):
-            return False
-        cache = user.__dict__.setdefault("_deadline_policy_perms", {})
-        if "any" not in cache:
-            cache["any"] = centres_editable_by(user).exists()
-        return cache["any"]
-
-    def users_with_any_permission(self, actions):
-        members = StaffMembership.objects.active().filter(role__in=CENTRE_EDIT_ROLES).values("user")
-        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
-
-
-register_permission_policy(DeadlinePolicy, DeadlinePolicyPermissionPolicy(DeadlinePolicy), exact_class=True)
+register_permission_policy(DeadlinePolicy, CentreSettingPermissionPolicy(DeadlinePolicy), exact_class=True)
 
 
 class DeadlinePolicyForm(ScopedAdminForm):

@@ -45,34 +45,17 @@ def register_visits_menu_item():
 
 # --- how often special tenants are visited: the managers' setting per centre ---------
 
-from django.db.models import Q  # noqa: E402
 from wagtail.admin.panels import FieldPanel, ObjectList  # noqa: E402
-from wagtail.permission_policies.base import BasePermissionPolicy  # noqa: E402
 from wagtail.permissions import register_permission_policy  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet  # noqa: E402
-from portal.models import StaffMembership, User  # noqa: E402
-from tenants.selectors import CENTRE_EDIT_ROLES, centres_editable_by  # noqa: E402
+from tenants.admin_policies import CentreSettingPermissionPolicy  # noqa: E402
+from tenants.selectors import centres_editable_by  # noqa: E402
 
 from .models import VisitPolicy  # noqa: E402
 
-
-class VisitPolicyPermissionPolicy(BasePermissionPolicy):
-    def user_has_permission(self, user, action):
-        if action not in ("view", "add", "change"):
-            return False
-        cache = user.__dict__.setdefault("_visit_policy_perms", {})
-        if "any" not in cache:
-            cache["any"] = centres_editable_by(user).exists()
-        return cache["any"]
-
-    def users_with_any_permission(self, actions):
-        members = StaffMembership.objects.active().filter(role__in=CENTRE_EDIT_ROLES).values("user")
-        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
-
-
-register_permission_policy(VisitPolicy, VisitPolicyPermissionPolicy(VisitPolicy), exact_class=True)
+register_permission_policy(VisitPolicy, CentreSettingPermissionPolicy(VisitPolicy), exact_class=True)
 
 
 class VisitPolicyForm(ScopedAdminForm):
