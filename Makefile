@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/atrium
 REDIS_BROKER ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-pg test-all bench lint system venv messages clean
+.PHONY: run test test-pg test-all bench bench-pg lint system venv messages clean
 
 system:
 	@bash scripts/system-deps.sh
@@ -37,6 +37,15 @@ test-pg: system venv messages
 
 bench: system venv messages
 	$(PY) bench/run.py
+
+# The same benchmarks on the production stack, in a database they may empty
+# (atrium_bench, created if missing): the dashboard's 200 centres × 1,000
+# tenants, delivery through Redis.
+BENCH_PG_DB ?= atrium_bench
+bench-pg: system venv messages
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_PG_DB)'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_PG_DB)"
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PG_DB) BENCH_BROKER_URL=redis://127.0.0.1:6379/14 $(PY) bench/run.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
