@@ -23,9 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         live = not (options["sqlite_path"] or options["pg_database"])
         if live and not options["yes"]:
-            answer = input("This replaces the live database and files. Have the web and worker processes been stopped? [y/N] ")
+            try:
+                answer = input("This replaces the live database and files. Have the web and worker processes been stopped? [y/N] ")
+            except EOFError:  # no terminal to ask: a script must say --yes
+                answer = ""
             if answer.strip().lower() not in {"y", "yes"}:
-                raise CommandError("Nothing restored.")
+                raise CommandError("Nothing restored (answer y, or pass --yes).")
         try:
             manifest = backup_restore(
                 path=options["archive"], sqlite_path=options["sqlite_path"],
