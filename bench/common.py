@@ -32,6 +32,8 @@ def setup(name: str, **env: str) -> Path:
             "DEBUG": "0",
             "LOG_LEVEL": "ERROR",
             "EMAIL_BACKEND": "file",
+            # Texts are kept in memory, not printed: the output is the figures.
+            "ATRIUM_SMS_BACKEND": "locmem",
             **env,
         }
     )
