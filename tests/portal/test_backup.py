@@ -106,3 +106,11 @@ def test_the_nightly_backup_is_scheduled():
     task = PeriodicTask.objects.get(name="portal: nightly backup")
     assert task.task == "portal.tasks.backup_nightly"
     assert (task.crontab.hour, task.crontab.minute) == ("2", "30")
+
+
+def test_restoring_over_the_live_data_without_a_terminal_needs_yes(tmp_path):
+    build_world()
+    archive = backup_create(directory=tmp_path / "backups").path
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("restore", str(archive))
+    assert Tenant.objects.filter(code="TA001").exists()  # nothing was touched

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if live and not options["yes"]:
             try:
                 answer = input("This replaces the live database and files. Have the web and worker processes been stopped? [y/N] ")
-            except EOFError:  # no terminal to ask: a script must say --yes
+            except (EOFError, OSError):  # no terminal to ask: a script must say --yes
                 answer = ""
             if answer.strip().lower() not in {"y", "yes"}:
                 raise CommandError("Nothing restored (answer y, or pass --yes).")
