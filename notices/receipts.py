@@ -25,7 +25,7 @@ from portal.access import has_role, tenant_contacts_of
 from portal.audit import audit_record, client_ip
 from portal.models import Role
 from tenants.models import Contact, RequestCategory
-from tenants.uploads import DOCUMENT_KINDS, safe_name, validate_upload
+from tenants.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 
 from .models import (
     CertificateState,
@@ -318,11 +318,7 @@ def receipt_record_paper(
     if scan is None:
         raise SignError(_("Attach the scanned receipt."))
     ext = validate_upload(scan, kinds=DOCUMENT_KINDS - {"office"})
-    scan.seek(0)
-    digest = hashlib.sha256()
-    for chunk in scan.chunks() if hasattr(scan, "chunks") else [scan.read()]:
-        digest.update(chunk)
-    scan.seek(0)
+    digest = upload_sha256(scan)
     try:
         with transaction.atomic():
             locked = _lock(delivery)
@@ -333,7 +329,7 @@ def receipt_record_paper(
                 delivery=locked, letter=locked.letter, tenant=locked.tenant, method=SignMethod.PAPER,
                 signer_name=signer_name.strip()[:100], signed_at=signed_at, recorded_by=actor,
                 ip_address=client_ip(request), user_agent="", pdf_sha256=locked.pdf_sha256,
-                scan_sha256=digest.hexdigest(),
+                scan_sha256=digest,
             )
             receipt.scan.save(safe_name(getattr(scan, "name", ""), ext), File(scan), save=False)
             with transaction.atomic():

@@ -5,7 +5,6 @@ an audit event."""
 from __future__ import annotations
 
 import functools
-import hashlib
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -35,7 +34,7 @@ from .selectors import (
     may_see_confidential,
     tenants_visible_to,
 )
-from .uploads import DOCUMENT_KINDS, safe_name, validate_upload
+from .uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 
 REMINDER_DAYS = (90, 30, 7)
 
@@ -44,13 +43,6 @@ class ArchiveError(Exception):
     """The change is not possible now; the message says why."""
 
 
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def document_upload(
@@ -78,7 +70,7 @@ def document_upload(
     if confidentiality == Confidentiality.CONFIDENTIAL and not may_see_confidential(actor, tenant):
         raise PermissionDenied
     ext = validate_upload(upload, kinds=DOCUMENT_KINDS)
-    digest = _sha256(upload)
+    digest = upload_sha256(upload)
     with transaction.atomic():
         previous = None
         if replaces is not None:

@@ -5,7 +5,6 @@ state and the actor's right checked, an audit event for each change."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import date, datetime, timedelta
 
@@ -28,7 +27,7 @@ from .models import (
     ServiceRequest,
 )
 from .selectors import REQUEST_HANDLE_ROLES
-from .uploads import AUDIO_KINDS, safe_name, validate_upload
+from .uploads import AUDIO_KINDS, safe_name, upload_sha256, validate_upload
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +40,6 @@ def _may_handle(user, centre) -> bool:
     return has_role(user, centre, *REQUEST_HANDLE_ROLES)
 
 
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def recording_attach(
@@ -61,7 +53,7 @@ def recording_attach(
     now = timezone.now()
     if recorded_at is not None and recorded_at > now + timedelta(minutes=5):
         raise RecordingError(_("A call cannot have been recorded in the future."))
-    digest = _sha256(upload)
+    digest = upload_sha256(upload)
     with transaction.atomic():
         rec = CallRecording(
             request=service_request, original_name=(getattr(upload, "name", "") or "")[:255], size=upload.size,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import transaction
@@ -43,7 +43,7 @@ from .selectors import (
     centre_managers,
     requests_visible_to_staff,
 )
-from .uploads import IMAGE_KINDS, safe_name, validate_upload
+from .uploads import safe_name, validate_photos
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +73,6 @@ def _lock(sr: ServiceRequest) -> ServiceRequest:
     return ServiceRequest.objects.select_for_update().select_related("centre", "tenant").get(pk=sr.pk)
 
 
-def _check_photos(photos: Iterable) -> list:
-    photos = list(photos or [])
-    if len(photos) > settings.ATRIUM_REQUEST_MAX_PHOTOS:
-        raise ValidationError(_("At most %(n)s photos at a time.") % {"n": settings.ATRIUM_REQUEST_MAX_PHOTOS})
-    return [(photo, validate_upload(photo, kinds=IMAGE_KINDS)) for photo in photos]
 
 
 def _save_photos(sr: ServiceRequest, entry: RequestEntry, checked: list, actor) -> None:
@@ -130,7 +125,7 @@ def request_create(
         raise RequestError(_("The contact belongs to another tenant."))
     if assignee is not None and not assignable_staff(centre).filter(pk=assignee.pk).exists():
         raise RequestError(_("The person assigned does not work for this centre."))
-    checked = _check_photos(photos)
+    checked = validate_photos(photos)
 
     now = timezone.now()
     received = received_at or now
@@ -184,7 +179,7 @@ def request_reply(
     complaint's 48-hour answer. Internal notes are staff-only."""
     if not (body or "").strip():
         raise RequestError(_("Write something first."))
-    checked = _check_photos(photos)
+    checked = validate_photos(photos)
     with transaction.atomic():
         sr = _lock(service_request)
         staff = _may_work_on(actor, sr)

@@ -7,9 +7,11 @@ with a message in the user's language."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 import zipfile
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -111,6 +113,25 @@ def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = Non
             message = _("This file type is not accepted. Upload a PDF, an image (JPEG, PNG, GIF, WebP) or an Office document.")
         raise ValidationError(message, code="bad_type")
     return found[1]
+
+
+def validate_photos(photos: Iterable) -> list[tuple[object, str]]:
+    """Photos from a phone, each judged by its bytes, at most
+    ATRIUM_REQUEST_MAX_PHOTOS at a time: [(upload, extension)]."""
+    photos = list(photos or [])
+    if len(photos) > settings.ATRIUM_REQUEST_MAX_PHOTOS:
+        raise ValidationError(_("At most %(n)s photos at a time.") % {"n": settings.ATRIUM_REQUEST_MAX_PHOTOS})
+    return [(photo, validate_upload(photo, kinds=IMAGE_KINDS)) for photo in photos]
+
+
+def upload_sha256(upload) -> str:
+    """The SHA-256 of an uploaded file, read in chunks; the file is left rewound."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1 << 20), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def safe_name(original: str, ext: str) -> str:

@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -25,7 +24,7 @@ from portal.access import tenant_contacts_of
 from portal.audit import audit_record
 from portal.models.accounts import Department
 from tenants.models import Centre, Tenant
-from tenants.uploads import IMAGE_KINDS, safe_name, validate_upload
+from tenants.uploads import safe_name, validate_photos
 
 from .conf import notice_sign_days, rectify_days
 from .models import (
@@ -154,11 +153,6 @@ def fire_monthly_cycle(*, today: date | None = None) -> list[int]:
 
 # --- photos --------------------------------------------------------------------
 
-def _check_photos(photos: Iterable) -> list:
-    photos = list(photos or [])
-    if len(photos) > settings.ATRIUM_REQUEST_MAX_PHOTOS:
-        raise ValidationError(_("At most %(n)s photos at a time.") % {"n": settings.ATRIUM_REQUEST_MAX_PHOTOS})
-    return [(photo, validate_upload(photo, kinds=IMAGE_KINDS)) for photo in photos]
 
 
 def _save_photos(checked: list, *, centre_id: int, tenant_id: int, actor, form=None, event=None) -> None:
@@ -207,7 +201,7 @@ def form_record(
         deadline = deadline or today + timedelta(days=rectify_days())
         if deadline <= today:
             raise FireError(_("The rectification deadline must be after today."))
-    checked = _check_photos(photos)
+    checked = validate_photos(photos)
     with transaction.atomic():
         # The round's lock makes two phones recording the same shop queue here;
         # the second finds the first's form.
@@ -318,7 +312,7 @@ def case_report(*, actor, case: RectificationCase, note: str, photos: Iterable,
     """A contact of the tenant reports the rectification done, with photos."""
     if not tenant_contacts_of(actor).filter(tenant_id=case.tenant_id).exists():
         raise PermissionDenied
-    checked = _check_photos(photos)
+    checked = validate_photos(photos)
     if not checked:
         raise FireError(_("Add at least one photo showing the rectification."))
     if not note.strip():
@@ -352,7 +346,7 @@ def case_reinspect(*, actor, case: RectificationCase, rectified: bool, note: str
     issues a new rectification letter with a new deadline."""
     if not may_inspect(actor, case.centre):
         raise PermissionDenied
-    checked = _check_photos(photos)
+    checked = validate_photos(photos)
     today = timezone.localdate()
     if not rectified:
         if new_deadline is None or new_deadline <= today:

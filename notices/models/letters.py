@@ -1,6 +1,5 @@
 """Official letters (通知函件): draft → leader → seal-use approval → stamped PDF."""
 
-import hashlib
 import os
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from wagtail.search import index
 from portal.models.accounts import Department
 from portal.search import segment
 from tenants.models import Category, Tier
-from tenants.uploads import DOCUMENT_KINDS, safe_name, validate_upload
+from tenants.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 
 from .delivery import DeliveryState
 
@@ -236,13 +235,7 @@ class LetterAttachment(Orderable):
             upload = self.file.file
             ext = validate_upload(upload, kinds=DOCUMENT_KINDS)
             self.original_name = os.path.basename(upload.name or "")[:255]
-            digest, size = hashlib.sha256(), 0
-            upload.seek(0)
-            for chunk in iter(lambda: upload.read(1 << 16), b""):
-                digest.update(chunk)
-                size += len(chunk)
-            upload.seek(0)
-            self.sha256, self.size = digest.hexdigest(), size
+            self.sha256, self.size = upload_sha256(upload), upload.size
             self.file.name = safe_name(self.original_name, ext)
         elif not self.file:
             self.original_name, self.size, self.sha256 = "", None, ""

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,7 +19,7 @@ from portal.audit import audit_record
 from portal.models import Role
 from tenants.models import Channel, RequestCategory, Tenant, Unit
 from tenants.services import request_create
-from tenants.uploads import IMAGE_KINDS, safe_name, validate_upload
+from tenants.uploads import safe_name, validate_photos
 
 from ..models import UnitCheckIn, UnitCode, VisitMode, VisitPhoto, VisitRecord
 from .plans import plan_fulfil
@@ -113,10 +113,7 @@ def visit_record_create(
     for r in raised:
         if r.category not in RequestCategory.values:
             raise VisitError(_("Choose a valid category for each request."))
-    photos = list(photos or [])
-    if len(photos) > settings.ATRIUM_REQUEST_MAX_PHOTOS:
-        raise ValidationError(_("At most %(n)s photos at a time.") % {"n": settings.ATRIUM_REQUEST_MAX_PHOTOS})
-    checked = [(p, validate_upload(p, kinds=IMAGE_KINDS)) for p in photos]
+    checked = validate_photos(photos)
     now = timezone.now()
     window = timedelta(minutes=settings.ATRIUM_VISIT_CHECKIN_MINUTES)
 
