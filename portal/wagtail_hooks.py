@@ -1,9 +1,9 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from . import admin_views
+from .admin_menu import AccessMenuItem
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
@@ -17,14 +17,10 @@ def register_invitation_urls():
     return [path("invitations/", include((urls, "portal_invitations")))]
 
 
-class InvitationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.can_invite(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_invitation_menu_item():
-    return InvitationMenuItem(_("Invitations"), reverse("portal_invitations:index"), icon_name="mail", order=900)
+    return AccessMenuItem(_("Invitations"), reverse("portal_invitations:index"), shown_to=admin_views.can_invite,
+                          icon_name="mail", order=900)
 
 
 @hooks.register("construct_homepage_panels")

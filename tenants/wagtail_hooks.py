@@ -278,7 +278,8 @@ register_snippet(DeadlinePolicyViewSet)
 
 # --- Archive documents, confidential access, imports, recordings ---------------------
 from django.urls import include, path, reverse  # noqa: E402
-from wagtail.admin.menu import MenuItem  # noqa: E402
+
+from portal.admin_menu import AccessMenuItem  # noqa: E402
 
 from . import admin_archive, admin_imports  # noqa: E402
 
@@ -303,36 +304,30 @@ def register_archive_urls():
     return [path("archive/", include((urls, "tenants_archive")))]
 
 
-class ArchiveStaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        cache = request.user.__dict__.setdefault("_archive_menu", {})
-        if "shown" not in cache:
-            cache["shown"] = centres_visible_to(request.user).exists()
-        return cache["shown"]
+def _works_on_archives(user) -> bool:
+    return centres_visible_to(user).exists()
+
+
+def _keeps_archives(user) -> bool:
+    return archive_centres_editable_by(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_documents_menu_item():
-    return ArchiveStaffMenuItem(_("Archive documents"), reverse("tenants_archive:documents_index"),
-                                icon_name="doc-full", order=101)
-
-
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        cache = request.user.__dict__.setdefault("_archive_menu", {})
-        if "keeps" not in cache:
-            cache["keeps"] = archive_centres_editable_by(request.user).exists()
-        return cache["keeps"]
+    return AccessMenuItem(_("Archive documents"), reverse("tenants_archive:documents_index"),
+                          shown_to=_works_on_archives, icon_name="doc-full", order=101)
 
 
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem(_("Import / export"), reverse("tenants_archive:import"), icon_name="upload", order=103)
+    return AccessMenuItem(_("Import / export"), reverse("tenants_archive:import"), shown_to=_keeps_archives,
+                          icon_name="upload", order=103)
 
 
 @hooks.register("register_admin_menu_item")
 def register_access_menu_item():
-    return ArchiveStaffMenuItem(_("Confidential access"), reverse("tenants_archive:access"), icon_name="lock", order=102)
+    return AccessMenuItem(_("Confidential access"), reverse("tenants_archive:access"), shown_to=_works_on_archives,
+                          icon_name="lock", order=102)
 
 
 from . import admin_recordings  # noqa: E402
@@ -351,18 +346,14 @@ def register_recording_urls():
     return [path("recordings/", include((urls, "tenants_recordings")))]
 
 
-class RecordingLogMenuItem(MenuItem):
-    def is_shown(self, request):
-        cache = request.user.__dict__.setdefault("_archive_menu", {})
-        if "handles" not in cache:
-            cache["handles"] = request_centres_handled_by(request.user).exists()
-        return cache["handles"]
+def _handles_requests(user) -> bool:
+    return request_centres_handled_by(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_recording_log_menu_item():
-    return RecordingLogMenuItem(_("Recording archive log"), reverse("tenants_recordings:log"), icon_name="media",
-                                order=111)
+    return AccessMenuItem(_("Recording archive log"), reverse("tenants_recordings:log"), shown_to=_handles_requests,
+                          icon_name="media", order=111)
 
 
 # The temporary item storage log: its own menu entry.

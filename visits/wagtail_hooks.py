@@ -4,7 +4,8 @@ to the staff pages on the phone."""
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from portal.admin_menu import AccessMenuItem
 
 from .selectors import dashboard_centres_for, is_visit_staff
 from .views import dashboard as views
@@ -23,24 +24,20 @@ def register_dashboard_urls():
     return [path("visits/dashboard/", include((urls, "visits_dashboard")))]
 
 
-class DashboardMenuItem(MenuItem):
-    def is_shown(self, request):
-        return dashboard_centres_for(request.user).exists()
-
-
-class VisitsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_visit_staff(request.user)
+def _sees_dashboard(user) -> bool:
+    return dashboard_centres_for(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_dashboard_menu_item():
-    return DashboardMenuItem(_("Relationship targets"), reverse("visits_dashboard:index"), icon_name="table", order=211)
+    return AccessMenuItem(_("Relationship targets"), reverse("visits_dashboard:index"), shown_to=_sees_dashboard,
+                          icon_name="table", order=211)
 
 
 @hooks.register("register_admin_menu_item")
 def register_visits_menu_item():
-    return VisitsMenuItem(_("Visits and meetings"), reverse("visits:my_visits"), icon_name="group", order=210)
+    return AccessMenuItem(_("Visits and meetings"), reverse("visits:my_visits"), shown_to=is_visit_staff,
+                          icon_name="group", order=210)
 
 
 # --- how often special tenants are visited: the managers' setting per centre ---------

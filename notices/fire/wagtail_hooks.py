@@ -6,10 +6,10 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 
+from portal.admin_menu import AccessMenuItem
 from portal.admin_scoping import ScopedSnippetViewSet
 
 from . import admin_views
@@ -81,14 +81,14 @@ def register_fire_urls():
     return [path("fire/", include((urls, "fire_admin")))]
 
 
-class FireMenuItem(MenuItem):
-    def is_shown(self, request):
-        return fire_centres_for(request.user).exists()
+def _works_on_fire_safety(user) -> bool:
+    return fire_centres_for(user).exists()
 
 
 @hooks.register("register_admin_menu_item")
 def register_fire_menu_item():
-    return FireMenuItem(_("Fire safety"), reverse("fire_admin:overview"), icon_name="warning", order=201)
+    return AccessMenuItem(_("Fire safety"), reverse("fire_admin:overview"), shown_to=_works_on_fire_safety,
+                          icon_name="warning", order=201)
 
 
 @hooks.register("atrium_work_items")
@@ -99,7 +99,7 @@ def fire_work_items(user):
     from .models import CaseStatus
     from .selectors import cases_visible_to
 
-    if not fire_centres_for(user).exists():
+    if not _works_on_fire_safety(user):
         return []
     reported = cases_visible_to(user).filter(status=CaseStatus.REPORTED).count()
     return [WorkItem(_("fire-safety rectifications to re-inspect"), reported, reverse("fire_admin:overview"))]

@@ -1,7 +1,8 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from portal.admin_menu import AccessMenuItem
 
 from . import admin_views
 
@@ -24,21 +25,13 @@ def register_broadcast_urls():
     ]
 
 
-class AlertMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.may_send_alerts(request.user)
-
-
-class GreetingMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.may_see_greetings(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_alert_menu_item():
-    return AlertMenuItem(_("Weather and urgent alerts"), reverse("portal_alerts:index"), icon_name="warning", order=320)
+    return AccessMenuItem(_("Weather and urgent alerts"), reverse("portal_alerts:index"),
+                          shown_to=admin_views.may_send_alerts, icon_name="warning", order=320)
 
 
 @hooks.register("register_admin_menu_item")
 def register_greeting_menu_item():
-    return GreetingMenuItem(_("Holiday greetings"), reverse("portal_greetings:index"), icon_name="calendar", order=330)
+    return AccessMenuItem(_("Holiday greetings"), reverse("portal_greetings:index"),
+                          shown_to=admin_views.may_see_greetings, icon_name="calendar", order=330)

@@ -5,10 +5,10 @@ from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.models import PageViewRestriction
 
 from portal.access import is_staff_member
+from portal.admin_menu import AccessMenuItem
 
 from . import admin_views
 from .privacy import page_apply_audience
@@ -58,11 +58,7 @@ def register_edition_urls():
     return [path("handbook-editions/", include((urls, "portal_editions")))]
 
 
-class EditionMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.may_follow_editions(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_edition_menu_item():
-    return EditionMenuItem(_("Handbook editions"), reverse("portal_editions:index"), icon_name="doc-full", order=310)
+    return AccessMenuItem(_("Handbook editions"), reverse("portal_editions:index"),
+                          shown_to=admin_views.may_follow_editions, icon_name="doc-full", order=310)
