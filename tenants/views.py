@@ -4,18 +4,17 @@ form, call the service, redirect."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import is_tenant_contact
+from portal.files import private_file_response
 
 from .forms import RateForm, ReasonForm, ReplyForm, TenantRequestForm
 from .selectors import (
@@ -138,12 +137,4 @@ def request_photo(request, pk):
     photo = request_photos_visible_to(request.user).filter(pk=pk).first()
     if photo is None:
         raise Http404
-    try:
-        handle = photo.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(photo.file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
+    return private_file_response(photo.file)

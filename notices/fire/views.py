@@ -3,19 +3,18 @@ view both sides use. Thin: the selectors decide who sees what."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.access import is_tenant_contact
+from portal.files import private_file_response
 
 from .forms import ReportForm
 from .models import CaseStatus
@@ -74,12 +73,4 @@ def photo(request, pk):
     item = photos_visible_to(request.user).filter(pk=pk).first()
     if item is None:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=mimetypes.guess_type(item.file.name)[0] or "application/octet-stream")
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(item.file)

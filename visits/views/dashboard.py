@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
+from portal.files import private_file_response
 
 from ..exports.xlsx import dashboard_xlsx
 from ..forms import DashboardFilterForm, ExportRequestForm
@@ -26,7 +27,6 @@ from ..models import AuditExport, ExportStatus
 from ..selectors import dashboard_centres_for
 from ..selectors import targets as t
 from ..selectors.dashboard import dashboard_data
-from .common import serve_file
 
 DRILLS = {
     "overdue": _("Overdue visits"),
@@ -150,4 +150,4 @@ def export_download(request, pk):
         raise Http404
     ext = "pdf" if job.kind == "pdf" else "zip"
     audit_record(actor=request.user, action="visits.export_downloaded", obj=job, request=request)
-    return serve_file(job.file, download_name=f"audit-{job.start:%Y%m%d}-{job.end:%Y%m%d}.{ext}")
+    return private_file_response(job.file, download_name=f"audit-{job.start:%Y%m%d}-{job.end:%Y%m%d}.{ext}")

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.access import tenant_contacts_of
+from portal.files import private_file_response
 
 from ..forms import AttendanceForm, MeetingForm, MinutesForm, SuggestionForm
 from ..selectors import (
@@ -33,7 +34,7 @@ from ..services.meetings import (
     meeting_suggestion_add,
 )
 from ..services.records import VisitError
-from .common import error_text, serve_file, staff_only
+from .common import error_text, staff_only
 
 
 @login_required
@@ -165,4 +166,4 @@ def minutes_file(request, pk):
                or meetings_for_tenant_user(request.user).filter(pk=pk).first())
     if meeting is None or not meeting.minutes_file:
         raise Http404
-    return serve_file(meeting.minutes_file)
+    return private_file_response(meeting.minutes_file)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import has_role
 from portal.audit import audit_record
+from portal.files import private_file_response
 from portal.models import Role
 from tenants.models import Tenant, Unit
 
@@ -40,7 +41,7 @@ from ..services.records import (
     unit_token,
     visit_record_create,
 )
-from .common import error_text, serve_file, staff_only
+from .common import error_text, staff_only
 
 
 def _tenants_for(user):
@@ -117,7 +118,7 @@ def visit_photo(request, pk):
     photo = visit_photos_visible_to(request.user).filter(pk=pk).first()
     if photo is None:
         raise Http404
-    return serve_file(photo.file)
+    return private_file_response(photo.file)
 
 
 @login_required
