@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import ScopedAdminForm
 from tenants.forms import PhotosField
 
-from .conf import rectify_days
 from .selectors import checklist_centres_for
 from .services import ItemAnswer
 
@@ -29,7 +29,7 @@ class InspectionFormForm(forms.Form):
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        self.fields["deadline"].initial = timezone.localdate() + timedelta(days=rectify_days())
+        self.fields["deadline"].initial = timezone.localdate() + timedelta(days=settings.ATRIUM_FIRE_RECTIFY_DAYS)
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.TypedChoiceField(
                 label=item.text, choices=[("1", _("Pass")), ("0", _("Fail"))], coerce=lambda v: v == "1",

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -26,7 +27,6 @@ from portal.models.accounts import Department
 from tenants.models import Centre, Tenant
 from tenants.uploads import safe_name, validate_photos
 
-from .conf import notice_sign_days, rectify_days
 from .models import (
     CaseEvent,
     CaseStatus,
@@ -130,7 +130,7 @@ def round_draft_notice(*, round_id: int) -> Letter | None:
             centre=round_.centre, kind=LetterKind.FIRE_INSPECTION, department=Department.SAFETY, drafter=drafter,
             title=f"关于开展{month.year}年{month.month}月消防安全检查的通知", addressee="各位商户",
             body=_notice_body(round_.centre, month), recipient_mode=RecipientMode.ALL, requires_receipt=True,
-            sign_by=max(timezone.localdate(), month) + timedelta(days=notice_sign_days()), live=False,
+            sign_by=max(timezone.localdate(), month) + timedelta(days=settings.ATRIUM_FIRE_NOTICE_SIGN_DAYS), live=False,
         )
         letter.save()
         letter.save_revision(user=drafter)
@@ -198,7 +198,7 @@ def form_record(
     failed = [a for a in answers if not a.passed]
     today = timezone.localdate()
     if failed:
-        deadline = deadline or today + timedelta(days=rectify_days())
+        deadline = deadline or today + timedelta(days=settings.ATRIUM_FIRE_RECTIFY_DAYS)
         if deadline <= today:
             raise FireError(_("The rectification deadline must be after today."))
     checked = validate_photos(photos)
