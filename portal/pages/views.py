@@ -3,8 +3,6 @@ attachments, the handbook PDF and the acknowledgement."""
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,19 +21,17 @@ from .handbook import HandbookError, handbook_acknowledge
 from .privacy import page_visible_to, pages_visible_to
 
 MAX_QUERY = 100
-_WORDS = re.compile(r"\w+")
 
 
 @require_GET
 def search(request):
     query = (request.GET.get("q") or "").strip()[:MAX_QUERY]
-    # Quotes, brackets and operators mean query syntax to SQLite FTS5 and
-    # PostgreSQL; visitors search for words, so only words are passed on.
-    words = " ".join(_WORDS.findall(query))
+    # Only the words reach the backend (see portal.search.segment_query).
+    words = segment_query(query)
     results = []
     if words:
         pages = pages_visible_to(request.user, Page.objects.live().filter(depth__gt=2))
-        results = list(pages.search(segment_query(words), operator="or")[:50])
+        results = list(pages.search(words, operator="or")[:50])
     return render(request, "portal/pages/search.html", {"query": query, "results": results})
 
 
