@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import has_role
 from portal.audit import audit_record
-from tenants.exports import escape_formula
+from portal.spreadsheets import escape_formula
 
 from .attachments import download_name
 from .followup import REMIND_ROLES, FollowUpError, letter_remind_now

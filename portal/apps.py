@@ -9,3 +9,6 @@ class PortalConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401
         from .pages import signals as _pages_signals  # noqa: F401
+        from .spreadsheets import install_wagtail_export_escaping
+
+        install_wagtail_export_escaping()

@@ -14,17 +14,9 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal.spreadsheets import escape_formula
+
 from .models import ServiceRequest
-
-# Characters that make a spreadsheet treat a cell as a formula (CSV/XLSX
-# injection); such cells are written with a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _when(value):

@@ -31,7 +31,8 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from .exports import escape_formula
+from portal.spreadsheets import escape_row
+
 from .models import (
     Category,
     Centre,
@@ -574,16 +575,8 @@ def export_dataset(resource_cls, queryset) -> tablib.Dataset:
     for row in dataset:
         # import-export's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT)
         # drops a leading "="; "+", "-" and "@" start formulae too.
-        escaped.append([escape_formula(v) if isinstance(v, str) and not _numeric(v) else v for v in row])
+        escaped.append(escape_row(row))
     return escaped
-
-
-def _numeric(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
 
 
 def export_bytes(resource_cls, queryset, fmt: str) -> bytes:

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tenants.exports import escape_formula
+from portal.spreadsheets import escape_formula
 from tenants.models import Centre
 
 from ..models import (

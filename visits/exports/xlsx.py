@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tenants.exports import escape_formula
+from portal.spreadsheets import escape_formula
 
 
 def _sheet(wb, title: str, header: list, rows: list[list]):
@@ -19,7 +18,7 @@ def _sheet(wb, title: str, header: list, rows: list[list]):
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([escape_formula(str(v) if isinstance(v, Promise) else v) for v in row])
+        ws.append([escape_formula(v) for v in row])
     for col in ws.columns:
         ws.column_dimensions[col[0].column_letter].width = 18
     return ws
