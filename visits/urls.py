@@ -20,6 +20,7 @@ urlpatterns = [
     path("meetings/<int:pk>/door/", meetings.meeting_door, name="meeting_door"),
     path("meetings/<int:pk>/minutes-file/", meetings.minutes_file, name="minutes_file"),
     path("surveys/manage/", surveys.survey_list, name="surveys"),
+    path("surveys/manage/<int:pk>/", surveys.survey_detail, name="survey"),
     path("surveys/manage/<int:pk>/status/", surveys.survey_status, name="survey_status"),
     # Tenant side
     path("door/<str:token>/", meetings.door, name="door"),

@@ -44,6 +44,8 @@ def survey_create(*, actor, centre, title: str, opens_on: date, closes_on: date,
         raise PermissionDenied
     if closes_on < opens_on:
         raise VisitError(_("The survey must close after it opens."))
+    if closes_on < timezone.localdate():
+        raise VisitError(_("The closing date has already passed."))
     with transaction.atomic():
         survey = Survey.objects.create(centre=centre, title=title.strip(), opens_on=opens_on, closes_on=closes_on,
                                        created_by=actor)
@@ -55,13 +57,30 @@ def survey_create(*, actor, centre, title: str, opens_on: date, closes_on: date,
     return survey
 
 
+# Which status a survey may move to, from which. A closed survey stays
+# closed: its results are what was reported, and reopening would invite the
+# contacts a second time.
+_FROM = {SurveyStatus.OPEN: (SurveyStatus.DRAFT,), SurveyStatus.CLOSED: (SurveyStatus.OPEN,)}
+
+
 def survey_set_status(*, actor, survey: Survey, status: str, request=None) -> Survey:
+    """Open a draft survey (the contacts of every tenant of the centre are
+    emailed by a worker once the change is committed) or close an open one."""
     if not has_role(actor, survey.centre, *SURVEY_ROLES):
         raise PermissionDenied
-    if status not in SurveyStatus.values:
+    if status not in _FROM:
         raise VisitError(_("Unknown status."))
     with transaction.atomic():
         row = Survey.objects.select_for_update().get(pk=survey.pk)
+        if row.status not in _FROM[status]:
+            # Two people pressing the button: the second is told, not a 500.
+            if status == SurveyStatus.OPEN:
+                message = _("Only a draft survey can be opened; this one is: %(status)s.")
+            else:
+                message = _("Only an open survey can be closed; this one is: %(status)s.")
+            raise VisitError(message % {"status": row.get_status_display()})
+        if status == SurveyStatus.OPEN and row.closes_on < timezone.localdate():
+            raise VisitError(_("The survey's closing date has passed; create a new survey instead."))
         row.status = status
         row.save(update_fields=["status"])
         audit_record(actor=actor, action=f"survey.{status}", obj=row, request=request)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,49 +22,73 @@ from ..selectors import (
     surveys_visible_to_staff,
     visit_centres_for,
 )
+from ..selectors.surveys import survey_results, surveys_with_figures
 from ..services.records import VisitError
-from ..services.surveys import survey_answer, survey_create, survey_set_status
+from ..services.surveys import (
+    survey_answer,
+    survey_create,
+    survey_is_answerable,
+    survey_set_status,
+)
 from .common import staff_only
 
 
 @login_required
 @never_cache
 def survey_list(request):
+    """The surveys of the user's centres with their figures, and the form
+    that creates one (in draft: nobody is asked until it is opened)."""
     staff_only(request.user)
-    form = SurveyForm(request.POST or None, centres=visit_centres_for(request.user))
+    today = timezone.localdate()
+    form = SurveyForm(request.POST or None, centres=visit_centres_for(request.user),
+                      initial={"opens_on": today, "closes_on": today + timedelta(days=14)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            survey_create(actor=request.user, centre=d["centre"], title=d["title"], opens_on=d["opens_on"],
-                          closes_on=d["closes_on"], request=request)
+            survey = survey_create(actor=request.user, centre=d["centre"], title=d["title"], opens_on=d["opens_on"],
+                                   closes_on=d["closes_on"], request=request)
         except VisitError as exc:
             form.add_error(None, str(exc))
         except PermissionDenied:
             form.add_error(None, _("You cannot create surveys for this centre."))
         else:
             messages.success(request, _("Survey created with the ACSI questions. Open it when ready."))
-            return redirect("visits:surveys")
-    surveys = surveys_visible_to_staff(request.user).select_related("centre")[:100]
+            return redirect("visits:survey", pk=survey.pk)
+    surveys = surveys_with_figures(surveys_visible_to_staff(request.user).order_by("-opens_on", "-pk")[:100])
     return render(request, "visits/staff/surveys.html", {"surveys": surveys, "form": form},
                   status=400 if form.errors else 200)
+
+
+@login_required
+@never_cache
+def survey_detail(request, pk):
+    """One survey: its state, the buttons that move it on, and its results."""
+    staff_only(request.user)
+    survey = get_object_or_404(surveys_visible_to_staff(request.user).select_related("centre", "created_by"), pk=pk)
+    return render(request, "visits/staff/survey_detail.html", {
+        "survey": survey, "results": survey_results(survey), "questions": survey.questions.all(),
+        "answerable": survey_is_answerable(survey),
+    })
 
 
 @login_required
 @require_POST
 def survey_status(request, pk):
     staff_only(request.user)
-    survey = get_object_or_404(surveys_visible_to_staff(request.user), pk=pk)
+    survey = get_object_or_404(surveys_visible_to_staff(request.user).select_related("centre"), pk=pk)
     status = request.POST.get("status", "")
-    if status not in (SurveyStatus.OPEN, SurveyStatus.CLOSED):
-        messages.error(request, _("Unknown status."))
+    try:
+        survey_set_status(actor=request.user, survey=survey, status=status, request=request)
+    except VisitError as exc:
+        messages.error(request, str(exc))
+    except PermissionDenied:
+        messages.error(request, _("You cannot change this survey."))
     else:
-        try:
-            survey_set_status(actor=request.user, survey=survey, status=status, request=request)
-        except PermissionDenied:
-            messages.error(request, _("You cannot change this survey."))
+        if status == SurveyStatus.OPEN:
+            messages.success(request, _("Survey opened: the contacts of every tenant of the centre are being emailed."))
         else:
-            messages.success(request, _("Survey updated."))
-    return redirect("visits:surveys")
+            messages.success(request, _("Survey closed: no more answers are taken."))
+    return redirect("visits:survey", pk=survey.pk)
 
 
 @login_required
