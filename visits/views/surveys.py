@@ -40,8 +40,11 @@ def survey_list(request):
     that creates one (in draft: nobody is asked until it is opened)."""
     staff_only(request.user)
     today = timezone.localdate()
-    form = SurveyForm(request.POST or None, centres=visit_centres_for(request.user),
-                      initial={"opens_on": today, "closes_on": today + timedelta(days=14)})
+    centres = visit_centres_for(request.user)
+    initial = {"opens_on": today, "closes_on": today + timedelta(days=14)}
+    if len(centres[:2]) == 1:  # most staff work for one centre: no choice to make
+        initial["centre"] = centres.first()
+    form = SurveyForm(request.POST or None, centres=centres, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
