@@ -190,6 +190,8 @@ def _check_anchors(anchors, count: int, positions: dict, before: AuditEvent | No
                       f"{newest.length} but the database has {count} evidence events: the chain was rewound — "
                       + _missing(count + 1, newest.length, before), before)
     for anchor in sorted(anchors.anchors, key=lambda a: a.length):
+        if anchor.length not in positions:
+            raise _Broken(f"anchor file line {anchor.line_no} names position {anchor.length}, which no chain has")
         row, digest = positions[anchor.length]
         if digest != anchor.last_hash:
             raise _Broken(f"event id={row.pk} (position {anchor.length}) differs from the anchor written at "
@@ -211,6 +213,8 @@ def _check_timestamps(count: int, positions: dict, before: AuditEvent | None, re
             raise _Broken(f"the RFC 3161 token {token.path.name} of {token.gen_time} covers length {token.length} "
                           f"but the database has {count} evidence events: the chain was rewound — "
                           + _missing(count + 1, token.length, before), before)
+        if token.length not in positions:
+            raise _Broken(f"{token.path.name} names position {token.length}, which no chain has")
         row, digest = positions[token.length]
         if hashlib.sha256(head_statement(token.length, digest)).digest() != token.imprint:
             raise _Broken(f"event id={row.pk} (position {token.length}) is not what the timestamp authority saw "

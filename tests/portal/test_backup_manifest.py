@@ -5,14 +5,18 @@ made, which files, which engine) without `restore` refusing it."""
 import io
 import json
 import tarfile
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from portal.audit import audit_record
-from portal.backup import BackupError, backup_create, backup_restore
+from portal.backup import BackupError, backup_check, backup_create, backup_restore
 from tests.base import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,6 +48,23 @@ def _edit_manifest(**fields):
     return change
 
 
+@contextmanager
+def _copy_target(tmp_path: Path):
+    """restore's arguments for a copy beside the live database, on either engine."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        yield ["--sqlite-path", str(tmp_path / "copy.sqlite3")]
+        return
+    db = settings.DATABASES["default"]
+    scratch = f"atrium_restore_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres", autocommit=True)
+    admin.execute(f'CREATE DATABASE "{scratch}"')
+    try:
+        yield ["--pg-database", scratch]
+    finally:
+        admin.execute(f'DROP DATABASE "{scratch}" WITH (FORCE)')
+        admin.close()
+
+
 @pytest.fixture
 def archive(tmp_path):
     build_world()
@@ -52,7 +73,7 @@ def archive(tmp_path):
 
 @pytest.mark.parametrize("field", [
     {"created_at": "2020-01-01T00:00:00+00:00"},
-    {"database_engine": "postgresql"},
+    {"database_engine": "oracle"},
     {"media": "included (trust me)"},
 ])
 def test_a_changed_manifest_is_refused(archive, tmp_path, field):
@@ -87,15 +108,15 @@ def test_an_archive_without_a_manifest_mac_is_refused_unless_explicitly_accepted
     unsigned = _rewrite(archive, tmp_path / "unsigned.tar", lambda name, data: None if name == "manifest.hmac" else data)
     with pytest.raises(BackupError, match="manifest.json carries no MAC"):
         backup_restore(path=unsigned, sqlite_path=tmp_path / "c.sqlite3", pg_database="x", media_root=tmp_path / "m")
-    manifest = backup_restore(path=unsigned, sqlite_path=tmp_path / "c.sqlite3", pg_database="x",
-                              media_root=tmp_path / "m", accept_unsigned=True)
-    assert manifest["format"] == "atrium-backup/1"
+    (tmp_path / "work").mkdir()
+    manifest = backup_check(unsigned, tmp_path / "work", accept_unsigned=True)
+    assert manifest["format"] == "atrium-backup/1" and manifest["authenticated"] is False
 
 
 def test_the_restore_command_says_loudly_when_it_accepts_an_unsigned_archive(archive, tmp_path, capsys):
     unsigned = _rewrite(archive, tmp_path / "unsigned.tar", lambda name, data: None if name == "manifest.hmac" else data)
-    call_command("restore", str(unsigned), "--accept-unsigned", "--sqlite-path", str(tmp_path / "c.sqlite3"),
-                 "--pg-database", "x", "--media-root", str(tmp_path / "m"))
+    with _copy_target(tmp_path) as target:
+        call_command("restore", str(unsigned), "--accept-unsigned", *target, "--media-root", str(tmp_path / "m"))
     assert "NOT AUTHENTICATED" in capsys.readouterr().err
 
 
@@ -105,10 +126,11 @@ def test_an_archive_made_with_another_key_is_refused_with_a_clear_message(archiv
         backup_restore(path=archive, sqlite_path=tmp_path / "c.sqlite3", pg_database="x", media_root=tmp_path / "m")
 
 
-def test_an_untouched_archive_restores(archive, tmp_path):
-    manifest = backup_restore(path=archive, sqlite_path=tmp_path / "c.sqlite3", pg_database="x",
-                              media_root=tmp_path / "m")
-    assert manifest["created_at"]
+def test_an_untouched_archive_restores(archive, tmp_path, capsys):
+    with _copy_target(tmp_path) as target:
+        call_command("restore", str(archive), *target, "--media-root", str(tmp_path / "m"))
+    captured = capsys.readouterr()
+    assert "Restored the backup of" in captured.out and "NOT AUTHENTICATED" not in captured.err
 
 
 def test_the_archive_carries_the_anchor_file_and_the_chain_head(tmp_path, settings):
