@@ -135,7 +135,8 @@ def _verify(report: ChainReport, starting_anchors: bool) -> None:
             raise _Broken(problem, row)
         positions[expected] = (row, row.hash)
         prev_hash, before, expected = row.hash, row, expected + 1
-    count = report.checked = expected - 1
+        report.checked += 1
+    count = report.checked
 
     # 2. The anchors outside the database.
     if anchors is None:

@@ -98,7 +98,9 @@ def test_an_altered_row_is_named_exactly(chain):
 
 def test_a_deleted_middle_row_is_named_by_its_position(chain):
     _dba(f"DELETE FROM {EVENTS} WHERE id = %s", [chain[1].pk])
-    assert f"event with position 2 (after id={chain[0].pk}) is missing" in _verdict()
+    verdict = _verdict()
+    assert f"event with position 2 (after id={chain[0].pk}) is missing" in verdict.splitlines()[0]
+    assert "1 events verified before it" in verdict
 
 
 def test_a_deleted_middle_row_is_named_even_after_the_dba_recomputes_the_chain(chain):
