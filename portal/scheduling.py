@@ -21,3 +21,12 @@ def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_mo
         name=name, defaults={"task": task, "crontab": schedule, "interval": None}
     )
     return periodic
+
+
+def ensure_audit_checkpoint() -> PeriodicTask:
+    """The evidence chain's checkpoint (anchor outside the database, RFC 3161
+    timestamp when a TSA is configured), every ATRIUM_AUDIT_CHECKPOINT_MINUTES."""
+    from django.conf import settings
+
+    return ensure_interval_task(name="portal: evidence chain checkpoint", task="portal.tasks.audit_checkpoint_task",
+                                minutes=settings.ATRIUM_AUDIT_CHECKPOINT_MINUTES)

@@ -14,12 +14,13 @@ def create_role_groups(sender, app_config=None, **kwargs):
     with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
     if app_config is not None and app_config is with_models[-1]:
         from .roles import sync_role_groups
-        from .scheduling import ensure_crontab_task
+        from .scheduling import ensure_audit_checkpoint, ensure_crontab_task
 
         sync_role_groups()
         hour, minute = settings.ATRIUM_BACKUP_AT
         ensure_crontab_task(name="portal: nightly backup", task="portal.tasks.backup_nightly",
                             minute=str(minute), hour=str(hour))
+        ensure_audit_checkpoint()
 
 
 # Memberships change from the admin, services and the shell alike; the groups

@@ -43,6 +43,18 @@ def backup_nightly() -> str:
     return str(result.path)
 
 
+@shared_task(acks_late=True)
+def audit_checkpoint_task() -> str:
+    """The periodic checkpoint of the evidence chain: verify it, anchor its
+    head outside the database, timestamp it when ATRIUM_AUDIT_TSA_URL is set.
+    Safe to run twice (an anchored, timestamped head is left alone). A chain
+    that does not verify is logged as an error and not anchored."""
+    from .audit_verify import audit_checkpoint
+
+    result = audit_checkpoint()
+    return result.report.verdict + (f" {result.error}" if result.error else "")
+
+
 # Celery's autodiscovery imports portal.tasks; the published site's and the
 # broadcasts' tasks live in their own packages.
 from .broadcasts import tasks as _broadcasts_tasks  # noqa: E402, F401

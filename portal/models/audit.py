@@ -5,6 +5,13 @@ Evidence events (seal uses, receipts) are additionally chained: each stores
 the SHA-256 of its own content together with the previous evidence event's
 hash, so that editing or deleting a row in the database is detectable by
 `manage.py verify_audit`.
+
+Hashes alone do not stop whoever can write the database: they can recompute
+them. So each evidence event also carries its position in the chain and an
+HMAC of (position, hash), and the head an HMAC of (length, last hash), keyed
+by ATRIUM_AUDIT_KEY, which is not in the database (portal/evidence_key.py).
+Rewinding to an older head, which the key once authenticated, is caught by
+the anchors written outside the database (portal/audit_anchor.py).
 """
 
 import hashlib
@@ -56,6 +63,10 @@ class AuditEvent(models.Model):
     evidence = models.BooleanField(default=False, db_index=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    # Evidence events only: 1, 2, 3… so that a deleted row is named by the
+    # position that is missing; and HMAC(key, position, hash).
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -105,6 +116,8 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     length = models.PositiveBigIntegerField(default=0)
+    # HMAC(key, length, last_hash): only a holder of ATRIUM_AUDIT_KEY can move the head.
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")

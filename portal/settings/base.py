@@ -307,6 +307,29 @@ ATRIUM_BACKUP_KEEP = env_int("ATRIUM_BACKUP_KEEP", 14)
 # Local time (Asia/Shanghai) of the nightly backup, "HH:MM".
 ATRIUM_BACKUP_AT = env_clock("ATRIUM_BACKUP_AT", "02:30")
 
+# --- Evidence outside the database (issue 11) ------------------------------------
+# The evidence chain's head, every chain event and each backup manifest carry an
+# HMAC-SHA256 keyed by this secret. It must never be stored in the database or
+# in a backup archive: whoever can write the database but does not hold it
+# cannot rewrite the chain or a manifest unnoticed. Required in production (at
+# least 32 characters, not the SECRET_KEY); empty in dev/test means "derived
+# from SECRET_KEY" (portal/evidence_key.py), which protects nothing. Keep a copy
+# with the operator's other secrets: without it the chain cannot be verified.
+from .env import env_optional_url  # noqa: E402 - kept in this block so merges stay simple
+
+ATRIUM_AUDIT_KEY = env_str("ATRIUM_AUDIT_KEY", "")
+# Append-only file of chain-head anchors and RFC 3161 timestamp tokens. Put it
+# where the database administrator cannot write (another volume or host mount,
+# ideally append-only: `chattr +a`); every web and worker process must be able
+# to append to it. Empty turns anchoring off (tests only; refused in production).
+ATRIUM_AUDIT_ANCHOR_DIR = Path(_anchor) if (_anchor := env_str("ATRIUM_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit"))) else None
+# An RFC 3161 timestamp authority for the chain head (empty: no timestamps),
+# the PEM file of the certificate(s) verify_audit trusts for its tokens, and
+# how often (minutes) the head is checkpointed and timestamped.
+ATRIUM_AUDIT_TSA_URL = env_optional_url("ATRIUM_AUDIT_TSA_URL", schemes=("http", "https"))
+ATRIUM_AUDIT_TSA_CA = env_str("ATRIUM_AUDIT_TSA_CA", "")
+ATRIUM_AUDIT_CHECKPOINT_MINUTES = env_int("ATRIUM_AUDIT_CHECKPOINT_MINUTES", 60)
+
 # --- Tenants: archive uploads and the service desk (issue 3) -----------------
 # Largest file accepted into the archive or attached to a request; checked on
 # the bytes received, whatever the browser claims.

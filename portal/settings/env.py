@@ -83,3 +83,10 @@ def env_clock(name: str, default: str) -> tuple[int, int]:
     if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
         return int(hours), int(minutes)
     raise ImproperlyConfigured(f"Environment variable {name} must be a time of day HH:MM, got {value!r}.")
+
+
+def env_optional_url(name: str, *, schemes: tuple[str, ...]) -> str:
+    """A URL that may be left unset (the feature is then off), but if set must
+    have one of `schemes`."""
+    value = env_str(name, "").strip()
+    return env_url(name, value, schemes=schemes) if value else ""

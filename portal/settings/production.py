@@ -24,3 +24,11 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 ATRIUM_STAFF_MFA_REQUIRED = env_bool("ATRIUM_STAFF_MFA_REQUIRED", True)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+# Evidence outside the database (issue 11): a key of its own, and the anchor file.
+if len(ATRIUM_AUDIT_KEY) < 32 or ATRIUM_AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "Environment variable ATRIUM_AUDIT_KEY is required in production: a random string of at least 32 "
+        "characters, different from SECRET_KEY, kept outside the database and the backups."
+    )
+if ATRIUM_AUDIT_ANCHOR_DIR is None:
+    raise ImproperlyConfigured("Environment variable ATRIUM_AUDIT_ANCHOR_DIR must name a folder in production.")

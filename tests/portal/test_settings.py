@@ -27,6 +27,7 @@ def _production(**overrides):
         "SECRET_KEY": GOOD_SECRET,
         "ALLOWED_HOSTS": "portal.example.cn",
         "WAGTAILADMIN_BASE_URL": "https://portal.example.cn",
+        "ATRIUM_AUDIT_KEY": "a-separate-evidence-key-" + "0123456789abcdef" * 2,
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}

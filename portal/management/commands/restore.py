@@ -1,7 +1,11 @@
 """`manage.py restore ARCHIVE`: check a backup archive against its manifest
 and restore it. Stop the web and worker processes before restoring over the
 live database; `--sqlite-path`, `--pg-database` and `--media-root` restore a
-copy elsewhere instead (to look something up without touching the live one)."""
+copy elsewhere instead (to look something up without touching the live one).
+
+The manifest must carry a valid MAC by ATRIUM_AUDIT_KEY. `--accept-unsigned`
+restores an archive made before manifests were authenticated, loudly: its
+manifest could have been rewritten by anyone who could write the backups."""
 
 from pathlib import Path
 
@@ -19,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--sqlite-path", type=Path, help="Restore the SQLite database to this file instead.")
         parser.add_argument("--pg-database", help="Restore into this (existing, empty) PostgreSQL database instead.")
         parser.add_argument("--media-root", type=Path, help="Restore uploaded files into this folder instead.")
+        parser.add_argument("--accept-unsigned", action="store_true",
+                            help="Restore an archive whose manifest has no MAC (made before manifests were "
+                                 "authenticated). Only for an archive whose origin you know.")
 
     def handle(self, *args, **options):
         live = not (options["sqlite_path"] or options["pg_database"])
@@ -33,7 +40,20 @@ class Command(BaseCommand):
             manifest = backup_restore(
                 path=options["archive"], sqlite_path=options["sqlite_path"],
                 pg_database=options["pg_database"], media_root=options["media_root"],
+                accept_unsigned=options["accept_unsigned"],
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        if not manifest["authenticated"]:
+            self.stderr.write(self.style.WARNING(
+                f"WARNING: the manifest of {options['archive']} is NOT AUTHENTICATED (no MAC): its date and file list "
+                "are only as trustworthy as the place the archive was kept."
+            ))
         self.stdout.write(f"Restored the backup of {manifest['created_at']} ({', '.join(manifest['files'])}).")
+        self.stdout.write(f"Evidence anchors: {manifest['anchors']}.")
+        if live:
+            self.stdout.write(
+                "Run `manage.py verify_audit` now. Evidence events recorded after this backup are reported missing "
+                "where anchors or timestamps remember them: that is what the restore lost. Keep that anchor file "
+                "(it records the loss); to go on, move it aside and run `manage.py verify_audit --checkpoint`."
+            )
