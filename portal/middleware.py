@@ -2,7 +2,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -55,6 +55,25 @@ class StaffMFAMiddleware:
             enrolled = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
             target = reverse("mfa_reauthenticate" if enrolled else "mfa_activate_totp")
             return redirect(target + "?" + urlencode({"next": request.get_full_path()}))
+        return self.get_response(request)
+
+
+class AdminEntranceMiddleware:
+    """A signed-in account without Wagtail admin access (a tenant contact)
+    opening /admin/ gets a plain page pointing to their own home. Wagtail would
+    send it to the login page, which sends a signed-in user straight back to
+    /admin/: a loop until the browser gives up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith("/admin/")
+            and request.user.is_authenticated
+            and not request.user.has_perm("wagtailadmin.access_admin")
+        ):
+            return render(request, "portal/admin_refused.html", status=403)
         return self.get_response(request)
 
 

@@ -344,3 +344,23 @@ def test_no_url_answers_with_a_login_form_of_django_or_wagtail(client, world):
         )
         assert not logged_in(client), f"{url} logged someone in with a password alone"
 
+# --- a tenant opening /admin/ ---------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/snippets/tenants/tenant/", "/admin/login/"])
+def test_a_tenant_opening_the_admin_gets_a_clear_page_not_a_loop(client, world, url):
+    client.force_login(world.signer_a)
+    response = client.get(url, follow=True)
+    assert len(response.redirect_chain) <= 1, response.redirect_chain
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "管理后台仅供商场员工使用" in text
+    assert 'href="/my/"' in text
+    client.post(reverse("set_language"), {"language": "en", "next": "/my/"})
+    english = client.get(url).content.decode()
+    assert "The management area is for centre staff" in english
+
+
+def test_staff_still_open_the_admin(client, world):
+    client.force_login(world.ops_a)
+    assert client.get("/admin/").status_code == 200
