@@ -344,6 +344,25 @@ def test_no_url_answers_with_a_login_form_of_django_or_wagtail(client, world):
         )
         assert not logged_in(client), f"{url} logged someone in with a password alone"
 
+
+def test_no_password_reset_outside_allauth(client, world):
+    """Django's/Wagtail's own password reset would set a password (and may log
+    in) outside allauth's rate limits: every such view answers 404."""
+    import re
+
+    from django.contrib.auth import views as auth_views
+
+    reset_views = (auth_views.PasswordResetView, auth_views.PasswordResetConfirmView)
+    found = [
+        route for route, entry in _walk(get_resolver().url_patterns)
+        if issubclass(getattr(entry.callback, "view_class", type), reset_views)
+    ]  # fmt: skip
+    assert found, "the walk found no password reset view at all: it is broken"
+    for route in found:
+        url = "/" + re.sub(r"<[^>]+>", "x", route)
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"email": "ops@a.test", "new_password1": "x" * 12, "new_password2": "x" * 12}).status_code == 404, url
+
 # --- a tenant opening /admin/ ---------------------------------------------------
 
 
