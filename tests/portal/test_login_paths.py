@@ -182,7 +182,10 @@ def test_wrong_codes_are_rate_limited(client, world, production_auth):
     assert not logged_in(client)
 
 
-STAFF_URLS = ["/admin/", "/admin/api/main/pages/", "/django-admin/", "/visits/", "/visits/meetings/", "/my/"]
+STAFF_URLS = [
+    "/admin/", "/admin/api/main/pages/", "/django-admin/", "/visits/", "/visits/meetings/", "/visits/photos/1/",
+    "/documents/1/plan.pdf", "/my/",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("url", STAFF_URLS)
