@@ -8,10 +8,29 @@ from portal.admin_scoping import ScopedAdminForm
 from portal.models.accounts import Role, StaffMembership
 from tenants.models import Category, Tenant, Tier
 
+from .pdf.sanitize import TextLoss, text_losses
 from .selectors import TEMPLATE_ROLES
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+def _loss_message(loss: TextLoss) -> str:
+    """Name the element and the words, so that the drafter can find them."""
+    text = loss.text if len(loss.text) <= 60 else loss.text[:60] + "…"
+    if loss.unclosed:
+        return _(
+            "The body has a <%(tag)s> tag that is never closed: the text after it would be missing from the "
+            "sealed letter: “%(text)s”. Close or delete the tag."
+        ) % {"tag": loss.unclosed[0], "text": text}
+    if loss.tags:
+        return _(
+            "Text inside <%(tag)s> would be missing from the sealed letter: “%(text)s”. "
+            "Move the text out of the tag, or delete the tag."
+        ) % {"tag": loss.tags[0], "text": text}
+    return _("Part of the text would be missing from the sealed letter: “%(text)s”. Remove the markup around it.") % {
+        "text": text
+    }
 
 
 def _drafter_centres(user):
@@ -61,6 +80,11 @@ class LetterForm(ScopedAdminForm):
         # Draftail leaves an empty paragraph behind; a letter needs words.
         if not strip_tags(body).strip():
             raise forms.ValidationError(_("The letter has no text."))
+        # The PDF gets the sanitised body: refuse a body whose words would
+        # not all reach it, rather than seal a letter that lacks them.
+        loss = text_losses(body)
+        if loss is not None:
+            raise forms.ValidationError(_loss_message(loss))
         return body
 
     def clean_recipient_floors(self):

@@ -1,13 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, reverse_lazy
-from django.views.generic import RedirectView
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as wagtaildocs_serve
 
 from . import views
+from .login_paths import rate_limited_shared_password, to_allauth_login
 
 # Django's admin login goes through allauth, so MFA and rate limits apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,9 +24,24 @@ portal_patterns = (
     "portal",
 )
 
+# Wagtail's and Django's own login forms take a bare password: no second
+# factor, no rate limit. Their addresses only send people to allauth (see
+# portal/login_paths.py); the Django admin's is wrapped above.
+login_shadows = [
+    path("admin/login/", to_allauth_login),
+    path("pages/_util/login/", to_allauth_login),
+    path(
+        "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        rate_limited_shared_password(wagtail_views.authenticate_with_password, kind="page"),
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        rate_limited_shared_password(wagtaildocs_serve.authenticate_with_password, kind="document"),
+    ),
+]
+
 urlpatterns = [
-    # Wagtail's own login form would accept a bare password and skip MFA.
-    path("admin/login/", RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True)),
+    *login_shadows,
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -1,29 +1,39 @@
-"""Reduce letter body HTML to a small, inert subset.
+"""Reduce letter body HTML to a small, inert subset, and say what it would lose.
 
-Neither ``nh3`` nor ``bleach`` is installed in this project, so this is a
-small allow-list sanitizer on the standard library's ``html.parser``:
+The sanitiser is ``nh3`` (Ammonia): the input is parsed the way a browser
+parses it (html5ever, the HTML5 algorithm), so unclosed or misnested markup is
+repaired as a browser would repair it, never by guessing. Then:
 
-* Only the tags in :data:`ALLOWED_TAGS` survive, re-serialised by us (never
-  copied from the input), so malformed or tricky markup cannot leak through.
-* No attributes except integer ``colspan``/``rowspan`` on table cells: no
-  ``style`` (CSS ``url()`` fetches), no ``src``/``href``, no event handlers.
-* ``script``, ``style``, ``iframe`` & co. are dropped *with* their content;
-  ``img``, ``link``, ``meta`` are dropped; links (``<a>``) and any other
-  unknown tag (``div``, ``span``, ``font`` from pasted Word HTML) are
-  unwrapped — their text is kept, the tag is not.
-* All text is HTML-escaped on output; comments, doctypes, processing
-  instructions and CDATA are discarded.
-* Open tags are closed at the end, stray end tags are ignored.
+* Only the tags in :data:`ALLOWED_TAGS` survive; every other tag (``div``,
+  ``span``, ``font`` from pasted Word HTML, links) is unwrapped — its text is
+  kept, the tag is not.
+* No attributes except integer ``colspan``/``rowspan`` (1–50) on table cells:
+  no ``style`` (CSS ``url()`` fetches), no ``src``/``href``, no event handlers.
+* The elements in :data:`DROP_WITH_CONTENT` go with everything inside them:
+  their content is code, metadata, a form control or an embedded document, not
+  letter text. Comments, doctypes and CDATA are discarded; text is escaped.
 
-The output is safe to place into the letter template as-is. The PDF renderer
-still uses a fetcher that refuses anything but our own assets (defence in
-depth).
+Dropping is silent only for what a reader never sees (:data:`INVISIBLE`, e.g.
+``script``). When the body has visible text inside a dropped element — an
+``<svg>`` with words in it, or an unclosed ``<textarea>`` that turns the rest
+of the letter into a text box — :func:`text_losses` names the element and the
+text, and the letter form refuses the body with that message, before the
+drafter submits. The PDF renderer still uses a fetcher that refuses anything
+but our own assets (defence in depth).
 """
 
 from __future__ import annotations
 
-from html import escape
-from html.parser import HTMLParser
+import difflib
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+import nh3
+import tinyhtml5
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = frozenset(
     {
@@ -31,98 +41,104 @@ ALLOWED_TAGS = frozenset(
         "table", "thead", "tbody", "tr", "th", "td", "blockquote",
     }
 )  # fmt: skip
-VOID_TAGS = frozenset({"br"})
 CELL_ATTRS = frozenset({"colspan", "rowspan"})
 MAX_SPAN = 50
 
-# Dropped together with everything inside them: their content is code,
-# metadata or an embedded document, not letter text.
-DROP_WITH_CONTENT = frozenset(
+# Elements whose content no reader ever sees as text: dropping them loses nothing.
+INVISIBLE = frozenset(
+    {"script", "style", "template", "head", "title", "iframe", "noscript", "noembed", "noframes"}
+)
+# Dropped together with everything inside them.
+DROP_WITH_CONTENT = INVISIBLE | frozenset(
     {
-        "script", "style", "iframe", "frame", "frameset", "object", "embed",
-        "applet", "noscript", "noembed", "noframes", "template", "svg", "math",
-        "head", "title", "textarea", "select", "option", "button", "canvas",
-        "audio", "video", "xml",
+        "frame", "frameset", "object", "embed", "applet", "svg", "math", "textarea",
+        "select", "option", "button", "canvas", "audio", "video", "xml",
     }
 )  # fmt: skip
 
 
-class _Sanitizer(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.stack: list[str] = []
-        self.drop_depth = 0  # > 0 while inside a DROP_WITH_CONTENT element
+def _cell_span(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 only offers colspan/rowspan on td/th (see `attributes` below).
+    value = value.strip()
+    if not value.isdigit():
+        return None
+    return str(max(1, min(int(value), MAX_SPAN)))
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROP_WITH_CONTENT:
-            self.drop_depth += 1
-            return
-        if self.drop_depth or tag not in ALLOWED_TAGS:
-            return
-        self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")
-        if tag not in VOID_TAGS:
-            self.stack.append(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # <br/>, <iframe/> — self-closing: never opens a drop region.
-        if tag in DROP_WITH_CONTENT or self.drop_depth or tag not in ALLOWED_TAGS:
-            return
-        if tag in VOID_TAGS:
-            self.out.append(f"<{tag}>")
-        else:
-            self.out.append(f"<{tag}{self._attrs(tag, attrs)}></{tag}>")
+def _clean(html: str) -> str:
+    return nh3.clean(
+        html or "",
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        attributes={"td": set(CELL_ATTRS), "th": set(CELL_ATTRS)},
+        attribute_filter=_cell_span,
+        strip_comments=True,
+        link_rel=None,
+    )
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in DROP_WITH_CONTENT:
-            self.drop_depth = max(0, self.drop_depth - 1)
-            return
-        if self.drop_depth or tag not in ALLOWED_TAGS or tag in VOID_TAGS:
-            return
-        if tag in self.stack:
-            # Close everything opened since, so nesting stays well-formed.
-            while self.stack:
-                open_tag = self.stack.pop()
-                self.out.append(f"</{open_tag}>")
-                if open_tag == tag:
-                    break
 
-    def handle_data(self, data: str) -> None:
-        if not self.drop_depth:
-            self.out.append(escape(data, quote=False))
+def visible_text(html: str) -> str:
+    """The text a reader is shown for `html`, whitespace collapsed.
 
-    # Comments, <!DOCTYPE>, <?pi?>, <![CDATA[...]]>: discarded.
-    def handle_comment(self, data: str) -> None:
-        pass
+    Parsed by tinyhtml5, the HTML5 parser WeasyPrint itself reads the letter
+    with (nh3 cannot serve here: Ammonia drops SVG/MathML children whole)."""
+    parts: list[str] = []
 
-    def handle_decl(self, decl: str) -> None:
-        pass
+    def walk(element) -> None:
+        local_name = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if isinstance(element.tag, str) and local_name not in INVISIBLE:
+            parts.append(element.text or "")
+            for child in element:
+                walk(child)
+        parts.append(element.tail or "")  # text after the element belongs to its parent
 
-    def handle_pi(self, data: str) -> None:
-        pass
+    # A file object, never a str: tinyhtml5 reads a short str that names an
+    # existing file as that file (a body of "/etc/passwd" would be read).
+    root = tinyhtml5.parse(io.StringIO(html or ""))
+    for child in root:
+        walk(child)
+    return " ".join("".join(parts).split())
 
-    def unknown_decl(self, data: str) -> None:
-        pass
 
-    @staticmethod
-    def _attrs(tag: str, attrs: list[tuple[str, str | None]]) -> str:
-        if tag not in ("td", "th"):
-            return ""
-        kept: dict[str, int] = {}
-        for name, value in attrs:
-            if name in CELL_ATTRS and value is not None and value.strip().isdigit():
-                kept[name] = max(1, min(int(value.strip()), MAX_SPAN))
-        return "".join(f' {name}="{number}"' for name, number in kept.items())
+def _loses_text(html: str, cleaned: str) -> bool:
+    # Whitespace between blocks may come and go; words may not.
+    return "".join(visible_text(html).split()) != "".join(visible_text(cleaned).split())
 
-    def result(self) -> str:
-        self.close()
-        while self.stack:
-            self.out.append(f"</{self.stack.pop()}>")
-        return "".join(self.out)
+
+@dataclass(frozen=True)
+class TextLoss:
+    text: str  # the drafter's words that would not reach the letter
+    tags: tuple[str, ...]  # the elements found in the body that swallow text
+    unclosed: tuple[str, ...]  # those among them never closed
+
+
+def _tags_in(html: str, tags) -> list[str]:
+    return [tag for tag in sorted(tags) if re.search(rf"<\s*{tag}[\s/>]", html, re.IGNORECASE)]
+
+
+def text_losses(html: str) -> TextLoss | None:
+    """What the sanitiser would drop of the text a reader sees, or None."""
+    cleaned = _clean(html)
+    if not _loses_text(html, cleaned):
+        return None
+    before, after = visible_text(html), visible_text(cleaned)
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    lost = [before[i1:i2] for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op in ("delete", "replace")]
+    # <embed> is a void element: it holds no text, so it is never the culprit.
+    tags = _tags_in(html, DROP_WITH_CONTENT - INVISIBLE - {"embed"})
+    unclosed = [
+        tag
+        for tag in tags
+        if len(re.findall(rf"<\s*{tag}[\s>]", html, re.IGNORECASE)) > len(re.findall(rf"</\s*{tag}\s*>", html, re.IGNORECASE))
+    ]
+    return TextLoss(text=" … ".join(part.strip() for part in lost if part.strip()), tags=tuple(tags), unclosed=tuple(unclosed))
 
 
 def sanitize_body_html(html: str) -> str:
     """Return ``html`` reduced to the letter-body allow-list (see module doc)."""
-    parser = _Sanitizer()
-    parser.feed(html or "")
-    return parser.result()
+    cleaned = _clean(html)
+    if _loses_text(html, cleaned):
+        # The form refuses such bodies; one that arrives another way (import,
+        # shell, an old draft) still renders, but not silently.
+        logger.warning("Letter body text dropped by the sanitiser: %s", text_losses(html))
+    return cleaned
