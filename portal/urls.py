@@ -25,6 +25,9 @@ portal_patterns = (
 urlpatterns = [
     # Wagtail's own login form would accept a bare password and skip MFA.
     path("admin/login/", RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True)),
+    # Wagtail's deliberate error page (a test of error reporting) would be a
+    # 500 that any staff member can cause at will.
+    path("admin/failwhale/", views.not_found, name="admin_error_test_off"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
