@@ -195,6 +195,7 @@ def _print_tally():
     yield
     if TALLY:
         print(f"\naccess walk: {sum(TALLY.values())} requests (URL x role) for {len(TALLY)} roles")  # noqa: T201
+        TALLY.clear()
 
 
 @pytest.mark.django_db

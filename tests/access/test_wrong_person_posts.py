@@ -234,6 +234,9 @@ def _refused(name, response) -> bool:
 def test_every_project_view_is_declared():
     missing = [f"{p.name}  ({p.route}, {p.module})" for p in walk_patterns()
                if is_project_view(p) and p.name not in POST_CASES and p.name not in READ_ONLY]
+    names = {p.name for p in walk_patterns()}
+    missing += [f"{name}: declared here but no longer a URL pattern — delete it" for name in (*POST_CASES, *READ_ONLY)
+                if name not in names]
     assert not missing, ("These views of the project are not declared in tests/access/test_wrong_person_posts.py: "
                          "add each to POST_CASES (who must be refused) or READ_ONLY (why a POST changes nothing):\n"
                          + "\n".join(missing))
