@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import wave
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -146,7 +146,7 @@ def _letter_chain(drafter, leader, seal, centre, title, tenants, *, attach=True)
     return letter
 
 
-def _site(centre, marker, reviewer, tenant_group_notice=True):
+def _site(centre, marker, reviewer):
     home = centre_site_ensure(centre)
     bulletin = publish(home, NoticeIndexPage(title=f"{marker}公告栏", slug="notices"), by=reviewer)
     public = publish(bulletin, NoticePage(title=f"{marker}公开公告", slug="public", audience="public",
@@ -262,7 +262,6 @@ def build_access_world() -> AccessWorld:
         plan = plan_sync(centre=centre, year=today.year)
         policy, _ = VisitPolicy.objects.get_or_create(centre=centre)
         deadline_policy = DeadlinePolicy.objects.filter(centre=centre).first() or DeadlinePolicy.objects.create(centre=centre)
-        token, secret = None, None
         invitation, secret = invitation_create(inviter=w.manager, email=f"new-{key.lower()}@test",
                                                kind="staff", full_name=f"{m}新同事", centre=centre, role=Role.OPERATIONS)
         token = ImportJob.objects.create(token=f"importjob{key}0000000000000000", user=ops[key], resource="tenants",
@@ -350,5 +349,3 @@ def _request(actor, tenant, marker):
     return request_create(actor=actor, tenant=tenant, category="repair", channel="hotline",
                           subject=f"{marker}空调不制冷", description=f"{marker}店内空调出风不冷。", photos=[_png()])
 
-
-__all__ = ["MARKERS", "VARIANTS", "AccessWorld", "build_access_world", "date"]
