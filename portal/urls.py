@@ -42,6 +42,9 @@ login_shadows = [
 
 urlpatterns = [
     *login_shadows,
+    # Wagtail's deliberate error page (a test of error reporting) would be a
+    # 500 that any staff member can cause at will.
+    path("admin/failwhale/", views.not_found, name="admin_error_test_off"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

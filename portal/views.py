@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -73,3 +74,7 @@ def _unusable(request, state):
     return render(
         request, "portal/invitation_unusable.html", {"message": _UNUSABLE_MESSAGES[state], "state": state}, status=410 if state != "invalid" else 404
     )
+
+
+def not_found(request):
+    raise Http404
