@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from . import admin_views
 from .admin_menu import AccessMenuItem
+from .admin_scoping import ScopedDeleteBulkAction, assert_viewsets_scoped
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
@@ -30,3 +31,17 @@ def add_my_work_panel(request, panels):
 
     if is_staff_member(request.user):
         panels.insert(0, MyWorkPanel(work_items_for(request.user)))
+
+
+# Runs when the admin URLs are built, after Wagtail's own hook has registered
+# every viewset (order=100): the site does not start with an unscoped one.
+@hooks.register("register_admin_urls", order=100)
+def refuse_unscoped_viewsets():
+    from wagtail.admin.viewsets import viewsets
+
+    assert_viewsets_scoped(viewsets.viewsets)
+    return []
+
+
+# Replaces Wagtail's snippet bulk delete (registered later wins; order=100).
+hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=100)
