@@ -33,7 +33,6 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -192,10 +191,22 @@ class ScopedSnippetViewSet(SnippetViewSet):
         return guard_patterns(super().get_urlpatterns(), self.scope)
 
 
+_MODEL_SCOPES: dict[type, Scope] = {}
+
+
+def register_model_scope(model, scope: Scope) -> None:
+    """The scope of a model that no snippet viewset of ours shows (Wagtail's
+    pages, documents, images), for the bulk actions and the history report."""
+    _MODEL_SCOPES[model] = scope
+
+
 def scope_for_model(model) -> Scope | None:
-    """The scope of a snippet model's viewset (None if it has none)."""
+    """The scope of a snippet model's viewset, or the one registered for the
+    model (None if it has none)."""
     viewset = getattr(model, "snippet_viewset", None)
-    return viewset.scope if isinstance(viewset, ScopedSnippetViewSet) else None
+    if isinstance(viewset, ScopedSnippetViewSet):
+        return viewset.scope
+    return next((_MODEL_SCOPES[cls] for cls in model.__mro__ if cls in _MODEL_SCOPES), None)
 
 
 # --- every viewset goes through it ----------------------------------------------------
@@ -246,11 +257,11 @@ def assert_viewsets_scoped(registered) -> None:
 # --- bulk actions ---------------------------------------------------------------------
 
 
-class ScopedDeleteBulkAction(DeleteBulkAction):
-    """Snippet bulk delete (/admin/bulk/<app>/<model>/delete/?id=…) lists
-    the objects it is given, with names, even those the user may not
-    delete: only ids in the model's scope are accepted, and "all" means all
-    of the scope. Registered after Wagtail's, which it replaces."""
+class ScopedBulkActionMixin:
+    """Wagtail's bulk actions (/admin/bulk/<app>/<model>/<action>/?id=…)
+    list the objects they are given by title, even those the user may not
+    act on: only ids in the model's scope are accepted, and "all" means all
+    of the scope."""
 
     def dispatch(self, request, *args, **kwargs):
         scope = scope_for_model(self.model)
@@ -260,9 +271,23 @@ class ScopedDeleteBulkAction(DeleteBulkAction):
         return super().dispatch(request, *args, **kwargs)
 
     def get_all_objects_in_listing_query(self, parent_id):
+        ids = super().get_all_objects_in_listing_query(parent_id)
         scope = scope_for_model(self.model)
-        objects = scope(self.request.user) if scope is not None else self.model.objects.all()
-        return objects.values_list("pk", flat=True)
+        if scope is None:
+            return ids
+        # Wagtail's listing query may be search results rather than a queryset.
+        allowed = set(scope(self.request.user).values_list("pk", flat=True))
+        return [pk for pk in ids if pk in allowed]
+
+
+def scoped_bulk_actions(*action_classes) -> list[type]:
+    """Scoped versions of Wagtail's bulk actions, to register with
+    `hooks.register("register_bulk_action", cls, order=100)`: for the same
+    model and action the one registered later replaces Wagtail's."""
+    return [
+        type(f"Scoped{cls.__name__}", (ScopedBulkActionMixin, cls), {"__module__": cls.__module__})
+        for cls in action_classes
+    ]
 
 
 # --- forms ----------------------------------------------------------------------------

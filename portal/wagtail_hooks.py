@@ -4,7 +4,7 @@ from wagtail import hooks
 
 from . import admin_views
 from .admin_menu import AccessMenuItem
-from .admin_scoping import ScopedDeleteBulkAction, assert_viewsets_scoped
+from .admin_scoping import assert_viewsets_scoped, scoped_bulk_actions
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
@@ -43,5 +43,20 @@ def refuse_unscoped_viewsets():
     return []
 
 
-# Replaces Wagtail's snippet bulk delete (registered later wins; order=100).
-hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=100)
+def _scoped_wagtail_bulk_actions():
+    from wagtail.admin.views.pages import bulk_actions as pages
+    from wagtail.documents.views import bulk_actions as documents
+    from wagtail.images.views import bulk_actions as images
+    from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+
+    return scoped_bulk_actions(
+        DeleteBulkAction,
+        pages.DeleteBulkAction, pages.MoveBulkAction, pages.PublishBulkAction, pages.UnpublishBulkAction,
+        documents.AddTagsBulkAction, documents.AddToCollectionBulkAction, documents.DeleteBulkAction,
+        images.AddTagsBulkAction, images.AddToCollectionBulkAction, images.DeleteBulkAction,
+    )
+
+
+# Every Wagtail bulk action, scoped; registered later, each replaces Wagtail's.
+for _action in _scoped_wagtail_bulk_actions():
+    hooks.register("register_bulk_action", _action, order=100)

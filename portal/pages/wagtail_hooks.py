@@ -6,11 +6,13 @@ from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.models import PageViewRestriction
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction
 
 from portal.access import is_staff_member
 from portal.admin_menu import AccessMenuItem
-from portal.admin_scoping import all_in_scope
+from portal.admin_scoping import all_in_scope, register_model_scope
 
 from . import admin_views
 from .privacy import page_apply_audience
@@ -20,6 +22,7 @@ from .scoping import (
     ScopedPagesAdminAPIViewSet,
     collections_visible_to,
     documents_visible_to,
+    images_visible_to,
     page_visible_to_staff,
     pages_visible_to_staff,
 )
@@ -99,6 +102,11 @@ def scoped_admin_api(router):
     router.register_endpoint("pages", ScopedPagesAdminAPIViewSet)
     router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
     router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+
+
+register_model_scope(Page, pages_visible_to_staff)
+register_model_scope(get_document_model(), documents_visible_to)
+register_model_scope(get_image_model(), images_visible_to)
 
 
 def _scope_page_chosen_multiple():

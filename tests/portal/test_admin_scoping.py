@@ -280,3 +280,22 @@ def test_the_move_confirm_page_of_another_centres_page_is_refused(site):
     admin = User.objects.create_superuser(email="root@test", password="x" * 12)
     own = reverse("wagtailadmin_pages:move_confirm", args=[site.private_notice.pk, archive.pk])
     assert _client(admin).get(own).status_code == 200
+
+
+def test_bulk_actions_on_another_centres_pages_documents_and_images_show_nothing(site):
+    w = site.w
+    document, image = _document(w.centre_a, "A座招商手册"), _image(w.centre_a, "A座平面图")
+    cases = [
+        ("wagtailcore", "page", "delete", site.private_notice.pk, site.private_notice.title),
+        ("wagtailcore", "page", "publish", site.private_notice.pk, site.private_notice.title),
+        ("wagtaildocs", "document", "delete", document.pk, document.title),
+        ("wagtaildocs", "document", "add_tags", document.pk, document.title),
+        ("wagtailimages", "image", "delete", image.pk, image.title),
+    ]
+    for app, model, action, pk, title in cases:
+        url = reverse("wagtail_bulk_action", args=[app, model, action]) + f"?id={pk}"
+        for user in (w.ops_b, site.editor_b):
+            response = _client(user).get(url)
+            assert response.status_code in (302, 404), url
+            assert title not in response.content.decode()
+        assert title in _client(w.editor_a).get(url).content.decode()
