@@ -290,6 +290,46 @@ def scoped_bulk_actions(*action_classes) -> list[type]:
     ]
 
 
+# --- the site history report -----------------------------------------------------------
+
+
+def scoped_log_entries(entries, user):
+    """Wagtail's site history report (/admin/reports/site-history/) shows
+    every log entry of a model the user holds any permission on; those of
+    scoped models are kept only for objects in the user's scope."""
+    if getattr(user, "is_superuser", False):
+        return entries
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
+    from wagtail.snippets.models import get_snippet_models
+
+    for model in get_snippet_models():
+        scope = scope_for_model(model)
+        if scope is None:
+            continue
+        in_scope = scope(user).order_by().annotate(_pk_text=Cast("pk", CharField())).values("_pk_text")
+        entries = entries.exclude(Q(content_type=ContentType.objects.get_for_model(model)) & ~Q(object_id__in=in_scope))
+    return entries
+
+
+def scope_model_log_entries() -> None:
+    """Wagtail has no hook to filter log entries by object, so the log entry
+    manager's `viewable_by_user` (which the report and its filters call) is
+    wrapped once, at startup."""
+    from wagtail.models.audit_log import ModelLogEntryManager
+
+    unscoped = ModelLogEntryManager.viewable_by_user
+    if getattr(unscoped, "atrium_scoped", False):
+        return
+
+    def viewable_by_user(self, user):
+        return scoped_log_entries(unscoped(self, user), user)
+
+    viewable_by_user.atrium_scoped = True
+    ModelLogEntryManager.viewable_by_user = viewable_by_user
+
+
 # --- forms ----------------------------------------------------------------------------
 
 

@@ -4,7 +4,11 @@ from wagtail import hooks
 
 from . import admin_views
 from .admin_menu import AccessMenuItem
-from .admin_scoping import assert_viewsets_scoped, scoped_bulk_actions
+from .admin_scoping import (
+    assert_viewsets_scoped,
+    scope_model_log_entries,
+    scoped_bulk_actions,
+)
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
@@ -60,3 +64,6 @@ def _scoped_wagtail_bulk_actions():
 # Every Wagtail bulk action, scoped; registered later, each replaces Wagtail's.
 for _action in _scoped_wagtail_bulk_actions():
     hooks.register("register_bulk_action", _action, order=100)
+
+
+scope_model_log_entries()

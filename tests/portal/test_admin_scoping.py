@@ -299,3 +299,14 @@ def test_bulk_actions_on_another_centres_pages_documents_and_images_show_nothing
             assert response.status_code in (302, 404), url
             assert title not in response.content.decode()
         assert title in _client(w.editor_a).get(url).content.decode()
+
+
+def test_the_site_history_report_shows_only_the_users_centres_records(world):
+    from wagtail.log_actions import log
+
+    log(instance=world.tenant_a, action="wagtail.edit", user=world.ops_a)
+    log(instance=world.tenant_b, action="wagtail.edit", user=world.ops_b)
+    for url in ("/admin/reports/site-history/", "/admin/reports/site-history/results/"):
+        seen_by_b = _client(world.ops_b).get(url).content.decode()
+        assert "星芽童装" in seen_by_b and "蜀香火锅" not in seen_by_b
+        assert "蜀香火锅" in _client(world.ops_a).get(url).content.decode()
