@@ -310,3 +310,11 @@ def test_the_site_history_report_shows_only_the_users_centres_records(world):
         seen_by_b = _client(world.ops_b).get(url).content.decode()
         assert "星芽童装" in seen_by_b and "蜀香火锅" not in seen_by_b
         assert "蜀香火锅" in _client(world.ops_a).get(url).content.decode()
+
+
+@pytest.mark.parametrize("view", ["edit", "history", "usage", "workflow_history", "revisions_compare"])
+def test_a_letters_history_revisions_and_workflow_answer_only_its_centre(world, view):
+    letter = draft_letter(world.drafter_a, world.centre_a, title="关于调整营业时间的通知")
+    args = [letter.pk, "earliest", "latest"] if view == "revisions_compare" else [letter.pk]
+    url = reverse(f"wagtailsnippets_notices_letter:{view}", args=args)
+    assert_access(url, allowed=[world.drafter_a], refused=[world.ops_b, world.signer_a, ANONYMOUS])
