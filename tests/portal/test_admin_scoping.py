@@ -318,3 +318,27 @@ def test_a_letters_history_revisions_and_workflow_answer_only_its_centre(world, 
     args = [letter.pk, "earliest", "latest"] if view == "revisions_compare" else [letter.pk]
     url = reverse(f"wagtailsnippets_notices_letter:{view}", args=args)
     assert_access(url, allowed=[world.drafter_a], refused=[world.ops_b, world.signer_a, ANONYMOUS])
+
+
+def test_a_chooser_with_a_creation_form_keeps_only_objects_in_the_users_scope(world):
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from portal.admin_scoping import ScopedChooserViewSet
+    from tenants.selectors import tenants_visible_to
+
+    viewset = ScopedChooserViewSet("probe_tenant_chooser", model=Tenant, scope=tenants_visible_to,
+                                   form_fields=["centre", "code", "trading_name", "legal_name"])
+    view = viewset.create_view
+
+    def post(centre, code):
+        request = RequestFactory().post("/", {"centre": centre.pk, "code": code, "trading_name": "新店",
+                                              "legal_name": "新店有限公司", "category": "food"})
+        request.user = world.ops_b
+        return view(request)
+
+    with pytest.raises(PermissionDenied):
+        post(world.centre_a, "TA900")
+    assert not Tenant.objects.filter(code="TA900").exists()
+    assert post(world.centre_b, "TB900").status_code == 200
+    assert Tenant.objects.filter(code="TB900", centre=world.centre_b).exists()
