@@ -52,10 +52,11 @@ def pages_visible_to_staff(user):
     if getattr(user, "is_superuser", False) and user.is_active:
         return Page.objects.all()
     homes = list(CentreHomePage.objects.filter(centre__in=centres_for(user)).only("path", "depth"))
-    above = Q(pk__in=[])
-    for home in homes:
-        above |= Q(pk__in=Page.objects.ancestor_of(home).values("pk"))
-    return Page.objects.filter(_subtrees(homes) | above)
+    # A page's ancestors are the prefixes of its tree path (treebeard's
+    # materialised path): one IN clause instead of a query per centre.
+    steplen = Page.steplen
+    above = {home.path[: steplen * depth] for home in homes for depth in range(1, home.depth)}
+    return Page.objects.filter(_subtrees(homes) | Q(path__in=above))
 
 
 def page_visible_to_staff(page, user) -> bool:
