@@ -11,12 +11,10 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import (
-    EditView,
-    SnippetViewSet,
-    SnippetViewSetGroup,
-)
+from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
 from portal.access import centres_for
 from portal.admin_scoping import ScopedSnippetViewSet
@@ -123,7 +121,23 @@ class LetterTemplateViewSet(ScopedSnippetViewSet):
         return _templates_for(user)
 
 
-class SealUseViewSet(SnippetViewSet):
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The seal-use register is written by the stamping task alone: nobody,
+    a superuser included, adds, changes or deletes a row from the admin.
+    (The listing offered a superuser an "add" button whose URL does not
+    exist, a NoReverseMatch.)"""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a == "view"])
+
+
+register_permission_policy(SealUse, ReadOnlyPermissionPolicy(SealUse), exact_class=True)
+
+
+class SealUseViewSet(ScopedSnippetViewSet):
     model = SealUse
     icon = "tick-inverse"
     menu_label = _("Seal-use register")
@@ -135,8 +149,9 @@ class SealUseViewSet(SnippetViewSet):
                    "keeper_approved_at", "pdf_sha256"]
     export_filename = "seal-use-register"
 
-    def get_queryset(self, request):
-        return seal_uses_visible_to(request.user).select_related("centre", "applicant", "leader", "keeper")
+    @staticmethod
+    def scope(user):
+        return seal_uses_visible_to(user).select_related("centre", "applicant", "leader", "keeper")
 
     def get_urlpatterns(self):
         # The register is read-only: only the listing (and its export) exists.

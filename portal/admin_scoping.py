@@ -1,92 +1,336 @@
 """Centre scoping for Wagtail admin viewsets, in one mechanism.
 
-Wagtail's generic views check model-level permissions but fetch objects with
-`get_object_or_404(model, pk=...)`. Rather than patch each of the dozen views
-a snippet viewset has (edit, delete, inspect, history, usage, copy, revisions,
-workflow …), every URL pattern of a scoped viewset is wrapped: if the URL
-names an object outside the user's scoped queryset, the answer is 404 before
-Wagtail's view runs. The listing, export and chooser use the same queryset.
-"""
+Wagtail's generic views check model-level permissions ("may view tenants")
+but fetch objects with `get_object_or_404(model, pk=...)` or
+`model.objects.filter(pk__in=request.GET.getlist("id"))`: nothing there
+knows about centres. Rather than patch each of the dozen views a snippet
+viewset has (edit, delete, inspect, history, usage, revisions, workflow …)
+and the five of its chooser (choose, results, chosen, chosen-multiple,
+create), every URL pattern of a scoped viewset is guarded: if the URL names
+an object outside the user's scope (a `pk`/`object_id` in the path or an
+`id` in the query string), the answer is 404 before Wagtail's view runs. The
+listing, export and chooser list the same queryset, and the chooser views
+also fetch through it, so a view that forgot the guard still finds nothing.
+
+Every registered viewset must go through this: `assert_viewsets_scoped`
+(run when the admin URLs are built, see portal/wagtail_hooks.py) refuses to
+start the site while a viewset is neither a `ScopedSnippetViewSet` nor
+declared unscoped with a reason (`unscoped_reason`, or the table of
+Wagtail's own viewsets below)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import transaction
 from django.http import Http404
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
     SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+    SnippetCreateView,
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 Scope = Callable[[object], object]  # user -> QuerySet
 
 
-def _wrap_patterns(patterns, scope: Scope):
-    wrapped = []
+# --- the guard ------------------------------------------------------------------------
+
+
+def requested_ids(request, kwargs) -> list[str]:
+    """The object ids a request names: in the path, or as `?id=` (choosers,
+    bulk actions)."""
+    ids = [kwargs[k] for k in ("pk", "object_id") if kwargs.get(k) is not None]
+    ids += request.GET.getlist("id")
+    return [unquote(str(i)) for i in ids]
+
+
+def all_in_scope(queryset, ids: Iterable[str]) -> bool:
+    """True when every id names an object of `queryset`. A malformed id is
+    an object that does not exist, not an error."""
+    pk_field = queryset.model._meta.pk
+    try:
+        wanted = {pk_field.to_python(i) for i in ids}
+    except ValidationError:
+        return False
+    return queryset.filter(pk__in=wanted).count() == len(wanted)
+
+
+def guard_view(view, scope: Scope):
+    @functools.wraps(view)
+    def scoped_view(request, *args, **kwargs):
+        ids = requested_ids(request, kwargs)
+        if ids and not all_in_scope(scope(request.user), ids):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    scoped_view.atrium_scoped = True
+    return scoped_view
+
+
+def guard_patterns(patterns, scope: Scope) -> list:
+    guarded = []
     for pattern in patterns:
-        if not isinstance(pattern, URLPattern):
-            wrapped.append(pattern)
-            continue
-        view = pattern.callback
-
-        @functools.wraps(view)
-        def scoped_view(request, *args, _view=view, **kwargs):
-            pk = kwargs.get("pk") or kwargs.get("object_id")
-            if pk is not None and not scope(request.user).filter(pk=unquote(str(pk))).exists():
-                raise Http404
-            return _view(request, *args, **kwargs)
-
-        wrapped.append(URLPattern(pattern.pattern, scoped_view, pattern.default_args, pattern.name))
-    return wrapped
+        if isinstance(pattern, URLResolver):
+            guarded.append(URLResolver(pattern.pattern, guard_patterns(pattern.url_patterns, scope),
+                                       pattern.default_kwargs, pattern.app_name, pattern.namespace))
+        else:
+            guarded.append(URLPattern(pattern.pattern, guard_view(pattern.callback, scope), pattern.default_args,
+                                      pattern.name))
+    return guarded
 
 
-class _ScopedChooseMixin:
+# --- the chooser ----------------------------------------------------------------------
+
+
+class _ScopedListMixin:
+    scope = None
+
     def get_object_list(self):
         return self.scope(self.request.user)
 
 
-def scoped_chooser_viewset_class(scope: Scope):
-    class ScopedChooseView(_ScopedChooseMixin, ChooseView):
-        pass
+class ScopedChooseView(_ScopedListMixin, ChooseView):
+    pass
 
-    class ScopedChooseResultsView(_ScopedChooseMixin, ChooseResultsView):
-        pass
 
-    ScopedChooseView.scope = staticmethod(scope)
-    ScopedChooseResultsView.scope = staticmethod(scope)
+class ScopedChooseResultsView(_ScopedListMixin, ChooseResultsView):
+    pass
 
-    class ScopedChooserViewSet(SnippetChooserViewSet):
-        choose_view_class = ScopedChooseView
-        choose_results_view_class = ScopedChooseResultsView
 
-        def get_urlpatterns(self):
-            return _wrap_patterns(super().get_urlpatterns(), scope)
+class ScopedChosenView(SnippetChosenView):
+    scope = None
 
-    return ScopedChooserViewSet
+    def get_object(self, pk):
+        return self.scope(self.request.user).get(pk=pk)
+
+
+class ScopedChosenMultipleView(SnippetChosenMultipleView):
+    scope = None
+
+    def get_objects(self, pks):
+        return self.scope(self.request.user).filter(pk__in=pks)
+
+
+class ScopedCreateView(SnippetCreateView):
+    """Creating from the chooser modal. Our snippets configure no creation
+    form (records are made on their own add page, with their services), so
+    the view answers 404; a viewset that does configure one gets its new
+    object kept only if it falls inside the user's scope."""
+
+    scope = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def save_form(self, form):
+        with transaction.atomic():
+            obj = form.save()
+            if not self.scope(self.request.user).filter(pk=obj.pk).exists():
+                raise PermissionDenied  # rolls the save back
+        return obj
+
+
+class ScopedChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+    create_view_class = ScopedCreateView
+    scope: Scope | None = None  # given by the snippet viewset
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(scope=self.scope, **kwargs)
+
+    def get_urlpatterns(self):
+        return guard_patterns(super().get_urlpatterns(), self.scope)
+
+
+# --- the snippet viewset --------------------------------------------------------------
 
 
 class ScopedSnippetViewSet(SnippetViewSet):
-    """A SnippetViewSet whose every view answers only for `scope(user)`."""
+    """A SnippetViewSet whose every view, chooser included, answers only for
+    `scope(user)`."""
+
+    chooser_viewset_class = ScopedChooserViewSet
 
     @staticmethod
     def scope(user):  # pragma: no cover - subclasses define it
         raise NotImplementedError
 
-    def __init__(self, *args, **kwargs):
-        self.chooser_viewset_class = scoped_chooser_viewset_class(self.scope)
-        super().__init__(*args, **kwargs)
+    @property
+    def chooser_viewset(self):
+        return self.chooser_viewset_class(
+            self.get_chooser_admin_url_namespace(),
+            model=self.model,
+            url_prefix=self.get_chooser_admin_base_path(),
+            icon=self.icon,
+            per_page=self.chooser_per_page,
+            scope=self.scope,
+        )
 
     def get_queryset(self, request):
         return self.scope(request.user)
 
     def get_urlpatterns(self):
-        return _wrap_patterns(super().get_urlpatterns(), self.scope)
+        return guard_patterns(super().get_urlpatterns(), self.scope)
+
+
+_MODEL_SCOPES: dict[type, Scope] = {}
+
+
+def register_model_scope(model, scope: Scope) -> None:
+    """The scope of a model that no snippet viewset of ours shows (Wagtail's
+    pages, documents, images), for the bulk actions and the history report."""
+    _MODEL_SCOPES[model] = scope
+
+
+def scope_for_model(model) -> Scope | None:
+    """The scope of a snippet model's viewset, or the one registered for the
+    model (None if it has none)."""
+    viewset = getattr(model, "snippet_viewset", None)
+    if isinstance(viewset, ScopedSnippetViewSet):
+        return viewset.scope
+    return next((_MODEL_SCOPES[cls] for cls in model.__mro__ if cls in _MODEL_SCOPES), None)
+
+
+# --- every viewset goes through it ----------------------------------------------------
+
+# Wagtail's own viewsets, and why each needs no centre scope of ours.
+WAGTAIL_VIEWSETS = {
+    "wagtail.admin.viewsets.pages.PageViewSet":
+        "pages: Wagtail page permissions per centre subtree (portal.pages.site) and the page chooser and move "
+        "hooks in portal.pages.admin_scoping",
+    "wagtail.sites.views.SiteViewSet": "sites: wagtailcore site permissions, which no role group holds",
+    "wagtail.users.views.users.UserViewSet": "users: auth user permissions, which no role group holds",
+    "wagtail.users.views.groups.GroupViewSet": "groups: auth group permissions, which no role group holds",
+    "wagtail.documents.views.chooser.DocumentChooserViewSet":
+        "documents: collection permissions per centre and construct_document_chooser_queryset",
+    "wagtail.images.views.chooser.ImageChooserViewSet":
+        "images: collection permissions per centre and construct_image_chooser_queryset",
+}
+
+
+def _dotted(viewset) -> str:
+    cls = type(viewset)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def unscoped_viewsets(registered) -> list[str]:
+    """The registered viewsets that nothing scopes and nobody explained."""
+    problems = []
+    for viewset in registered:
+        if isinstance(viewset, ScopedSnippetViewSet | ScopedChooserViewSet):
+            if viewset.scope is None or getattr(viewset.scope, "__func__", viewset.scope) is ScopedSnippetViewSet.scope:
+                problems.append(f"{_dotted(viewset)} ({viewset.name}) defines no scope")
+            continue
+        if getattr(viewset, "unscoped_reason", "") or _dotted(viewset) in WAGTAIL_VIEWSETS:
+            continue
+        problems.append(
+            f"{_dotted(viewset)} ({getattr(viewset, 'name', '')}) is not scoped to centres: make it a "
+            "portal.admin_scoping.ScopedSnippetViewSet, or set unscoped_reason = '<why>'"
+        )
+    return problems
+
+
+def assert_viewsets_scoped(registered) -> None:
+    problems = unscoped_viewsets(registered)
+    if problems:
+        raise ImproperlyConfigured("Unscoped admin viewsets:\n" + "\n".join(problems))
+
+
+# --- bulk actions ---------------------------------------------------------------------
+
+
+class ScopedBulkActionMixin:
+    """Wagtail's bulk actions (/admin/bulk/<app>/<model>/<action>/?id=…)
+    list the objects they are given by title, even those the user may not
+    act on: only ids in the model's scope are accepted, and "all" means all
+    of the scope."""
+
+    def dispatch(self, request, *args, **kwargs):
+        scope = scope_for_model(self.model)
+        ids = [i for i in request.GET.getlist("id") if i != "all"]
+        if scope is not None and ids and not all_in_scope(scope(request.user), ids):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        ids = super().get_all_objects_in_listing_query(parent_id)
+        scope = scope_for_model(self.model)
+        if scope is None:
+            return ids
+        # Wagtail's listing query may be search results rather than a queryset.
+        allowed = set(scope(self.request.user).values_list("pk", flat=True))
+        return [pk for pk in ids if pk in allowed]
+
+
+def scoped_bulk_actions(*action_classes) -> list[type]:
+    """Scoped versions of Wagtail's bulk actions, to register with
+    `hooks.register("register_bulk_action", cls, order=100)`: for the same
+    model and action the one registered later replaces Wagtail's."""
+    return [
+        type(f"Scoped{cls.__name__}", (ScopedBulkActionMixin, cls), {"__module__": cls.__module__})
+        for cls in action_classes
+    ]
+
+
+# --- the site history report -----------------------------------------------------------
+
+
+def scoped_log_entries(entries, user):
+    """Wagtail's site history report (/admin/reports/site-history/) shows
+    every log entry of a model the user holds any permission on; those of
+    scoped models are kept only for objects in the user's scope."""
+    if getattr(user, "is_superuser", False):
+        return entries
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
+    from wagtail.snippets.models import get_snippet_models
+
+    for model in get_snippet_models():
+        scope = scope_for_model(model)
+        if scope is None:
+            continue
+        in_scope = scope(user).order_by().annotate(_pk_text=Cast("pk", CharField())).values("_pk_text")
+        entries = entries.exclude(Q(content_type=ContentType.objects.get_for_model(model)) & ~Q(object_id__in=in_scope))
+    return entries
+
+
+def scope_model_log_entries() -> None:
+    """Wagtail has no hook to filter log entries by object, so the log entry
+    manager's `viewable_by_user` (which the report and its filters call) is
+    wrapped once, at startup."""
+    from wagtail.models.audit_log import ModelLogEntryManager
+
+    unscoped = ModelLogEntryManager.viewable_by_user
+    if getattr(unscoped, "atrium_scoped", False):
+        return
+
+    def viewable_by_user(self, user):
+        return scoped_log_entries(unscoped(self, user), user)
+
+    viewable_by_user.atrium_scoped = True
+    ModelLogEntryManager.viewable_by_user = viewable_by_user
+
+
+# --- forms ----------------------------------------------------------------------------
 
 
 class ScopedAdminForm(WagtailAdminModelForm):
@@ -102,3 +346,4 @@ class ScopedAdminForm(WagtailAdminModelForm):
         for name, scope in self.scoped_fields.items():
             if name in self.fields:
                 self.fields[name].queryset = scope(user)
+
