@@ -33,10 +33,12 @@ login_shadows = [
     path(
         "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         rate_limited_shared_password(wagtail_views.authenticate_with_password, kind="page"),
+        name="wagtailcore_authenticate_with_password",
     ),
     path(
         "documents/authenticate_with_password/<int:restriction_id>/",
         rate_limited_shared_password(wagtaildocs_serve.authenticate_with_password, kind="document"),
+        name="wagtaildocs_authenticate_with_password",
     ),
 ]
 

@@ -7,6 +7,7 @@ from .admin_menu import AccessMenuItem
 from .admin_scoping import (
     assert_viewsets_scoped,
     scope_model_log_entries,
+    scope_page_reports,
     scoped_bulk_actions,
 )
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
@@ -67,3 +68,4 @@ for _action in _scoped_wagtail_bulk_actions():
 
 
 scope_model_log_entries()
+scope_page_reports()

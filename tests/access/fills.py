@@ -88,6 +88,7 @@ EXPLICIT = {
     "visits:meeting_door": _pk("meeting"),
     "visits:minutes_file": _pk("meeting"),
     "visits:survey_status": _pk("survey"),
+    "visits:survey": _pk("survey"),
     "visits:door": lambda o: {"token": o["door_token"]},
     "visits:my_meeting": _pk("meeting"),
     "visits:survey_answer": _pk("survey"),

@@ -104,49 +104,7 @@ NOT_REQUESTED = {
 STAFF_AB = (*STAFF_A, "ops_b")
 _CHOOSER = "chooser's chosen-multiple view returns any centre's records by id"
 _FIXING_SCOPE = "fixed on branch `scoping` (centre scoping of the admin, issue 11)"
-KNOWN_GAPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    **{f"wagtailsnippetchoosers_{model}:chosen_multiple": (f"{model} {_CHOOSER}; {_FIXING_SCOPE}", STAFF_AB)
-       for model in ("tenants_tenant", "tenants_unit", "tenants_contact", "tenants_centre",
-                     "tenants_servicerequest", "tenants_deadlinepolicy", "tenants_storagedeposit", "notices_letter",
-                     "notices_lettertemplate", "fire_checklistitem", "visits_visitpolicy")},
-    "wagtaildocs_serve": (f"/documents/<id>/<name> serves any centre's document to any staff; {_FIXING_SCOPE}",
-                          STAFF_AB),
-    "wagtailadmin_api:documents:listing": (f"admin API lists every centre's documents; {_FIXING_SCOPE}", STAFF_AB),
-    "wagtailadmin_api:documents:detail": (f"admin API shows any centre's document; {_FIXING_SCOPE}", STAFF_AB),
-    "wagtailadmin_choose_page_child": (f"page chooser browses another centre's pages; {_FIXING_SCOPE}", STAFF_AB),
-    "wagtailadmin_pages:move_confirm": (f"move-confirm of another centre's page; {_FIXING_SCOPE}", STAFF_AB),
-    "wagtailsnippets_notices_sealuse:list": ("seal-use register: NoReverseMatch 'add' (500) for the superuser; "
-                                             "fixed on branch `errors500`", ("superuser",)),
-    "wagtailsnippets_notices_sealuse:list_results": ("seal-use register results: NoReverseMatch 'add' (500); "
-                                                     "fixed on branch `errors500`", ("superuser",)),
-    "visits:surveys": ("/visits/surveys/manage/ 500: template visits/staff/surveys.html missing; fixed on branch "
-                       "`surveys`", ("ops_a", "ops_b", "archivist_a", "manager", "superuser")),
-    # --- found by this test, not in the known list; reported to the lead (see the report of branch `urlwalk`) ---
-    "wagtailadmin_api:images:listing": (f"NEW: admin API lists every centre's images (same as documents); "
-                                        f"{_FIXING_SCOPE}?", STAFF_AB),
-    "wagtailadmin_api:images:detail": (f"NEW: admin API shows any centre's image; {_FIXING_SCOPE}?", STAFF_AB),
-    "wagtail_bulk_action": ("NEW: /admin/bulk/<app>/<model>/<action>/?id= confirms (delete, unpublish) another "
-                            "centre's pages, tenants, documents and images by id — bulk actions are not scoped", STAFF_AB),
-    "wagtailadmin_reports:site_history": ("NEW: Wagtail's site-history report lists every centre's log entries "
-                                          "(titles of pages, letters, tenants)", STAFF_AB),
-    "wagtailadmin_reports:site_history_results": ("NEW: as site_history", (
-        "ops_a", "drafter_a", "leader_a", "seal_a", "archivist_a", "ops_b")),
-    "wagtailadmin_reports:workflow": ("NEW: Wagtail's workflow report lists another centre's pages in moderation "
-                                      "to web editors/reviewers", ("editor_a", "reviewer_a")),
-    "wagtailadmin_reports:page_types_usage": ("NEW: page-types report names another centre's last edited page "
-                                              "to web editors/reviewers", ("editor_a", "reviewer_a")),
-    "wagtailadmin_reports:page_types_usage_results": ("NEW: as page_types_usage", ("editor_a", "reviewer_a")),
-    "wagtailsnippetchoosers_notices_sealuse:choose": (f"the seal-use chooser lists every centre's seal uses; "
-                                                      f"{_FIXING_SCOPE}", STAFF_AB),
-    "wagtailsnippetchoosers_notices_sealuse:choose_results": (f"as sealuse choose; {_FIXING_SCOPE}", STAFF_AB),
-    "wagtailsnippetchoosers_notices_sealuse:chosen": (
-        f"seal-use chooser: any centre's seal use by id ({_FIXING_SCOPE}); NEW: for the superuser a 500 "
-        "(NoReverseMatch 'edit': the seal-use viewset has no edit view, same cause as the register's 500)",
-        (*STAFF_AB, "superuser")),
-    "wagtailsnippetchoosers_notices_sealuse:chosen_multiple": ("as sealuse chosen", (*STAFF_AB, "superuser")),
-    "wagtailsnippets_tenants_centre:usage": ("NEW: a centre's usage page 500s (NoReverseMatch 'edit': it links its "
-                                             "seal uses) for the superuser — same cause", ("superuser",)),
-}
+KNOWN_GAPS: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
 def owner_markers(keys: set[str], variant: str) -> set[str]:
