@@ -7,44 +7,46 @@ a contact who may not sign, and an anonymous visitor."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlparse
 
-from allauth.account.models import EmailAddress
 from django.test import Client
 
-from portal.models import Department, Role, StaffMembership, User
-from tenants.models import Centre, Contact, Operator, Tenant, Tier, Unit
+from portal.models import Role, User
+from tenants.models import Centre, Contact, Operator, Tenant, Tier
 
-PASSWORD = "correct horse battery staple"
+from .factories import (
+    PASSWORD,
+    CentreFactory,
+    ContactFactory,
+    OperatorFactory,
+    ServiceRequestFactory,
+    StaffMembershipFactory,
+    TenantFactory,
+    UserFactory,
+)
+
+__all__ = ["PASSWORD"]  # re-exported: tests log in with tests.base.PASSWORD
 
 
 def make_user(email: str, name: str = "", **extra) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name or email.split("@")[0], **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    if name:
+        extra["full_name"] = name
+    return UserFactory(email=email, **extra)
 
 
 def make_staff(email: str, centre: Centre | None, role: str, *, operator: Operator | None = None, department: str = "") -> User:
     user = make_user(email)
-    StaffMembership.objects.create(
-        user=user, centre=centre, operator=operator or centre.operator, role=role,
-        department=department or (Department.SAFETY if role == Role.DRAFTER else ""),
-    )
+    extra = {"department": department} if department else {}
+    StaffMembershipFactory(user=user, centre=centre, operator=operator or centre.operator, role=role, **extra)
     return user
 
 
 def make_tenant(centre: Centre, code: str, name: str, *, tier=Tier.TIER_2, floor: int = 1, category="food") -> Tenant:
-    tenant = Tenant.objects.create(
-        centre=centre, code=code, trading_name=name, legal_name=f"杭州{name}有限公司", category=category, tier=tier
-    )
-    Unit.objects.create(centre=centre, floor=floor, number=f"{floor}F-{code}", area=Decimal("88.50"), tenant=tenant)
-    return tenant
+    return TenantFactory(centre=centre, code=code, trading_name=name, category=category, tier=tier, unit__floor=floor)
 
 
 def make_contact(tenant: Tenant, email: str, *, may_sign: bool, with_account: bool = True) -> Contact:
-    user = make_user(email) if with_account else None
-    return Contact.objects.create(tenant=tenant, name=email.split("@")[0], email=email, may_sign=may_sign, user=user)
+    return ContactFactory(tenant=tenant, email=email, may_sign=may_sign, with_account=with_account)
 
 
 @dataclass
@@ -69,9 +71,9 @@ class World:
 
 
 def build_world() -> World:
-    operator = Operator.objects.create(name="测试商业管理有限公司", code="TEST")
-    centre_a = Centre.objects.create(operator=operator, name="测试广场A", code="TA", hotline="0571-1000-0000")
-    centre_b = Centre.objects.create(operator=operator, name="测试广场B", code="TB", hotline="0571-2000-0000")
+    operator = OperatorFactory(name="测试商业管理有限公司", code="TEST")
+    centre_a = CentreFactory(operator=operator, name="测试广场A", code="TA", hotline="0571-1000-0000")
+    centre_b = CentreFactory(operator=operator, name="测试广场B", code="TB", hotline="0571-2000-0000")
     tenant_a = make_tenant(centre_a, "TA001", "蜀香火锅", tier=Tier.TIER_1)
     tenant_a2 = make_tenant(centre_a, "TA002", "云裳女装", tier=Tier.TIER_3, floor=2, category="fashion")
     tenant_b = make_tenant(centre_b, "TB001", "星芽童装", category="children")
@@ -144,16 +146,10 @@ def png_upload(name: str = "photo.png"):
 
 def make_request(world: World, *, tenant: Tenant | None = None, actor: User | None = None, **kwargs):
     """A request recorded by staff of the tenant's centre (or `actor`)."""
-    from tenants.services import request_create
-
     tenant = tenant or world.tenant_a
     if actor is None:
         actor = world.ops_a if tenant.centre_id == world.centre_a.pk else world.ops_b
-    kwargs.setdefault("category", "repair")
-    kwargs.setdefault("channel", "hotline")
-    kwargs.setdefault("subject", "空调不制冷")
-    kwargs.setdefault("description", "店内空调出风不冷，请工程部查看。")
-    return request_create(actor=actor, tenant=tenant, **kwargs)
+    return ServiceRequestFactory(actor=actor, tenant=tenant, **kwargs)
 
 
 def pdf_upload(name: str = "lease.pdf", content: bytes = PDF_BYTES):

@@ -1,14 +1,40 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 
 from .base import build_world
+from .fixtures.worker import start_worker, worker  # noqa: F401 - fixtures for every test
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # would otherwise refuse to run beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by what they start, so that `-m` can leave them out; the
+    marks must exist at collection, before any fixture runs.
+
+    - `browser`: everything under tests/e2e/, and any test using the `browser`
+      fixture (Playwright + chromium).
+    - `worker`: any test using a real Celery worker process (`worker`,
+      `start_worker`, tests/fixtures/worker.py).
+    - `slow`: tests that seed the whole demo (`test_demo*.py`: seed_demo, run
+      twice to prove it idempotent) — tens of seconds each.
+    """
+    for item in items:
+        path = Path(str(item.path))
+        names = set(getattr(item, "fixturenames", ()))
+        if TESTS / "e2e" in path.parents or "browser" in names or "session_factory" in names:
+            item.add_marker(pytest.mark.browser)
+        if names & {"worker", "start_worker"}:
+            item.add_marker(pytest.mark.worker)
+        if path.name.startswith("test_demo"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +50,14 @@ def world(db):
     return build_world()
 
 
+# Last, after pytest-django has dropped the test database (a session fixture
+# torn down by pytest's own sessionfinish): removing the folder first made that
+# teardown fail with FileNotFoundError.
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     from django.conf import settings
 
-    # The per-run folder of portal.settings.test (database file, broker, media).
+    # The per-run folder of portal.settings.test (database file, broker, media);
+    # per process, so each xdist worker removes its own.
     if "var/test/" in str(settings.VAR_DIR):
         shutil.rmtree(settings.VAR_DIR, ignore_errors=True)

@@ -8,6 +8,11 @@ import os
 os.environ.setdefault(
     "ATRIUM_VAR_DIR", str(__import__("pathlib").Path(__file__).resolve().parents[2] / "var" / "test" / str(os.getpid()))
 )
+# pytest-xdist's workers inherit the controller's environment, this folder
+# included: each gets one of its own inside it, or the first worker to finish
+# would remove the files (and the SQLite database) of the others.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["ATRIUM_VAR_DIR"] = os.path.join(os.environ["ATRIUM_VAR_DIR"], os.environ["PYTEST_XDIST_WORKER"])
 
 from .base import *
 
