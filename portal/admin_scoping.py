@@ -330,6 +330,22 @@ def scope_page_reports() -> None:
         if getattr(view.get_queryset, "atrium_scoped", False):
             continue
         view.get_queryset = _scoped_states(view.get_queryset, field)
+    from wagtail.admin.views.reports import workflows
+    from wagtail.admin.views.reports.audit_logging import (
+        SiteHistoryReportFilterSet,
+        get_users_for_filter,
+    )
+
+    for filterset in (workflows.WorkflowReportFilterSet, workflows.WorkflowTasksReportFilterSet):
+        requested_by = filterset.base_filters.get("requested_by")
+        if requested_by is None:
+            continue
+        if not getattr(requested_by.queryset, "atrium_scoped", False):
+            requested_by.queryset = _requesters_in_scope(workflows.get_requested_by_queryset)
+    # The site history's "user" filter lists the authors of every entry the
+    # report's base queryset holds, before any scoping; the authors of the
+    # entries the user may see are what it should offer.
+    SiteHistoryReportFilterSet.get_users_queryset = lambda self: get_users_for_filter(self.request.user)
     original = PageTypesUsageReportView.decorate_paginated_queryset
     if not getattr(original, "atrium_scoped", False):
         def decorate_paginated_queryset(self, page_types):
@@ -343,6 +359,27 @@ def scope_page_reports() -> None:
 
         decorate_paginated_queryset.atrium_scoped = True
         PageTypesUsageReportView.decorate_paginated_queryset = decorate_paginated_queryset
+
+
+def _requesters_in_scope(get_requesters):
+    """The workflow reports' "requested by" choices: people of the user's
+    centres only (the reports' rows are scoped; their names must be too)."""
+    def requesters(request):
+        users = get_requesters(request)
+        if request is None or request.user.is_superuser:
+            return users
+        from django.db.models import Q
+
+        from .access import centres_for
+
+        centres = centres_for(request.user)
+        return users.filter(
+            Q(memberships__centre__in=centres)
+            | Q(memberships__centre__isnull=True, memberships__operator__in=centres.values("operator"))
+        ).distinct()
+
+    requesters.atrium_scoped = True
+    return requesters
 
 
 def _scoped_states(get_queryset, field: str):
