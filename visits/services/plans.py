@@ -221,6 +221,17 @@ def _match_records(*, plan: VisitPlan, tenant_ids: list[int]) -> None:
     PlannedVisit.objects.bulk_update(changed, ["status", "record", "done_at"])
 
 
+def plan_refresh_request(*, actor, centre: Centre, request=None) -> int:
+    """Re-plan `centre`'s current year in a task (e.g. after tenants moved in).
+    The caller has scoped `centre` to what `actor` may reach. Returns the year."""
+    year = timezone.localdate().year
+    from ..tasks import replan_centre
+
+    transaction.on_commit(lambda: replan_centre.delay(centre.pk, year))
+    audit_record(actor=actor, action="visit_plan.refresh_requested", centre=centre, request=request)
+    return year
+
+
 def plan_fulfil(*, record: VisitRecord) -> PlannedVisit | None:
     """Mark the tenant's window that holds this visit as done."""
     day = timezone.localtime(record.visited_at).date()
