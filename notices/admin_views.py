@@ -13,11 +13,11 @@ from portal.audit import audit_record
 
 from .admin_deliveries import delivery_context
 from .attachments import attachment_of, attachment_response
-from .models import LetterAttachment, LetterStatus, SealUse
+from .models import LetterAttachment, LetterStatus
 from .pdf.sanitize import sanitize_body_html
-from .pdf.sign import validate_pdf
 from .selectors import letter_history, letter_recipients, letters_visible_to
 from .services import LetterError, letter_decide, letter_retry_stamping
+from .verification import letter_validate_stored
 
 
 def _letter_for(request, pk):
@@ -28,9 +28,8 @@ def letter_detail(request, pk):
     letter = _letter_for(request, pk)
     validation = None
     if letter.status == LetterStatus.STAMPED and letter.pdf:
-        seal_use = SealUse.objects.filter(letter=letter).first()
         with letter.pdf.open("rb") as fh:
-            validation = validate_pdf(fh.read(), trust_cert_pem=seal_use.certificate_pem.encode() if seal_use else None)
+            validation = letter_validate_stored(letter, fh.read())
     recipients = letter_recipients(letter)
     state = letter.current_workflow_state
     task_state = state.current_task_state if state else None
