@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import tenant_contacts_of
 from portal.audit import audit_record
 from portal.files import private_file_response
+from tenants.contacts import tenant_contacts_of
 
 from .attachments import attachment_of, attachment_response
 from .forms import LetterQuestionForm, SignCodeRequestForm, SignForm

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from .models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
+from .models.organisation import Centre
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -64,8 +65,6 @@ def audit_record(
 
 
 def _centre_of(obj):
-    from tenants.models import Centre
-
     if isinstance(obj, Centre):
         return obj
     centre = getattr(obj, "centre", None)

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from notices.drafting import letter_draft
 from notices.models import Letter, LetterKind, RecipientMode
-from notices.pdf.render import chinese_date
-from portal.access import tenant_contacts_of
 from portal.audit import audit_record
 from portal.models.accounts import Department
+from portal.pdf.render import chinese_date
+from portal.uploads import safe_name, validate_photos
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Centre, Tenant
-from tenants.uploads import safe_name, validate_photos
 
 from .models import (
     CaseEvent,

@@ -16,7 +16,7 @@ from portal.files import private_stream_response
 from portal.models.handbook import HandbookEdition, PdfStatus
 from portal.models.pages import NoticeAttachment
 from portal.search import segment_query
-from tenants.uploads import sniff
+from portal.uploads import sniff
 
 from .handbook import HandbookError, handbook_acknowledge
 from .privacy import page_visible_to, pages_visible_to

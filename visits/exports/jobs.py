@@ -48,7 +48,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 def report_pdf(*, centres: list[Centre], start: date, end: date) -> bytes:
     from weasyprint import HTML
 
-    from notices.pdf.fetcher import SafeURLFetcher
+    from portal.pdf.fetcher import SafeURLFetcher
 
     period = Period(year=end.year, as_of=end)
     data = dashboard_data(centres=centres, period=period)

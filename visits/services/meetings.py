@@ -15,12 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.access import has_role, tenant_contacts_of
+from portal.access import has_role
 from portal.audit import audit_record
-from portal.models import Department
+from portal.models.accounts import Department
+from portal.uploads import DOCUMENT_KINDS, safe_name, validate_upload
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Channel, RequestCategory, Tenant
 from tenants.services import request_create
-from tenants.uploads import DOCUMENT_KINDS, safe_name, validate_upload
 
 from ..models import AttendanceMethod, Meeting, MeetingAttendance, MeetingSuggestion
 from .records import VISIT_ROLES, VisitError

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import has_role
 from portal.audit import audit_record
-from portal.models import Role, StaffMembership, User
+from portal.models.accounts import Role, StaffMembership, User
 from tenants.models import Centre, Tenant, TenantStatus
 
 from ..models import (

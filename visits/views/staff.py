@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import has_role
 from portal.files import private_file_response
-from portal.models import Role
+from portal.models.accounts import Role
 from tenants.models import Tenant, Unit
 
 from ..forms import ReassignForm, VisitRecordForm
