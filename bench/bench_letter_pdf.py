@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from weasyprint import HTML
 
-from notices.pdf.fetcher import ASSETS_DIR, SafeURLFetcher
-from notices.pdf.render import LetterContext, _stylesheet, build_letter_html
+from notices.pdf.render import ASSETS_DIR, LetterContext, _stylesheet, build_letter_html
 from notices.pdf.seal import make_demo_certificate, make_seal_png
 from notices.pdf.stamp import stamp_letter
+from portal.pdf.fetcher import SafeURLFetcher
 
 RUNS = 5
 COMPANY = "北京朝阳大悦城商业管理有限公司"
@@ -66,7 +66,7 @@ def bare_render(context: LetterContext) -> Callable[[], bytes]:
 
     def run() -> bytes:
         return HTML(
-            string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher()
+            string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR)
         ).write_pdf(stylesheets=[stylesheet])
 
     return run

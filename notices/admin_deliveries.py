@@ -15,7 +15,7 @@ from datetime import UTC
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import has_role
 from portal.audit import audit_record
+from portal.files import private_file_response, private_stream_response
 from portal.spreadsheets import escape_formula
 
 from .attachments import download_name
@@ -141,12 +142,10 @@ def _receipt_for(request, receipt_pk) -> Receipt:
 
 def receipt_certificate(request, receipt_pk):
     receipt = _receipt_for(request, receipt_pk)
-    if receipt.certificate_state != CertificateState.READY or not receipt.certificate:
+    if receipt.certificate_state != CertificateState.READY:
         raise Http404
-    response = FileResponse(receipt.certificate.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=f"{receipt.letter.doc_number}-{receipt.tenant.code}-签收回执.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(receipt.certificate, content_type="application/pdf",
+                                 download_name=f"{receipt.letter.doc_number}-{receipt.tenant.code}-签收回执.pdf")
 
 
 def receipt_scan(request, receipt_pk):
@@ -156,11 +155,10 @@ def receipt_scan(request, receipt_pk):
     ext = os.path.splitext(receipt.scan.name)[1].lower()
     content_type = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif",
                     ".webp": "image/webp"}.get(ext, "application/octet-stream")
+    response = private_file_response(receipt.scan, content_type=content_type,
+                                     download_name=f"{receipt.letter.doc_number}-{receipt.tenant.code}-scan{ext}")
     audit_record(actor=request.user, action="receipt.scan_downloaded", obj=receipt.letter, request=request,
                  details={"receipt": receipt.pk})
-    response = FileResponse(receipt.scan.open("rb"), content_type=content_type, as_attachment=True,
-                            filename=f"{receipt.letter.doc_number}-{receipt.tenant.code}-scan{ext}")
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -216,7 +214,4 @@ def letter_receipts_zip(request, pk):
     build_receipts_zip(letter, out)
     out.seek(0)
     audit_record(actor=request.user, action="letter.receipts_zip_downloaded", obj=letter, request=request)
-    response = FileResponse(out, content_type="application/zip", as_attachment=True,
-                            filename=f"letter-{letter.pk}-receipts.zip")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_stream_response(out, content_type="application/zip", download_name=f"letter-{letter.pk}-receipts.zip")

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -10,14 +9,15 @@ from django.views.decorators.http import require_POST
 from wagtail.rich_text import expand_db_html
 
 from portal.audit import audit_record
+from portal.files import private_file_response
 
 from .admin_deliveries import delivery_context
 from .attachments import attachment_of, attachment_response
-from .models import LetterAttachment, LetterStatus, SealUse
+from .models import LetterAttachment, LetterStatus
 from .pdf.sanitize import sanitize_body_html
-from .pdf.sign import validate_pdf
 from .selectors import letter_history, letter_recipients, letters_visible_to
 from .services import LetterError, letter_decide, letter_retry_stamping
+from .verification import letter_validate_stored
 
 
 def _letter_for(request, pk):
@@ -28,9 +28,8 @@ def letter_detail(request, pk):
     letter = _letter_for(request, pk)
     validation = None
     if letter.status == LetterStatus.STAMPED and letter.pdf:
-        seal_use = SealUse.objects.filter(letter=letter).first()
         with letter.pdf.open("rb") as fh:
-            validation = validate_pdf(fh.read(), trust_cert_pem=seal_use.certificate_pem.encode() if seal_use else None)
+            validation = letter_validate_stored(letter, fh.read())
     recipients = letter_recipients(letter)
     state = letter.current_workflow_state
     task_state = state.current_task_state if state else None
@@ -58,12 +57,9 @@ def letter_detail(request, pk):
 
 def letter_pdf(request, pk):
     letter = _letter_for(request, pk)
-    if not letter.pdf:
-        raise Http404
+    response = private_file_response(letter.pdf, content_type="application/pdf",
+                                     inline_name=f"{letter.doc_number or letter.pk}.pdf")
     audit_record(actor=request.user, action="letter.pdf_downloaded", obj=letter, request=request)
-    response = FileResponse(letter.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
-                            filename=f"{letter.doc_number or letter.pk}.pdf")
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

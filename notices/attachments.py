@@ -8,6 +8,8 @@ import os
 
 from django.http import FileResponse, Http404
 
+from portal.files import private_file_response
+
 from .models import Letter, LetterAttachment
 
 CONTENT_TYPES = {
@@ -35,8 +37,5 @@ def download_name(attachment: LetterAttachment) -> str:
 
 def attachment_response(attachment: LetterAttachment) -> FileResponse:
     ext = os.path.splitext(attachment.file.name)[1].lower()
-    response = FileResponse(attachment.file.open("rb"), content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
-                            as_attachment=True, filename=download_name(attachment))
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(attachment.file, content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
+                                 download_name=download_name(attachment))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import has_role
 from portal.audit import audit_record
-from portal.models import Role
+from portal.models.accounts import Role
 
 from .messaging import letter_notifications, send_all, send_overdue_to_operations
 from .models import Delivery, DeliveryState, Letter, Reminder

@@ -8,15 +8,16 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import tenant_contacts_of
 from portal.audit import audit_record
+from portal.files import private_file_response
+from tenants.contacts import tenant_contacts_of
 
 from .attachments import attachment_of, attachment_response
 from .forms import LetterQuestionForm, SignCodeRequestForm, SignForm
@@ -85,13 +86,8 @@ def letter_pdf(request, pk):
     the PDF counts as viewing the letter."""
     delivery = _delivery_for(request, pk)
     letter = delivery.letter
-    if not letter.pdf:
-        raise Http404
+    response = private_file_response(letter.pdf, content_type="application/pdf", inline_name=f"{letter.doc_number}.pdf")
     delivery_mark_viewed(delivery=delivery, user=request.user, request=request)
-    response = FileResponse(letter.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
-                            filename=f"{letter.doc_number}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -168,11 +164,10 @@ def question(request, pk):
 def receipt_pdf(request, pk):
     delivery = _delivery_for(request, pk)
     receipt = _receipt_of(delivery)
-    if receipt is None or receipt.certificate_state != CertificateState.READY or not receipt.certificate:
+    if receipt is None or receipt.certificate_state != CertificateState.READY:
         raise Http404
+    response = private_file_response(receipt.certificate, content_type="application/pdf",
+                                     download_name=f"{delivery.letter.doc_number}-签收回执.pdf")
     audit_record(actor=request.user, action="receipt.downloaded", obj=delivery.letter, request=request,
                  details={"receipt": receipt.pk})
-    response = FileResponse(receipt.certificate.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=f"{delivery.letter.doc_number}-签收回执.pdf")
-    response["Cache-Control"] = "private, no-store"
     return response

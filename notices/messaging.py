@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.access import users_with_role
-from portal.models import Role
+from portal.models.accounts import Role
 from portal.sms import SmsMessage, send_sms
 from tenants.models import Contact
 

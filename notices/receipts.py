@@ -21,11 +21,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import has_role, tenant_contacts_of
+from portal.access import has_role
 from portal.audit import audit_record, client_ip
-from portal.models import Role
+from portal.models.accounts import Role
+from portal.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Contact, RequestCategory
-from tenants.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 
 from .models import (
     CertificateState,

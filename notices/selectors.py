@@ -8,8 +8,9 @@ from datetime import datetime
 from django.db.models import Avg, Count, F, QuerySet
 from wagtail.models import TaskState, WorkflowState
 
-from portal.access import centres_for, has_role, tenant_contacts_of
+from portal.access import centres_for, has_role
 from portal.models.accounts import Role
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Tenant, TenantStatus
 
 from .models import Delivery, Letter, LetterStatus, Receipt, RecipientMode, SealUse

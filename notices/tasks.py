@@ -76,7 +76,7 @@ def receipt_certificate_task(receipt_id: int) -> str:
 
 @shared_task(acks_late=True)
 def send_reminders_task(delivery_ids: list[int], kind: str, actor_id: int | None = None) -> int:
-    from portal.models import User
+    from portal.models.accounts import User
 
     from .followup import reminders_send
 

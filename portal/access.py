@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from .models.accounts import Role, StaffMembership
+from .models.organisation import Centre
 
 ALL_ROLES = tuple(Role.values)
 
@@ -25,8 +26,6 @@ def _memberships(user, roles: Iterable[str] | None = None) -> QuerySet[StaffMemb
 
 def centres_for(user, roles: Iterable[str] | None = None):
     """The centres in which `user` holds one of `roles` (any role if None)."""
-    from tenants.models import Centre
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Centre.objects.none()
     if user.is_superuser:
@@ -54,19 +53,6 @@ def is_staff_member(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or _memberships(user).exists()
-
-
-def tenant_contacts_of(user):
-    """The active contact records that link `user` to tenants."""
-    from tenants.models import Contact
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Contact.objects.none()
-    return Contact.objects.active().filter(user=user).select_related("tenant", "tenant__centre")
-
-
-def is_tenant_contact(user) -> bool:
-    return tenant_contacts_of(user).exists()
 
 
 def users_with_role(centre, *roles: str):

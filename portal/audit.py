@@ -13,6 +13,7 @@ from django.utils import timezone
 from .audit_anchor import anchor_after_commit
 from .evidence_key import HEAD, ROW, evidence_mac
 from .models.audit import AuditChainHead, AuditEvent
+from .models.organisation import Centre
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -72,8 +73,6 @@ def audit_record(
 
 
 def _centre_of(obj):
-    from tenants.models import Centre
-
     if isinstance(obj, Centre):
         return obj
     centre = getattr(obj, "centre", None)

@@ -20,7 +20,7 @@ GROUP_NAMES = {
     Role.WEB_REVIEWER: "网站审核 Web reviewer",
 }
 
-_VIEW_ARCHIVE = ["tenants.view_centre", "tenants.view_tenant", "tenants.view_unit", "tenants.view_contact"]
+_VIEW_ARCHIVE = ["portal.view_centre", "tenants.view_tenant", "tenants.view_unit", "tenants.view_contact"]
 _EDIT_ARCHIVE = [
     "tenants.add_tenant", "tenants.change_tenant",
     "tenants.add_unit", "tenants.change_unit",
@@ -39,7 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LEADER: _ADMIN + _VIEW_ARCHIVE + _VIEW_LETTERS + _SEAL_REGISTER,
     Role.SEAL_KEEPER: _ADMIN + _VIEW_ARCHIVE + _VIEW_LETTERS + _SEAL_REGISTER + _TEMPLATE,
     Role.MANAGER: _ADMIN + _VIEW_ARCHIVE + _VIEW_LETTERS + _SEAL_REGISTER + _TEMPLATE
-    + ["tenants.change_centre", "portal.add_invitation", "portal.view_auditevent"],
+    + ["portal.change_centre", "portal.add_invitation", "portal.view_auditevent"],
     Role.WEB_EDITOR: _ADMIN,
     Role.WEB_REVIEWER: _ADMIN,
 }

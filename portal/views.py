@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tenants.contacts import is_tenant_contact
 from tenants.models import Centre
 from tenants.selectors import tenant_home_for
 
-from .access import is_staff_member, is_tenant_contact
+from .access import is_staff_member
 from .forms import AcceptInvitationForm
 from .services import InvitationUnusable, invitation_accept, invitation_by_token
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import has_role
 from portal.audit import audit_record
+from portal.files import private_stream_response
 
 from .archive_forms import AccessRequestForm, DocumentForm
 from .archive_services import (
@@ -141,11 +142,8 @@ def document_download(request, pk):
         raise
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
-    content_type = mimetypes.guess_type(doc.file.name)[0] or "application/octet-stream"
     name = doc.original_name or doc.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_stream_response(handle, content_type=mimetypes.guess_type(doc.file.name)[0], download_name=name)
 
 
 def documents_index(request):

@@ -6,7 +6,7 @@ scoped viewset's business (portal.admin_scoping)."""
 from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from portal.models import StaffMembership, User
+from portal.models.accounts import StaffMembership, User
 
 from .selectors import CENTRE_EDIT_ROLES, centres_editable_by
 

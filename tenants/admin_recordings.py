@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
+from portal.files import private_stream_response
 
 from .archive_forms import HoldForm, RecordingForm, ReleaseForm
 from .exports import simple_xlsx
@@ -75,10 +76,7 @@ def recording_file(request, pk):
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     ext = "." + rec.file.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(handle, content_type=AUDIO_TYPES.get(ext, "application/octet-stream"))
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
+    return private_stream_response(handle, content_type=AUDIO_TYPES.get(ext))
 
 
 @require_POST

@@ -33,7 +33,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 from portal.access import has_role
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from portal.audit import audit_record
-from portal.models import StaffMembership, User
+from portal.models.accounts import StaffMembership, User
 
 from .admin_policies import CentreSettingPermissionPolicy
 from .archive_forms import HoldForm, RecordingForm, ReleaseForm

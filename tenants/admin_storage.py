@@ -31,7 +31,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 from portal.access import has_role
 from portal.admin_scoping import ScopedSnippetViewSet
 from portal.audit import audit_record
-from portal.models import StaffMembership, User
+from portal.models.accounts import StaffMembership, User
 
 from .archive_forms import StorageCollectForm, StorageDepositForm
 from .exports import simple_xlsx

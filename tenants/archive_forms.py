@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import AUDIO_KINDS, DOCUMENT_KINDS, validate_upload
+
 from .models import Confidentiality, DocumentKind
-from .uploads import AUDIO_KINDS, DOCUMENT_KINDS, validate_upload
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role, User
+from portal.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 
 from .models import (
     AccessGrantStatus,
@@ -34,7 +35,6 @@ from .selectors import (
     may_see_confidential,
     tenants_visible_to,
 )
-from .uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 
 REMINDER_DAYS = (90, 30, 7)
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import ScopedAdminForm
 from portal.models.accounts import Department
+from portal.uploads import AUDIO_KINDS, validate_upload
 
 from .models import (
     CONFIDENTIAL_CONTACT_FIELDS,
@@ -23,7 +24,6 @@ from .selectors import (
     request_centres_handled_by,
     tenants_of_contact,
 )
-from .uploads import AUDIO_KINDS, validate_upload
 
 
 def _editable_tenants(user):

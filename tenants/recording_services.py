@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import has_role
 from portal.audit import audit_record
+from portal.uploads import AUDIO_KINDS, safe_name, upload_sha256, validate_upload
 
 from .models import (
     CallRecording,
@@ -27,7 +28,6 @@ from .models import (
     ServiceRequest,
 )
 from .selectors import REQUEST_HANDLE_ROLES
-from .uploads import AUDIO_KINDS, safe_name, upload_sha256, validate_upload
 
 log = logging.getLogger(__name__)
 

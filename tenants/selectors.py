@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
-from portal.access import centres_for, tenant_contacts_of
+from portal.access import centres_for
 from portal.models.accounts import Role, StaffMembership, User
+from tenants.contacts import tenant_contacts_of
 
 from .models import Centre, Contact, RequestPhoto, ServiceRequest, Tenant, Unit
 

@@ -20,8 +20,10 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.access import has_role, tenant_contacts_of
+from portal.access import has_role
 from portal.audit import audit_record
+from portal.uploads import safe_name, validate_photos
+from tenants.contacts import tenant_contacts_of
 
 from .models import (
     Channel,
@@ -43,7 +45,6 @@ from .selectors import (
     centre_managers,
     requests_visible_to_staff,
 )
-from .uploads import safe_name, validate_photos
 
 log = logging.getLogger(__name__)
 

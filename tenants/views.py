@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import is_tenant_contact
 from portal.files import private_file_response
+from tenants.contacts import is_tenant_contact
 
 from .forms import RateForm, ReasonForm, ReplyForm, TenantRequestForm
 from .selectors import (

@@ -131,6 +131,12 @@ class TenantInspectView(AuditedInspectView):
 
 class CentreViewSet(ScopedSnippetViewSet):
     model = Centre
+    # The centre moved to the foundation (app label "portal"); its admin
+    # addresses stay where staff have bookmarked them.
+    url_prefix = "snippets/tenants/centre"
+    url_namespace = "wagtailsnippets_tenants_centre"
+    chooser_base_url_path = "snippets/choose/tenants/centre"
+    chooser_admin_url_namespace = "wagtailsnippetchoosers_tenants_centre"
     icon = "home"
     menu_label = _("Shopping centres")
     list_display = ["name", "code", "operator", "hotline"]

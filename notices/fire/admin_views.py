@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
+from portal.files import private_file_response
 
 from .forms import InspectionFormForm, ReinspectForm
 from .models import ChecklistItem, RectificationCase
@@ -179,13 +179,7 @@ def report_request(request, pk):
 
 def report_pdf(request, pk):
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
-    if not round_.report_pdf:
-        raise Http404
-    try:
-        handle = round_.report_pdf.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
+    response = private_file_response(round_.report_pdf, content_type="application/pdf",
+                                     inline_name=f"fire-{round_.centre.code}-{round_.month:%Y-%m}.pdf")
     audit_record(actor=request.user, action="fire.report_downloaded", obj=round_, request=request)
-    response = FileResponse(handle, content_type="application/pdf", filename=f"fire-{round_.centre.code}-{round_.month:%Y-%m}.pdf")
-    response["Cache-Control"] = "private, no-store"
     return response

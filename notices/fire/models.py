@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ChecklistItem(models.Model):
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.CASCADE, related_name="fire_checklist",
+    centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, related_name="fire_checklist",
                                verbose_name=_("centre"))
     text = models.CharField(_("check"), max_length=200, help_text=_("What the inspector checks, e.g. 消防通道畅通."))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -36,7 +36,7 @@ class ChecklistItem(models.Model):
 class InspectionRound(models.Model):
     """One centre's inspection in one month; `month` is the month's first day."""
 
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="fire_rounds",
+    centre = models.ForeignKey("portal.Centre", on_delete=models.PROTECT, related_name="fire_rounds",
                                verbose_name=_("centre"))
     month = models.DateField(_("month"))
     notice_letter = models.OneToOneField("notices.Letter", on_delete=models.PROTECT, null=True, blank=True,
@@ -121,7 +121,7 @@ class RectificationCaseQuerySet(models.QuerySet):
 class RectificationCase(models.Model):
     """Failed items at one tenant in one round, until re-inspected and closed."""
 
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    centre = models.ForeignKey("portal.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="fire_cases",
                                verbose_name=_("tenant"))
     form = models.OneToOneField(InspectionForm, on_delete=models.PROTECT, related_name="case",
@@ -194,7 +194,7 @@ class FirePhoto(models.Model):
     """A photo taken at inspection, or sent with a rectification report or a
     re-inspection. Confidential: served only through an access-checked view."""
 
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey("portal.Centre", on_delete=models.PROTECT, related_name="+")
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
     form = models.ForeignKey(InspectionForm, on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos")

@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from notices.pdf.fetcher import ASSETS_DIR, SafeURLFetcher
-from notices.pdf.render import DEFAULT_TIME_LIMIT, chinese_date, run_with_time_limit
+from notices.pdf.render import ASSETS_DIR, DEFAULT_TIME_LIMIT
+from portal.pdf.fetcher import SafeURLFetcher
+from portal.pdf.render import chinese_date, run_with_time_limit
 
 from .models import InspectionRound
 from .selectors import monthly_status, round_table
@@ -31,6 +32,6 @@ def render_report_pdf(round_: InspectionRound, *, time_limit: float = DEFAULT_TI
     html = report_html(round_)
 
     def work() -> bytes:
-        return HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher()).write_pdf()
+        return HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR)).write_pdf()
 
     return run_with_time_limit(work, time_limit)

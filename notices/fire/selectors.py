@@ -12,8 +12,9 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from portal.access import centres_for, has_role, tenant_contacts_of, users_with_role
+from portal.access import centres_for, has_role, users_with_role
 from portal.models.accounts import Department, Role
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Centre, Tenant, TenantStatus
 
 from .models import (

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from notices.drafting import letter_draft
 from notices.models import Letter, LetterKind, RecipientMode
-from notices.pdf.render import chinese_date
-from portal.access import tenant_contacts_of
 from portal.audit import audit_record
 from portal.models.accounts import Department
+from portal.pdf.render import chinese_date
+from portal.uploads import safe_name, validate_photos
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Centre, Tenant
-from tenants.uploads import safe_name, validate_photos
 
 from .models import (
     CaseEvent,
@@ -126,17 +127,15 @@ def round_draft_notice(*, round_id: int) -> Letter | None:
             logger.warning("Centre %s has no safety-department drafter; fire notice not drafted", round_.centre)
             return None
         month = round_.month
-        letter = Letter(
+        letter = letter_draft(
             centre=round_.centre, kind=LetterKind.FIRE_INSPECTION, department=Department.SAFETY, drafter=drafter,
             title=f"关于开展{month.year}年{month.month}月消防安全检查的通知", addressee="各位商户",
             body=_notice_body(round_.centre, month), recipient_mode=RecipientMode.ALL, requires_receipt=True,
-            sign_by=max(timezone.localdate(), month) + timedelta(days=settings.ATRIUM_FIRE_NOTICE_SIGN_DAYS), live=False,
+            sign_by=max(timezone.localdate(), month) + timedelta(days=settings.ATRIUM_FIRE_NOTICE_SIGN_DAYS),
+            submit=True, origin="fire.notice", details={"round": round_.pk},
         )
-        letter.save()
-        letter.save_revision(user=drafter)
         InspectionRound.objects.filter(pk=round_.pk).update(notice_letter=letter)
         audit_record(actor=None, action="fire.notice_drafted", obj=round_, details={"letter": letter.pk})
-        letter.get_workflow().start(letter, drafter)
     return letter
 
 
@@ -263,21 +262,18 @@ def _issue_letter(*, case: RectificationCase, actor, failed: list[tuple[str, str
         audit_record(actor=actor, action="fire.letter_not_drafted", obj=case, details={"reason": "no safety drafter"})
         return None
     tenant = case.tenant
-    letter = Letter(
+    letter = letter_draft(
         centre=case.centre, kind=LetterKind.RECTIFICATION, department=Department.SAFETY, drafter=drafter,
-        title=f"关于{tenant.trading_name}消防安全{'复查' if recheck else ''}整改的函"[:200],
+        title=f"关于{tenant.trading_name}消防安全{'复查' if recheck else ''}整改的函",
         addressee=tenant.legal_name or tenant.trading_name, body=_letter_body(case, failed, recheck=recheck, remark=remark),
-        recipient_mode=RecipientMode.NAMED, requires_receipt=True, sign_by=case.deadline, live=False,
+        recipient_mode=RecipientMode.NAMED, recipient_tenants=[tenant], requires_receipt=True, sign_by=case.deadline,
+        submit=True, actor=actor, origin="fire.rectification", details={"case": case.pk},
     )
-    letter.recipient_tenants.set([tenant])
-    letter.save()
-    letter.save_revision(user=drafter)
     RectificationCase.objects.filter(pk=case.pk).update(letter=letter, letter_error="")
     case.letter = letter
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.LETTER, actor=drafter, letter=letter, deadline=case.deadline)
     audit_record(actor=actor, action="fire.letter_drafted", obj=case,
                  details={"letter": letter.pk, "drafter": drafter.email, "deadline": case.deadline.isoformat()})
-    letter.get_workflow().start(letter, drafter)
     return letter
 
 

@@ -34,7 +34,7 @@ class Delivery(models.Model):
 
     letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("letter"))
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="letter_deliveries", verbose_name=_("tenant"))
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    centre = models.ForeignKey("portal.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
     # The exact document this tenant receives (the letter's sealed PDF today;
     # a per-tenant rendering would carry its own hash here).
     pdf_sha256 = models.CharField(_("SHA-256 of the document"), max_length=64)

@@ -23,8 +23,8 @@ from wagtail.search import index
 
 from portal.models.accounts import Department
 from portal.search import segment
+from portal.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 from tenants.models import Category, Tier
-from tenants.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 
 from .delivery import DeliveryState
 
@@ -65,7 +65,7 @@ class LetterQuerySet(models.QuerySet):
 
 
 class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="letters", verbose_name=_("centre"))
+    centre = models.ForeignKey("portal.Centre", on_delete=models.PROTECT, related_name="letters", verbose_name=_("centre"))
     kind = models.CharField(_("kind"), max_length=20, choices=LetterKind.choices, default=LetterKind.NOTICE)
     title = models.CharField(_("title"), max_length=200)
     body = RichTextField(_("body"), features=BODY_FEATURES)
@@ -260,7 +260,7 @@ def _refuse_deleting_frozen_attachments(sender, instance, **kwargs):
 class SealUse(models.Model):
     """The seal-use register (用章登记): one row per use of a centre's seal."""
 
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    centre = models.ForeignKey("portal.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
     letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="seal_use", verbose_name=_("letter"))
     doc_number = models.CharField(_("document number"), max_length=100)
     title = models.CharField(_("title"), max_length=200)

@@ -23,7 +23,7 @@ class LetterTemplate(models.Model):
     service reads them."""
 
     centre = models.OneToOneField(
-        "tenants.Centre", on_delete=models.CASCADE, related_name="letter_template", verbose_name=_("centre")
+        "portal.Centre", on_delete=models.CASCADE, related_name="letter_template", verbose_name=_("centre")
     )
     letterhead_title = models.CharField(
         _("letterhead title"), max_length=200, help_text=_("The red heading, e.g. the company's full name.")
@@ -78,7 +78,7 @@ class DocumentSequence(models.Model):
     row lock, so two letters approved at the same moment never share one and
     none is skipped."""
 
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.CASCADE, related_name="+")
+    centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 

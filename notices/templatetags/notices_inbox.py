@@ -1,6 +1,6 @@
 from django import template
 
-from portal.access import tenant_contacts_of
+from tenants.contacts import tenant_contacts_of
 
 from ..selectors import inbox_to_sign_for
 

@@ -10,10 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import centres_for, has_role, tenant_contacts_of
+from portal.access import centres_for, has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role
 from portal.models.broadcasts import AlertRecipient, AlertStatus, BroadcastAlert
+from tenants.contacts import tenant_contacts_of
 
 # Operations staff send alerts for their centres (4.11); managers too.
 ALERT_ROLES = (Role.OPERATIONS, Role.MANAGER)

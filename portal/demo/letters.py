@@ -53,7 +53,7 @@ def _schedule_pdf() -> bytes:
     """A one-page inspection schedule, made here so the demo needs no files."""
     from weasyprint import HTML
 
-    from notices.pdf.fetcher import SafeURLFetcher
+    from portal.pdf.fetcher import SafeURLFetcher
 
     rows = "".join(f"<tr><td>{d}</td><td>{f}</td><td>{t}</td></tr>" for d, f, t in SCHEDULE_ROWS)
     html = (

@@ -10,6 +10,7 @@ from .broadcasts import (
     HolidayGreeting,
 )
 from .handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
+from .organisation import Centre, Operator
 from .pages import (
     Audience,
     CentreHomePage,
@@ -52,7 +53,9 @@ __all__ = [
     "PortalIndexPage",
     "AuditChainHead",
     "AuditEvent",
+    "Centre",
     "Department",
+    "Operator",
     "Invitation",
     "Role",
     "StaffMembership",

@@ -110,9 +110,9 @@ class MembershipQuerySet(models.QuerySet):
 
 class StaffMembership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    operator = models.ForeignKey("tenants.Operator", on_delete=models.CASCADE, related_name="memberships")
+    operator = models.ForeignKey("portal.Operator", on_delete=models.CASCADE, related_name="memberships")
     centre = models.ForeignKey(
-        "tenants.Centre",
+        "portal.Centre",
         on_delete=models.CASCADE,
         related_name="memberships",
         null=True,
@@ -171,8 +171,8 @@ class Invitation(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     # For staff:
-    operator = models.ForeignKey("tenants.Operator", on_delete=models.CASCADE, null=True, blank=True)
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.CASCADE, null=True, blank=True)
+    operator = models.ForeignKey("portal.Operator", on_delete=models.CASCADE, null=True, blank=True)
+    centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, null=True, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
     # For tenant contacts:

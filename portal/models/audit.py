@@ -56,7 +56,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     centre = models.ForeignKey(
-        "tenants.Centre", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "portal.Centre", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -34,7 +34,7 @@ class BroadcastAlert(models.Model):
     level = models.CharField(_("warning level"), max_length=8, choices=AlertLevel.choices, blank=True, default="")
     title = models.CharField(_("title"), max_length=120)
     message = models.TextField(_("message"), max_length=1000)
-    centres = models.ManyToManyField("tenants.Centre", related_name="alerts", verbose_name=_("centres"))
+    centres = models.ManyToManyField("portal.Centre", related_name="alerts", verbose_name=_("centres"))
     status = models.CharField(_("status"), max_length=8, choices=AlertStatus.choices, default=AlertStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,7 +93,7 @@ class GreetingStatus(models.TextChoices):
 
 
 class HolidayGreeting(models.Model):
-    centre = models.ForeignKey("tenants.Centre", on_delete=models.CASCADE, related_name="greetings", verbose_name=_("centre"))
+    centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, related_name="greetings", verbose_name=_("centre"))
     holiday = models.CharField(_("holiday"), max_length=40)
     send_on = models.DateField(_("send on"))
     title = models.CharField(_("title"), max_length=120)

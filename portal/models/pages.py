@@ -76,7 +76,7 @@ class PortalIndexPage(Page):
 
 class CentreHomePage(CentrePageMixin, Page):
     centre = models.OneToOneField(
-        "tenants.Centre", on_delete=models.PROTECT, related_name="home_page", verbose_name=_("centre")
+        "portal.Centre", on_delete=models.PROTECT, related_name="home_page", verbose_name=_("centre")
     )
     intro = RichTextField(_("introduction"), blank=True, features=RICH_FEATURES)
 

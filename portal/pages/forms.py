@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
-from tenants.uploads import validate_upload
+from portal.uploads import validate_upload
 
 
 class DocumentForm(BaseDocumentForm):

@@ -13,11 +13,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import centres_for, has_role, tenant_contacts_of
+from portal.access import centres_for, has_role
 from portal.audit import audit_record, client_ip
 from portal.models.accounts import Role
 from portal.models.handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from portal.models.pages import CentreHomePage, HandbookPage
+from tenants.contacts import tenant_contacts_of
 
 logger = logging.getLogger(__name__)
 

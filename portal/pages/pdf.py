@@ -16,9 +16,9 @@ from pathlib import Path
 from wagtail.rich_text import expand_db_html
 from weasyprint import CSS, HTML
 
-from notices.pdf.fetcher import SafeURLFetcher
-from notices.pdf.render import chinese_date, run_with_time_limit
 from notices.pdf.sanitize import sanitize_body_html
+from portal.pdf.fetcher import SafeURLFetcher
+from portal.pdf.render import chinese_date, run_with_time_limit
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TIME_LIMIT = 120.0

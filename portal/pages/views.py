@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
+from portal.files import private_stream_response
 from portal.models.handbook import HandbookEdition, PdfStatus
 from portal.models.pages import NoticeAttachment
 from portal.search import segment_query
-from tenants.uploads import sniff
+from portal.uploads import sniff
 
 from .handbook import HandbookError, handbook_acknowledge
 from .privacy import page_visible_to, pages_visible_to
@@ -40,9 +41,8 @@ def _private_file(fileobj, name: str, *, inline: bool) -> FileResponse:
     fileobj.seek(0)
     kind = sniff(head)
     content_type = "application/pdf" if kind and kind[0] == "pdf" else "application/octet-stream"
-    response = FileResponse(fileobj, content_type=content_type, as_attachment=not inline, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_stream_response(fileobj, content_type=content_type, download_name=None if inline else name,
+                                   inline_name=name if inline else None)
 
 
 @require_GET

@@ -1,21 +1,21 @@
 """Tenants app models, split by topic: the archive (who the tenants are) and
 the one-stop service desk (what they asked for)."""
 
+# The organisation lives in the foundation (portal); re-exported here because
+# the tenants app's callers think of "a tenant's centre" in these terms.
+from portal.models.organisation import Centre, Operator, code_validator, phone_validator
+
 from .archive import (
     CONFIDENTIAL_CONTACT_FIELDS,
     CONFIDENTIAL_TENANT_FIELDS,
     Category,
-    Centre,
     Contact,
     ContactQuerySet,
-    Operator,
     Tenant,
     TenantQuerySet,
     TenantStatus,
     Tier,
     Unit,
-    code_validator,
-    phone_validator,
 )
 from .documents import (
     AccessGrantStatus,

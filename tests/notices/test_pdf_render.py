@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from notices.pdf import render
 from notices.pdf.render import (
     RenderTimeout,
     build_letter_html,
@@ -16,6 +15,7 @@ from notices.pdf.render import (
     run_with_time_limit,
 )
 from notices.pdf.stamp import stamp_letter
+from portal.pdf import render as pdf_render
 from tests.notices import (
     BODY_SENTENCE,
     DOC_NUMBER,
@@ -166,4 +166,4 @@ def test_the_time_limit_works_outside_the_main_thread_too():
 
 def test_a_generous_time_limit_returns_the_result():
     assert run_with_time_limit(lambda: 42, 5) == 42
-    assert render._run_in_thread(lambda: 43, 5) == 43
+    assert pdf_render._run_in_thread(lambda: 43, 5) == 43

@@ -4,8 +4,8 @@ import urllib.request
 
 import pytest
 
-from notices.pdf.fetcher import ASSETS_DIR, RefusedURL, SafeURLFetcher
-from notices.pdf.render import render_letter
+from notices.pdf.render import ASSETS_DIR, render_letter
+from portal.pdf.fetcher import RefusedURL, SafeURLFetcher
 from tests.notices import make_context, pdftotext
 
 
@@ -30,17 +30,17 @@ def no_network(monkeypatch):
 
 
 def test_it_refuses_file_urls_outside_the_assets(no_network):
-    fetcher = SafeURLFetcher()
+    fetcher = SafeURLFetcher(ASSETS_DIR)
     with pytest.raises(RefusedURL):
         fetcher("file:///etc/passwd")
     assert fetcher.refused == ["file:///etc/passwd"]
 
 
 def test_it_refuses_path_traversal_out_of_the_assets():
-    fetcher = SafeURLFetcher()
+    fetcher = SafeURLFetcher(ASSETS_DIR)
     for url in (
-        f"{ASSETS_DIR.as_uri()}/../fetcher.py",
-        f"{ASSETS_DIR.as_uri()}/%2e%2e/fetcher.py",
+        f"{ASSETS_DIR.as_uri()}/../render.py",
+        f"{ASSETS_DIR.as_uri()}/%2e%2e/render.py",
         "file://localhost/etc/passwd",
         "file://evil.example/share/x.png",
     ):
@@ -70,7 +70,7 @@ def test_it_refuses_symlinks_that_leave_the_assets(tmp_path):
     ],
 )
 def test_it_refuses_network_urls_without_touching_the_network(no_network, url):
-    fetcher = SafeURLFetcher()
+    fetcher = SafeURLFetcher(ASSETS_DIR)
     with pytest.raises(RefusedURL):
         fetcher(url)
     assert no_network == []
@@ -78,19 +78,19 @@ def test_it_refuses_network_urls_without_touching_the_network(no_network, url):
 
 def test_it_refuses_urllib_style_open_calls_too(no_network):
     with pytest.raises(RefusedURL):
-        SafeURLFetcher().open(urllib.request.Request("http://example.com/"))
+        SafeURLFetcher(ASSETS_DIR).open(urllib.request.Request("http://example.com/"))
     assert no_network == []
 
 
 def test_it_serves_files_from_the_assets_directory():
-    response = SafeURLFetcher()((ASSETS_DIR / "letter.css").as_uri())
+    response = SafeURLFetcher(ASSETS_DIR)((ASSETS_DIR / "letter.css").as_uri())
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
 
 
 def test_it_decodes_data_urls_in_process():
     png = b"\x89PNG\r\n\x1a\nfake"
-    response = SafeURLFetcher()("data:image/png;base64," + base64.b64encode(png).decode())
+    response = SafeURLFetcher(ASSETS_DIR)("data:image/png;base64," + base64.b64encode(png).decode())
     assert response.content_type == "image/png"
     assert response.read() == png
 
@@ -105,7 +105,7 @@ def test_a_hostile_body_renders_but_fetches_nothing(no_network):
         '<style>@import url("http://evil.example/i.css"); p { background: url(http://evil.example/bg.png) }</style>'
         '<div style="background-image: url(ftp://evil.example/a.png)">尾</div>'
     )
-    fetcher = SafeURLFetcher()
+    fetcher = SafeURLFetcher(ASSETS_DIR)
     letter = render_letter(make_context(body_html=body), url_fetcher=fetcher)
 
     assert "正文照常显示" in "".join(pdftotext(letter.pdf).split())
@@ -125,3 +125,10 @@ def test_a_hostile_body_renders_but_fetches_nothing(no_network):
     assert all(url.startswith("data:") for url in asked - set(fetcher.refused))
     assert no_network == []
     assert b"root:x:0:0" not in letter.pdf
+
+
+def test_a_fetcher_without_assets_reads_no_file_at_all():
+    # The audit report and other PDFs built from inline HTML name no assets:
+    # even the letter's own stylesheet is out of their reach.
+    with pytest.raises(RefusedURL):
+        SafeURLFetcher()((ASSETS_DIR / "letter.css").as_uri())

@@ -16,6 +16,7 @@ from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
 from portal.models import AuditEvent
+from portal.uploads import AUDIO_KINDS, sniff
 from tenants.models import (
     CallRecording,
     DeadlinePolicy,
@@ -32,7 +33,6 @@ from tenants.recording_services import (
 )
 from tenants.signals import RECORDING_PURGE_NAME
 from tenants.tasks import purge_call_recordings
-from tenants.uploads import AUDIO_KINDS, sniff
 from tests.base import ANONYMOUS, assert_access, make_request
 
 pytestmark = pytest.mark.django_db

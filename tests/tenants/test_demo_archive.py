@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from portal.uploads import sniff
 from tenants.models import (
     AccessGrantStatus,
     ArchiveAccessGrant,
@@ -14,7 +15,6 @@ from tenants.models import (
     StorageDeposit,
 )
 from tenants.recording_services import recording_purge_due
-from tenants.uploads import sniff
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tenants.uploads import DOCUMENT_KINDS, IMAGE_KINDS, validate_upload
+from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS, validate_upload
 from tests.base import PDF_BYTES, PNG_BYTES
 
 

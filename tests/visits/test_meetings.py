@@ -46,6 +46,16 @@ def test_the_invitation_is_drafted_as_a_meeting_notice(world, meeting):
     assert "5楼会议室" in letter.body and "<li>年终促销</li>" in letter.body and letter.drafter == world.ops_a
 
 
+def test_the_drafted_invitation_is_audited_and_has_its_first_revision(world, meeting):
+    from portal.models import AuditEvent
+
+    letter = Letter.objects.get(pk=meeting.notice_letter_id)
+    event = AuditEvent.objects.for_object(letter).get(action="letter.drafted")
+    assert event.actor == world.ops_a and event.details["origin"] == "meeting.invitation"
+    assert event.details["meeting"] == meeting.pk
+    assert letter.latest_revision is not None and letter.latest_revision.user == world.ops_a
+
+
 def test_a_signatory_registers_at_the_door_once(world, meeting):
     token = meeting_door_token(meeting)
     c = _client(world.signer_a)

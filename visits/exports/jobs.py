@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.audit import audit_record
 from portal.audit_verify import audit_evidence_files
 from portal.spreadsheets import escape_formula
 from tenants.models import Centre
@@ -48,7 +49,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 def report_pdf(*, centres: list[Centre], start: date, end: date) -> bytes:
     from weasyprint import HTML
 
-    from notices.pdf.fetcher import SafeURLFetcher
+    from portal.pdf.fetcher import SafeURLFetcher
 
     period = Period(year=end.year, as_of=end)
     data = dashboard_data(centres=centres, period=period)
@@ -152,6 +153,20 @@ def auditor_pack(*, centres: list[Centre], start: date, end: date) -> bytes:
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         zf.writestr("SHA256SUMS", "".join(f"{f['sha256']}  {f['name']}\n" for f in manifest["files"]))
     return out.getvalue()
+
+
+def export_request_create(*, actor, centres: list[Centre], kind: str, start: date, end: date,
+                          request=None) -> AuditExport:
+    """Queue an audit export for `actor` over `centres` (already scoped to what
+    the actor may see by the caller's selector); the file is built by a task."""
+    with transaction.atomic():
+        job = AuditExport.objects.create(kind=kind, requested_by=actor, centre_ids=[c.pk for c in centres],
+                                         start=start, end=end)
+        audit_record(actor=actor, action="visits.export_requested", obj=job, request=request, details={"kind": kind})
+        from ..tasks import build_export
+
+        transaction.on_commit(lambda: build_export.delay(job.pk))
+    return job
 
 
 def export_build(*, export_id: int) -> AuditExport | None:

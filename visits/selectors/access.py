@@ -6,8 +6,9 @@ the staff records, only their own centre's published minutes and surveys."""
 
 from __future__ import annotations
 
-from portal.access import centres_for, tenant_contacts_of
-from portal.models import Role
+from portal.access import centres_for
+from portal.models.accounts import Role
+from tenants.contacts import tenant_contacts_of
 
 from ..models import (
     Meeting,

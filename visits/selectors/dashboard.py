@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import User
+from portal.models.accounts import User
 from tenants.models import Centre, Tier
 
 from ..charts import bars, trend

@@ -15,12 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.access import has_role, tenant_contacts_of
+from portal.access import has_role
 from portal.audit import audit_record
-from portal.models import Department
+from portal.models.accounts import Department
+from portal.uploads import DOCUMENT_KINDS, safe_name, validate_upload
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Channel, RequestCategory, Tenant
 from tenants.services import request_create
-from tenants.uploads import DOCUMENT_KINDS, safe_name, validate_upload
 
 from ..models import AttendanceMethod, Meeting, MeetingAttendance, MeetingSuggestion
 from .records import VISIT_ROLES, VisitError
@@ -63,7 +64,8 @@ def _draft_invitation(meeting: Meeting, actor):
 
 
 def _invitation_letter(meeting: Meeting, actor):
-    from notices.models import Letter, LetterKind, RecipientMode
+    from notices.drafting import letter_draft
+    from notices.models import LetterKind, RecipientMode
 
     when = timezone.localtime(meeting.starts_at)
     agenda = "".join(f"<li>{escape(line.strip())}</li>" for line in meeting.agenda.splitlines() if line.strip())
@@ -76,14 +78,12 @@ def _invitation_letter(meeting: Meeting, actor):
         f"<p><b>{escape(agenda_label)}</b></p><ol>{agenda}</ol>"
         f"<p>{escape(outro)}</p>"
     )
-    letter = Letter(
+    return letter_draft(
         centre=meeting.centre, kind=LetterKind.MEETING, title=_("Notice of %(title)s") % {"title": meeting.title},
         body=body, department=Department.OPERATIONS, drafter=actor, recipient_mode=RecipientMode.ALL,
-        requires_receipt=True, sign_by=when.date(), live=False,
+        requires_receipt=True, sign_by=when.date(), actor=actor, origin="meeting.invitation",
+        details={"meeting": meeting.pk},
     )
-    letter.save()
-    letter.save_revision(user=actor)
-    return letter
 
 
 def meeting_door_token(meeting: Meeting) -> str:

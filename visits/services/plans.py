@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import has_role
 from portal.audit import audit_record
-from portal.models import Role, StaffMembership, User
+from portal.models.accounts import Role, StaffMembership, User
 from tenants.models import Centre, Tenant, TenantStatus
 
 from ..models import (
@@ -128,7 +128,11 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
         changes = defaultdict(list)
         for c in TierChange.objects.filter(tenant_id__in=ids):
             changes[c.tenant_id].append(c)
-        existing = {(p.tenant_id, p.period): p for p in PlannedVisit.objects.filter(plan=plan, tenant_id__in=ids)}
+        # Grouped by tenant: each tenant below looks at its own rows only, so
+        # re-planning a centre stays linear in its number of planned visits.
+        existing: dict[int, dict[str, PlannedVisit]] = defaultdict(dict)
+        for row in PlannedVisit.objects.filter(plan=plan, tenant_id__in=ids):
+            existing[row.tenant_id][row.period] = row
         special = VisitPolicy.objects.filter(centre=centre).values_list("special_per_year", flat=True).first() or 12
 
         def per_year_for(tier):
@@ -154,20 +158,8 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
                 year=year, per_year_for=per_year_for,
             )
             wanted = {w.period: w for w in windows}
-            for (tenant_id, period), row in existing.items():
-                if tenant_id != t.pk or row.status == PlannedVisitStatus.DONE:
-                    continue
-                w = wanted.get(period)
-                if w is None and row.status == PlannedVisitStatus.DUE:
-                    row.status, row.cancelled_reason = PlannedVisitStatus.CANCELLED, _("Tier, lease or status changed")
-                    to_update.append(row)
-                elif w is not None and (row.status, row.tier, row.window_start, row.window_end) != (
-                    PlannedVisitStatus.DUE, w.tier, w.start, w.end
-                ):
-                    row.status, row.tier, row.window_start, row.window_end = PlannedVisitStatus.DUE, w.tier, w.start, w.end
-                    row.cancelled_reason = ""
-                    to_update.append(row)
-            missing = [w for p, w in wanted.items() if (t.pk, p) not in existing]
+            to_update += _reconcile(existing[t.pk], wanted)
+            missing = [w for p, w in wanted.items() if p not in existing[t.pk]]
             if not missing:
                 continue
             assignee = usual.get(t.pk)
@@ -197,6 +189,26 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
     return plan
 
 
+def _reconcile(rows: dict[str, PlannedVisit], wanted: dict[str, Window]) -> list[PlannedVisit]:
+    """One tenant's existing windows brought in line with the wanted ones;
+    returns the rows changed. Done visits are history and stay as they are."""
+    changed = []
+    for period, row in rows.items():
+        if row.status == PlannedVisitStatus.DONE:
+            continue
+        w = wanted.get(period)
+        if w is None and row.status == PlannedVisitStatus.DUE:
+            row.status, row.cancelled_reason = PlannedVisitStatus.CANCELLED, _("Tier, lease or status changed")
+            changed.append(row)
+        elif w is not None and (row.status, row.tier, row.window_start, row.window_end) != (
+            PlannedVisitStatus.DUE, w.tier, w.start, w.end
+        ):
+            row.status, row.tier, row.window_start, row.window_end = PlannedVisitStatus.DUE, w.tier, w.start, w.end
+            row.cancelled_reason = ""
+            changed.append(row)
+    return changed
+
+
 def _match_records(*, plan: VisitPlan, tenant_ids: list[int]) -> None:
     """Due windows that already hold a visit (recorded before the window
     existed, e.g. after a tier change) count as done."""
@@ -219,6 +231,17 @@ def _match_records(*, plan: VisitPlan, tenant_ids: list[int]) -> None:
                 changed.append(p)
                 break
     PlannedVisit.objects.bulk_update(changed, ["status", "record", "done_at"])
+
+
+def plan_refresh_request(*, actor, centre: Centre, request=None) -> int:
+    """Re-plan `centre`'s current year in a task (e.g. after tenants moved in).
+    The caller has scoped `centre` to what `actor` may reach. Returns the year."""
+    year = timezone.localdate().year
+    from ..tasks import replan_centre
+
+    transaction.on_commit(lambda: replan_centre.delay(centre.pk, year))
+    audit_record(actor=actor, action="visit_plan.refresh_requested", centre=centre, request=request)
+    return year
 
 
 def plan_fulfil(*, record: VisitRecord) -> PlannedVisit | None:

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from portal.access import has_role
 from portal.audit import audit_record
-from portal.models import Role
+from portal.models.accounts import Role
+from portal.uploads import safe_name, validate_photos
 from tenants.models import Channel, RequestCategory, Tenant, Unit
 from tenants.services import request_create
-from tenants.uploads import safe_name, validate_photos
 
 from ..models import UnitCheckIn, UnitCode, VisitMode, VisitPhoto, VisitRecord
 from .plans import plan_fulfil

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from portal.access import centres_for
-from portal.models import Role, StaffMembership, User
+from portal.models.accounts import Role, StaffMembership, User
 
 from ..models import PlannedVisit, PlannedVisitStatus, ReminderSent
 from ..selectors.targets import all_figures, period_for

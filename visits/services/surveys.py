@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from portal.access import has_role, tenant_contacts_of
+from portal.access import has_role
 from portal.audit import audit_record
-from portal.models import Role
+from portal.models.accounts import Role
+from tenants.contacts import tenant_contacts_of
 from tenants.models import Tenant
 
 from ..models import (

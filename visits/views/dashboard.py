@@ -9,7 +9,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import audit_record
 from portal.files import private_file_response
 
+from ..exports.jobs import export_request_create
 from ..exports.xlsx import dashboard_xlsx
 from ..forms import DashboardFilterForm, ExportRequestForm
 from ..models import AuditExport, ExportStatus
@@ -126,14 +126,8 @@ def export_request(request):
         messages.error(request, _("Choose a valid period."))
         return redirect(reverse("visits_dashboard:index") + "?" + _query(request))
     d = export_form.cleaned_data
-    with transaction.atomic():
-        job = AuditExport.objects.create(kind=d["kind"], requested_by=request.user, centre_ids=[c.pk for c in centres],
-                                         start=d["start"], end=d["end"])
-        audit_record(actor=request.user, action="visits.export_requested", obj=job, request=request,
-                     details={"kind": job.kind})
-        from ..tasks import build_export
-
-        transaction.on_commit(lambda: build_export.delay(job.pk))
+    job = export_request_create(actor=request.user, centres=centres, kind=d["kind"], start=d["start"], end=d["end"],
+                                request=request)
     return redirect("visits_dashboard:export", pk=job.pk)
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.access import tenant_contacts_of
 from portal.files import private_file_response
+from tenants.contacts import tenant_contacts_of
 
 from ..forms import AttendanceForm, MeetingForm, MinutesForm, SuggestionForm
 from ..selectors import (

@@ -10,7 +10,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import has_role
-from portal.audit import audit_record
 from portal.files import private_file_response
-from portal.models import Role
+from portal.models.accounts import Role
 from tenants.models import Tenant, Unit
 
 from ..forms import ReassignForm, VisitRecordForm
@@ -33,7 +31,7 @@ from ..selectors import (
     visit_photos_visible_to,
     visit_records_visible_to,
 )
-from ..services.plans import PlanError, planned_visit_reassign
+from ..services.plans import PlanError, plan_refresh_request, planned_visit_reassign
 from ..services.records import (
     VisitError,
     checkin_scan,
@@ -194,11 +192,7 @@ def plan_refresh(request, centre_pk):
     """Re-plan the centre's year now, e.g. after moving tenants in."""
     staff_only(request.user)
     centre = get_object_or_404(visit_centres_for(request.user), pk=centre_pk)
-    from ..tasks import replan_centre
-
-    year = timezone.localdate().year
-    transaction.on_commit(lambda: replan_centre.delay(centre.pk, year))
-    audit_record(actor=request.user, action="visit_plan.refresh_requested", centre=centre, request=request)
+    year = plan_refresh_request(actor=request.user, centre=centre, request=request)
     messages.success(request, _("The %(year)s visit plan of %(centre)s is being brought up to date.")
                      % {"year": year, "centre": centre.name})
     return redirect("visits:my_visits")

@@ -13,7 +13,8 @@ Policy (allow-list, everything else refused):
 * ``data:`` URLs — images we embed ourselves (seal, logo). Decoded in-process,
   no I/O.
 * ``file://`` URLs whose *resolved* path (symlinks and ``..`` collapsed) lies
-  inside ``notices/pdf/assets/``.
+  inside the ``assets_dir`` the caller names (a letter's stylesheet and fonts,
+  the handbook's); with none, no file at all.
 * Anything else (``http``, ``https``, ``ftp``, ``file`` elsewhere, unknown
   schemes) raises :class:`RefusedURL`. WeasyPrint turns an ordinary exception
   from a fetcher into a logged warning and renders without the resource, so a
@@ -31,8 +32,6 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 
 # Large enough for a logo or seal, small enough that a hostile data: URL or a
 # mistakenly dropped asset cannot blow up memory.
@@ -55,7 +54,7 @@ class SafeURLFetcher(URLFetcher):
     is handy for logging and for tests.
     """
 
-    def __init__(self, assets_dir: Path | str = ASSETS_DIR) -> None:
+    def __init__(self, assets_dir: Path | str | None = None) -> None:
         # The parent installs urllib handlers (HTTP, FTP, ...). We never call
         # into them — ``fetch`` is fully overridden — but restricting the
         # protocols and redirects as well keeps a future refactor that calls
@@ -65,7 +64,7 @@ class SafeURLFetcher(URLFetcher):
             allow_redirects=False,
             fail_on_errors=False,
         )
-        self.assets_dir = Path(assets_dir).resolve()
+        self.assets_dir = Path(assets_dir).resolve() if assets_dir is not None else None
         self.requested: list[str] = []
         self.refused: list[str] = []
         self._lock = threading.Lock()
@@ -130,8 +129,8 @@ class SafeURLFetcher(URLFetcher):
             raise RefusedURL(f"file not found: {url[:100]!r}") from None
         # resolve() has collapsed '..' and followed symlinks, so a symlink in
         # assets/ pointing outside is refused as well.
-        if not path.is_relative_to(self.assets_dir) or not path.is_file():
-            raise RefusedURL(f"file outside the letter assets refused: {url[:100]!r}")
+        if self.assets_dir is None or not path.is_relative_to(self.assets_dir) or not path.is_file():
+            raise RefusedURL(f"file outside the render's assets refused: {url[:100]!r}")
         if path.stat().st_size > MAX_RESOURCE_BYTES:
             raise RefusedURL(f"asset too large: {path.name}")
         mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -1,0 +1,127 @@
+"""Rendering HTML to PDF safely, for every PDF Atrium makes (letters, receipt
+certificates, the handbook, fire-safety reports, the managers' audit report):
+a date in the Chinese form and a time limit on WeasyPrint's layout. The URL
+fetcher that keeps a render off the file system and the network is beside
+this module (fetcher.py)."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import signal
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class RenderTimeout(Exception):
+    """The render took longer than its time limit and was abandoned."""
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026-11-23 -> '2026年11月23日' (the form used under the signature)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- time limit ------------------------------------------------------------
+#
+# WeasyPrint has no time limit of its own, and a hostile or just enormous
+# document (giant tables, deeply nested blocks) can lay out for minutes.
+#
+# * Main thread (CLI, bench, a Celery prefork worker — tasks run in the
+#   child's main thread): SIGALRM via setitimer. The exception is raised
+#   *inside* the render, so the work really stops and frees the CPU. It fires
+#   between Python bytecodes, i.e. a long single C call (one pango layout)
+#   delays it, but WeasyPrint's layout loop is Python, so this is fine. We
+#   raise a BaseException so WeasyPrint's many ``except Exception`` blocks
+#   (e.g. around URL fetches) cannot swallow it, and the timer re-fires every
+#   50 ms in case something does.
+# * Any other thread (signals only work in the main thread: gunicorn threads,
+#   ASGI executors): run the render in a daemon worker thread and wait with
+#   ``join(timeout)``. Python threads cannot be killed: the caller gets
+#   RenderTimeout at once, and a watchdog raises the deadline asynchronously
+#   inside the worker (CPython's PyThreadState_SetAsyncExc, re-sent until the
+#   thread ends) so the abandoned render stops too. Best effort; deployments
+#   should still give the process a hard limit (Celery ``time_limit``).
+#
+# Either way the deadline may interrupt a finaliser (``__del__``) inside
+# WeasyPrint; Python then prints "Exception ignored" and that cleanup is
+# skipped. Acceptable for an emergency stop.
+#
+# A subprocess would give a hard kill but costs ~0.5 s of imports per letter,
+# more than the whole render budget.
+
+
+class _Deadline(BaseException):
+    """Internal: raised inside the render when the time is up."""
+
+
+def run_with_time_limit(fn: Callable[[], T], seconds: float) -> T:
+    if seconds <= 0:
+        raise ValueError("time limit must be positive")
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main and hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0:
+        return _run_with_alarm(fn, seconds)
+    return _run_in_thread(fn, seconds)
+
+
+def _run_with_alarm(fn: Callable[[], T], seconds: float) -> T:
+    def on_alarm(signum, frame):
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+        try:
+            return fn()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Deadline:
+        raise RenderTimeout(f"PDF render exceeded {seconds:g} s") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _run_in_thread(fn: Callable[[], T], seconds: float) -> T:
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(fn())
+        except _Deadline:
+            pass
+        except BaseException as exc:  # noqa: BLE001 — re-raised in the caller's thread
+            error.append(exc)
+
+    worker = threading.Thread(target=target, name="letter-render", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        _stop_thread(worker)
+        raise RenderTimeout(f"PDF render exceeded {seconds:g} s")
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def _stop_thread(worker: threading.Thread, *, attempts: int = 200, every: float = 0.05) -> None:
+    """Best effort: raise _Deadline inside ``worker`` until it has ended.
+
+    One async exception can be swallowed (it may land in a ``__del__`` or an
+    ``except BaseException``), so a small daemon watchdog re-sends it every
+    ``every`` seconds, ``attempts`` times at most. CPython only.
+    """
+
+    def watchdog() -> None:
+        for _ in range(attempts):
+            if not worker.is_alive() or worker.ident is None:
+                return
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(worker.ident), ctypes.py_object(_Deadline)
+            )
+            worker.join(every)
+
+    threading.Thread(target=watchdog, name="letter-render-watchdog", daemon=True).start()
