@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/atrium
 REDIS_BROKER ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-fast test-pg test-all bench bench-pg lint system venv messages clean
+.PHONY: run test test-fast test-pg bench bench-pg lint system venv messages clean
 
 system:
 	@bash scripts/system-deps.sh
@@ -67,8 +67,10 @@ bench-pg: system venv messages
 	  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_PG_DB)"
 	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PG_DB) BENCH_BROKER_URL=redis://127.0.0.1:6379/14 $(PY) bench/run.py
 
+# ruff, and the layer contract in pyproject.toml (site → domain → foundation).
 lint: venv
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 clean:
 	rm -rf var/test var/celery
