@@ -93,6 +93,8 @@ def test_the_fixture_mirrors_production():
         "DJANGO_SETTINGS_MODULE": "portal.settings.production", "ALLOWED_HOSTS": "portal.example.cn",
         "SECRET_KEY": "k7#Qz!v9@Lm2$Rt5^Wp8&Yx1*Bn4(Cd6)Fg3_Hj0+Ks9-Ue2=Ow7",
         "WAGTAILADMIN_BASE_URL": "https://portal.example.cn", "ATRIUM_VAR_DIR": str(ROOT / "var" / "test-login-paths"),
+        "ATRIUM_AUDIT_KEY": "a-separate-evidence-key-" + "0123456789abcdef" * 2,
+        "ATRIUM_AUDIT_ANCHOR_DIR": str(ROOT / "var" / "test-login-paths" / "audit"),
     })  # fmt: skip
     code = (
         "import json, django; django.setup(); from django.conf import settings as s;"
