@@ -99,13 +99,8 @@ def on_approved(sender, instance, user=None, **kwargs):
 
 
 @receiver(post_migrate)
-def ensure_workflow_and_schedule(sender, app_config=None, **kwargs):
+def ensure_workflow(sender, app_config=None, **kwargs):
     if app_config is not None and app_config.label == "notices":
-        from portal.scheduling import ensure_interval_task
-
         from .services import ensure_letter_workflow
 
         ensure_letter_workflow()
-        ensure_interval_task(name="notices: re-queue stuck stamping", task="notices.tasks.sweep_stuck_letters", minutes=5)
-        ensure_interval_task(name="notices: finish stuck deliveries", task="notices.tasks.sweep_stuck_deliveries", minutes=5)
-        ensure_interval_task(name="notices: reminders and overdue letters", task="notices.tasks.follow_up_letters", minutes=60)

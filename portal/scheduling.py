@@ -1,8 +1,85 @@
-"""Periodic tasks live in django-celery-beat's tables, so that beat on any host
-runs them and staff can see and pause them in the Django admin. Apps declare
-theirs here; post_migrate keeps the table in step."""
+"""The beat schedule: every periodic task of Atrium, in one list.
 
+Periodic tasks live in django-celery-beat's tables, so that beat on any host
+runs them and staff can see and pause them in the Django admin. This list is
+the one place they are declared (tasks are named by their dotted path, so the
+foundation imports no app); `schedule_sync`, run after every `migrate`, keeps
+the table in step — the interval or time when a setting changed, and nothing
+else: a task staff paused stays paused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+
+@dataclass(frozen=True)
+class Every:
+    minutes: int
+
+
+@dataclass(frozen=True)
+class At:
+    """A time of day, Shanghai time (settings.TIME_ZONE), optionally on a
+    weekday (1 = Monday) or a day of the month."""
+
+    hour: int
+    minute: int = 0
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+
+
+DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
+EXPIRY_REMINDER_NAME = "Archive: remind of expiring documents (档案证照到期提醒)"
+RECORDING_PURGE_NAME = "Service desk: purge call recordings past retention (通话录音到期清除)"
+WEEKLY_REMINDER_NAME = "Visits: weekly list of due and overdue visits to each staff member (每周拜访提醒)"
+MONTHLY_SUMMARY_NAME = "Visits: monthly target summary to managers (月度指标汇总)"
+PLAN_SYNC_NAME = "Visits: bring the visit plans in line with the tenants (拜访计划同步)"
+
+
+def beat_schedule() -> list[tuple[str, str, Every | At]]:
+    """(name shown in the admin, task, when) for every periodic task."""
+    backup_hour, backup_minute = settings.ATRIUM_BACKUP_AT
+    return [
+        # Service desk and archive: reminders are waiting when the desk opens;
+        # recordings are purged when the hotline is quiet.
+        (DEADLINE_SWEEP_NAME, "tenants.tasks.sweep_request_deadlines", Every(settings.ATRIUM_DEADLINE_SWEEP_MINUTES)),
+        (EXPIRY_REMINDER_NAME, "tenants.tasks.remind_expiring_documents", At(7, 30)),
+        (RECORDING_PURGE_NAME, "tenants.tasks.purge_call_recordings", At(3, 15)),
+        # Letters: the sweeps that finish work a dead worker left half done.
+        ("notices: re-queue stuck stamping", "notices.tasks.sweep_stuck_letters", Every(5)),
+        ("notices: finish stuck deliveries", "notices.tasks.sweep_stuck_deliveries", Every(5)),
+        ("notices: reminders and overdue letters", "notices.tasks.follow_up_letters", Every(60)),
+        ("fire: monthly inspection round and notice", "notices.fire.tasks.fire_monthly_cycle_task", At(8)),
+        ("fire: escalate overdue rectifications", "notices.fire.tasks.escalate_overdue_cases_task", At(9, 30)),
+        # Relationship work.
+        (WEEKLY_REMINDER_NAME, "visits.tasks.weekly_visit_reminders", At(8, day_of_week="1")),
+        (MONTHLY_SUMMARY_NAME, "visits.tasks.monthly_manager_summary", At(8, 30, day_of_month="1")),
+        (PLAN_SYNC_NAME, "visits.tasks.sync_all_plans", At(2, 30)),
+        # Published content, alerts and greetings.
+        ("pages: publish scheduled pages", "portal.pages.tasks.publish_scheduled_pages", Every(1)),
+        ("pages: re-queue missing handbook PDFs", "portal.pages.tasks.handbook_pdf_sweep", Every(15)),
+        ("pages: handbook acknowledgement reminders", "portal.pages.tasks.handbook_ack_reminders", At(10)),
+        ("broadcasts: prepare holiday greetings", "portal.broadcasts.tasks.greetings_prepare", At(8, 30)),
+        ("broadcasts: send holiday greetings", "portal.broadcasts.tasks.greetings_send_due", At(9)),
+        # The portal's own: backups and the evidence chain's checkpoint.
+        ("portal: nightly backup", "portal.tasks.backup_nightly", At(backup_hour, backup_minute)),
+        ("portal: evidence chain checkpoint", "portal.tasks.audit_checkpoint_task",
+         Every(settings.ATRIUM_AUDIT_CHECKPOINT_MINUTES)),
+    ]
+
+
+def schedule_sync() -> None:
+    """Make the beat table hold every entry of `beat_schedule`. Idempotent."""
+    for name, task, when in beat_schedule():
+        if isinstance(when, Every):
+            ensure_interval_task(name=name, task=task, minutes=when.minutes)
+        else:
+            ensure_crontab_task(name=name, task=task, minute=str(when.minute), hour=str(when.hour),
+                                day_of_week=when.day_of_week, day_of_month=when.day_of_month)
 
 
 def ensure_interval_task(*, name: str, task: str, minutes: int) -> PeriodicTask:
@@ -13,20 +90,12 @@ def ensure_interval_task(*, name: str, task: str, minutes: int) -> PeriodicTask:
     return periodic
 
 
-def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_month="*", timezone="Asia/Shanghai") -> PeriodicTask:
+def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_week="*", day_of_month="*") -> PeriodicTask:
     schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute=minute, hour=hour, day_of_month=day_of_month, month_of_year="*", day_of_week="*", timezone=timezone
+        minute=minute, hour=hour, day_of_week=day_of_week, day_of_month=day_of_month, month_of_year="*",
+        timezone=settings.TIME_ZONE,
     )
     periodic, _ = PeriodicTask.objects.update_or_create(
         name=name, defaults={"task": task, "crontab": schedule, "interval": None}
     )
     return periodic
-
-
-def ensure_audit_checkpoint() -> PeriodicTask:
-    """The evidence chain's checkpoint (anchor outside the database, RFC 3161
-    timestamp when a TSA is configured), every ATRIUM_AUDIT_CHECKPOINT_MINUTES."""
-    from django.conf import settings
-
-    return ensure_interval_task(name="portal: evidence chain checkpoint", task="portal.tasks.audit_checkpoint_task",
-                                minutes=settings.ATRIUM_AUDIT_CHECKPOINT_MINUTES)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
@@ -14,13 +13,11 @@ def create_role_groups(sender, app_config=None, **kwargs):
     with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
     if app_config is not None and app_config is with_models[-1]:
         from .roles import sync_role_groups
-        from .scheduling import ensure_audit_checkpoint, ensure_crontab_task
+        from .scheduling import schedule_sync
 
         sync_role_groups()
-        hour, minute = settings.ATRIUM_BACKUP_AT
-        ensure_crontab_task(name="portal: nightly backup", task="portal.tasks.backup_nightly",
-                            minute=str(minute), hour=str(hour))
-        ensure_audit_checkpoint()
+        # The whole beat schedule (every app's periodic tasks), from one list.
+        schedule_sync()
 
 
 # Memberships change from the admin, services and the shell alike; the groups

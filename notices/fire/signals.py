@@ -26,13 +26,8 @@ def fire_setup(sender, app_config=None, **kwargs):
     from django.contrib.auth.models import Group, Permission
 
     from portal.roles import GROUP_NAMES
-    from portal.scheduling import ensure_crontab_task
 
     for role, codenames in FIRE_PERMISSIONS.items():
         group = Group.objects.filter(name=GROUP_NAMES[role]).first()
         if group is not None:
             group.permissions.add(*Permission.objects.filter(content_type__app_label="fire", codename__in=codenames))
-    ensure_crontab_task(name="fire: monthly inspection round and notice", task="notices.fire.tasks.fire_monthly_cycle_task",
-                        minute="0", hour="8")
-    ensure_crontab_task(name="fire: escalate overdue rectifications", task="notices.fire.tasks.escalate_overdue_cases_task",
-                        minute="30", hour="9")

@@ -1,7 +1,7 @@
 """Keep groups, privacy and centre sites in step with the records they follow."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
@@ -69,16 +69,3 @@ def connect() -> None:
 
 
 connect()
-
-
-@receiver(post_migrate)
-def ensure_schedules(sender, app_config=None, **kwargs):
-    if app_config is None or app_config.label != "portal":
-        return
-    from portal.scheduling import ensure_crontab_task, ensure_interval_task
-
-    ensure_interval_task(name="pages: publish scheduled pages", task="portal.pages.tasks.publish_scheduled_pages", minutes=1)
-    ensure_interval_task(name="pages: re-queue missing handbook PDFs", task="portal.pages.tasks.handbook_pdf_sweep", minutes=15)
-    ensure_crontab_task(name="pages: handbook acknowledgement reminders", task="portal.pages.tasks.handbook_ack_reminders", minute="0", hour="10")
-    ensure_crontab_task(name="broadcasts: prepare holiday greetings", task="portal.broadcasts.tasks.greetings_prepare", minute="30", hour="8")
-    ensure_crontab_task(name="broadcasts: send holiday greetings", task="portal.broadcasts.tasks.greetings_send_due", minute="0", hour="9")

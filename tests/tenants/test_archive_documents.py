@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from portal.models import AuditEvent
+from portal.scheduling import EXPIRY_REMINDER_NAME
 from tenants.archive_services import (
     ArchiveError,
     access_decide,
@@ -21,7 +22,6 @@ from tenants.archive_services import (
 )
 from tenants.models import ArchiveDocument, ExpiryReminder
 from tenants.selectors import documents_visible_to, may_see_confidential
-from tenants.signals import EXPIRY_REMINDER_NAME
 from tests.base import grant_confidential, pdf_upload
 
 pytestmark = pytest.mark.django_db

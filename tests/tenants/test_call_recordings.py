@@ -16,6 +16,7 @@ from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
 from portal.models import AuditEvent
+from portal.scheduling import RECORDING_PURGE_NAME
 from portal.uploads import AUDIO_KINDS, sniff
 from tenants.models import (
     CallRecording,
@@ -31,7 +32,6 @@ from tenants.recording_services import (
     recording_release,
     recordings_purge,
 )
-from tenants.signals import RECORDING_PURGE_NAME
 from tenants.tasks import purge_call_recordings
 from tests.base import ANONYMOUS, assert_access, make_request
 
