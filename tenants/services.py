@@ -109,21 +109,10 @@ def request_create(
         # A tenant speaks for themselves, through the portal, and cannot
         # assign staff or back-date what they say.
         channel, contact, department, assignee, received_at = Channel.PORTAL, own, "", None, None
-    if category not in RequestCategory.values or channel not in Channel.values or severity not in Severity.values:
-        raise RequestError(_("Choose a valid channel, category and severity."))
-    if not (subject or "").strip() or not (description or "").strip():
-        raise RequestError(_("Say what the request is about."))
-    if contact is not None and contact.tenant_id != tenant.pk:
-        raise RequestError(_("The contact belongs to another tenant."))
-    if assignee is not None and not assignable_staff(centre).filter(pk=assignee.pk).exists():
-        raise RequestError(_("The person assigned does not work for this centre."))
+    _check_request(tenant=tenant, category=category, channel=channel, severity=severity, subject=subject,
+                   description=description, contact=contact, assignee=assignee)
     checked = validate_photos(photos)
-
-    now = timezone.now()
-    received = received_at or now
-    if received > now:
-        raise RequestError(_("The time received cannot be in the future."))
-    deadlines = DeadlinePolicy.for_centre(centre)
+    received = _received(received_at)
     is_complaint = category == RequestCategory.COMPLAINT
     with transaction.atomic():
         sr = ServiceRequest.objects.create(
@@ -133,10 +122,7 @@ def request_create(
             channel=channel, category=category, severity=severity if is_complaint else Severity.ORDINARY,
             subject=subject.strip()[:200], description=description.strip(), department=department or "",
             assignee=assignee, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            created_at=received,
-            response_due=received + deadlines.response,
-            answer_due=received + deadlines.answer if is_complaint and severity == Severity.MAJOR else None,
-            resolution_due=received + deadlines.resolution if is_complaint and severity != Severity.MAJOR else None,
+            created_at=received, **_due_dates(centre=centre, category=category, severity=severity, received=received),
         )
         # The number comes from the row id: unique without a counter to lock.
         sr.number = f"{centre.code}-{received.astimezone(timezone.get_current_timezone()):%Y%m}-{sr.pk:06d}"
@@ -151,6 +137,38 @@ def request_create(
             details={"channel": channel, "category": category, "severity": sr.severity, "by_tenant": by_tenant},
         )
     return sr
+
+
+def _check_request(*, tenant: Tenant, category: str, channel: str, severity: str, subject: str, description: str,
+                   contact: Contact | None, assignee) -> None:
+    if category not in RequestCategory.values or channel not in Channel.values or severity not in Severity.values:
+        raise RequestError(_("Choose a valid channel, category and severity."))
+    if not (subject or "").strip() or not (description or "").strip():
+        raise RequestError(_("Say what the request is about."))
+    if contact is not None and contact.tenant_id != tenant.pk:
+        raise RequestError(_("The contact belongs to another tenant."))
+    if assignee is not None and not assignable_staff(tenant.centre).filter(pk=assignee.pk).exists():
+        raise RequestError(_("The person assigned does not work for this centre."))
+
+
+def _received(received_at: datetime | None) -> datetime:
+    now = timezone.now()
+    received = received_at or now
+    if received > now:
+        raise RequestError(_("The time received cannot be in the future."))
+    return received
+
+
+def _due_dates(*, centre, category: str, severity: str, received: datetime) -> dict:
+    """Every request is answered by its response deadline; a major complaint
+    also gets an initial answer, any other complaint a resolution deadline."""
+    deadlines = DeadlinePolicy.for_centre(centre)
+    is_complaint = category == RequestCategory.COMPLAINT
+    return {
+        "response_due": received + deadlines.response,
+        "answer_due": received + deadlines.answer if is_complaint and severity == Severity.MAJOR else None,
+        "resolution_due": received + deadlines.resolution if is_complaint and severity != Severity.MAJOR else None,
+    }
 
 
 # --- replies, notes, assignment ---------------------------------------------------
