@@ -18,7 +18,9 @@ setup("archive-import")
 
 from openpyxl import Workbook
 
-from tenants.imports import TenantResource, read_sheet, run_import
+from tenants.imports.resources import TenantResource
+from tenants.imports.running import run_import
+from tenants.imports.sheets import read_sheet
 from tenants.models import Centre, Operator, Tenant, Unit
 
 ROWS = int(os.environ.get("BENCH_ROWS", "5000"))

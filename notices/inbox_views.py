@@ -1,6 +1,6 @@
 """Tenant side: my letters (/my/letters/). Thin views: the selector decides
 whose deliveries a user reaches (their tenants' signatories only), the
-services in notices.receipts do the rest."""
+services in notices.receipts (and its neighbours) do the rest."""
 
 from __future__ import annotations
 
@@ -21,17 +21,17 @@ from tenants.contacts import tenant_contacts_of
 
 from .attachments import attachment_of, attachment_response
 from .forms import LetterQuestionForm, SignCodeRequestForm, SignForm
+from .letter_questions import letter_question_raise
 from .models import CertificateState, Delivery, LetterAttachment, Receipt
 from .receipts import (
     AlreadySigned,
     SignError,
     delivery_mark_viewed,
-    letter_question_raise,
     receipt_sign,
-    sign_code_send,
     signatory_contact,
 )
 from .selectors import deliveries_for_signatory, inbox_for
+from .sign_codes import sign_code_send
 
 
 def _delivery_for(request, pk) -> Delivery:

@@ -194,18 +194,7 @@ def letter_stamp(*, letter_id: int, timestamper=None) -> Letter:
         template = LetterTemplate.objects.filter(centre=letter.centre).first()
         if template is None or not template.has_seal:
             return _stamping_failed(letter, _("The centre has no letter template with a seal and certificate."))
-        if not letter.doc_seq:
-            today = timezone.localdate()
-            letter.doc_year, letter.doc_date = today.year, today
-            letter.doc_seq = document_number_issue(centre=letter.centre, year=today.year)
-            letter.doc_number = template.format_number(year=today.year, seq=letter.doc_seq)
-        letter.status = LetterStatus.STAMPING
-        letter.stamping_started_at = timezone.now()
-        letter.stamping_error = ""
-        Letter.objects.filter(pk=letter.pk).update(
-            doc_year=letter.doc_year, doc_date=letter.doc_date, doc_seq=letter.doc_seq, doc_number=letter.doc_number,
-            status=letter.status, stamping_started_at=letter.stamping_started_at, stamping_error="",
-        )
+        _number_and_mark_stamping(letter, template)
         context = _context(letter, template)
         key_pem, cert_pem, ts_url = template.seal_key_pem(), template.seal_certificate_pem.encode(), template.timestamp_url
     # 2. Render and sign, outside any transaction (it takes a moment).
@@ -244,6 +233,23 @@ def letter_stamp(*, letter_id: int, timestamper=None) -> Letter:
         )
     letter.refresh_from_db()
     return letter
+
+
+def _number_and_mark_stamping(letter: Letter, template: LetterTemplate) -> None:
+    """Issue the document number (once: a retry keeps it) and mark the locked
+    letter as being stamped."""
+    if not letter.doc_seq:
+        today = timezone.localdate()
+        letter.doc_year, letter.doc_date = today.year, today
+        letter.doc_seq = document_number_issue(centre=letter.centre, year=today.year)
+        letter.doc_number = template.format_number(year=today.year, seq=letter.doc_seq)
+    letter.status = LetterStatus.STAMPING
+    letter.stamping_started_at = timezone.now()
+    letter.stamping_error = ""
+    Letter.objects.filter(pk=letter.pk).update(
+        doc_year=letter.doc_year, doc_date=letter.doc_date, doc_seq=letter.doc_seq, doc_number=letter.doc_number,
+        status=letter.status, stamping_started_at=letter.stamping_started_at, stamping_error="",
+    )
 
 
 def _stamping_failed(letter: Letter, message: str) -> Letter:

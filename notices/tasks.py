@@ -69,7 +69,7 @@ def sweep_stuck_deliveries() -> int:
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def receipt_certificate_task(receipt_id: int) -> str:
-    from .receipts import receipt_certificate_make
+    from .receipt_certificates import receipt_certificate_make
 
     return receipt_certificate_make(receipt_id=receipt_id).certificate_state
 
@@ -101,6 +101,6 @@ def follow_up_letters() -> dict:
 
 @shared_task(acks_late=True)
 def send_sign_code_task(sign_code_id: int) -> bool:
-    from .receipts import sign_code_deliver
+    from .sign_codes import sign_code_deliver
 
     return sign_code_deliver(sign_code_id=sign_code_id)

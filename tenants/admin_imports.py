@@ -23,15 +23,10 @@ from portal.audit import audit_record
 
 from .archive_forms import ImportUploadForm
 from .import_services import ImportJobError, import_job_confirm
-from .imports import (
-    RESOURCE_LABELS,
-    RESOURCES,
-    ImportFileError,
-    export_bytes,
-    read_sheet,
-    run_import,
-    template_xlsx,
-)
+from .imports.downloads import export_bytes, template_xlsx
+from .imports.resources import RESOURCE_LABELS, RESOURCES
+from .imports.running import run_import
+from .imports.sheets import ImportFileError, read_sheet
 from .models import ImportJob
 from .selectors import (
     archive_centres_editable_by,

@@ -55,6 +55,7 @@ from .models import (
     Severity,
 )
 from .recording_services import RecordingError, recording_attach
+from .request_status import request_close, request_reopen
 from .selectors import (
     ARCHIVE_ROLES,
     REQUEST_HANDLE_ROLES,
@@ -64,14 +65,7 @@ from .selectors import (
     request_timeline_for,
     requests_visible_to_staff,
 )
-from .services import (
-    RequestError,
-    request_assign,
-    request_close,
-    request_create,
-    request_reopen,
-    request_reply,
-)
+from .services import RequestError, request_assign, request_create, request_reply
 
 
 class ServiceRequestPermissionPolicy(BasePermissionPolicy):

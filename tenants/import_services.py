@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 
-from .imports import RESOURCES, ImportFileError, read_sheet, run_import
+from .imports.resources import RESOURCES
+from .imports.running import run_import
+from .imports.sheets import ImportFileError, read_sheet
 from .models import ImportJob
 from .selectors import archive_centres_editable_by
 

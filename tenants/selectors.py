@@ -134,7 +134,6 @@ def request_figures(*, centres, start=None, end=None, group_by=("centre", "categ
     from zoneinfo import ZoneInfo
 
     from django.conf import settings
-    from django.db.models import Avg, Count, F
     from django.db.models.functions import TruncMonth
     from django.utils import timezone
 
@@ -148,46 +147,55 @@ def request_figures(*, centres, start=None, end=None, group_by=("centre", "categ
     rows = (
         qs.annotate(month=TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         .values(*fields)
-        .annotate(
-            total=Count("id"),
-            response_met=Count("id", filter=Q(responded_at__lte=F("response_due"))),
-            response_missed=Count(
-                "id", filter=Q(responded_at__gt=F("response_due")) | Q(responded_at__isnull=True, response_due__lt=now)
-            ),
-            answer_met=Count("id", filter=Q(answer_due__isnull=False, answered_at__lte=F("answer_due"))),
-            answer_missed=Count(
-                "id",
-                filter=Q(answer_due__isnull=False)
-                & (Q(answered_at__gt=F("answer_due")) | Q(answered_at__isnull=True, answer_due__lt=now)),
-            ),
-            resolution_met=Count("id", filter=Q(resolution_due__isnull=False, closed_at__lte=F("resolution_due"))),
-            resolution_missed=Count(
-                "id",
-                filter=Q(resolution_due__isnull=False)
-                & (Q(closed_at__gt=F("resolution_due")) | Q(closed_at__isnull=True, resolution_due__lt=now)),
-            ),
-            complaints=Count("id", filter=Q(category="complaint")),
-            repeat_complaints=Count("id", filter=Q(is_repeat_complaint=True)),
-            rated=Count("rating"),
-            satisfied=Count("id", filter=Q(rating__gte=4)),
-            rating_avg=Avg("rating"),
-        )
+        .annotate(**_figure_counts(now))
         .order_by(*fields)
     )
-    out = []
-    for row in rows:
-        row["response_rate"] = _rate(row["response_met"], row["response_missed"])
-        row["answer_rate"] = _rate(row["answer_met"], row["answer_missed"])
-        row["resolution_rate"] = _rate(row["resolution_met"], row["resolution_missed"])
-        row["repeat_complaint_rate"] = (
-            round(100.0 * row["repeat_complaints"] / row["complaints"], 1) if row["complaints"] else None
-        )
-        row["satisfaction_rate"] = round(100.0 * row["satisfied"] / row["rated"], 1) if row["rated"] else None
-        row["rating_avg"] = round(row["rating_avg"], 2) if row["rating_avg"] is not None else None
-        if "month" in row and hasattr(row["month"], "date"):
-            row["month"] = row["month"].date() if callable(row["month"].date) else row["month"]
-        out.append(row)
-    return out
+    return [_with_rates(row) for row in rows]
+
+
+def _figure_counts(now) -> dict:
+    """The counts behind the figures, as aggregates for one group."""
+    from django.db.models import Avg, Count, F
+
+    return {
+        "total": Count("id"),
+        "response_met": Count("id", filter=Q(responded_at__lte=F("response_due"))),
+        "response_missed": Count(
+            "id", filter=Q(responded_at__gt=F("response_due")) | Q(responded_at__isnull=True, response_due__lt=now)
+        ),
+        "answer_met": Count("id", filter=Q(answer_due__isnull=False, answered_at__lte=F("answer_due"))),
+        "answer_missed": Count(
+            "id",
+            filter=Q(answer_due__isnull=False)
+            & (Q(answered_at__gt=F("answer_due")) | Q(answered_at__isnull=True, answer_due__lt=now)),
+        ),
+        "resolution_met": Count("id", filter=Q(resolution_due__isnull=False, closed_at__lte=F("resolution_due"))),
+        "resolution_missed": Count(
+            "id",
+            filter=Q(resolution_due__isnull=False)
+            & (Q(closed_at__gt=F("resolution_due")) | Q(closed_at__isnull=True, resolution_due__lt=now)),
+        ),
+        "complaints": Count("id", filter=Q(category="complaint")),
+        "repeat_complaints": Count("id", filter=Q(is_repeat_complaint=True)),
+        "rated": Count("rating"),
+        "satisfied": Count("id", filter=Q(rating__gte=4)),
+        "rating_avg": Avg("rating"),
+    }
+
+
+def _with_rates(row: dict) -> dict:
+    """One group's counts with its rates (percent, or None when nothing was decided)."""
+    row["response_rate"] = _rate(row["response_met"], row["response_missed"])
+    row["answer_rate"] = _rate(row["answer_met"], row["answer_missed"])
+    row["resolution_rate"] = _rate(row["resolution_met"], row["resolution_missed"])
+    row["repeat_complaint_rate"] = (
+        round(100.0 * row["repeat_complaints"] / row["complaints"], 1) if row["complaints"] else None
+    )
+    row["satisfaction_rate"] = round(100.0 * row["satisfied"] / row["rated"], 1) if row["rated"] else None
+    row["rating_avg"] = round(row["rating_avg"], 2) if row["rating_avg"] is not None else None
+    if "month" in row and hasattr(row["month"], "date"):
+        row["month"] = row["month"].date() if callable(row["month"].date) else row["month"]
+    return row
 
 
 # --- Archive documents and confidentiality (R1, R2) ---------------------------

@@ -10,7 +10,7 @@ SWEEP_TASK_NAME = "tenants.tasks.sweep_request_deadlines"
 
 @shared_task(name=SWEEP_TASK_NAME, acks_late=True)
 def sweep_request_deadlines() -> dict:
-    from .services import request_deadlines_sweep
+    from .request_deadlines import request_deadlines_sweep
 
     return request_deadlines_sweep()
 

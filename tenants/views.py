@@ -17,18 +17,13 @@ from portal.files import private_file_response
 from tenants.contacts import is_tenant_contact
 
 from .forms import RateForm, ReasonForm, ReplyForm, TenantRequestForm
+from .request_status import request_rate, request_reopen
 from .selectors import (
     request_photos_visible_to,
     request_timeline_for,
     requests_of_tenant_user,
 )
-from .services import (
-    RequestError,
-    request_create,
-    request_rate,
-    request_reopen,
-    request_reply,
-)
+from .services import RequestError, request_create, request_reply
 
 
 def _tenant_only(user):

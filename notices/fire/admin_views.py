@@ -16,7 +16,9 @@ from portal.audit import audit_record
 from portal.files import private_file_response
 
 from .forms import InspectionFormForm, ReinspectForm
+from .inspections import form_record
 from .models import ChecklistItem, RectificationCase
+from .rectification import case_reinspect, case_retry_letter
 from .selectors import (
     cases_visible_to,
     fire_centres_for,
@@ -30,15 +32,7 @@ from .selectors import (
     round_tenants,
     rounds_visible_to,
 )
-from .services import (
-    FireError,
-    case_reinspect,
-    case_retry_letter,
-    form_record,
-    round_draft_notice,
-    round_ensure,
-    round_request_report,
-)
+from .services import FireError, round_draft_notice, round_ensure, round_request_report
 
 
 def _errors(exc) -> list[str]:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_scoping import ScopedAdminForm
 from tenants.forms import PhotosField
 
+from .inspections import ItemAnswer
 from .selectors import checklist_centres_for
-from .services import ItemAnswer
 
 
 class ChecklistItemForm(ScopedAdminForm):

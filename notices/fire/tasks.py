@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from . import rectification, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -15,7 +15,7 @@ def fire_monthly_cycle_task() -> list[int]:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def escalate_overdue_cases_task() -> list[int]:
-    return services.cases_escalate_overdue()
+    return rectification.cases_escalate_overdue()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90)

@@ -18,13 +18,14 @@ from tenants.contacts import is_tenant_contact
 
 from .forms import ReportForm
 from .models import CaseStatus
+from .rectification import case_report
 from .selectors import (
     case_events_for_tenant,
     cases_of_tenant_user,
     photos_visible_to,
     tenant_letter_url,
 )
-from .services import FireError, case_report
+from .services import FireError
 
 
 @login_required

@@ -14,21 +14,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from notices.fire.inspections import ItemAnswer, form_record
 from notices.fire.models import (
     CaseStatus,
     InspectionForm,
     InspectionRound,
     RectificationCase,
 )
-from notices.fire.selectors import month_start
-from notices.fire.services import (
-    ItemAnswer,
+from notices.fire.rectification import (
     case_reinspect,
     case_report,
     cases_escalate_overdue,
+)
+from notices.fire.selectors import month_start
+from notices.fire.services import (
     checklist_ensure_defaults,
     fire_monthly_cycle,
-    form_record,
     round_ensure,
 )
 from notices.models import LetterStatus

@@ -272,7 +272,7 @@ def test_the_post_only_actions_refuse_outsiders(setup):
 def test_the_tenant_sees_its_letter_only_once_sealed_and_never_the_internal_escalation(setup):
     from datetime import timedelta
 
-    from notices.fire.services import cases_escalate_overdue
+    from notices.fire.rectification import cases_escalate_overdue
     from tests.notices.letters import decide
 
     w, round_, form, case = setup

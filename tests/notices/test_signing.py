@@ -21,7 +21,8 @@ from notices.models import (
     SignMethod,
 )
 from notices.pdf.sign import validate_pdf
-from notices.receipts import AlreadySigned, SignError, receipt_sign, sign_code_send
+from notices.receipts import AlreadySigned, SignError, receipt_sign
+from notices.sign_codes import sign_code_send
 from portal.audit import audit_verify_chain
 from portal.models import AuditEvent
 from tenants.models import Contact, RequestCategory
@@ -320,7 +321,7 @@ def test_other_apps_hear_of_a_receipt_once_it_is_committed(world, letter):
 
 
 def test_the_code_is_made_and_sent_once_by_a_task_never_in_the_request(world, letter):
-    from notices.receipts import sign_code_deliver
+    from notices.sign_codes import sign_code_deliver
 
     delivery = delivery_of(letter, world.tenant_a)
     mail.outbox.clear()

@@ -12,7 +12,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from portal.models import AuditEvent
-from tenants.imports import TenantResource, read_sheet, run_import
+from tenants.imports.resources import TenantResource
+from tenants.imports.running import run_import
+from tenants.imports.sheets import read_sheet
 from tenants.models import Contact, ImportJob, Tenant, Unit
 from tests.base import ANONYMOUS, assert_access
 

@@ -9,15 +9,8 @@ from django.utils import timezone
 
 from portal.models import AuditEvent
 from tenants.models import DeadlinePolicy, RequestEntry, RequestStatus, ServiceRequest
-from tenants.services import (
-    RequestError,
-    request_assign,
-    request_close,
-    request_create,
-    request_rate,
-    request_reopen,
-    request_reply,
-)
+from tenants.request_status import request_close, request_rate, request_reopen
+from tenants.services import RequestError, request_assign, request_create, request_reply
 from tests.base import make_request, png_upload
 
 pytestmark = pytest.mark.django_db

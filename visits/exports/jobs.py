@@ -78,10 +78,18 @@ def _when(v) -> str:
 
 
 def auditor_pack(*, centres: list[Centre], start: date, end: date) -> bytes:
-    from notices.selectors import receipt_figures
-    from tenants.selectors import request_figures
-
     lo, hi = _bounds(start, end)
+    files: dict[str, bytes] = {}
+    files.update(_visit_files(centres=centres, start=start, end=end, lo=lo, hi=hi))
+    files.update(_meeting_files(centres=centres, lo=lo, hi=hi))
+    files.update(_figure_files(centres=centres, lo=lo, hi=hi))
+    # The evidence chain's anchors and timestamps (whole chain, no content):
+    # what lets an auditor later show that the evidence was not rewritten.
+    files.update(audit_evidence_files())
+    return _zip_with_manifest(files, centres=centres, start=start, end=end)
+
+
+def _visit_files(*, centres: list[Centre], start: date, end: date, lo, hi) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     visits = (VisitRecord.objects.filter(centre__in=centres, visited_at__gte=lo, visited_at__lt=hi)
               .select_related("centre", "tenant", "staff", "checkin__unit").prefetch_related("requests")
@@ -101,6 +109,11 @@ def auditor_pack(*, centres: list[Centre], start: date, end: date) -> bytes:
         ([p.centre.name, p.tenant.code, p.tenant.trading_name, p.get_tier_display(), p.window_start, p.window_end,
           str(p.assignee or ""), p.get_status_display(), _when(p.done_at)] for p in planned.iterator(chunk_size=2000)),
     )
+    return files
+
+
+def _meeting_files(*, centres: list[Centre], lo, hi) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
     meetings = list(Meeting.objects.filter(centre__in=centres, starts_at__gte=lo, starts_at__lt=hi).select_related("centre"))
     files["meetings.csv"] = _csv(
         [_("Centre"), _("Meeting"), _("Starts at"), _("Location"), _("Attendance"), _("Minutes published at")],
@@ -123,6 +136,14 @@ def auditor_pack(*, centres: list[Centre], start: date, end: date) -> bytes:
                     files[f"minutes/{m.pk}-{name}"] = fh.read()
             except OSError:
                 log.warning("minutes file of meeting %s is missing", m.pk)
+    return files
+
+
+def _figure_files(*, centres: list[Centre], lo, hi) -> dict[str, bytes]:
+    from notices.selectors import receipt_figures
+    from tenants.selectors import request_figures
+
+    files: dict[str, bytes] = {}
     rows = request_figures(centres=centres, start=lo, end=hi, group_by=("centre", "month"))
     files["request_deadlines.csv"] = _csv(
         [_("Centre"), _("Month"), _("Requests"), _("First response met"), _("First response missed"),
@@ -137,9 +158,10 @@ def auditor_pack(*, centres: list[Centre], start: date, end: date) -> bytes:
         ([names[r["centre"]], r["delivered"], r["signed"], r["hours_to_sign"] if r["hours_to_sign"] is not None else ""]
          for r in receipt_figures(centres=[c.pk for c in centres], start=lo, end=hi)),
     )
-    # The evidence chain's anchors and timestamps (whole chain, no content):
-    # what lets an auditor later show that the evidence was not rewritten.
-    files.update(audit_evidence_files())
+    return files
+
+
+def _zip_with_manifest(files: dict[str, bytes], *, centres: list[Centre], start: date, end: date) -> bytes:
     manifest = {
         "generated_at": timezone.now().isoformat(),
         "period": [start.isoformat(), end.isoformat()],

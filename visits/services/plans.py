@@ -120,44 +120,17 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
     with transaction.atomic():
         plan, _created = VisitPlan.objects.get_or_create(centre=centre, year=year)
         plan = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-        qs = Tenant.objects.filter(centre=centre)
-        if tenants is not None:
-            qs = qs.filter(pk__in=[t.pk for t in tenants])
-        tenant_list = list(qs.only("pk", "tier", "lease_start", "lease_end", "status", "centre_id"))
+        tenant_list, changes, existing = _tenants_with_rows(centre=centre, plan=plan, tenants=tenants)
         ids = [t.pk for t in tenant_list]
-        changes = defaultdict(list)
-        for c in TierChange.objects.filter(tenant_id__in=ids):
-            changes[c.tenant_id].append(c)
-        # Grouped by tenant: each tenant below looks at its own rows only, so
-        # re-planning a centre stays linear in its number of planned visits.
-        existing: dict[int, dict[str, PlannedVisit]] = defaultdict(dict)
-        for row in PlannedVisit.objects.filter(plan=plan, tenant_id__in=ids):
-            existing[row.tenant_id][row.period] = row
         special = VisitPolicy.objects.filter(centre=centre).values_list("special_per_year", flat=True).first() or 12
 
         def per_year_for(tier):
             return VisitPolicy.windows_for(centre.pk, tier, special=special)
 
-        staff = _operations_staff(centre)
-        staff_ids = {u.pk for u in staff}
-        load = Counter({u.pk: 0 for u in staff})
-        usual: dict[int, int] = {}
-        for p in PlannedVisit.objects.filter(plan=plan).live().exclude(assignee=None).values("tenant_id", "assignee_id"):
-            if p["assignee_id"] in staff_ids:
-                load[p["assignee_id"]] += 1
-                usual[p["tenant_id"]] = p["assignee_id"]
-
+        staff, load, usual = _staff_load(centre=centre, plan=plan)
         to_create, to_update = [], []
         for t in tenant_list:
-            # A lease end in the past on a tenant still trading is a renewal not yet
-            # recorded, not a departure: only a tenant leaving or gone stops there.
-            lease_end = t.lease_end if t.status in (TenantStatus.LEAVING, TenantStatus.LEFT) else None
-            windows = tenant_windows(
-                presence_segments(year=year, tier=t.tier, lease_start=t.lease_start, lease_end=lease_end,
-                                  changes=changes[t.pk]),
-                year=year, per_year_for=per_year_for,
-            )
-            wanted = {w.period: w for w in windows}
+            wanted = _wanted_windows(t, year=year, changes=changes[t.pk], per_year_for=per_year_for)
             to_update += _reconcile(existing[t.pk], wanted)
             missing = [w for p, w in wanted.items() if p not in existing[t.pk]]
             if not missing:
@@ -187,6 +160,49 @@ def plan_sync(*, centre: Centre, year: int, tenants: Iterable[Tenant] | None = N
             audit_record(actor=actor, action="visit_plan.synced", obj=plan,
                          details={"created": len(to_create), "updated": len(to_update)})
     return plan
+
+
+def _tenants_with_rows(*, centre: Centre, plan: VisitPlan, tenants: Iterable[Tenant] | None):
+    """The tenants to plan, their tier changes, and their planned visits by period."""
+    qs = Tenant.objects.filter(centre=centre)
+    if tenants is not None:
+        qs = qs.filter(pk__in=[t.pk for t in tenants])
+    tenant_list = list(qs.only("pk", "tier", "lease_start", "lease_end", "status", "centre_id"))
+    ids = [t.pk for t in tenant_list]
+    changes = defaultdict(list)
+    for c in TierChange.objects.filter(tenant_id__in=ids):
+        changes[c.tenant_id].append(c)
+    # Grouped by tenant: each tenant below looks at its own rows only, so
+    # re-planning a centre stays linear in its number of planned visits.
+    existing: dict[int, dict[str, PlannedVisit]] = defaultdict(dict)
+    for row in PlannedVisit.objects.filter(plan=plan, tenant_id__in=ids):
+        existing[row.tenant_id][row.period] = row
+    return tenant_list, changes, existing
+
+
+def _staff_load(*, centre: Centre, plan: VisitPlan):
+    """The operations staff, the live visits each already has in the plan,
+    and each tenant's usual staff member."""
+    staff = _operations_staff(centre)
+    staff_ids = {u.pk for u in staff}
+    load = Counter({u.pk: 0 for u in staff})
+    usual: dict[int, int] = {}
+    for p in PlannedVisit.objects.filter(plan=plan).live().exclude(assignee=None).values("tenant_id", "assignee_id"):
+        if p["assignee_id"] in staff_ids:
+            load[p["assignee_id"]] += 1
+            usual[p["tenant_id"]] = p["assignee_id"]
+    return staff, load, usual
+
+
+def _wanted_windows(t: Tenant, *, year: int, changes, per_year_for) -> dict[str, Window]:
+    # A lease end in the past on a tenant still trading is a renewal not yet
+    # recorded, not a departure: only a tenant leaving or gone stops there.
+    lease_end = t.lease_end if t.status in (TenantStatus.LEAVING, TenantStatus.LEFT) else None
+    windows = tenant_windows(
+        presence_segments(year=year, tier=t.tier, lease_start=t.lease_start, lease_end=lease_end, changes=changes),
+        year=year, per_year_for=per_year_for,
+    )
+    return {w.period: w for w in windows}
 
 
 def _reconcile(rows: dict[str, PlannedVisit], wanted: dict[str, Window]) -> list[PlannedVisit]:

@@ -105,49 +105,19 @@ def visit_record_create(
         earlier = VisitRecord.objects.filter(submission_key=submission_key, staff=actor).first()
         if earlier is not None:
             return earlier
-    if mode not in VisitMode.values:
-        raise VisitError(_("Choose how the visit took place."))
-    if not (people_met or "").strip() or not (topics or "").strip():
-        raise VisitError(_("Say whom you met and what was discussed."))
-    raised = [r for r in raised if (r.subject or "").strip()]
-    for r in raised:
-        if r.category not in RequestCategory.values:
-            raise VisitError(_("Choose a valid category for each request."))
+    raised = _checked_form(mode=mode, people_met=people_met, topics=topics, raised=raised)
     checked = validate_photos(photos)
-    now = timezone.now()
-    window = timedelta(minutes=settings.ATRIUM_VISIT_CHECKIN_MINUTES)
 
     try:
         with transaction.atomic():
-            if mode == VisitMode.ON_SITE:
-                if checkin is None:
-                    raise VisitError(_("An on-site visit needs the shop's code: scan it first."))
-                checkin = UnitCheckIn.objects.select_for_update().get(pk=checkin.pk)
-                if checkin.staff_id != actor.pk or checkin.tenant_id != tenant.pk:
-                    raise VisitError(_("That scan was of another shop, or by someone else."))
-                if VisitRecord.objects.filter(checkin=checkin).exists():
-                    raise VisitError(_("That scan was already used for a visit. Scan the shop's code again."))
-                if now - checkin.scanned_at > window:
-                    raise VisitError(_("That scan is too old. Scan the shop's code again."))
-                visited_at = checkin.scanned_at
-            else:
-                checkin = None
-                visited_at = visited_at or now
-                if visited_at > now + timedelta(minutes=5):
-                    raise VisitError(_("The visit cannot be in the future."))
+            checkin, visited_at = _when_and_where(actor=actor, tenant=tenant, mode=mode, checkin=checkin,
+                                                  visited_at=visited_at)
             record = VisitRecord.objects.create(
                 centre=tenant.centre, tenant=tenant, staff=actor, visited_at=visited_at, mode=mode,
                 people_met=people_met.strip()[:300], topics=topics.strip(), checkin=checkin,
                 submission_key=submission_key[:40],
             )
-            for r in raised:
-                sr = request_create(
-                    actor=actor, tenant=tenant, category=r.category, subject=r.subject.strip(),
-                    description=(r.description or r.subject).strip(), channel=Channel.VISIT,
-                    contact_name=people_met.strip()[:100], request=request,
-                    received_at=min(visited_at, timezone.now()),
-                )
-                record.requests.add(sr)
+            _raise_requests(record=record, actor=actor, raised=raised, people_met=people_met, request=request)
             for upload, ext in checked:
                 photo = VisitPhoto(record=record, uploaded_by=actor)
                 photo.file.save(safe_name(getattr(upload, "name", ""), ext), File(upload), save=False)
@@ -163,3 +133,51 @@ def visit_record_create(
             raise
         return earlier
     return record
+
+
+def _checked_form(*, mode: str, people_met: str, topics: str, raised: Iterable[RaisedRequest]) -> list[RaisedRequest]:
+    """The form's own checks; returns the raised requests that have a subject."""
+    if mode not in VisitMode.values:
+        raise VisitError(_("Choose how the visit took place."))
+    if not (people_met or "").strip() or not (topics or "").strip():
+        raise VisitError(_("Say whom you met and what was discussed."))
+    raised = [r for r in raised if (r.subject or "").strip()]
+    for r in raised:
+        if r.category not in RequestCategory.values:
+            raise VisitError(_("Choose a valid category for each request."))
+    return raised
+
+
+def _when_and_where(*, actor, tenant: Tenant, mode: str, checkin: UnitCheckIn | None,
+                    visited_at: datetime | None) -> tuple[UnitCheckIn | None, datetime]:
+    """The check-in (locked) and the time of the visit. An on-site visit is
+    timed by its fresh, unused scan of this shop by this person; any other
+    visit by what the staff member says, never in the future."""
+    now = timezone.now()
+    if mode == VisitMode.ON_SITE:
+        if checkin is None:
+            raise VisitError(_("An on-site visit needs the shop's code: scan it first."))
+        checkin = UnitCheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if checkin.staff_id != actor.pk or checkin.tenant_id != tenant.pk:
+            raise VisitError(_("That scan was of another shop, or by someone else."))
+        if VisitRecord.objects.filter(checkin=checkin).exists():
+            raise VisitError(_("That scan was already used for a visit. Scan the shop's code again."))
+        if now - checkin.scanned_at > timedelta(minutes=settings.ATRIUM_VISIT_CHECKIN_MINUTES):
+            raise VisitError(_("That scan is too old. Scan the shop's code again."))
+        return checkin, checkin.scanned_at
+    visited_at = visited_at or now
+    if visited_at > now + timedelta(minutes=5):
+        raise VisitError(_("The visit cannot be in the future."))
+    return None, visited_at
+
+
+def _raise_requests(*, record: VisitRecord, actor, raised: list[RaisedRequest], people_met: str, request) -> None:
+    """Each request the tenant raised becomes a request in the log, linked to the record."""
+    for r in raised:
+        sr = request_create(
+            actor=actor, tenant=record.tenant, category=r.category, subject=r.subject.strip(),
+            description=(r.description or r.subject).strip(), channel=Channel.VISIT,
+            contact_name=people_met.strip()[:100], request=request,
+            received_at=min(record.visited_at, timezone.now()),
+        )
+        record.requests.add(sr)

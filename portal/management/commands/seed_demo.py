@@ -54,6 +54,38 @@ def _tier(rng):
     return rng.choices([Tier.TIER_1, Tier.TIER_2, Tier.TIER_3, Tier.SPECIAL], weights=[10, 30, 55, 5])[0]
 
 
+def _shop_name(rng: random.Random, used_names: set) -> tuple[str, str, str]:
+    """A shop name not yet used in the centre, with its category and industry.
+    The calls on `rng` keep their order, so the demo stays the same each run."""
+    category = rng.choice(list(CATEGORY_NAMES))
+    prefixes, suffixes, industry = CATEGORY_NAMES[category]
+    for _attempt in range(50):
+        name = rng.choice(prefixes) + rng.choice(suffixes)
+        if name not in used_names:
+            break
+        name = f"{name}·{rng.choice(['一店', '二店', '旗舰店', '精品店'])}"
+        if name not in used_names:
+            break
+    used_names.add(name)
+    return name, category, industry
+
+
+def _contacts(tenant, rng: random.Random) -> None:
+    """One to three contacts; the first may sign for the tenant."""
+    for i in range(rng.choice([1, 2, 2, 3])):
+        person = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        Contact.objects.update_or_create(
+            tenant=tenant,
+            email=f"{tenant.code.lower()}.{i + 1}@shops.atrium.demo",
+            defaults={
+                "name": person,
+                "position": POSITIONS[0] if i == 0 else rng.choice(POSITIONS[1:]),
+                "phone": f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}",
+                "may_sign": i == 0,
+            },
+        )
+
+
 class Command(BaseCommand):
     help = "Load (or refresh) the demo operator, centres, tenants and accounts."
 
@@ -97,16 +129,7 @@ class Command(BaseCommand):
         floors = spec["floors"]
         per_floor = dict.fromkeys(floors, 0)
         for n in range(1, spec["tenants"] + 1):
-            category = rng.choice(list(CATEGORY_NAMES))
-            prefixes, suffixes, industry = CATEGORY_NAMES[category]
-            for _attempt in range(50):
-                name = rng.choice(prefixes) + rng.choice(suffixes)
-                if name not in used_names:
-                    break
-                name = f"{name}·{rng.choice(['一店', '二店', '旗舰店', '精品店'])}"
-                if name not in used_names:
-                    break
-            used_names.add(name)
+            name, category, industry = _shop_name(rng, used_names)
             core = name.split("·")[0][:4]
             start = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 1200))
             status = rng.choices(
@@ -133,18 +156,7 @@ class Command(BaseCommand):
                 centre=centre, number=f"{label}-{per_floor[floor]:03d}",
                 defaults={"floor": floor, "area": area, "tenant": tenant},
             )
-            for i in range(rng.choice([1, 2, 2, 3])):
-                person = rng.choice(SURNAMES) + rng.choice(GIVEN)
-                Contact.objects.update_or_create(
-                    tenant=tenant,
-                    email=f"{tenant.code.lower()}.{i + 1}@shops.atrium.demo",
-                    defaults={
-                        "name": person,
-                        "position": POSITIONS[0] if i == 0 else rng.choice(POSITIONS[1:]),
-                        "phone": f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}",
-                        "may_sign": i == 0,
-                    },
-                )
+            _contacts(tenant, rng)
         return centre
 
     def _user(self, email, name, *, superuser=False):

@@ -1,0 +1,99 @@
+"""Inspection forms: the inspector's record of one shop in a round. A failed
+item opens a rectification case (notices.fire.rectification)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_record
+from portal.uploads import validate_photos
+from tenants.models import Tenant
+
+from .models import (
+    CaseEvent,
+    ChecklistItem,
+    InspectionForm,
+    InspectionResult,
+    InspectionRound,
+    RectificationCase,
+)
+from .rectification import failed_items, issue_letter
+from .selectors import may_inspect
+from .services import FireError, save_photos
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    item_id: int
+    passed: bool
+    note: str = ""
+
+
+def form_record(
+    *,
+    actor,
+    round_: InspectionRound,
+    tenant: Tenant,
+    answers: list[ItemAnswer],
+    notes: str = "",
+    photos: Iterable = (),
+    deadline: date | None = None,
+    request: HttpRequest | None = None,
+) -> InspectionForm:
+    """Record what the inspector found at `tenant`. Every active checklist item
+    is answered. Failed items open a rectification case with a letter."""
+    centre = round_.centre
+    if not may_inspect(actor, centre):
+        raise PermissionDenied
+    if tenant.centre_id != centre.pk:
+        raise FireError(_("The tenant trades in another centre."))
+    items = {i.pk: i for i in ChecklistItem.objects.filter(centre=centre, active=True)}
+    given = {a.item_id: a for a in answers}
+    if not items:
+        raise FireError(_("The centre's checklist is empty: add items first."))
+    if set(given) != set(items):
+        raise FireError(_("Answer every item of the checklist (the checklist may have changed: reload the form)."))
+    failed = [a for a in answers if not a.passed]
+    today = timezone.localdate()
+    if failed:
+        deadline = deadline or today + timedelta(days=settings.ATRIUM_FIRE_RECTIFY_DAYS)
+        if deadline <= today:
+            raise FireError(_("The rectification deadline must be after today."))
+    checked = validate_photos(photos)
+    with transaction.atomic():
+        # The round's lock makes two phones recording the same shop queue here;
+        # the second finds the first's form.
+        InspectionRound.objects.select_for_update().get(pk=round_.pk)
+        if InspectionForm.objects.filter(round=round_, tenant=tenant).exists():
+            raise FireError(_("A form for this tenant was already recorded this month."))
+        try:
+            with transaction.atomic():
+                form = InspectionForm.objects.create(
+                    round=round_, tenant=tenant, inspector=actor, notes=notes.strip(), failed_count=len(failed)
+                )
+        except IntegrityError:
+            raise FireError(_("A form for this tenant was already recorded this month.")) from None
+        InspectionResult.objects.bulk_create([
+            InspectionResult(form=form, item=items[a.item_id], item_text=items[a.item_id].text,
+                             passed=a.passed, note=a.note.strip()[:300])
+            for a in sorted(answers, key=lambda a: (items[a.item_id].sort_order, a.item_id))
+        ])
+        save_photos(checked, centre_id=centre.pk, tenant_id=tenant.pk, actor=actor, form=form)
+        audit_record(actor=actor, action="fire.form_recorded", obj=form, request=request,
+                     details={"tenant": tenant.code, "failed": len(failed), "items": len(items)})
+        if failed:
+            case = RectificationCase.objects.create(centre=centre, tenant=tenant, form=form, deadline=deadline)
+            CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, deadline=deadline)
+            audit_record(actor=actor, action="fire.case_opened", obj=case, request=request,
+                         details={"tenant": tenant.code, "deadline": deadline.isoformat()})
+            issue_letter(case=case, actor=actor, failed=failed_items(case))
+    return form

@@ -1,0 +1,14 @@
+"""Bulk import and export of tenants, units and contacts (R4).
+
+django-import-export's resources do the row loop, the dry run, the
+transactions and the result bookkeeping; each resource here reads its row
+itself, so that every error names the row and says in the user's language
+what is wrong (an unknown unit, a duplicate code, a bad email, an unknown
+tier), and so that a row can only touch the centres the user keeps.
+
+Column headers are accepted in Chinese or English; templates and exports are
+written in the user's language.
+
+The package by topic: cells (reading one cell), resources (the columns and
+row reading of each kind), sheets (reading an uploaded file), running (dry and
+real runs, problems by row) and downloads (the template and the exports)."""
