@@ -4,12 +4,8 @@ from wagtail import hooks
 
 from . import admin_views
 from .admin_menu import AccessMenuItem
-from .admin_scoping import (
-    assert_viewsets_scoped,
-    scope_model_log_entries,
-    scope_page_reports,
-    scoped_bulk_actions,
-)
+from .admin_reports import scope_model_log_entries, scope_page_reports
+from .admin_scoping import assert_viewsets_scoped, scoped_bulk_actions
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
