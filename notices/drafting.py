@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 
 from .models import Letter, RecipientMode
+from .pdf.sanitize import text_losses
+from .services import LetterError
 
 
 def letter_draft(
@@ -48,7 +51,12 @@ def letter_draft(
     takes the mode's own fields (recipient_tiers, recipient_floors, …).
     With `submit=True` the letter enters the approval chain at once, as the
     drafter; the caller's transaction covers both, so a failure leaves no
-    half-submitted draft."""
+    half-submitted draft. A body whose words would not all reach the sealed
+    PDF is refused, as the admin form refuses it."""
+    loss = text_losses(body)
+    if loss is not None:
+        raise LetterError(_("Part of the text would be missing from the sealed letter: “%(text)s”. Remove the "
+                            "markup around it.") % {"text": loss.text[:100]})
     with transaction.atomic():
         letter = Letter(
             centre=centre, kind=kind, department=department, drafter=drafter, title=title[:200],

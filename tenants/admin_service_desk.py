@@ -12,7 +12,6 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -54,7 +53,7 @@ from .models import (
     ServiceRequest,
     Severity,
 )
-from .recording_services import RecordingError, recording_attach
+from .recording_services import RecordingError, request_log_call
 from .request_status import request_close, request_reopen
 from .selectors import (
     ARCHIVE_ROLES,
@@ -65,7 +64,7 @@ from .selectors import (
     request_timeline_for,
     requests_visible_to_staff,
 )
-from .services import RequestError, request_assign, request_create, request_reply
+from .services import RequestError, request_assign, request_reply
 
 
 class ServiceRequestPermissionPolicy(BasePermissionPolicy):
@@ -244,19 +243,13 @@ def request_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # One call, one record: the request and its recording together or neither.
-            with transaction.atomic():
-                sr = request_create(
-                    actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
-                    severity=data["severity"], subject=data["subject"], description=data["description"],
-                    contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
-                    received_at=data["received_at"], photos=data["photos"], request=request,
-                )
-                if data.get("recording"):
-                    # Logging a call with its recording: the audio was already
-                    # checked by the form, so this does not fail on content.
-                    recording_attach(actor=request.user, service_request=sr, upload=data["recording"],
-                                     recorded_at=data["received_at"], request=request)
+            sr = request_log_call(
+                actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
+                severity=data["severity"], subject=data["subject"], description=data["description"],
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
+                received_at=data["received_at"], photos=data["photos"], recording=data.get("recording"),
+                request=request,
+            )
         except (RequestError, RecordingError, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:

@@ -42,6 +42,21 @@ def _may_handle(user, centre) -> bool:
 
 
 
+def request_log_call(*, actor, recording=None, request: HttpRequest | None = None, **fields) -> ServiceRequest:
+    """A call logged at the hotline: the request and, when given, its
+    recording — both or neither. `fields` are those of `request_create`."""
+    from .services import request_create
+
+    with transaction.atomic():
+        sr = request_create(actor=actor, request=request, **fields)
+        if recording:
+            # The audio was checked when it was uploaded, so this does not
+            # fail on content; any other failure undoes the request too.
+            recording_attach(actor=actor, service_request=sr, upload=recording,
+                             recorded_at=fields.get("received_at"), request=request)
+    return sr
+
+
 def recording_attach(
     *, actor, service_request: ServiceRequest, upload, recorded_at: datetime | None = None, note: str = "",
     request: HttpRequest | None = None,

@@ -186,3 +186,15 @@ def test_another_tenant_cannot_reopen(world):
     request_close(actor=world.ops_a, service_request=sr, resolution="已处理")
     with pytest.raises(PermissionDenied):
         request_reopen(actor=world.signer_a2, service_request=sr, reason="x")
+
+
+def test_a_call_is_logged_with_its_recording_or_not_at_all(world):
+    """A recording that cannot be stored undoes the request it came with."""
+    from tenants.recording_services import RecordingError, request_log_call
+
+    before = ServiceRequest.objects.count()
+    not_audio = SimpleUploadedFile("call.mp3", b"MZ\x90\x00 not audio at all", content_type="audio/mpeg")
+    with pytest.raises((RecordingError, ValidationError)):
+        request_log_call(actor=world.ops_a, tenant=world.tenant_a, channel="hotline", category="repair",
+                         subject="漏水", description="天花板漏水", recording=not_audio)
+    assert ServiceRequest.objects.count() == before

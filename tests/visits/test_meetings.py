@@ -102,3 +102,15 @@ def test_meeting_pages_for_staff_of_the_centre_only(world, meeting):
     for url in (reverse("visits:meeting", args=[meeting.pk]), reverse("visits:meeting_door", args=[meeting.pk])):
         assert_access(url, allowed=[world.ops_a, world.manager],
                       refused=[world.ops_b, world.signer_a, world.editor_a, ANONYMOUS])
+
+
+def test_a_drafted_letter_whose_words_would_not_reach_the_pdf_is_refused(world):
+    from notices.drafting import letter_draft
+    from notices.models import Letter
+    from notices.services import LetterError
+
+    with pytest.raises(LetterError):
+        letter_draft(centre=world.centre_a, kind="notice", drafter=world.drafter_a, department="safety",
+                     title="停电通知", body="<p>明日停电。</p><textarea>请各商户提前做好准备</textarea>",
+                     actor=world.ops_a, origin="test")
+    assert not Letter.objects.filter(title="停电通知").exists()
