@@ -1,7 +1,7 @@
 """Letters, the letter template and the seal-use register in the Wagtail admin."""
 
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import (
@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
 from portal.access import centres_for
+from portal.admin_menu import register_admin_screen
 from portal.admin_scoping import ScopedSnippetViewSet
 
 from . import admin_deliveries, admin_views
@@ -168,22 +169,21 @@ class LettersGroup(SnippetViewSetGroup):
 register_snippet(LettersGroup)
 
 
-@hooks.register("register_admin_urls")
-def register_letter_urls():
-    urls = [
-        path("<int:pk>/", admin_views.letter_detail, name="detail"),
-        path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
-        path("<int:pk>/attachments/<int:attachment_pk>/", admin_views.letter_attachment, name="attachment"),
-        path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
-        path("<int:pk>/decide/", admin_views.letter_decide_view, name="decide"),
-        path("<int:pk>/deliveries.xlsx", admin_deliveries.letter_deliveries_xlsx, name="deliveries_xlsx"),
-        path("<int:pk>/remind/", admin_deliveries.letter_remind_now_view, name="remind"),
-        path("<int:pk>/receipts.zip", admin_deliveries.letter_receipts_zip, name="receipts_zip"),
-        path("<int:pk>/paper/<int:delivery_pk>/", admin_deliveries.paper_receipt, name="paper"),
-        path("receipts/<int:receipt_pk>/certificate/", admin_deliveries.receipt_certificate, name="receipt_certificate"),
-        path("receipts/<int:receipt_pk>/scan/", admin_deliveries.receipt_scan, name="receipt_scan"),
-    ]
-    return [path("letters/", include((urls, "notices_letters")))]
+# The letter page and its downloads and actions (no menu entry of their own:
+# the letters listing links to them).
+register_admin_screen("letters/", "notices_letters", [
+    path("<int:pk>/", admin_views.letter_detail, name="detail"),
+    path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", admin_views.letter_attachment, name="attachment"),
+    path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
+    path("<int:pk>/decide/", admin_views.letter_decide_view, name="decide"),
+    path("<int:pk>/deliveries.xlsx", admin_deliveries.letter_deliveries_xlsx, name="deliveries_xlsx"),
+    path("<int:pk>/remind/", admin_deliveries.letter_remind_now_view, name="remind"),
+    path("<int:pk>/receipts.zip", admin_deliveries.letter_receipts_zip, name="receipts_zip"),
+    path("<int:pk>/paper/<int:delivery_pk>/", admin_deliveries.paper_receipt, name="paper"),
+    path("receipts/<int:receipt_pk>/certificate/", admin_deliveries.receipt_certificate, name="receipt_certificate"),
+    path("receipts/<int:receipt_pk>/scan/", admin_deliveries.receipt_scan, name="receipt_scan"),
+])
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -1,28 +1,18 @@
-from django.urls import include, path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from . import admin_views
-from .admin_menu import AccessMenuItem
+from .admin_menu import MenuEntry, register_admin_screen
 from .admin_reports import scope_model_log_entries, scope_page_reports
 from .admin_scoping import assert_viewsets_scoped, scoped_bulk_actions
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
-
-@hooks.register("register_admin_urls")
-def register_invitation_urls():
-    urls = [
-        path("", admin_views.invitation_index, name="index"),
-        path("new/", admin_views.invitation_new, name="new"),
-    ]
-    return [path("invitations/", include((urls, "portal_invitations")))]
-
-
-@hooks.register("register_admin_menu_item")
-def register_invitation_menu_item():
-    return AccessMenuItem(_("Invitations"), reverse("portal_invitations:index"), shown_to=admin_views.can_invite,
-                          icon_name="mail", order=900)
+register_admin_screen("invitations/", "portal_invitations", [
+    path("", admin_views.invitation_index, name="index"),
+    path("new/", admin_views.invitation_new, name="new"),
+], MenuEntry(_("Invitations"), "index", admin_views.can_invite, "mail", 900))
 
 
 @hooks.register("construct_homepage_panels")

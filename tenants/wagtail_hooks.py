@@ -283,16 +283,23 @@ register_snippet(DeadlinePolicyViewSet)
 
 
 # --- Archive documents, confidential access, imports, recordings ---------------------
-from django.urls import include, path, reverse  # noqa: E402
+from django.urls import path, reverse  # noqa: E402
 
-from portal.admin_menu import AccessMenuItem  # noqa: E402
+from portal.admin_menu import MenuEntry, register_admin_screen  # noqa: E402
 
 from . import admin_archive, admin_imports  # noqa: E402
 
 
-@hooks.register("register_admin_urls")
-def register_archive_urls():
-    urls = [
+def _works_on_archives(user) -> bool:
+    return centres_visible_to(user).exists()
+
+
+def _keeps_archives(user) -> bool:
+    return archive_centres_editable_by(user).exists()
+
+
+register_admin_screen(
+    "archive/", "tenants_archive", [
         path("documents/", admin_archive.documents_index, name="documents_index"),
         path("tenant/<int:tenant_pk>/documents/", admin_archive.tenant_documents, name="documents"),
         path("tenant/<int:tenant_pk>/documents/new/", admin_archive.document_new, name="document_new"),
@@ -306,60 +313,28 @@ def register_archive_urls():
         path("import/<str:token>/", admin_imports.import_job, name="import_job"),
         path("import/template/<slug:resource>/", admin_imports.import_template, name="import_template"),
         path("export/<slug:resource>.<slug:fmt>", admin_imports.export, name="export"),
-    ]
-    return [path("archive/", include((urls, "tenants_archive")))]
-
-
-def _works_on_archives(user) -> bool:
-    return centres_visible_to(user).exists()
-
-
-def _keeps_archives(user) -> bool:
-    return archive_centres_editable_by(user).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_documents_menu_item():
-    return AccessMenuItem(_("Archive documents"), reverse("tenants_archive:documents_index"),
-                          shown_to=_works_on_archives, icon_name="doc-full", order=101)
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return AccessMenuItem(_("Import / export"), reverse("tenants_archive:import"), shown_to=_keeps_archives,
-                          icon_name="upload", order=103)
-
-
-@hooks.register("register_admin_menu_item")
-def register_access_menu_item():
-    return AccessMenuItem(_("Confidential access"), reverse("tenants_archive:access"), shown_to=_works_on_archives,
-                          icon_name="lock", order=102)
+    ],
+    MenuEntry(_("Archive documents"), "documents_index", _works_on_archives, "doc-full", 101),
+    MenuEntry(_("Confidential access"), "access", _works_on_archives, "lock", 102),
+    MenuEntry(_("Import / export"), "import", _keeps_archives, "upload", 103),
+)
 
 
 from . import admin_recordings  # noqa: E402
 from .selectors import request_centres_handled_by  # noqa: E402
 
 
-@hooks.register("register_admin_urls")
-def register_recording_urls():
-    urls = [
-        path("request/<int:pk>/add/", admin_recordings.recording_add, name="add"),
-        path("<int:pk>/audio/", admin_recordings.recording_file, name="file"),
-        path("<int:pk>/hold/", admin_recordings.recording_hold_view, name="hold"),
-        path("holds/<int:pk>/release/", admin_recordings.hold_release, name="release"),
-        path("log/", admin_recordings.recording_log, name="log"),
-    ]
-    return [path("recordings/", include((urls, "tenants_recordings")))]
-
-
 def _handles_requests(user) -> bool:
     return request_centres_handled_by(user).exists()
 
 
-@hooks.register("register_admin_menu_item")
-def register_recording_log_menu_item():
-    return AccessMenuItem(_("Recording archive log"), reverse("tenants_recordings:log"), shown_to=_handles_requests,
-                          icon_name="media", order=111)
+register_admin_screen("recordings/", "tenants_recordings", [
+    path("request/<int:pk>/add/", admin_recordings.recording_add, name="add"),
+    path("<int:pk>/audio/", admin_recordings.recording_file, name="file"),
+    path("<int:pk>/hold/", admin_recordings.recording_hold_view, name="hold"),
+    path("holds/<int:pk>/release/", admin_recordings.hold_release, name="release"),
+    path("log/", admin_recordings.recording_log, name="log"),
+], MenuEntry(_("Recording archive log"), "log", _handles_requests, "media", 111))
 
 
 # The temporary item storage log: its own menu entry.

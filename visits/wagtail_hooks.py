@@ -1,37 +1,28 @@
 """The visits app in the Wagtail admin: the managers' dashboard and a link
 to the staff pages on the phone."""
 
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from portal.admin_menu import AccessMenuItem
+from portal.admin_menu import AccessMenuItem, MenuEntry, register_admin_screen
 
 from .selectors import dashboard_centres_for, is_visit_staff
 from .views import dashboard as views
-
-
-@hooks.register("register_admin_urls")
-def register_dashboard_urls():
-    urls = [
-        path("", views.dashboard, name="index"),
-        path("drill/<slug:kind>/", views.drill, name="drill"),
-        path("export.xlsx", views.export_xlsx, name="xlsx"),
-        path("exports/", views.export_request, name="export_request"),
-        path("exports/<int:pk>/", views.export_status, name="export"),
-        path("exports/<int:pk>/download/", views.export_download, name="export_download"),
-    ]
-    return [path("visits/dashboard/", include((urls, "visits_dashboard")))]
 
 
 def _sees_dashboard(user) -> bool:
     return dashboard_centres_for(user).exists()
 
 
-@hooks.register("register_admin_menu_item")
-def register_dashboard_menu_item():
-    return AccessMenuItem(_("Relationship targets"), reverse("visits_dashboard:index"), shown_to=_sees_dashboard,
-                          icon_name="table", order=211)
+register_admin_screen("visits/dashboard/", "visits_dashboard", [
+    path("", views.dashboard, name="index"),
+    path("drill/<slug:kind>/", views.drill, name="drill"),
+    path("export.xlsx", views.export_xlsx, name="xlsx"),
+    path("exports/", views.export_request, name="export_request"),
+    path("exports/<int:pk>/", views.export_status, name="export"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+], MenuEntry(_("Relationship targets"), "index", _sees_dashboard, "table", 211))
 
 
 @hooks.register("register_admin_menu_item")

@@ -2,14 +2,14 @@
 snippet) and the inspection screens, under one menu."""
 
 import django_filters
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 
-from portal.admin_menu import AccessMenuItem
+from portal.admin_menu import MenuEntry, register_admin_screen
 from portal.admin_scoping import ScopedSnippetViewSet
 
 from . import admin_views
@@ -65,30 +65,21 @@ def audit_checklist_changed(request, instance):
         checklist_item_saved(item=instance, user=request.user, created=False)
 
 
-@hooks.register("register_admin_urls")
-def register_fire_urls():
-    urls = [
-        path("", admin_views.overview, name="overview"),
-        path("centres/<int:centre_pk>/open/", admin_views.round_open, name="round_open"),
-        path("rounds/<int:pk>/", admin_views.round_detail, name="round"),
-        path("rounds/<int:pk>/tenants/<int:tenant_pk>/", admin_views.form_new, name="form_new"),
-        path("rounds/<int:pk>/report/", admin_views.report_request, name="report_request"),
-        path("rounds/<int:pk>/report.pdf", admin_views.report_pdf, name="report_pdf"),
-        path("forms/<int:pk>/", admin_views.form_detail, name="form"),
-        path("cases/<int:pk>/", admin_views.case_detail, name="case"),
-        path("cases/<int:pk>/letter/", admin_views.case_letter_retry, name="case_letter_retry"),
-    ]
-    return [path("fire/", include((urls, "fire_admin")))]
-
-
 def _works_on_fire_safety(user) -> bool:
     return fire_centres_for(user).exists()
 
 
-@hooks.register("register_admin_menu_item")
-def register_fire_menu_item():
-    return AccessMenuItem(_("Fire safety"), reverse("fire_admin:overview"), shown_to=_works_on_fire_safety,
-                          icon_name="warning", order=201)
+register_admin_screen("fire/", "fire_admin", [
+    path("", admin_views.overview, name="overview"),
+    path("centres/<int:centre_pk>/open/", admin_views.round_open, name="round_open"),
+    path("rounds/<int:pk>/", admin_views.round_detail, name="round"),
+    path("rounds/<int:pk>/tenants/<int:tenant_pk>/", admin_views.form_new, name="form_new"),
+    path("rounds/<int:pk>/report/", admin_views.report_request, name="report_request"),
+    path("rounds/<int:pk>/report.pdf", admin_views.report_pdf, name="report_pdf"),
+    path("forms/<int:pk>/", admin_views.form_detail, name="form"),
+    path("cases/<int:pk>/", admin_views.case_detail, name="case"),
+    path("cases/<int:pk>/letter/", admin_views.case_letter_retry, name="case_letter_retry"),
+], MenuEntry(_("Fire safety"), "overview", _works_on_fire_safety, "warning", 201))
 
 
 @hooks.register("atrium_work_items")

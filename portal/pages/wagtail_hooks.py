@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import include, path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.documents import get_document_model
@@ -11,7 +11,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
 from portal.access import is_staff_member
-from portal.admin_menu import AccessMenuItem
+from portal.admin_menu import MenuEntry, register_admin_screen
 from portal.admin_scoping import all_in_scope, register_model_scope
 
 from . import admin_views
@@ -139,17 +139,8 @@ def draft_audience(request, page):
     page_apply_audience(page.specific, published=False)
 
 
-@hooks.register("register_admin_urls")
-def register_edition_urls():
-    urls = [
-        path("", admin_views.edition_index, name="index"),
-        path("new/", admin_views.edition_new, name="new"),
-        path("<int:edition_id>/", admin_views.edition_detail, name="detail"),
-    ]
-    return [path("handbook-editions/", include((urls, "portal_editions")))]
-
-
-@hooks.register("register_admin_menu_item")
-def register_edition_menu_item():
-    return AccessMenuItem(_("Handbook editions"), reverse("portal_editions:index"),
-                          shown_to=admin_views.may_follow_editions, icon_name="doc-full", order=310)
+register_admin_screen("handbook-editions/", "portal_editions", [
+    path("", admin_views.edition_index, name="index"),
+    path("new/", admin_views.edition_new, name="new"),
+    path("<int:edition_id>/", admin_views.edition_detail, name="detail"),
+], MenuEntry(_("Handbook editions"), "index", admin_views.may_follow_editions, "doc-full", 310))
