@@ -38,6 +38,7 @@ from .selectors import (
     access_grants_visible_to,
     centres_visible_to,
     documents_listing_for,
+    documents_mark_masked,
     has_confidential_permission,
     is_centre_manager,
     may_see_confidential,
@@ -167,14 +168,9 @@ def documents_index(request):
         qs = qs.filter(expires_on__isnull=False, expires_on__lte=today + timedelta(days=days))
     qs = qs.order_by("expires_on", "tenant__code", "kind")
     page = Paginator(qs, 50).get_page(request.GET.get("p"))
-    confidential_ok = set()
     for doc in page:
         doc.flag = expiry_flag(doc, today)
-        if doc.is_confidential and doc.tenant_id not in confidential_ok and may_see_confidential(
-            request.user, doc.tenant
-        ):
-            confidential_ok.add(doc.tenant_id)
-        doc.masked = doc.is_confidential and doc.tenant_id not in confidential_ok
+    documents_mark_masked(request.user, page.object_list)
     audit_record(actor=request.user, action="archive.documents_listed", request=request,
                  details={"centre": centre, "kind": kind, "expiring": expiring})
     return TemplateResponse(request, "tenants/admin/documents_index.html", {

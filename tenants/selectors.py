@@ -222,6 +222,31 @@ def may_see_confidential(user, tenant) -> bool:
     return tenants_with_confidential_access(user).filter(pk=tenant.pk).exists()
 
 
+# How a confidential value reads to someone who may not see it. The one rule
+# for fields (rent, lease terms, personal phones) and documents alike.
+MASK = "••••••"
+
+
+def masked(value, *, shown: bool, empty=MASK):
+    """`value` as this reader may see it: itself, or the mask. `empty` is what
+    a blank value reads as (a personal phone nobody gave stays blank)."""
+    if shown:
+        return value
+    return MASK if value else empty
+
+
+def documents_mark_masked(user, documents) -> None:
+    """Set `.masked` on each document: a confidential one whose tenant `user`
+    may not open. One query for any number of tenants. Confidential rows stay
+    listed (their existence is not secret); their title and file do not show."""
+    tenant_ids = {d.tenant_id for d in documents if d.is_confidential}
+    allowed = set(
+        tenants_with_confidential_access(user).filter(pk__in=tenant_ids).values_list("pk", flat=True)
+    ) if tenant_ids else set()
+    for doc in documents:
+        doc.masked = doc.is_confidential and doc.tenant_id not in allowed
+
+
 def documents_visible_to(user):
     from .models import ArchiveDocument, Confidentiality
 
@@ -258,8 +283,7 @@ def tenant_documents_for(user, tenant) -> tuple[list, bool]:
             "kind", F("superseded_at").desc(nulls_first=True), "-uploaded_at"
         )
     )
-    for doc in docs:
-        doc.masked = doc.is_confidential and not may_see
+    documents_mark_masked(user, docs)
     return docs, may_see
 
 

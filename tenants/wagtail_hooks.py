@@ -23,6 +23,7 @@ from .selectors import (
     centres_visible_to,
     contacts_visible_to,
     is_centre_manager,
+    masked,
     may_see_confidential,
     tenants_visible_to,
     units_visible_to,
@@ -93,9 +94,6 @@ class AuditedInspectView(InspectView):
         return context
 
 
-MASK = "••••••"
-
-
 class TenantInspectView(AuditedInspectView):
     """The archive card: confidential fields masked for staff without access,
     the documents and contacts, and for managers the archive's own access
@@ -108,18 +106,17 @@ class TenantInspectView(AuditedInspectView):
         return may_see_confidential(self.request.user, self.object)
 
     def get_monthly_rent_display_value(self):
-        return self.object.monthly_rent if self.may_see_confidential else MASK
+        return masked(self.object.monthly_rent, shown=self.may_see_confidential)
 
     def get_lease_terms_display_value(self):
-        return (self.object.lease_terms or "—") if self.may_see_confidential else MASK
+        return masked(self.object.lease_terms or "—", shown=self.may_see_confidential)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tenant = self.object
         contacts = list(tenant.contacts.all())
         for contact in contacts:
-            contact.personal_phone_shown = contact.personal_phone if self.may_see_confidential else (
-                MASK if contact.personal_phone else "")
+            contact.personal_phone_shown = masked(contact.personal_phone, shown=self.may_see_confidential, empty="")
         manager = is_centre_manager(self.request.user, tenant.centre)
         context.update(
             tenant=tenant, contacts=contacts, may_see_confidential=self.may_see_confidential, is_manager=manager,
