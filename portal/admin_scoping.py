@@ -31,7 +31,8 @@ from django.core.exceptions import (
 )
 from django.db import transaction
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, URLResolver, reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -41,7 +42,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
     SnippetCreateView,
 )
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 Scope = Callable[[object], object]  # user -> QuerySet
 
@@ -288,6 +289,32 @@ def scoped_bulk_actions(*action_classes) -> list[type]:
         type(f"Scoped{cls.__name__}", (ScopedBulkActionMixin, cls), {"__module__": cls.__module__})
         for cls in action_classes
     ]
+
+
+# --- listings whose rows open the inspect page -----------------------------------------
+
+
+class InspectRowsIndexView(IndexView):
+    """A listing whose rows open the record's page: such records (a request,
+    a storage entry) change through their own actions, never an edit form."""
+
+    def get_edit_url(self, instance):
+        return reverse(self.inspect_url_name, args=[instance.pk])
+
+
+class ScopedInspectView(InspectView):
+    """The record's page, fetched through the app's selector (the listing's
+    scope) with the relations the page shows. Subclasses set `visible_to`
+    (a staticmethod: user -> queryset) and `related`."""
+
+    related: tuple[str, ...] = ()
+
+    @staticmethod
+    def visible_to(user):  # pragma: no cover - subclasses define it
+        raise NotImplementedError
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.visible_to(self.request.user).select_related(*self.related), pk=self.pk)
 
 
 # --- forms ----------------------------------------------------------------------------

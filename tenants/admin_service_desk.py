@@ -27,10 +27,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from portal.access import has_role
-from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
+from portal.admin_scoping import (
+    InspectRowsIndexView,
+    ScopedAdminForm,
+    ScopedInspectView,
+    ScopedSnippetViewSet,
+)
 from portal.audit import audit_record
 from portal.models.accounts import StaffMembership, User
 
@@ -136,7 +140,7 @@ class ServiceRequestFilterSet(WagtailFilterSet):
         fields = ["centre", "status", "category", "severity", "channel", "is_repeat_complaint"]
 
 
-class RequestIndexView(IndexView):
+class RequestIndexView(InspectRowsIndexView):
     @cached_property
     def header_buttons(self):
         return [
@@ -145,19 +149,11 @@ class RequestIndexView(IndexView):
                          icon_name="download"),
         ]
 
-    def get_edit_url(self, instance):
-        # The row opens the timeline page: there is no edit form.
-        return reverse(self.inspect_url_name, args=[instance.pk])
 
-
-class RequestInspectView(InspectView):
+class RequestInspectView(ScopedInspectView):
     template_name = "tenants/admin/request_inspect.html"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            requests_visible_to_staff(self.request.user).select_related("tenant", "centre", "contact", "assignee"),
-            pk=self.pk,
-        )
+    visible_to = staticmethod(requests_visible_to_staff)
+    related = ("tenant", "centre", "contact", "assignee")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

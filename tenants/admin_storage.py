@@ -26,10 +26,13 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from portal.access import has_role
-from portal.admin_scoping import ScopedSnippetViewSet
+from portal.admin_scoping import (
+    InspectRowsIndexView,
+    ScopedInspectView,
+    ScopedSnippetViewSet,
+)
 from portal.audit import audit_record
 from portal.models.accounts import StaffMembership, User
 
@@ -101,7 +104,7 @@ class StorageFilterSet(WagtailFilterSet):
         fields = ["centre"]
 
 
-class StorageIndexView(IndexView):
+class StorageIndexView(InspectRowsIndexView):
     @cached_property
     def header_buttons(self):
         query = self.request.GET.urlencode()
@@ -113,18 +116,11 @@ class StorageIndexView(IndexView):
                          icon_name="doc-full"),
         ]
 
-    def get_edit_url(self, instance):
-        return reverse(self.inspect_url_name, args=[instance.pk])
 
-
-class StorageInspectView(InspectView):
+class StorageInspectView(ScopedInspectView):
     template_name = "tenants/admin/storage_inspect.html"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            storage_visible_to(self.request.user).select_related("tenant", "centre", "contact", "received_by", "released_by"),
-            pk=self.pk,
-        )
+    visible_to = staticmethod(storage_visible_to)
+    related = ("tenant", "centre", "contact", "received_by", "released_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
