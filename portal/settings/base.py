@@ -6,7 +6,16 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_clock, env_database, env_int, env_list, env_str, env_url
+from .env import (
+    env_bool,
+    env_clock,
+    env_database,
+    env_int,
+    env_list,
+    env_optional_url,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ATRIUM_VAR_DIR", str(BASE_DIR / "var")))
@@ -323,8 +332,6 @@ ATRIUM_BACKUP_AT = env_clock("ATRIUM_BACKUP_AT", "02:30")
 # least 32 characters, not the SECRET_KEY); empty in dev/test means "derived
 # from SECRET_KEY" (portal/evidence_key.py), which protects nothing. Keep a copy
 # with the operator's other secrets: without it the chain cannot be verified.
-from .env import env_optional_url  # noqa: E402 - kept in this block so merges stay simple
-
 ATRIUM_AUDIT_KEY = env_str("ATRIUM_AUDIT_KEY", "")
 # Append-only file of chain-head anchors and RFC 3161 timestamp tokens. Put it
 # where the database administrator cannot write (another volume or host mount,
