@@ -1,10 +1,14 @@
-from celery import shared_task
+"""Worker and beat tasks of the letters app. Each takes ids and calls a
+service; services are imported inside each task (and tasks inside each
+service that queues one), so neither module needs the other to load."""
 
-from .services import letter_stamp, letters_stuck_in_stamping
+from celery import shared_task
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def stamp_letter_task(letter_id: int) -> str:
+    from .services import letter_stamp
+
     return letter_stamp(letter_id=letter_id).status
 
 
@@ -12,6 +16,8 @@ def stamp_letter_task(letter_id: int) -> str:
 def sweep_stuck_letters() -> int:
     """Re-queue letters whose stamping worker died half-way (acks_late covers a
     killed worker; this covers a lost message)."""
+    from .services import letters_stuck_in_stamping
+
     count = 0
     for letter_id in letters_stuck_in_stamping().values_list("pk", flat=True):
         stamp_letter_task.delay(letter_id)

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import rectification, services
-
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def fire_monthly_cycle_task() -> list[int]:
     """Daily: make sure each centre has this month's round and its notice in the chain."""
-    return services.fire_monthly_cycle()
+    from .services import fire_monthly_cycle
+
+    return fire_monthly_cycle()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def escalate_overdue_cases_task() -> list[int]:
-    return rectification.cases_escalate_overdue()
+    from .rectification import cases_escalate_overdue
+
+    return cases_escalate_overdue()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90)
 def render_round_report_task(round_id: int) -> str:
-    return services.round_render_report(round_id=round_id).report_sha256
+    from .services import round_render_report
+
+    return round_render_report(round_id=round_id).report_sha256
 
 
 @shared_task(acks_late=True)
