@@ -55,6 +55,14 @@ def is_staff_member(user) -> bool:
     return user.is_superuser or _memberships(user).exists()
 
 
+def memberships_at(centres) -> QuerySet[StaffMembership]:
+    """The memberships (any role, any state) held at one of `centres`,
+    operator-wide ones of their operators included."""
+    return StaffMembership.objects.filter(
+        Q(centre__in=centres) | Q(centre__isnull=True, operator__in=centres.values("operator"))
+    )
+
+
 def users_with_role(centre, *roles: str):
     """Active users holding one of `roles` at `centre` (operator-wide included)."""
     from .models.accounts import User

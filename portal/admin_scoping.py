@@ -77,7 +77,6 @@ def guard_view(view, scope: Scope):
             raise Http404
         return view(request, *args, **kwargs)
 
-    scoped_view.atrium_scoped = True
     return scoped_view
 
 

@@ -48,12 +48,11 @@ def install_wagtail_export_escaping() -> None:
     anyone remembering a mixin. Idempotent."""
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-    original = SpreadsheetExportMixin.preprocess_field_value
-    if getattr(original, "formula_safe", False):
-        return
+    from .patching import wrap_once
 
-    def preprocess_field_value(self, field, value, export_format):
-        return escape_formula(original(self, field, value, export_format))
+    def wrap(original):
+        def preprocess_field_value(self, field, value, export_format):
+            return escape_formula(original(self, field, value, export_format))
+        return preprocess_field_value
 
-    preprocess_field_value.formula_safe = True
-    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
+    wrap_once(SpreadsheetExportMixin, "preprocess_field_value", wrap)

@@ -13,6 +13,7 @@ from wagtail.models import Page, PageViewRestriction
 from portal.access import is_staff_member
 from portal.admin_menu import MenuEntry, register_admin_screen
 from portal.admin_scoping import all_in_scope, register_model_scope
+from portal.patching import wrap_once
 
 from . import admin_views
 from .privacy import page_apply_audience
@@ -115,19 +116,15 @@ def _scope_page_chosen_multiple():
     in, so its `get` refuses ids outside the user's pages first."""
     from wagtail.admin.views import chooser
 
-    view = chooser.ChosenMultipleView
-    if getattr(view.get, "atrium_scoped", False):
-        return
-    unscoped_get = view.get
+    def wrap(unscoped_get):
+        def get(self, request):
+            ids = request.GET.getlist("id")
+            if ids and not all_in_scope(pages_visible_to_staff(request.user), ids):
+                raise Http404
+            return unscoped_get(self, request)
+        return get
 
-    def get(self, request):
-        ids = request.GET.getlist("id")
-        if ids and not all_in_scope(pages_visible_to_staff(request.user), ids):
-            raise Http404
-        return unscoped_get(self, request)
-
-    get.atrium_scoped = True
-    view.get = get
+    wrap_once(chooser.ChosenMultipleView, "get", wrap)
 
 
 _scope_page_chosen_multiple()
