@@ -100,11 +100,6 @@ def visible_text(html: str) -> str:
     return " ".join("".join(parts).split())
 
 
-def _loses_text(html: str, cleaned: str) -> bool:
-    # Whitespace between blocks may come and go; words may not.
-    return "".join(visible_text(html).split()) != "".join(visible_text(cleaned).split())
-
-
 @dataclass(frozen=True)
 class TextLoss:
     text: str  # the drafter's words that would not reach the letter
@@ -118,10 +113,14 @@ def _tags_in(html: str, tags) -> list[str]:
 
 def text_losses(html: str) -> TextLoss | None:
     """What the sanitiser would drop of the text a reader sees, or None."""
-    cleaned = _clean(html)
-    if not _loses_text(html, cleaned):
-        return None
+    return _losses(html, _clean(html))
+
+
+def _losses(html: str, cleaned: str) -> TextLoss | None:
     before, after = visible_text(html), visible_text(cleaned)
+    # Whitespace between blocks may come and go; words may not.
+    if "".join(before.split()) == "".join(after.split()):
+        return None
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     lost = [before[i1:i2] for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op in ("delete", "replace")]
     # <embed> is a void element: it holds no text, so it is never the culprit.
@@ -137,8 +136,9 @@ def text_losses(html: str) -> TextLoss | None:
 def sanitize_body_html(html: str) -> str:
     """Return ``html`` reduced to the letter-body allow-list (see module doc)."""
     cleaned = _clean(html)
-    if _loses_text(html, cleaned):
+    loss = _losses(html, cleaned)
+    if loss is not None:
         # The form refuses such bodies; one that arrives another way (import,
         # shell, an old draft) still renders, but not silently.
-        logger.warning("Letter body text dropped by the sanitiser: %s", text_losses(html))
+        logger.warning("Letter body text dropped by the sanitiser: %s", loss)
     return cleaned
