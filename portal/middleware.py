@@ -49,8 +49,10 @@ class StaffMFAMiddleware:
             settings.ATRIUM_STAFF_MFA_REQUIRED
             and request.user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and needs_second_factor(request.user)
+            # The session's own record first: a staff session that passed the
+            # second factor costs no query on each request.
             and not session_passed_second_factor(request)
+            and needs_second_factor(request.user)
         ):
             enrolled = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
             target = reverse("mfa_reauthenticate" if enrolled else "mfa_activate_totp")
