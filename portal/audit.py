@@ -78,9 +78,3 @@ def _centre_of(obj):
     centre = getattr(obj, "centre", None)
     return centre if isinstance(centre, Centre) else None
 
-
-# The verification lives in its own module; imported here because every
-# caller knows it as portal.audit.audit_verify_chain.
-from .audit_verify import ChainReport, audit_verify_chain  # noqa: E402
-
-__all__ = ["ChainReport", "audit_record", "audit_verify_chain", "client_ip"]

@@ -29,9 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from .audit_anchor import (
     ANCHOR_FILE,
+    EVIDENCE_README,
+    TIMESTAMP_DIR,
     anchor_append,
     anchor_dir,
     anchors_read,
@@ -40,7 +43,7 @@ from .audit_anchor import (
     timestamp_head,
     timestamps_read,
 )
-from .evidence_key import HEAD, ROW, evidence_mac_ok
+from .evidence_key import HEAD, ROW, evidence_mac_ok, key_id
 from .models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 
 log = logging.getLogger(__name__)
@@ -272,11 +275,6 @@ def audit_evidence_files(prefix: str = "evidence/") -> dict[str, bytes]:
     """What an auditor takes away: the anchors, the timestamp tokens with the
     statements they cover, the head and today's verdict, and how to check
     them. Lengths, hashes and MACs only — no event's content."""
-    from django.utils import timezone
-
-    from .audit_anchor import EVIDENCE_README, TIMESTAMP_DIR
-    from .evidence_key import key_id
-
     report = audit_verify_chain()
     files = {
         f"{prefix}README.txt": EVIDENCE_README.encode(),

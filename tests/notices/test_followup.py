@@ -25,7 +25,7 @@ from notices.followup import (
 from notices.models import Delivery, Receipt, Reminder, SignMethod
 from notices.receipts import AlreadySigned, receipt_record_paper, receipt_sign
 from notices.tasks import follow_up_letters
-from portal.audit import audit_verify_chain
+from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
 from tests.base import PASSWORD, pdf_upload, png_upload
 

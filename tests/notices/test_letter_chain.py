@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from notices.models import Letter, LetterStatus, SealUse
 from notices.pdf.sign import validate_pdf
 from notices.services import LetterError, letter_stamp
-from portal.audit import audit_verify_chain
+from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent, Role
 from tests.base import make_staff
 

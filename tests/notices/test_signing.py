@@ -23,7 +23,7 @@ from notices.models import (
 from notices.pdf.sign import validate_pdf
 from notices.receipts import AlreadySigned, SignError, receipt_sign
 from notices.sign_codes import sign_code_send
-from portal.audit import audit_verify_chain
+from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
 from tenants.models import Contact, RequestCategory
 

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from portal.audit import audit_record, audit_verify_chain
+from portal.audit import audit_record
+from portal.audit_verify import audit_verify_chain
 from portal.models import AuditChainHead, AuditEvent
 from portal.models.audit import GENESIS_HASH
 
