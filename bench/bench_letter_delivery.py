@@ -28,7 +28,7 @@ from django.db import connection
 
 from notices.models import Delivery, DeliveryState, Letter, LetterTemplate
 from notices.pdf.seal import make_demo_certificate, make_seal_png
-from notices.services import letter_stamp
+from notices.services.letters import letter_stamp
 from portal.models import Role, StaffMembership, User
 from tenants.models import Centre, Contact, Operator, Tenant
 

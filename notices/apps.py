@@ -7,4 +7,4 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices and letters")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from notices import signals  # noqa: F401

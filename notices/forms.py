@@ -3,13 +3,12 @@ from cryptography.hazmat.primitives import serialization
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notices.pdf.sanitize import TextLoss, text_losses
+from notices.selectors import TEMPLATE_ROLES
 from portal.access import centres_for
 from portal.admin_scoping import ScopedAdminForm
 from portal.models.accounts import Role, StaffMembership
 from tenants.models import Category, Tenant, Tier
-
-from .pdf.sanitize import TextLoss, text_losses
-from .selectors import TEMPLATE_ROLES
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024

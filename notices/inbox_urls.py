@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inbox_views as views
+from notices.views import inbox as views
 
 app_name = "notices_inbox"
 

@@ -8,12 +8,18 @@ from datetime import datetime
 from django.db.models import Avg, Count, F, QuerySet
 from wagtail.models import TaskState, WorkflowState
 
+from notices.models import (
+    Delivery,
+    Letter,
+    LetterStatus,
+    Receipt,
+    RecipientMode,
+    SealUse,
+)
 from portal.access import centres_for, has_role
 from portal.models.accounts import Role
 from tenants.contacts import tenant_contacts_of
 from tenants.models import Tenant, TenantStatus
-
-from .models import Delivery, Letter, LetterStatus, Receipt, RecipientMode, SealUse
 
 LETTER_ROLES = (Role.DRAFTER, Role.LEADER, Role.SEAL_KEEPER, Role.MANAGER, Role.OPERATIONS)
 DRAFT_ROLES = (Role.DRAFTER,)

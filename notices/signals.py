@@ -15,7 +15,7 @@ from wagtail.signals import (
     workflow_submitted,
 )
 
-from .models import Letter, LetterStatus
+from notices.models import Letter, LetterStatus
 
 
 def _letter_of(workflow_state):
@@ -27,7 +27,7 @@ def _letter_of(workflow_state):
 def on_submitted(sender, instance, user=None, **kwargs):
     letter = _letter_of(instance)
     if letter:
-        from .services import letter_mark
+        from notices.services.letters import letter_mark
 
         letter_mark(letter.pk, LetterStatus.IN_APPROVAL, action="letter.submitted", actor=user)
 
@@ -36,7 +36,7 @@ def on_submitted(sender, instance, user=None, **kwargs):
 def on_task_submitted(sender, instance, user=None, **kwargs):
     letter = _letter_of(instance.workflow_state)
     if letter:
-        from .tasks import notify_approvers
+        from notices.tasks import notify_approvers
 
         task_state_id = instance.pk
         transaction.on_commit(lambda: notify_approvers.delay(task_state_id))
@@ -66,8 +66,8 @@ def on_task_rejected(sender, instance, user=None, **kwargs):
 def on_rejected(sender, instance, user=None, **kwargs):
     letter = _letter_of(instance)
     if letter:
-        from .services import letter_mark
-        from .tasks import notify_drafter_rejected
+        from notices.services.letters import letter_mark
+        from notices.tasks import notify_drafter_rejected
 
         letter_mark(letter.pk, LetterStatus.DRAFT, action="letter.returned", actor=user)
         # Wagtail would resume a rejected chain at the step that rejected it;
@@ -82,7 +82,7 @@ def on_rejected(sender, instance, user=None, **kwargs):
 def on_cancelled(sender, instance, user=None, **kwargs):
     letter = _letter_of(instance)
     if letter and not instance.task_states.filter(status="rejected").exists():
-        from .services import letter_mark
+        from notices.services.letters import letter_mark
 
         letter_mark(letter.pk, LetterStatus.DRAFT, action="letter.withdrawn", actor=user)
 
@@ -91,7 +91,7 @@ def on_cancelled(sender, instance, user=None, **kwargs):
 def on_approved(sender, instance, user=None, **kwargs):
     letter = _letter_of(instance)
     if letter:
-        from .services import letter_mark, letter_queue_stamping
+        from notices.services.letters import letter_mark, letter_queue_stamping
 
         letter_mark(letter.pk, LetterStatus.APPROVED, action="letter.chain_completed", actor=user)
         Letter.objects.filter(pk=letter.pk).update(stamping_started_at=timezone.now())
@@ -101,6 +101,6 @@ def on_approved(sender, instance, user=None, **kwargs):
 @receiver(post_migrate)
 def ensure_workflow(sender, app_config=None, **kwargs):
     if app_config is not None and app_config.label == "notices":
-        from .services import ensure_letter_workflow
+        from notices.services.letters import ensure_letter_workflow
 
         ensure_letter_workflow()

@@ -7,7 +7,7 @@ from celery import shared_task
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def stamp_letter_task(letter_id: int) -> str:
-    from .services import letter_stamp
+    from notices.services.letters import letter_stamp
 
     return letter_stamp(letter_id=letter_id).status
 
@@ -16,7 +16,7 @@ def stamp_letter_task(letter_id: int) -> str:
 def sweep_stuck_letters() -> int:
     """Re-queue letters whose stamping worker died half-way (acks_late covers a
     killed worker; this covers a lost message)."""
-    from .services import letters_stuck_in_stamping
+    from notices.services.letters import letters_stuck_in_stamping
 
     count = 0
     for letter_id in letters_stuck_in_stamping().values_list("pk", flat=True):
@@ -28,14 +28,14 @@ def sweep_stuck_letters() -> int:
 @shared_task(acks_late=True)
 def notify_approvers(task_state_id: int) -> int:
     """Email the people who can decide the step a letter has just reached."""
-    from .notifications import send_approval_request
+    from notices.services.notifications import send_approval_request
 
     return send_approval_request(task_state_id)
 
 
 @shared_task(acks_late=True)
 def notify_drafter_rejected(workflow_state_id: int) -> int:
-    from .notifications import send_returned_to_drafter
+    from notices.services.notifications import send_returned_to_drafter
 
     return send_returned_to_drafter(workflow_state_id)
 
@@ -45,14 +45,14 @@ def notify_drafter_rejected(workflow_state_id: int) -> int:
 
 @shared_task(acks_late=True)
 def deliver_letter_task(letter_id: int) -> int:
-    from .delivery import letter_deliver
+    from notices.services.delivery import letter_deliver
 
     return len(letter_deliver(letter_id=letter_id))
 
 
 @shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
 def notify_deliveries_task(letter_id: int, delivery_ids: list[int]) -> int:
-    from .delivery import deliveries_notify
+    from notices.services.delivery import deliveries_notify
 
     return deliveries_notify(letter_id=letter_id, delivery_ids=delivery_ids)
 
@@ -60,8 +60,8 @@ def notify_deliveries_task(letter_id: int, delivery_ids: list[int]) -> int:
 @shared_task
 def sweep_stuck_deliveries() -> int:
     """Finish letters stamped but not delivered (a lost message, a killed worker)."""
-    from .delivery import letters_stuck_in_delivery
-    from .receipts import receipts_without_certificate
+    from notices.services.delivery import letters_stuck_in_delivery
+    from notices.services.receipts import receipts_without_certificate
 
     ids = list(letters_stuck_in_delivery().values_list("pk", flat=True))
     for letter_id in ids:
@@ -75,16 +75,15 @@ def sweep_stuck_deliveries() -> int:
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def receipt_certificate_task(receipt_id: int) -> str:
-    from .receipt_certificates import receipt_certificate_make
+    from notices.services.receipt_certificates import receipt_certificate_make
 
     return receipt_certificate_make(receipt_id=receipt_id).certificate_state
 
 
 @shared_task(acks_late=True)
 def send_reminders_task(delivery_ids: list[int], kind: str, actor_id: int | None = None) -> int:
+    from notices.services.followup import reminders_send
     from portal.models.accounts import User
-
-    from .followup import reminders_send
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     return reminders_send(delivery_ids=delivery_ids, kind=kind, actor=actor)
@@ -95,8 +94,8 @@ def follow_up_letters() -> dict:
     """Hourly: scheduled reminders (chunked), then overdue flags."""
     from django.conf import settings
 
-    from .followup import deliveries_flag_overdue, reminders_due
-    from .models import Reminder
+    from notices.models import Reminder
+    from notices.services.followup import deliveries_flag_overdue, reminders_due
 
     ids = reminders_due()
     chunk = settings.ATRIUM_DELIVERY_CHUNK
@@ -107,6 +106,6 @@ def follow_up_letters() -> dict:
 
 @shared_task(acks_late=True)
 def send_sign_code_task(sign_code_id: int) -> bool:
-    from .sign_codes import sign_code_deliver
+    from notices.services.sign_codes import sign_code_deliver
 
     return sign_code_deliver(sign_code_id=sign_code_id)

@@ -16,14 +16,14 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
+from notices.admin import deliveries as admin_deliveries
+from notices.admin import letters as admin_views
+from notices.forms import LetterForm, LetterTemplateForm
+from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
+from notices.selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
 from portal.access import centres_for
 from portal.admin_menu import register_admin_screen
 from portal.admin_scoping import ScopedSnippetViewSet
-
-from . import admin_deliveries, admin_views
-from .forms import LetterForm, LetterTemplateForm
-from .models import Letter, LetterStatus, LetterTemplate, SealUse
-from .selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
 
 EDITABLE = (LetterStatus.DRAFT, LetterStatus.IN_APPROVAL)
 
@@ -210,10 +210,9 @@ def letters_are_decided_on_their_page(menu_items, request, context):
 def letter_work_items(user):
     """Letters whose stamping failed, and deliveries past their sign-by date
     that operations staff should take to the shop by hand."""
+    from notices.models import Delivery
     from portal.admin_home import WorkItem
     from portal.models.accounts import Role
-
-    from .models import Delivery
 
     listing = reverse("wagtailsnippets_notices_letter:list")
     overdue = Delivery.objects.filter(

@@ -7,4 +7,4 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Tenants")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from tenants import signals  # noqa: F401

@@ -4,7 +4,7 @@ inactive contact means the same thing everywhere."""
 
 from __future__ import annotations
 
-from .models import Contact
+from tenants.models import Contact
 
 
 def tenant_contacts_of(user):

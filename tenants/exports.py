@@ -15,8 +15,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from portal.spreadsheets import escape_formula
-
-from .models import ServiceRequest
+from tenants.models import ServiceRequest
 
 
 def _when(value):

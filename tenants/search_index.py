@@ -46,7 +46,7 @@ def reindex(model_label: str, ids: Iterable[int]) -> int:
     from modelsearch.backends import get_search_backends
     from wagtail.models import ReferenceIndex
 
-    from .models import Tenant
+    from tenants.models import Tenant
 
     model = apps.get_model(model_label)
     ids = list(ids)

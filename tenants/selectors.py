@@ -8,8 +8,7 @@ from django.db.models import F, Q
 from portal.access import centres_for
 from portal.models.accounts import Role, StaffMembership, User
 from tenants.contacts import tenant_contacts_of
-
-from .models import Centre, Contact, RequestPhoto, ServiceRequest, Tenant, Unit
+from tenants.models import Centre, Contact, RequestPhoto, ServiceRequest, Tenant, Unit
 
 # Roles that work with tenant archives. Web editors/reviewers publish pages
 # and have no business in the archive.
@@ -209,7 +208,7 @@ def has_confidential_permission(user) -> bool:
 def tenants_with_confidential_access(user):
     """Tenants whose confidential documents and fields `user` may see: all
     of their centres' with the permission, else those with a live grant."""
-    from .models import ArchiveAccessGrant
+    from tenants.models import ArchiveAccessGrant
 
     visible = tenants_visible_to(user)
     if has_confidential_permission(user):
@@ -248,7 +247,7 @@ def documents_mark_masked(user, documents) -> None:
 
 
 def documents_visible_to(user):
-    from .models import ArchiveDocument, Confidentiality
+    from tenants.models import ArchiveDocument, Confidentiality
 
     return ArchiveDocument.objects.filter(tenant__in=tenants_visible_to(user)).filter(
         Q(confidentiality=Confidentiality.NORMAL) | Q(tenant__in=tenants_with_confidential_access(user))
@@ -257,7 +256,7 @@ def documents_visible_to(user):
 
 def access_grants_visible_to(user):
     """Managers see the requests of their centres; everyone sees their own."""
-    from .models import ArchiveAccessGrant
+    from tenants.models import ArchiveAccessGrant
 
     return ArchiveAccessGrant.objects.filter(
         Q(tenant__centre__in=centres_for(user, CENTRE_EDIT_ROLES))
@@ -275,7 +274,7 @@ def tenant_documents_for(user, tenant) -> tuple[list, bool]:
     """A tenant's documents, newest version first within each kind, and
     whether `user` may open the confidential ones. Confidential rows are
     listed (their existence is not secret) but the caller masks them."""
-    from .models import ArchiveDocument
+    from tenants.models import ArchiveDocument
 
     may_see = may_see_confidential(user, tenant)
     docs = list(
@@ -289,7 +288,7 @@ def tenant_documents_for(user, tenant) -> tuple[list, bool]:
 
 def documents_listing_for(user):
     """Current documents of the user's centres, for the expiry listing."""
-    from .models import ArchiveDocument
+    from tenants.models import ArchiveDocument
 
     return ArchiveDocument.objects.current().filter(tenant__in=tenants_visible_to(user)).select_related(
         "tenant", "tenant__centre"
@@ -302,8 +301,7 @@ def archive_access_history(tenant, *, limit: int = 100):
     from django.contrib.contenttypes.models import ContentType
 
     from portal.models.audit import AuditEvent
-
-    from .models import ArchiveAccessGrant, ArchiveDocument
+    from tenants.models import ArchiveAccessGrant, ArchiveDocument
 
     def ids(qs):
         return [str(pk) for pk in qs.values_list("pk", flat=True)]
@@ -319,19 +317,19 @@ def archive_access_history(tenant, *, limit: int = 100):
 # --- Call recordings (R7) -----------------------------------------------------
 def recordings_visible_to(user):
     """Recordings are heard only by those who handle the centre's requests."""
-    from .models import CallRecording
+    from tenants.models import CallRecording
 
     return CallRecording.objects.filter(request__centre__in=request_centres_handled_by(user))
 
 
 def recording_holds_visible_to(user):
-    from .models import RecordingHold
+    from tenants.models import RecordingHold
 
     return RecordingHold.objects.filter(recording__request__centre__in=request_centres_handled_by(user))
 
 
 # --- Temporary storage log (R8) -----------------------------------------------
 def storage_visible_to(user):
-    from .models import StorageDeposit
+    from tenants.models import StorageDeposit
 
     return StorageDeposit.objects.filter(centre__in=centres_visible_to(user))

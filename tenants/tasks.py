@@ -10,7 +10,7 @@ SWEEP_TASK_NAME = "tenants.tasks.sweep_request_deadlines"
 
 @shared_task(name=SWEEP_TASK_NAME, acks_late=True)
 def sweep_request_deadlines() -> dict:
-    from .request_deadlines import request_deadlines_sweep
+    from tenants.services.deadlines import request_deadlines_sweep
 
     return request_deadlines_sweep()
 
@@ -20,7 +20,7 @@ EXPIRY_TASK_NAME = "tenants.tasks.remind_expiring_documents"
 
 @shared_task(name=EXPIRY_TASK_NAME, acks_late=True)
 def remind_expiring_documents() -> int:
-    from .archive_services import document_expiry_reminders
+    from tenants.services.archive import document_expiry_reminders
 
     return document_expiry_reminders()
 
@@ -30,8 +30,8 @@ PURGE_TASK_NAME = "tenants.tasks.purge_call_recordings"
 
 @shared_task(name=PURGE_TASK_NAME, acks_late=True)
 def purge_call_recordings() -> int:
-    from .import_services import import_uploads_cleanup
-    from .recording_services import recordings_purge
+    from tenants.services.imports import import_uploads_cleanup
+    from tenants.services.recordings import recordings_purge
 
     # The same nightly run drops import previews nobody confirmed: both are
     # personal data kept no longer than needed.
@@ -41,13 +41,13 @@ def purge_call_recordings() -> int:
 
 @shared_task(name="tenants.tasks.reindex_imported", acks_late=True)
 def reindex_imported(model_label: str, ids: list[int]) -> int:
-    from .search_index import reindex
+    from tenants.search_index import reindex
 
     return reindex(model_label, ids)
 
 
 @shared_task(name="tenants.tasks.run_import_job", acks_late=True)
 def run_import_job(job_id: int) -> str:
-    from .import_services import import_job_run
+    from tenants.services.imports import import_job_run
 
     return import_job_run(job_id=job_id)

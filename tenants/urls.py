@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from tenants import views
 
 app_name = "tenants"
 

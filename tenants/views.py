@@ -15,15 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.files import private_file_response
 from tenants.contacts import is_tenant_contact
-
-from .forms import RateForm, ReasonForm, ReplyForm, TenantRequestForm
-from .request_status import request_rate, request_reopen
-from .selectors import (
+from tenants.forms.directory import RateForm, ReasonForm, ReplyForm, TenantRequestForm
+from tenants.selectors import (
     request_photos_visible_to,
     request_timeline_for,
     requests_of_tenant_user,
 )
-from .services import RequestError, request_create, request_reply
+from tenants.services.request_status import request_rate, request_reopen
+from tenants.services.requests import RequestError, request_create, request_reply
 
 
 def _tenant_only(user):

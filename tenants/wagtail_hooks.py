@@ -14,10 +14,9 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from portal.admin_scoping import ScopedSnippetViewSet
 from portal.audit import audit_record
-
-from .forms import CentreForm, ContactForm, TenantForm, UnitForm
-from .models import Category, Centre, Contact, Tenant, TenantStatus, Tier, Unit
-from .selectors import (
+from tenants.forms.directory import CentreForm, ContactForm, TenantForm, UnitForm
+from tenants.models import Category, Centre, Contact, Tenant, TenantStatus, Tier, Unit
+from tenants.selectors import (
     archive_access_history,
     archive_centres_editable_by,
     centres_visible_to,
@@ -273,7 +272,7 @@ def _audit_deleted(request, instances):
 
 
 # The service desk's request log: its own menu entry, next to the archive.
-from .admin_service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet  # noqa: E402
+from tenants.admin.service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet  # noqa: E402
 
 register_snippet(ServiceRequestViewSet)
 register_snippet(DeadlinePolicyViewSet)
@@ -283,8 +282,8 @@ register_snippet(DeadlinePolicyViewSet)
 from django.urls import path, reverse  # noqa: E402
 
 from portal.admin_menu import MenuEntry, register_admin_screen  # noqa: E402
-
-from . import admin_archive, admin_imports  # noqa: E402
+from tenants.admin import archive as admin_archive  # noqa: E402
+from tenants.admin import imports as admin_imports  # noqa: E402
 
 
 def _works_on_archives(user) -> bool:
@@ -317,8 +316,8 @@ register_admin_screen(
 )
 
 
-from . import admin_recordings  # noqa: E402
-from .selectors import request_centres_handled_by  # noqa: E402
+from tenants.admin import recordings as admin_recordings  # noqa: E402
+from tenants.selectors import request_centres_handled_by  # noqa: E402
 
 
 def _handles_requests(user) -> bool:
@@ -335,7 +334,7 @@ register_admin_screen("recordings/", "tenants_recordings", [
 
 
 # The temporary item storage log: its own menu entry.
-from .admin_storage import StorageViewSet  # noqa: E402
+from tenants.admin.storage import StorageViewSet  # noqa: E402
 
 register_snippet(StorageViewSet)
 
@@ -347,9 +346,8 @@ def service_desk_work_items(user):
     from portal.access import centres_for
     from portal.admin_home import WorkItem
     from portal.models.accounts import Role
-
-    from .models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
-    from .selectors import requests_visible_to_staff
+    from tenants.models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
+    from tenants.selectors import requests_visible_to_staff
 
     log = reverse("wagtailsnippets_tenants_servicerequest:list")
     visible = requests_visible_to_staff(user)

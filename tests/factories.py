@@ -188,6 +188,6 @@ class ServiceRequestFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from tenants.services import request_create
+        from tenants.services.requests import request_create
 
         return request_create(*args, **kwargs)

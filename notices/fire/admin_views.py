@@ -12,14 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.audit import audit_record
-from portal.files import private_file_response
-
-from .forms import InspectionFormForm, ReinspectForm
-from .inspections import form_record
-from .models import ChecklistItem, RectificationCase
-from .rectification import case_reinspect, case_retry_letter
-from .selectors import (
+from notices.fire.forms import InspectionFormForm, ReinspectForm
+from notices.fire.inspections import form_record
+from notices.fire.models import ChecklistItem, RectificationCase
+from notices.fire.rectification import case_reinspect, case_retry_letter
+from notices.fire.selectors import (
     cases_visible_to,
     fire_centres_for,
     forms_visible_to,
@@ -32,7 +29,14 @@ from .selectors import (
     round_tenants,
     rounds_visible_to,
 )
-from .services import FireError, round_draft_notice, round_ensure, round_request_report
+from notices.fire.services import (
+    FireError,
+    round_draft_notice,
+    round_ensure,
+    round_request_report,
+)
+from portal.audit import audit_record
+from portal.files import private_file_response
 
 
 def _errors(exc) -> list[str]:

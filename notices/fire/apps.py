@@ -11,4 +11,4 @@ class FireConfig(AppConfig):
     verbose_name = _("Fire safety")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from notices.fire import signals  # noqa: F401

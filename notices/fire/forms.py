@@ -7,11 +7,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notices.fire.inspections import ItemAnswer
+from notices.fire.selectors import checklist_centres_for
 from portal.admin_scoping import ScopedAdminForm
-from tenants.forms import PhotosField
-
-from .inspections import ItemAnswer
-from .selectors import checklist_centres_for
+from tenants.forms.directory import PhotosField
 
 
 class ChecklistItemForm(ScopedAdminForm):

@@ -14,11 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
-from portal.uploads import validate_photos
-from tenants.models import Tenant
-
-from .models import (
+from notices.fire.models import (
     CaseEvent,
     ChecklistItem,
     InspectionForm,
@@ -26,9 +22,12 @@ from .models import (
     InspectionRound,
     RectificationCase,
 )
-from .rectification import failed_items, issue_letter
-from .selectors import may_inspect
-from .services import FireError, save_photos
+from notices.fire.rectification import failed_items, issue_letter
+from notices.fire.selectors import may_inspect
+from notices.fire.services import FireError, save_photos
+from portal.audit import audit_record
+from portal.uploads import validate_photos
+from tenants.models import Tenant
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from notices.fire.models import CaseStatus, RectificationCase
+from notices.fire.selectors import safety_drafters
 from portal.access import users_with_role
 from portal.models.accounts import Role
-
-from .models import CaseStatus, RectificationCase
-from .selectors import safety_drafters
 
 
 def _case_url(case: RectificationCase) -> str:

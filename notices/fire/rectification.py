@@ -15,21 +15,20 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from notices.drafting import letter_draft
+from notices.fire.models import (
+    CaseEvent,
+    CaseStatus,
+    RectificationCase,
+)
+from notices.fire.selectors import may_inspect, safety_drafters
+from notices.fire.services import FireError, save_photos
 from notices.models import Letter, LetterKind, RecipientMode
+from notices.services.drafting import letter_draft
 from portal.audit import audit_record
 from portal.models.accounts import Department
 from portal.pdf.render import chinese_date
 from portal.uploads import validate_photos
 from tenants.contacts import tenant_contacts_of
-
-from .models import (
-    CaseEvent,
-    CaseStatus,
-    RectificationCase,
-)
-from .selectors import may_inspect, safety_drafters
-from .services import FireError, save_photos
 
 # --- rectification letters ----------------------------------------------------
 
@@ -131,7 +130,7 @@ def case_report(*, actor, case: RectificationCase, note: str, photos: Iterable,
 
 
 def _notify_inspectors_later(case_id: int) -> None:
-    from .tasks import notify_case_reported
+    from notices.fire.tasks import notify_case_reported
 
     notify_case_reported.delay(case_id)
 
@@ -195,6 +194,6 @@ def cases_escalate_overdue(*, today: date | None = None) -> list[int]:
 
 
 def _notify_escalation_later(case_id: int) -> None:
-    from .tasks import notify_case_escalated
+    from notices.fire.tasks import notify_case_escalated
 
     notify_case_escalated.delay(case_id)

@@ -10,12 +10,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
+from notices.fire.models import InspectionRound
+from notices.fire.selectors import monthly_status, round_table
 from notices.pdf.render import ASSETS_DIR, DEFAULT_TIME_LIMIT
 from portal.pdf.fetcher import SafeURLFetcher
 from portal.pdf.render import chinese_date, run_with_time_limit
-
-from .models import InspectionRound
-from .selectors import monthly_status, round_table
 
 
 def report_html(round_: InspectionRound) -> str:

@@ -12,12 +12,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from portal.access import centres_for, has_role, users_with_role
-from portal.models.accounts import Department, Role
-from tenants.contacts import tenant_contacts_of
-from tenants.models import Centre, Tenant, TenantStatus
-
-from .models import (
+from notices.fire.models import (
     CaseStatus,
     ChecklistItem,
     FirePhoto,
@@ -26,6 +21,10 @@ from .models import (
     InspectionRound,
     RectificationCase,
 )
+from portal.access import centres_for, has_role, users_with_role
+from portal.models.accounts import Department, Role
+from tenants.contacts import tenant_contacts_of
+from tenants.models import Centre, Tenant, TenantStatus
 
 READ_ROLES = (Role.OPERATIONS, Role.DRAFTER, Role.LEADER, Role.MANAGER)
 
@@ -202,9 +201,8 @@ def case_events_for_tenant(case: RectificationCase):
     """What the tenant sees of a case's history: not the internal escalation,
     and a rectification letter only once it is sealed (a draft in approval
     may still change)."""
+    from notices.fire.models import CaseEvent
     from notices.models import LetterStatus
-
-    from .models import CaseEvent
 
     return (
         case.events.exclude(kind=CaseEvent.Kind.ESCALATED)

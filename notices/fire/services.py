@@ -19,19 +19,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import escape
 
-from notices.drafting import letter_draft
-from notices.models import Letter, LetterKind, RecipientMode
-from portal.audit import audit_record
-from portal.models.accounts import Department
-from portal.uploads import safe_name
-from tenants.models import Centre
-
-from .models import (
+from notices.fire.models import (
     ChecklistItem,
     FirePhoto,
     InspectionRound,
 )
-from .selectors import fire_centres_for, month_start, safety_drafters
+from notices.fire.selectors import fire_centres_for, month_start, safety_drafters
+from notices.models import Letter, LetterKind, RecipientMode
+from notices.services.drafting import letter_draft
+from portal.audit import audit_record
+from portal.models.accounts import Department
+from portal.uploads import safe_name
+from tenants.models import Centre
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +166,7 @@ def round_request_report(*, actor, round_: InspectionRound, request: HttpRequest
 
 
 def _render_later(round_id: int) -> None:
-    from .tasks import render_round_report_task
+    from notices.fire.tasks import render_round_report_task
 
     render_round_report_task.delay(round_id)
 
@@ -175,7 +174,7 @@ def _render_later(round_id: int) -> None:
 def round_render_report(*, round_id: int) -> InspectionRound:
     """Render the round's report as it stands now and store it with its hash.
     Rendering twice just stores the same report again."""
-    from .report import render_report_pdf
+    from notices.fire.report import render_report_pdf
 
     round_ = InspectionRound.objects.select_related("centre").get(pk=round_id)
     pdf = render_report_pdf(round_)

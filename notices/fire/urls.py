@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from notices.fire import views
 
 app_name = "fire"
 

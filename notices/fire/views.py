@@ -13,19 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.files import private_file_response
-from tenants.contacts import is_tenant_contact
-
-from .forms import ReportForm
-from .models import CaseStatus
-from .rectification import case_report
-from .selectors import (
+from notices.fire.forms import ReportForm
+from notices.fire.models import CaseStatus
+from notices.fire.rectification import case_report
+from notices.fire.selectors import (
     case_events_for_tenant,
     cases_of_tenant_user,
     photos_visible_to,
     tenant_letter_url,
 )
-from .services import FireError
+from notices.fire.services import FireError
+from portal.files import private_file_response
+from tenants.contacts import is_tenant_contact
 
 
 @login_required

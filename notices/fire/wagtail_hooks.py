@@ -9,14 +9,17 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 
+from notices.fire import admin_views
+from notices.fire.forms import ChecklistItemForm
+from notices.fire.models import ChecklistItem
+from notices.fire.selectors import (
+    checklist_centres_for,
+    checklist_visible_to,
+    fire_centres_for,
+)
+from notices.fire.services import checklist_item_saved
 from portal.admin_menu import MenuEntry, register_admin_screen
 from portal.admin_scoping import ScopedSnippetViewSet
-
-from . import admin_views
-from .forms import ChecklistItemForm
-from .models import ChecklistItem
-from .selectors import checklist_centres_for, checklist_visible_to, fire_centres_for
-from .services import checklist_item_saved
 
 
 class ChecklistItemFilterSet(WagtailFilterSet):
@@ -85,10 +88,9 @@ register_admin_screen("fire/", "fire_admin", [
 @hooks.register("atrium_work_items")
 def fire_work_items(user):
     """Rectifications the shops reported, waiting for the inspector."""
+    from notices.fire.models import CaseStatus
+    from notices.fire.selectors import cases_visible_to
     from portal.admin_home import WorkItem
-
-    from .models import CaseStatus
-    from .selectors import cases_visible_to
 
     if not _works_on_fire_safety(user):
         return []

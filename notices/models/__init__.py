@@ -1,4 +1,4 @@
-from .delivery import (
+from notices.models.delivery import (
     CertificateState,
     Delivery,
     DeliveryState,
@@ -8,7 +8,7 @@ from .delivery import (
     SignCode,
     SignMethod,
 )
-from .letters import (
+from notices.models.letters import (
     AttachmentsFrozen,
     Letter,
     LetterAttachment,
@@ -17,8 +17,8 @@ from .letters import (
     RecipientMode,
     SealUse,
 )
-from .templates import DocumentSequence, LetterTemplate
-from .workflow import CentreRoleApprovalTask
+from notices.models.templates import DocumentSequence, LetterTemplate
+from notices.models.workflow import CentreRoleApprovalTask
 
 __all__ = [
     "AttachmentsFrozen",

@@ -21,12 +21,11 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from notices.models.delivery import DeliveryState
 from portal.models.accounts import Department
 from portal.search import segment
 from portal.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
 from tenants.models import Category, Tier
-
-from .delivery import DeliveryState
 
 # What a letter body may contain; the PDF sanitiser enforces the same subset.
 BODY_FEATURES = ["bold", "italic", "ol", "ul", "h3", "h4"]
@@ -100,7 +99,7 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
     stamping_error = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Delivery (4.8.5): written by notices.delivery only.
+    # Delivery (4.8.5): written by notices.services.delivery only.
     delivery_state = models.CharField(
         _("delivery"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING, editable=False
     )
@@ -140,7 +139,7 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
     def __str__(self):
         return f"{self.doc_number} {self.title}" if self.doc_number else self.title
 
-    # Written only by notices.services, with queryset updates under a row lock.
+    # Written only by notices.services.letters, with queryset updates under a row lock.
     SERVICE_FIELDS = frozenset({
         "status", "doc_year", "doc_seq", "doc_number", "doc_date", "pdf", "pdf_sha256", "pdf_pages",
         "stamped_at", "stamping_started_at", "stamping_error",

@@ -40,7 +40,7 @@ class CentreRoleApprovalTask(Task):
         # Nobody edits a letter while it is in approval: what the seal keeper
         # approves is exactly what the leader approved. To change it, an
         # approver returns it to the drafter. Decisions are taken on the
-        # letter page (notices.admin_views.letter_decide), which saves nothing.
+        # letter page (notices.admin.letters.letter_decide), which saves nothing.
         return True
 
     def user_can_lock(self, obj, user):

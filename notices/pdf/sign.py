@@ -34,7 +34,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .render import SealBox
+from notices.pdf.render import SealBox
 
 # Used only when the caller does not pass the box where the letter reserved
 # room for the seal (stamp_letter always does): last page, lower right,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from pyhanko.sign.timestamps import TimeStamper
 
-from .render import DEFAULT_TIME_LIMIT, LetterContext, render_letter
-from .sign import sign_pdf
+from notices.pdf.render import DEFAULT_TIME_LIMIT, LetterContext, render_letter
+from notices.pdf.sign import sign_pdf
 
 
 @dataclass(frozen=True)

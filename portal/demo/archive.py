@@ -17,10 +17,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.models import Department, Role, StaffMembership, User
-from tenants.archive_services import access_decide, access_request, document_upload
 from tenants.models import ArchiveDocument, ServiceRequest, Tenant, TenantStatus
-from tenants.recording_services import recording_attach, recording_hold, recording_purge
-from tenants.storage_services import storage_collect, storage_deposit
+from tenants.services.archive import access_decide, access_request, document_upload
+from tenants.services.recordings import (
+    recording_attach,
+    recording_hold,
+    recording_purge,
+)
+from tenants.services.storage import storage_collect, storage_deposit
 
 ARCHIVIST = ("archivist@a.atrium.demo", "钱静", "BJ")
 

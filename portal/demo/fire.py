@@ -33,7 +33,7 @@ from notices.fire.services import (
     round_ensure,
 )
 from notices.models import LetterStatus
-from notices.services import letter_stamp
+from notices.services.letters import letter_stamp
 from portal.demo.letters import _decide
 from portal.models import User
 from tenants.models import Tenant, TenantStatus

@@ -11,12 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
-from notices.delivery import deliveries_notify, letter_deliver
-from notices.followup import deliveries_flag_overdue, reminders_send
 from notices.models import Delivery, Letter, LetterStatus, Receipt, Reminder
 from notices.pdf.seal import make_seal_png
-from notices.receipt_certificates import receipt_certificate_make
-from notices.receipts import delivery_mark_viewed, receipt_record_paper, receipt_sign
+from notices.services.delivery import deliveries_notify, letter_deliver
+from notices.services.followup import deliveries_flag_overdue, reminders_send
+from notices.services.receipt_certificates import receipt_certificate_make
+from notices.services.receipts import (
+    delivery_mark_viewed,
+    receipt_record_paper,
+    receipt_sign,
+)
 from portal.models import User
 
 QUIET = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "ATRIUM_SMS_BACKEND": "locmem"}

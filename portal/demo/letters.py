@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from notices.models import Letter, LetterAttachment, LetterTemplate
 from notices.pdf.seal import make_demo_certificate, make_seal_png
-from notices.services import letter_stamp
+from notices.services.letters import letter_stamp
 from portal.demo.letter_deliveries import seed_letter_deliveries
 from portal.models import User
 

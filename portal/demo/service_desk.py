@@ -16,8 +16,8 @@ from tenants.models import (
     Tenant,
     TenantStatus,
 )
-from tenants.request_status import request_close, request_rate, request_reopen
-from tenants.services import request_assign, request_create, request_reply
+from tenants.services.request_status import request_close, request_rate, request_reopen
+from tenants.services.requests import request_assign, request_create, request_reply
 
 # (hours ago, tenant index, channel, category, severity, subject, description, what happened next)
 SCRIPT = [

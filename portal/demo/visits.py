@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from portal.models import User
 from tenants.models import Tenant, TenantStatus
-from tenants.services import request_reply
+from tenants.services.requests import request_reply
 from visits.models import (
     AttendanceMethod,
     Meeting,

@@ -365,7 +365,7 @@ ATRIUM_IMPORT_MAX_ROWS = env_int("ATRIUM_IMPORT_MAX_ROWS", 20000)
 # --- Official letters -------------------------------------------------------
 # Editing a letter during approval restarts its approvals.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
-WAGTAIL_FINISH_WORKFLOW_ACTION = "notices.workflows.finish_workflow"
+WAGTAIL_FINISH_WORKFLOW_ACTION = "notices.services.workflows.finish_workflow"
 # Encrypts the seal private keys at rest; defaults to a key derived from SECRET_KEY.
 ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")
 

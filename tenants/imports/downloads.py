@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
 from portal.spreadsheets import escape_row
-
-from ..models import (
+from tenants.imports.resources import ContactResource, TenantResource
+from tenants.models import (
     Category,
     TenantStatus,
     Tier,
 )
-from .resources import ContactResource, TenantResource
 
 
 def template_xlsx(resource_cls) -> bytes:

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from ..models import (
+from tenants.imports.cells import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    UNIT_SPLIT,
+    cell_date,
+    cell_text,
+    choice_map,
+)
+from tenants.models import (
     Category,
     Centre,
     Contact,
@@ -23,7 +31,6 @@ from ..models import (
     Unit,
     phone_validator,
 )
-from .cells import FALSE_WORDS, TRUE_WORDS, UNIT_SPLIT, cell_date, cell_text, choice_map
 
 # --- the resources ----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from ..search_index import index_updates_suspended
+from tenants.search_index import index_updates_suspended
 
 
 @dataclass
@@ -62,7 +62,7 @@ def run_import(dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool)
         if dry_run or not outcome.ok:
             transaction.set_rollback(True)
         else:
-            from ..tasks import reindex_imported
+            from tenants.tasks import reindex_imported
 
             ids = [row.object_id for row in result.valid_rows() if row.object_id]
             transaction.on_commit(functools.partial(reindex_imported.delay, resource_cls._meta.model._meta.label, ids))

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
-from .cells import cell_text
-from .resources import ScopedResource
+from tenants.imports.cells import cell_text
+from tenants.imports.resources import ScopedResource
 
 
 class ImportFileError(Exception):

@@ -4,8 +4,7 @@ the one-stop service desk (what they asked for)."""
 # The organisation lives in the foundation (portal); re-exported here because
 # the tenants app's callers think of "a tenant's centre" in these terms.
 from portal.models.organisation import Centre, Operator, code_validator, phone_validator
-
-from .archive import (
+from tenants.models.archive import (
     CONFIDENTIAL_CONTACT_FIELDS,
     CONFIDENTIAL_TENANT_FIELDS,
     Category,
@@ -17,7 +16,7 @@ from .archive import (
     Tier,
     Unit,
 )
-from .documents import (
+from tenants.models.documents import (
     AccessGrantStatus,
     ArchiveAccessGrant,
     ArchiveDocument,
@@ -25,8 +24,8 @@ from .documents import (
     DocumentKind,
     ExpiryReminder,
 )
-from .recordings import CallRecording, RecordingHold, RecordingStatus
-from .service_desk import (
+from tenants.models.recordings import CallRecording, RecordingHold, RecordingStatus
+from tenants.models.service_desk import (
     Channel,
     DeadlineAlert,
     DeadlinePolicy,
@@ -38,7 +37,7 @@ from .service_desk import (
     ServiceRequest,
     Severity,
 )
-from .storage import ImportJob, StorageDeposit
+from tenants.models.storage import ImportJob, StorageDeposit
 
 __all__ = [
     "CallRecording", "RecordingHold", "RecordingStatus", "ImportJob", "StorageDeposit",

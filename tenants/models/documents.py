@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .archive import Tenant
+from tenants.models.archive import Tenant
 
 
 class DocumentKind(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .service_desk import ServiceRequest
+from tenants.models.service_desk import ServiceRequest
 
 
 class RecordingStatus(models.TextChoices):

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.accounts import Department
-
-from .archive import Centre, Contact, Tenant
+from tenants.models.archive import Centre, Contact, Tenant
 
 
 class Channel(models.TextChoices):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .archive import Centre, Contact, Tenant
+from tenants.models.archive import Centre, Contact, Tenant
 
 
 class StorageQuerySet(models.QuerySet):

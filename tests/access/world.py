@@ -32,7 +32,7 @@ from wagtail.models import Revision, TaskState, Workflow, WorkflowState
 
 from notices.fire.models import ChecklistItem, RectificationCase
 from notices.models import Delivery, LetterAttachment, SealUse
-from notices.receipts import receipt_record_paper
+from notices.services.receipts import receipt_record_paper
 from portal.broadcasts.services import alert_create, alert_send
 from portal.models import (
     AlertRecipient,
@@ -52,10 +52,10 @@ from portal.pages.site import (
     reviewer_group,
 )
 from portal.services import invitation_create
-from tenants.archive_services import access_request, document_upload
 from tenants.models import DeadlinePolicy, ImportJob
-from tenants.recording_services import recording_attach, recording_hold
-from tenants.storage_services import storage_deposit
+from tenants.services.archive import access_request, document_upload
+from tenants.services.recordings import recording_attach, recording_hold
+from tenants.services.storage import storage_deposit
 from tests.base import (
     PDF_BYTES,
     PNG_BYTES,
@@ -344,7 +344,7 @@ def _task_state(obj) -> TaskState | None:
 
 
 def _request(actor, tenant, marker):
-    from tenants.services import request_create
+    from tenants.services.requests import request_create
 
     return request_create(actor=actor, tenant=tenant, category="repair", channel="hotline",
                           subject=f"{marker}空调不制冷", description=f"{marker}店内空调出风不冷。", photos=[_png()])

@@ -7,13 +7,13 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from tenants.archive_services import document_upload
 from tenants.models import (
     AccessGrantStatus,
     ArchiveAccessGrant,
     ArchiveDocument,
     Tenant,
 )
+from tenants.services.archive import document_upload
 from tests.base import PDF_BYTES, grant_confidential, make_staff, pdf_upload
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from notices.models import AttachmentsFrozen, LetterAttachment, LetterStatus
-from notices.services import letter_stamp
+from notices.services.letters import letter_stamp
 from portal.models import AuditEvent
 from tests.base import ANONYMOUS, PDF_BYTES, PNG_BYTES, assert_access
 

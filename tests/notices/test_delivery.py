@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from notices.delivery import letter_deliver, letters_stuck_in_delivery
 from notices.models import Delivery, DeliveryState, LetterTemplate
-from notices.services import _context
+from notices.services.delivery import letter_deliver, letters_stuck_in_delivery
+from notices.services.letters import _context
 from notices.tasks import sweep_stuck_deliveries
 from portal.models import AuditEvent
 from tenants.models import Contact

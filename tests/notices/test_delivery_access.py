@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import Receipt
-from notices.receipts import receipt_record_paper, receipt_sign
+from notices.services.receipts import receipt_record_paper, receipt_sign
 from tests.base import ANONYMOUS, PASSWORD, assert_access, png_upload
 
 from .delivery import delivery_of, stamped_letter

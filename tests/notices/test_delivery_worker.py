@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from notices.delivery import letters_stuck_in_delivery
 from notices.models import Delivery, DeliveryState, Letter, LetterStatus
+from notices.services.delivery import letters_stuck_in_delivery
 from notices.tasks import deliver_letter_task
 from tenants.models import Contact, Tenant
 from tests.fixtures.worker import tasks_to_the_broker

@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from notices.followup import (
+from notices.models import Delivery, Receipt, Reminder, SignMethod
+from notices.services.followup import (
     deliveries_flag_overdue,
     next_reminder_after,
     reminders_due,
     reminders_send,
 )
-from notices.models import Delivery, Receipt, Reminder, SignMethod
-from notices.receipts import AlreadySigned, receipt_record_paper, receipt_sign
+from notices.services.receipts import AlreadySigned, receipt_record_paper, receipt_sign
 from notices.tasks import follow_up_letters
 from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from notices.models import Letter, LetterStatus, SealUse
 from notices.pdf.sign import validate_pdf
-from notices.services import LetterError, letter_stamp
+from notices.services.letters import LetterError, letter_stamp
 from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent, Role
 from tests.base import make_staff
@@ -153,7 +153,7 @@ def test_a_failed_stamping_is_visible_and_can_be_retried(world):
     template.save()
     from django.test import TestCase
 
-    from notices.services import letter_retry_stamping
+    from notices.services.letters import letter_retry_stamping
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         letter_retry_stamping(letter=letter, user=w.seal_a)

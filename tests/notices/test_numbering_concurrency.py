@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 
 from notices.models import LetterStatus
-from notices.services import document_number_issue, letter_stamp
+from notices.services.letters import document_number_issue, letter_stamp
 
 from .letters import decide, draft_letter, make_template, submit
 

@@ -21,8 +21,8 @@ from notices.models import (
     SignMethod,
 )
 from notices.pdf.sign import validate_pdf
-from notices.receipts import AlreadySigned, SignError, receipt_sign
-from notices.sign_codes import sign_code_send
+from notices.services.receipts import AlreadySigned, SignError, receipt_sign
+from notices.services.sign_codes import sign_code_send
 from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
 from tenants.models import Contact, RequestCategory
@@ -301,7 +301,7 @@ def test_staff_see_the_question_on_the_letter_page(world, letter):
 
 
 def test_other_apps_hear_of_a_receipt_once_it_is_committed(world, letter):
-    from notices.receipts import receipt_recorded
+    from notices.services.receipts import receipt_recorded
 
     heard = []
 
@@ -321,7 +321,7 @@ def test_other_apps_hear_of_a_receipt_once_it_is_committed(world, letter):
 
 
 def test_the_code_is_made_and_sent_once_by_a_task_never_in_the_request(world, letter):
-    from notices.sign_codes import sign_code_deliver
+    from notices.services.sign_codes import sign_code_deliver
 
     delivery = delivery_of(letter, world.tenant_a)
     mail.outbox.clear()

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 
 from notices.models import Receipt
-from notices.receipts import AlreadySigned, receipt_sign
-from notices.sign_codes import sign_code_send
+from notices.services.receipts import AlreadySigned, receipt_sign
+from notices.services.sign_codes import sign_code_send
 from tests.base import PASSWORD
 
 from .delivery import delivery_of, last_code, stamped_letter

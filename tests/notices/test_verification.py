@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from notices.models import LetterStatus, SealUse
-from notices.verification import letter_verify
+from notices.services.verification import letter_verify
 
 from .letters import decide, draft_letter, make_template, submit
 

@@ -22,7 +22,7 @@ from portal.admin_scoping import (
 )
 from portal.models import Role
 from tenants.models import DeadlinePolicy, Tenant
-from tenants.storage_services import storage_deposit
+from tenants.services.storage import storage_deposit
 from tests.base import ANONYMOUS, PDF_BYTES, assert_access, make_request, make_staff
 from tests.notices.letters import draft_letter, make_template
 from visits.models import VisitPolicy

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from wagtail.snippets.models import get_snippet_models
 
 from portal.spreadsheets import FORMULA_START, escape_formula
-from tenants.recording_services import recording_attach, recording_hold
-from tenants.storage_services import storage_deposit
+from tenants.services.recordings import recording_attach, recording_hold
+from tenants.services.storage import storage_deposit
 from tests.base import make_request, make_user
 from tests.tenants.test_call_recordings import wav_upload
 from tests.visits.helpers import past_visit

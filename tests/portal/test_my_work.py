@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from tenants.models import ServiceRequest
-from tenants.services import request_assign
+from tenants.services.requests import request_assign
 from tests.base import make_request
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,9 @@ from django_celery_beat.models import PeriodicTask
 
 from portal.models import AuditEvent
 from portal.scheduling import EXPIRY_REMINDER_NAME
-from tenants.archive_services import (
+from tenants.models import ArchiveDocument, ExpiryReminder
+from tenants.selectors import documents_visible_to, may_see_confidential
+from tenants.services.archive import (
     ArchiveError,
     access_decide,
     access_request,
@@ -20,8 +22,6 @@ from tenants.archive_services import (
     document_open,
     document_upload,
 )
-from tenants.models import ArchiveDocument, ExpiryReminder
-from tenants.selectors import documents_visible_to, may_see_confidential
 from tests.base import grant_confidential, pdf_upload
 
 pytestmark = pytest.mark.django_db

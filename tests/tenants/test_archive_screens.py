@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, Role, User
-from tenants.archive_services import access_decide, access_request, document_upload
 from tenants.models import AccessGrantStatus, ArchiveAccessGrant, ArchiveDocument
+from tenants.services.archive import access_decide, access_request, document_upload
 from tests.base import (
     ANONYMOUS,
     PDF_BYTES,

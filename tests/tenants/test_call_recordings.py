@@ -25,7 +25,7 @@ from tenants.models import (
     RecordingStatus,
     ServiceRequest,
 )
-from tenants.recording_services import (
+from tenants.services.recordings import (
     RecordingError,
     recording_attach,
     recording_hold,

@@ -14,7 +14,7 @@ from tenants.models import (
     RecordingHold,
     StorageDeposit,
 )
-from tenants.recording_services import recording_purge_due
+from tenants.services.recordings import recording_purge_due
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django_celery_beat.models import PeriodicTask
 from portal.models import AuditEvent
 from portal.scheduling import DEADLINE_SWEEP_NAME
 from tenants.models import DeadlineAlert, RequestEntry
-from tenants.request_deadlines import request_deadlines_sweep
-from tenants.services import request_reply
+from tenants.services.deadlines import request_deadlines_sweep
+from tenants.services.requests import request_reply
 from tenants.tasks import SWEEP_TASK_NAME, sweep_request_deadlines
 from tests.base import make_request
 

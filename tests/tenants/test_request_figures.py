@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from tenants.models import ServiceRequest
-from tenants.request_status import request_close, request_rate, request_reopen
 from tenants.selectors import centres_visible_to, request_figures
-from tenants.services import request_reply
+from tenants.services.request_status import request_close, request_rate, request_reopen
+from tenants.services.requests import request_reply
 from tests.base import make_request
 
 pytestmark = pytest.mark.django_db

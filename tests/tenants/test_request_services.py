@@ -9,8 +9,13 @@ from django.utils import timezone
 
 from portal.models import AuditEvent
 from tenants.models import DeadlinePolicy, RequestEntry, RequestStatus, ServiceRequest
-from tenants.request_status import request_close, request_rate, request_reopen
-from tenants.services import RequestError, request_assign, request_create, request_reply
+from tenants.services.request_status import request_close, request_rate, request_reopen
+from tenants.services.requests import (
+    RequestError,
+    request_assign,
+    request_create,
+    request_reply,
+)
 from tests.base import make_request, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +195,7 @@ def test_another_tenant_cannot_reopen(world):
 
 def test_a_call_is_logged_with_its_recording_or_not_at_all(world):
     """A recording that cannot be stored undoes the request it came with."""
-    from tenants.recording_services import RecordingError, request_log_call
+    from tenants.services.recordings import RecordingError, request_log_call
 
     before = ServiceRequest.objects.count()
     not_audio = SimpleUploadedFile("call.mp3", b"MZ\x90\x00 not audio at all", content_type="audio/mpeg")

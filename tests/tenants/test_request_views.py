@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tenants.models import RequestStatus, ServiceRequest
-from tenants.request_status import request_close
-from tenants.services import request_reply
+from tenants.services.request_status import request_close
+from tenants.services.requests import request_reply
 from tests.base import ANONYMOUS, make_request, png_upload
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from portal.models import AuditEvent
 from tenants.models import StorageDeposit
-from tenants.storage_services import StorageError, storage_collect, storage_deposit
+from tenants.services.storage import StorageError, storage_collect, storage_deposit
 from tests.base import ANONYMOUS, assert_access
 
 pytestmark = pytest.mark.django_db

@@ -105,9 +105,9 @@ def test_meeting_pages_for_staff_of_the_centre_only(world, meeting):
 
 
 def test_a_drafted_letter_whose_words_would_not_reach_the_pdf_is_refused(world):
-    from notices.drafting import letter_draft
     from notices.models import Letter
-    from notices.services import LetterError
+    from notices.services.drafting import letter_draft
+    from notices.services.letters import LetterError
 
     with pytest.raises(LetterError):
         letter_draft(centre=world.centre_a, kind="notice", drafter=world.drafter_a, department="safety",

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import Delivery
-from notices.receipts import receipt_sign
 from notices.selectors import receipt_figures
+from notices.services.receipts import receipt_sign
 from tests.notices.delivery import delivery_of, stamped_letter
 from visits.selectors import targets as t
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tenants.models import TenantStatus, Tier
-from tenants.services import request_reply
+from tenants.services.requests import request_reply
 from tests.base import make_tenant
 from tests.visits.helpers import at, past_visit
 from visits.models import (

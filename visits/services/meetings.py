@@ -21,7 +21,7 @@ from portal.models.accounts import Department
 from portal.uploads import DOCUMENT_KINDS, safe_name, validate_upload
 from tenants.contacts import tenant_contacts_of
 from tenants.models import Channel, RequestCategory, Tenant
-from tenants.services import request_create
+from tenants.services.requests import request_create
 
 from ..models import AttendanceMethod, Meeting, MeetingAttendance, MeetingSuggestion
 from .records import VISIT_ROLES, VisitError
@@ -64,8 +64,8 @@ def _draft_invitation(meeting: Meeting, actor):
 
 
 def _invitation_letter(meeting: Meeting, actor):
-    from notices.drafting import letter_draft
     from notices.models import LetterKind, RecipientMode
+    from notices.services.drafting import letter_draft
 
     when = timezone.localtime(meeting.starts_at)
     agenda = "".join(f"<li>{escape(line.strip())}</li>" for line in meeting.agenda.splitlines() if line.strip())

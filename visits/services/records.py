@@ -19,7 +19,7 @@ from portal.audit import audit_record
 from portal.models.accounts import Role
 from portal.uploads import safe_name, validate_photos
 from tenants.models import Channel, RequestCategory, Tenant, Unit
-from tenants.services import request_create
+from tenants.services.requests import request_create
 
 from ..models import UnitCheckIn, UnitCode, VisitMode, VisitPhoto, VisitRecord
 from .plans import plan_fulfil

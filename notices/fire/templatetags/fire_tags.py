@@ -1,6 +1,6 @@
 from django import template
 
-from ..selectors import cases_of_tenant_user
+from notices.fire.selectors import cases_of_tenant_user
 
 register = template.Library()
 

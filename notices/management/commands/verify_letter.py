@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notices.verification import letter_verify
+from notices.services.verification import letter_verify
 
 
 class Command(BaseCommand):

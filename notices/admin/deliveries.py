@@ -1,0 +1,227 @@
+"""Staff side of delivery (on the letter page): who has signed, viewed or not
+viewed, filters, XLSX export, "remind now", paper sign-off, the receipts and
+the ZIP that keeps them with the letter (4.8.6). Every URL finds the letter
+through letters_visible_to, so staff of another centre get 404."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from datetime import UTC
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from notices.forms import PaperReceiptForm
+from notices.models import (
+    CertificateState,
+    Delivery,
+    LetterAttachment,
+    LetterStatus,
+    Receipt,
+)
+from notices.selectors import (
+    DELIVERY_FILTERS,
+    letter_deliveries,
+    letter_delivery_counts,
+    letters_visible_to,
+    receipts_visible_to_staff,
+)
+from notices.services.attachments import download_name
+from notices.services.followup import REMIND_ROLES, FollowUpError, letter_remind_now
+from notices.services.receipts import (
+    PAPER_ROLES,
+    AlreadySigned,
+    SignError,
+    receipt_record_paper,
+)
+from portal.access import has_role
+from portal.audit import audit_record
+from portal.files import private_file_response, private_stream_response
+from portal.spreadsheets import escape_formula
+
+
+def _letter_for(request, pk):
+    return get_object_or_404(letters_visible_to(request.user).select_related("centre"), pk=pk)
+
+
+def delivery_context(request, letter) -> dict:
+    """What the letter page shows about delivery (empty before stamping)."""
+    if letter.status != LetterStatus.STAMPED:
+        return {}
+    show = request.GET.get("show", "all")
+    show = show if show in DELIVERY_FILTERS else "all"
+    counts = letter_delivery_counts(letter)
+    return {
+        "delivery_show": show,
+        "delivery_filters": [(key, label, counts[key]) for key, label in _filter_labels()],
+        "delivery_counts": counts,
+        "deliveries": letter_deliveries(letter, show)[:1000],
+        "may_remind": letter.requires_receipt and has_role(request.user, letter.centre, *REMIND_ROLES),
+        "may_record_paper": has_role(request.user, letter.centre, *PAPER_ROLES),
+    }
+
+
+def _filter_labels():
+    return [("all", _("All")), ("signed", _("Signed")), ("viewed", _("Viewed, not signed")),
+            ("not_viewed", _("Not viewed")), ("overdue", _("Overdue"))]
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def letter_deliveries_xlsx(request, pk):
+    from openpyxl import Workbook
+
+    letter = _letter_for(request, pk)
+    show = request.GET.get("show", "all")
+    rows = letter_deliveries(letter, show if show in DELIVERY_FILTERS else "all").prefetch_related("tenant__units")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Deliveries")[:31]
+    ws.append([escape_formula(v) for v in (letter.doc_number, letter.title)])
+    ws.append([
+        _("Tenant code"), _("Tenant"), _("Units"), _("Delivered"), _("First viewed"), _("Signed"), _("Signed by"),
+        _("Confirmed by"), _("IP address"), _("Reminders sent"), _("Overdue"),
+    ])
+    for d in rows:
+        receipt = getattr(d, "receipt", None)
+        ws.append([escape_formula(v) for v in (
+            d.tenant.code, d.tenant.trading_name, d.tenant.unit_labels, _local(d.created_at), _local(d.first_viewed_at),
+            _local(receipt.signed_at) if receipt else "", receipt.signer_name if receipt else "",
+            receipt.get_method_display() if receipt else "", (receipt.ip_address or "") if receipt else "",
+            d.reminder_count, _local(d.overdue_at),
+        )])
+    out = io.BytesIO()
+    wb.save(out)
+    audit_record(actor=request.user, action="letter.deliveries_exported", obj=letter, request=request)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}-deliveries.xlsx"'
+    return response
+
+
+@require_POST
+def letter_remind_now_view(request, pk):
+    letter = _letter_for(request, pk)
+    try:
+        n = letter_remind_now(letter=letter, actor=request.user, request=request)
+    except FollowUpError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Reminders are on their way to %(n)s tenants.") % {"n": n})
+    return redirect("notices_letters:detail", pk=letter.pk)
+
+
+def paper_receipt(request, pk, delivery_pk):
+    letter = _letter_for(request, pk)
+    delivery = get_object_or_404(Delivery.objects.select_related("tenant", "letter"), letter=letter, pk=delivery_pk)
+    if not has_role(request.user, letter.centre, *PAPER_ROLES):
+        raise PermissionDenied
+    form = PaperReceiptForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            receipt_record_paper(delivery=delivery, actor=request.user, signer_name=data["signer_name"],
+                                 signed_at=data["signed_at"], scan=data["scan"], request=request)
+        except AlreadySigned as exc:
+            messages.info(request, str(exc))
+            return redirect("notices_letters:detail", pk=letter.pk)
+        except (SignError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Paper receipt recorded for %(tenant)s.") % {"tenant": delivery.tenant.trading_name})
+            return redirect("notices_letters:detail", pk=letter.pk)
+    return TemplateResponse(request, "notices/admin/paper_receipt.html",
+                            {"letter": letter, "delivery": delivery, "form": form}, status=400 if form.errors else 200)
+
+
+def _receipt_for(request, receipt_pk) -> Receipt:
+    return get_object_or_404(receipts_visible_to_staff(request.user).select_related("letter", "tenant"), pk=receipt_pk)
+
+
+def receipt_certificate(request, receipt_pk):
+    receipt = _receipt_for(request, receipt_pk)
+    if receipt.certificate_state != CertificateState.READY:
+        raise Http404
+    return private_file_response(receipt.certificate, content_type="application/pdf",
+                                 download_name=f"{receipt.letter.doc_number}-{receipt.tenant.code}-签收回执.pdf")
+
+
+def receipt_scan(request, receipt_pk):
+    receipt = _receipt_for(request, receipt_pk)
+    if not receipt.scan:
+        raise Http404
+    ext = os.path.splitext(receipt.scan.name)[1].lower()
+    content_type = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif",
+                    ".webp": "image/webp"}.get(ext, "application/octet-stream")
+    response = private_file_response(receipt.scan, content_type=content_type,
+                                     download_name=f"{receipt.letter.doc_number}-{receipt.tenant.code}-scan{ext}")
+    audit_record(actor=request.user, action="receipt.scan_downloaded", obj=receipt.letter, request=request,
+                 details={"receipt": receipt.pk})
+    return response
+
+
+def build_receipts_zip(letter, out) -> None:
+    """Write to `out` the letter PDF, its attachment files, every receipt
+    certificate and paper scan, and a manifest with the SHA-256 of each file (4.8.6: kept with the
+    letter). PDFs are stored, not deflated (they are compressed already), so
+    a letter with a thousand receipts is mostly a file copy."""
+    manifest = []
+
+    def add(name: str, fh, **extra):
+        digest = hashlib.sha256()
+        with archive.open(name, "w", force_zip64=True) as dest:
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                digest.update(chunk)
+                dest.write(chunk)
+        manifest.append({"file": name, "sha256": digest.hexdigest(), **extra})
+
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        with letter.pdf.open("rb") as fh:
+            add(f"{letter.doc_number}.pdf", fh, kind="letter")
+        attachments = LetterAttachment.objects.filter(letter=letter).exclude(file="")
+        for n, a in enumerate(attachments, start=1):
+            # The manifest keeps the hash recorded at upload (printed in the
+            # PDF) beside the hash of the bytes written here: they must agree.
+            with a.file.open("rb") as fh:
+                add(f"attachments/{n:02d}-{download_name(a)}", fh, kind="attachment", title=a.title,
+                    recorded_sha256=a.sha256, size=a.size)
+        receipts = Receipt.objects.filter(letter=letter).select_related("tenant").order_by("tenant__code")
+        for r in receipts.iterator(chunk_size=500):
+            base = f"receipts/{r.tenant.code}"
+            info = {"tenant": r.tenant.code, "method": r.method, "signed_at": r.signed_at.astimezone(UTC).isoformat(),
+                    "document_sha256": r.pdf_sha256}
+            if r.certificate_state == CertificateState.READY and r.certificate:
+                with r.certificate.open("rb") as fh:
+                    add(f"{base}-receipt.pdf", fh, kind="receipt_certificate", **info)
+            if r.scan:
+                with r.scan.open("rb") as fh:
+                    add(f"{base}-paper-scan{os.path.splitext(r.scan.name)[1].lower()}", fh, kind="paper_scan", **info)
+        lines = [f"{m['sha256']}  {m['file']}" for m in manifest]
+        archive.writestr("SHA256SUMS.txt", "\n".join(lines) + "\n", compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("manifest.json", json.dumps(
+            {"letter": letter.doc_number, "title": letter.title, "letter_sha256": letter.pdf_sha256,
+             "generated_at": timezone.now().astimezone(UTC).isoformat(), "files": manifest},
+            ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED)
+
+
+def letter_receipts_zip(request, pk):
+    letter = _letter_for(request, pk)
+    if letter.status != LetterStatus.STAMPED or not letter.pdf:
+        raise Http404
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    build_receipts_zip(letter, out)
+    out.seek(0)
+    audit_record(actor=request.user, action="letter.receipts_zip_downloaded", obj=letter, request=request)
+    return private_stream_response(out, content_type="application/zip", download_name=f"letter-{letter.pk}-receipts.zip")

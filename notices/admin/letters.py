@@ -1,0 +1,99 @@
+"""Staff letter page (status, approval history, PDF, hash, signature) and the PDF download."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.rich_text import expand_db_html
+
+from notices.admin.deliveries import delivery_context
+from notices.models import LetterAttachment, LetterStatus
+from notices.pdf.sanitize import sanitize_body_html
+from notices.selectors import letter_history, letter_recipients, letters_visible_to
+from notices.services.attachments import attachment_of, attachment_response
+from notices.services.letters import LetterError, letter_decide, letter_retry_stamping
+from notices.services.verification import letter_validate_stored
+from portal.audit import audit_record
+from portal.files import private_file_response
+
+
+def _letter_for(request, pk):
+    return get_object_or_404(letters_visible_to(request.user).select_related("centre", "drafter"), pk=pk)
+
+
+def letter_detail(request, pk):
+    letter = _letter_for(request, pk)
+    validation = None
+    if letter.status == LetterStatus.STAMPED and letter.pdf:
+        with letter.pdf.open("rb") as fh:
+            validation = letter_validate_stored(letter, fh.read())
+    recipients = letter_recipients(letter)
+    state = letter.current_workflow_state
+    task_state = state.current_task_state if state else None
+    can_decide = bool(
+        task_state and task_state.status == "in_progress" and task_state.task.specific.get_actions(letter, request.user)
+    )
+    return TemplateResponse(
+        request,
+        "notices/admin/letter_detail.html",
+        {
+            "letter": letter,
+            "history": letter_history(letter),
+            "validation": validation,
+            "recipient_count": recipients.count(),
+            "recipients": recipients[:200],
+            "can_retry": letter.status == LetterStatus.STAMPING_FAILED,
+            "can_decide": can_decide,
+            "current_step": task_state.task.name if can_decide else "",
+            "body_html": sanitize_body_html(expand_db_html(letter.body)),
+            "attachments": LetterAttachment.objects.filter(letter=letter),
+            **delivery_context(request, letter),
+        },
+    )
+
+
+def letter_pdf(request, pk):
+    letter = _letter_for(request, pk)
+    response = private_file_response(letter.pdf, content_type="application/pdf",
+                                     inline_name=f"{letter.doc_number or letter.pk}.pdf")
+    audit_record(actor=request.user, action="letter.pdf_downloaded", obj=letter, request=request)
+    return response
+
+
+def letter_attachment(request, pk, attachment_pk):
+    letter = _letter_for(request, pk)
+    attachment = attachment_of(letter, attachment_pk)
+    audit_record(actor=request.user, action="letter.attachment_downloaded", obj=letter, request=request,
+                 details={"attachment": attachment.pk, "sha256": attachment.sha256})
+    return attachment_response(attachment)
+
+
+@require_POST
+def letter_decide_view(request, pk):
+    letter = _letter_for(request, pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        letter_decide(letter=letter, user=request.user, approve=approve, comment=request.POST.get("comment", ""))
+    except PermissionDenied:
+        raise
+    except LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Approved.") if approve else _("Returned to the drafter."))
+    return redirect("notices_letters:detail", pk=letter.pk)
+
+
+@require_POST
+def letter_retry(request, pk):
+    letter = _letter_for(request, pk)
+    try:
+        letter_retry_stamping(letter=letter, user=request.user, request=request)
+    except PermissionDenied:
+        raise
+    except LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Stamping queued again."))
+    return redirect("notices_letters:detail", pk=letter.pk)

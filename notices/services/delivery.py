@@ -1,0 +1,124 @@
+"""Delivery (4.8.5): the stamped letter goes to its recipient tenants.
+
+`letter_deliver` fixes the recipient list once, in one transaction, with one
+bulk insert (the database holds one row per letter and tenant), then queues
+the notifications in chunks. Every step is safe to run twice: a rerun only
+notifies deliveries not yet notified, and the last chunk to finish marks the
+letter delivered. The sweep picks up letters a lost message or a killed
+worker left half-way."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from notices.models import Delivery, DeliveryState, Letter, LetterStatus
+from notices.selectors import letter_recipients
+from notices.services.messaging import letter_notifications, send_all
+from portal.audit import audit_record
+
+log = logging.getLogger(__name__)
+
+
+def _chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), max(1, size))]
+
+
+def first_reminder_at(letter: Letter, delivered_at):
+    if not letter.requires_receipt or not letter.remind_max:
+        return None
+    at = delivered_at + timedelta(days=letter.remind_after_days)
+    if letter.sign_by and timezone.localdate(at) > letter.sign_by:
+        return None
+    return at
+
+
+def letter_deliver(*, letter_id: int) -> list[list[int]]:
+    """Create the deliveries of a stamped letter (once) and queue the
+    notifications of those not yet notified. Returns the queued chunks."""
+    from notices.tasks import notify_deliveries_task
+
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if letter.status != LetterStatus.STAMPED or letter.delivery_state == DeliveryState.DELIVERED:
+            return []
+        if letter.delivery_state == DeliveryState.PENDING:
+            now = timezone.now()
+            tenant_ids = list(letter_recipients(letter).values_list("pk", flat=True))
+            remind_at = first_reminder_at(letter, now)
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(letter_id=letter.pk, tenant_id=tenant_id, centre_id=letter.centre_id,
+                             pdf_sha256=letter.pdf_sha256, created_at=now, next_reminder_at=remind_at)
+                    for tenant_id in tenant_ids
+                ],
+                batch_size=500,
+                ignore_conflicts=True,
+            )
+            Letter.objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING, delivery_started_at=now)
+            audit_record(actor=None, action="letter.delivery_started", obj=letter, details={"recipients": len(tenant_ids)})
+        else:
+            Letter.objects.filter(pk=letter.pk).update(delivery_started_at=timezone.now())
+        pending = list(
+            Delivery.objects.filter(letter_id=letter.pk, notified_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+        )
+        chunks = _chunks(pending, settings.ATRIUM_DELIVERY_CHUNK)
+        if chunks:
+            transaction.on_commit(lambda: [notify_deliveries_task.delay(letter_id, chunk) for chunk in chunks])
+    if not chunks:
+        letter_finish_delivery(letter_id=letter_id)
+    return chunks
+
+
+def deliveries_notify(*, letter_id: int, delivery_ids: list[int]) -> int:
+    """Tell the tenants of these deliveries (portal, email, SMS). Deliveries
+    notified already are skipped; a rerun after a crash may repeat an email,
+    never miss one."""
+    letter = Letter.objects.select_related("centre").get(pk=letter_id)
+    deliveries = list(
+        Delivery.objects.filter(letter_id=letter_id, pk__in=delivery_ids, notified_at__isnull=True).select_related("tenant")
+    )
+    if deliveries:
+        emails, texts = letter_notifications(letter, deliveries, kind="new")
+        send_all(emails, texts)
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], notified_at__isnull=True).update(notified_at=timezone.now())
+    letter_finish_delivery(letter_id=letter_id)
+    return len(deliveries)
+
+
+def letter_finish_delivery(*, letter_id: int) -> bool:
+    """Mark the letter delivered once every delivery has been notified."""
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if letter.delivery_state != DeliveryState.SENDING:
+            return letter.delivery_state == DeliveryState.DELIVERED
+        if Delivery.objects.filter(letter_id=letter_id, notified_at__isnull=True).exists():
+            return False
+        now = timezone.now()
+        Letter.objects.filter(pk=letter_id).update(delivery_state=DeliveryState.DELIVERED, delivered_at=now)
+        audit_record(actor=None, action="letter.delivered", obj=letter,
+                     details={"deliveries": Delivery.objects.filter(letter_id=letter_id).count()})
+    return True
+
+
+def letter_queue_delivery(letter_id: int) -> None:
+    from notices.tasks import deliver_letter_task
+
+    transaction.on_commit(lambda: deliver_letter_task.delay(letter_id))
+
+
+def letters_stuck_in_delivery(*, older_than: timedelta | None = None):
+    """Stamped letters not delivered although their delivery started (or the
+    stamp was applied) longer ago than `older_than`."""
+    older_than = older_than if older_than is not None else timedelta(minutes=settings.ATRIUM_DELIVERY_STUCK_MINUTES)
+    cutoff = timezone.now() - older_than
+    return (
+        Letter.objects.filter(status=LetterStatus.STAMPED)
+        .exclude(delivery_state=DeliveryState.DELIVERED)
+        .filter(stamped_at__lte=cutoff)
+        .exclude(delivery_started_at__gt=cutoff)
+    )

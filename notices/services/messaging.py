@@ -1,0 +1,114 @@
+"""Emails and texts to tenants about their letters, in Chinese.
+
+Built in bulk (one contacts query per batch, one SMTP connection per batch),
+because a general notice goes to every tenant of a centre at once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notices.models import Delivery, Letter
+from portal.access import users_with_role
+from portal.models.accounts import Role
+from portal.sms import SmsMessage, send_sms
+from tenants.models import Contact
+
+
+def site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def inbox_url(delivery: Delivery) -> str:
+    return site_url(reverse("notices_inbox:letter", args=[delivery.pk]))
+
+
+def signatories_by_tenant(tenant_ids) -> dict[int, list[Contact]]:
+    found = defaultdict(list)
+    for contact in Contact.objects.signatories().filter(tenant_id__in=list(tenant_ids)).only("tenant_id", "name", "email", "phone"):
+        found[contact.tenant_id].append(contact)
+    return found
+
+
+def letter_notifications(letter: Letter, deliveries: list[Delivery], *, kind: str) -> tuple[list, list[SmsMessage]]:
+    """`kind` is "new" (just delivered) or "reminder" (not signed yet)."""
+    contacts = signatories_by_tenant(d.tenant_id for d in deliveries)
+    emails, texts = [], []
+    with translation.override("zh-hans"):
+        if kind == "new":
+            subject = _("[Atrium] New letter from %(centre)s: %(title)s")
+        else:
+            subject = _("[Atrium] Reminder: please sign for %(title)s")
+        subject = subject % {"centre": letter.centre.name, "title": letter.title}
+        for delivery in deliveries:
+            people = contacts.get(delivery.tenant_id, [])
+            if not people:
+                continue
+            context = {"letter": letter, "delivery": delivery, "tenant": delivery.tenant, "kind": kind,
+                       "url": inbox_url(delivery), "due": letter.sign_by}
+            to = [c.email for c in people if c.email]
+            if to:
+                message = EmailMultiAlternatives(
+                    subject, render_to_string("notices/email/letter.txt", context), None, to
+                )
+                message.attach_alternative(render_to_string("notices/email/letter.html", context), "text/html")
+                emails.append(message)
+            text = (_("%(centre)s letter “%(title)s” for %(tenant)s: %(url)s") if kind == "new"
+                    else _("Reminder: please sign for “%(title)s” (%(tenant)s): %(url)s")) % {
+                "centre": letter.centre.name, "title": letter.title, "tenant": delivery.tenant.trading_name,
+                "url": context["url"],
+            }
+            texts.extend(SmsMessage(to=c.phone, text=text) for c in people if c.phone)
+    return emails, texts
+
+
+def send_all(emails: list, texts: list[SmsMessage]) -> None:
+    if emails:
+        with get_connection() as connection:
+            connection.send_messages(emails)
+    send_sms(texts)
+
+
+def send_sign_code(*, delivery: Delivery, user, channel: str, code: str, contact: Contact) -> None:
+    minutes = settings.ATRIUM_SIGN_CODE_MINUTES
+    with translation.override("zh-hans"):
+        text = _("Your code to sign for “%(title)s” is %(code)s. It is valid for %(minutes)s minutes. "
+                 "Do not tell anyone.") % {"title": delivery.letter.title, "code": code, "minutes": minutes}
+        if channel == "sms":
+            send_sms([SmsMessage(to=contact.phone, text=text)])
+            return
+        subject = _("[Atrium] Your signing code: %(code)s") % {"code": code}
+        message = EmailMultiAlternatives(subject, text, None, [contact.email or user.email])
+        message.attach_alternative(
+            render_to_string("notices/email/code.html", {"text": text, "code": code, "letter": delivery.letter}), "text/html"
+        )
+        message.send()
+
+
+def send_overdue_to_operations(letter: Letter, deliveries: list[Delivery]) -> int:
+    """Hand the tenants who have not signed by the due date to operations
+    staff, who deliver the letter by hand."""
+    staff = [u.email for u in users_with_role(letter.centre, Role.OPERATIONS) if u.email]
+    if not staff or not deliveries:
+        return 0
+    with translation.override("zh-hans"):
+        subject = _("[Atrium] Overdue: %(n)s tenants have not signed for %(title)s") % {
+            "n": len(deliveries), "title": letter.title}
+        lines = [f"- {d.tenant.trading_name}（{d.tenant.code}）{d.tenant.unit_labels}" for d in deliveries]
+        body = _("The letter %(number)s “%(title)s” was due to be signed for by %(due)s. Please deliver it by hand "
+                 "to these tenants and record their paper receipts:\n\n%(lines)s\n\nLetter page: %(url)s") % {
+            "number": letter.doc_number, "title": letter.title, "due": letter.sign_by, "lines": "\n".join(lines),
+            "url": site_url(reverse("notices_letters:detail", args=[letter.pk])) + "?show=overdue",
+        }
+    EmailMultiAlternatives(subject, body, None, staff).send()
+    return len(staff)
+
+
+def local(dt):
+    return timezone.localtime(dt) if dt else None

@@ -1,0 +1,21 @@
+"""Public verification: anyone holding a letter can check it is genuine."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from notices.forms import VerifyForm
+from notices.services.verification import letter_verify
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("pdf")
+        if upload:
+            result = letter_verify(data=upload.read())
+        else:
+            result = letter_verify(sha256=form.cleaned_data["sha256"])
+    status = 200 if request.method == "GET" or form.is_valid() else 400
+    return render(request, "notices/verify.html", {"form": form, "result": result}, status=status)

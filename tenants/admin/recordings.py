@@ -1,0 +1,158 @@
+"""Call recordings in the Wagtail admin: attach to a request, listen through
+an access-checked audited view, hold and release, and the recording archive
+log (《录音存档记录表》) with its export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.audit import audit_record
+from portal.files import private_stream_response
+from tenants.exports import simple_xlsx
+from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
+from tenants.selectors import (
+    recording_holds_visible_to,
+    recordings_visible_to,
+    request_centres_handled_by,
+    requests_visible_to_staff,
+)
+from tenants.services.recordings import (
+    RecordingError,
+    recording_attach,
+    recording_hold,
+    recording_open,
+    recording_release,
+)
+
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".amr": "audio/amr", ".ogg": "audio/ogg"}
+
+
+def _errors_to_messages(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _back(rec_or_sr):
+    sr = getattr(rec_or_sr, "request", rec_or_sr)
+    return reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])
+
+
+@require_POST
+def recording_add(request, pk):
+    sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
+    form = RecordingForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return redirect(_back(sr))
+    try:
+        recording_attach(actor=request.user, service_request=sr, upload=form.cleaned_data["file"],
+                         recorded_at=form.cleaned_data["recorded_at"], note=form.cleaned_data["note"], request=request)
+    except RecordingError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Recording attached."))
+    return redirect(_back(sr))
+
+
+def recording_file(request, pk):
+    rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
+    try:
+        handle = recording_open(actor=request.user, recording=rec, request=request)
+    except RecordingError as exc:
+        raise Http404(str(exc)) from exc
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    ext = "." + rec.file.name.rsplit(".", 1)[-1].lower()
+    return private_stream_response(handle, content_type=AUDIO_TYPES.get(ext))
+
+
+@require_POST
+def recording_hold_view(request, pk):
+    rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
+    form = HoldForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return redirect(_back(rec))
+    try:
+        recording_hold(actor=request.user, recording=rec, reason=form.cleaned_data["reason"],
+                       keep_until=form.cleaned_data["keep_until"], request=request)
+    except RecordingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The recording is on hold and entered in the recording archive log."))
+    return redirect(_back(rec))
+
+
+@require_POST
+def hold_release(request, pk):
+    hold = get_object_or_404(recording_holds_visible_to(request.user).select_related("recording__request"), pk=pk)
+    form = ReleaseForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        recording_release(actor=request.user, hold=hold, note=note, request=request)
+    except RecordingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Hold released."))
+    return redirect(request.POST.get("next") == "log" and reverse("tenants_recordings:log") or _back(hold.recording))
+
+
+def _log_columns():
+    return [_("No."), _("Request"), _("Tenant"), _("Recorded at"), _("Recording hash (SHA-256)"), _("Held by"),
+            _("Held at"), _("Reason"), _("Keep until"), _("Released by"), _("Released at"), _("Release note"),
+            _("Recording status")]
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def recording_log(request):
+    """The recording archive log (《录音存档记录表》) of the user's centres."""
+    centres = request_centres_handled_by(request.user)
+    if not centres.exists():
+        raise PermissionDenied
+    holds = recording_holds_visible_to(request.user).select_related(
+        "recording__request__tenant", "recording__request__centre", "held_by", "released_by"
+    )
+    centre = request.GET.get("centre") or ""
+    state = request.GET.get("state") or ""
+    if centre.isdigit():
+        holds = holds.filter(recording__request__centre_id=int(centre))
+    if state == "active":
+        holds = holds.filter(released_at__isnull=True)
+    elif state == "released":
+        holds = holds.filter(released_at__isnull=False)
+    holds = list(holds.order_by("-held_at", "-id")[:1000])
+    today = timezone.localdate()
+    if request.GET.get("format") == "xlsx":
+        rows = [[
+            i, h.recording.request.number, h.recording.request.tenant.trading_name, _when(h.recording.recorded_at),
+            h.recording.sha256, str(h.held_by), _when(h.held_at), h.reason, h.keep_until.isoformat(),
+            str(h.released_by or ""), _when(h.released_at), h.release_note, h.recording.get_status_display(),
+        ] for i, h in enumerate(holds, start=1)]
+        body = simple_xlsx(title=_("Recording archive log (录音存档记录表)"), columns=_log_columns(), rows=rows)
+        audit_record(actor=request.user, action="recording.log_exported", request=request, details={"rows": len(rows)})
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="recording-archive-log-{today:%Y%m%d}.xlsx"'
+        return response
+    audit_record(actor=request.user, action="recording.log_viewed", request=request,
+                 details={"centre": centre, "state": state})
+    for h in holds:
+        h.past_until = h.released_at is None and h.keep_until < today
+    return TemplateResponse(request, "tenants/admin/recording_log.html", {
+        "holds": holds, "centres": centres, "centre": centre, "state": state, "release_form": ReleaseForm(),
+        "page_title": _("Recording archive log"), "header_icon": "media",
+    })

@@ -1,0 +1,361 @@
+"""The request log in the Wagtail admin: a centre-scoped listing with
+filters, a timeline page with reply / assign / close / reopen forms, and a
+form to record a request taken by phone, at the window or on a visit.
+
+Every write goes through tenants.services.requests; the snippet's own edit and delete
+views are refused by the permission policy, so nothing bypasses the
+deadlines, the timeline or the audit trail."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from portal.access import has_role
+from portal.admin_scoping import (
+    InspectRowsIndexView,
+    ScopedAdminForm,
+    ScopedInspectView,
+    ScopedSnippetViewSet,
+)
+from portal.audit import audit_record
+from portal.models.accounts import StaffMembership, User
+from tenants.admin.policies import CentreSettingPermissionPolicy
+from tenants.exports import record_pdf, record_queryset, record_xlsx
+from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
+from tenants.forms.directory import (
+    AssignForm,
+    CloseForm,
+    ReasonForm,
+    RecordFormExportForm,
+    StaffReplyForm,
+    StaffRequestForm,
+)
+from tenants.models import (
+    Channel,
+    DeadlinePolicy,
+    RequestCategory,
+    RequestStatus,
+    ServiceRequest,
+    Severity,
+)
+from tenants.selectors import (
+    ARCHIVE_ROLES,
+    REQUEST_HANDLE_ROLES,
+    centres_editable_by,
+    centres_visible_to,
+    request_centres_handled_by,
+    request_timeline_for,
+    requests_visible_to_staff,
+)
+from tenants.services.recordings import RecordingError, request_log_call
+from tenants.services.request_status import request_close, request_reopen
+from tenants.services.requests import RequestError, request_assign, request_reply
+
+
+class ServiceRequestPermissionPolicy(BasePermissionPolicy):
+    """Reading follows the archive roles; recording follows the handling
+    roles; "change" and "delete" are nobody's, because changes are actions."""
+
+    def user_has_permission(self, user, action):
+        if action not in ("view", "add"):
+            return False
+        # Asked once per row by the listing's buttons: remember the answer on
+        # the user object, which lives as long as the HTTP request.
+        cache = user.__dict__.setdefault("_service_request_perms", {})
+        if action not in cache:
+            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
+            cache[action] = centres.exists()
+        return cache[action]
+
+    def users_with_any_permission(self, actions):
+        roles = set()
+        if "view" in actions:
+            roles |= set(ARCHIVE_ROLES)
+        if "add" in actions:
+            roles |= set(REQUEST_HANDLE_ROLES)
+        members = StaffMembership.objects.active().filter(role__in=roles).values("user")
+        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
+
+
+register_permission_policy(ServiceRequest, ServiceRequestPermissionPolicy(ServiceRequest), exact_class=True)
+
+
+class OverdueFilter(django_filters.BooleanFilter):
+    def filter(self, qs, value):
+        if value is True:
+            return qs.filter(pk__in=ServiceRequest.objects.overdue().values("pk"))
+        if value is False:
+            return qs.exclude(pk__in=ServiceRequest.objects.overdue().values("pk"))
+        return qs
+
+
+class AssignedToMeFilter(django_filters.BooleanFilter):
+    def filter(self, qs, value):
+        return qs.filter(assignee=self.parent.request.user) if value is True else qs
+
+
+class ServiceRequestFilterSet(WagtailFilterSet):
+    centre = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("centre"), queryset=lambda request: centres_visible_to(request.user)
+    )
+    status = django_filters.ChoiceFilter(label=gettext_lazy("status"), choices=RequestStatus.choices)
+    category = django_filters.ChoiceFilter(label=gettext_lazy("category"), choices=RequestCategory.choices)
+    severity = django_filters.ChoiceFilter(label=gettext_lazy("severity"), choices=Severity.choices)
+    channel = django_filters.ChoiceFilter(label=gettext_lazy("channel"), choices=Channel.choices)
+    overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+    assigned_to_me = AssignedToMeFilter(label=gettext_lazy("Assigned to me"))
+    is_repeat_complaint = django_filters.BooleanFilter(label=gettext_lazy("repeat complaint"))
+    # Plain date inputs: Wagtail's date picker widget writes an inline script,
+    # which the content security policy blocks.
+    received_from = django_filters.DateFilter(
+        label=gettext_lazy("received from"), field_name="created_at", lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        label=gettext_lazy("received until"), field_name="created_at", lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["centre", "status", "category", "severity", "channel", "is_repeat_complaint"]
+
+
+class RequestIndexView(InspectRowsIndexView):
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Record form (XLSX / PDF)"), url=reverse("wagtailsnippets_tenants_servicerequest:record_form"),
+                         icon_name="download"),
+        ]
+
+
+class RequestInspectView(ScopedInspectView):
+    template_name = "tenants/admin/request_inspect.html"
+    visible_to = staticmethod(requests_visible_to_staff)
+    related = ("tenant", "centre", "contact", "assignee")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sr = self.object
+        user = self.request.user
+        handler = has_role(user, sr.centre, *REQUEST_HANDLE_ROLES)
+        context.update(
+            sr=sr,
+            timeline=request_timeline_for(sr, staff=True),
+            milestones=sr.milestones(),
+            may_act=handler or sr.assignee_id == user.pk,
+            may_assign=handler,
+            reply_form=kwargs.get("reply_form") or StaffReplyForm(),
+            assign_form=AssignForm(centre=sr.centre, initial={"assignee": sr.assignee_id, "department": sr.department}),
+            close_form=CloseForm(),
+            reopen_form=ReasonForm(),
+            staff_view=True,
+        )
+        if handler:
+            recordings = list(sr.recordings.select_related("uploaded_by").prefetch_related("holds__held_by"))
+            for rec in recordings:
+                rec.active_hold = next((h for h in rec.holds.all() if h.released_at is None), None)
+            context.update(
+                recordings=recordings, recording_form=RecordingForm(), hold_form=HoldForm(), release_form=ReleaseForm(),
+                recording_add_url=reverse("tenants_recordings:add", args=[sr.pk]),
+                retention_days=DeadlinePolicy.recording_retention(sr.centre),
+            )
+        for name in ("reply", "assign", "close", "reopen"):
+            context[f"{name}_url"] = reverse("wagtailsnippets_tenants_servicerequest:act", args=[sr.pk, name])
+        audit_record(actor=user, action="request.viewed", obj=sr, request=self.request)
+        return context
+
+
+@require_POST
+def request_action(request, pk, action):
+    """POST target of the timeline page's forms. Scoped by the viewset's URL
+    wrapper (404 for a request outside the user's centres); the service
+    decides whether this person may do this now."""
+    sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
+    back = reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])
+    form_classes = {
+        "reply": lambda: StaffReplyForm(request.POST, request.FILES),
+        "assign": lambda: AssignForm(request.POST, centre=sr.centre),
+        "close": lambda: CloseForm(request.POST),
+        "reopen": lambda: ReasonForm(request.POST),
+    }
+    if action not in form_classes:
+        raise PermissionDenied
+    form = form_classes[action]()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        if action == "reply":
+            request_reply(actor=request.user, service_request=sr, body=data["body"], internal=data["internal"],
+                          initial_answer=data["initial_answer"], photos=data["photos"], request=request)
+            messages.success(request, _("Note saved.") if data["internal"] else _("Reply sent to the tenant."))
+        elif action == "assign":
+            request_assign(actor=request.user, service_request=sr, assignee=data["assignee"],
+                           department=data["department"], request=request)
+            messages.success(request, _("Assignment saved."))
+        elif action == "close":
+            request_close(actor=request.user, service_request=sr, resolution=data["resolution"], request=request)
+            messages.success(request, _("The request is closed; the tenant can now rate it."))
+        else:
+            request_reopen(actor=request.user, service_request=sr, reason=data["reason"], request=request)
+            messages.success(request, _("The request was reopened."))
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(back)
+
+
+def request_new(request):
+    if not request_centres_handled_by(request.user).exists():
+        raise PermissionDenied
+    form = StaffRequestForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sr = request_log_call(
+                actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
+                severity=data["severity"], subject=data["subject"], description=data["description"],
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
+                received_at=data["received_at"], photos=data["photos"], recording=data.get("recording"),
+                request=request,
+            )
+        except (RequestError, RecordingError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Request %(number)s recorded.") % {"number": sr.number})
+            return redirect("wagtailsnippets_tenants_servicerequest:inspect", sr.pk)
+    return TemplateResponse(
+        request, "tenants/admin/request_new.html",
+        {"form": form, "page_title": _("Record a request"), "header_icon": "help", "now": timezone.localtime()},
+        status=400 if form.errors else 200,
+    )
+
+
+def request_record_form(request):
+    """Download the record form of a centre for a period (XLSX or PDF)."""
+    centres = centres_visible_to(request.user)
+    if not centres.exists():
+        raise PermissionDenied
+    form = RecordFormExportForm(request.GET or None, centres=centres)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        centre, start, end = data["centre"], data["start"], data["end"]
+        title = _("Request record form (诉求(需求)记录表)")
+        qs = record_queryset(centre=centre, start=start, end=end)
+        name = f"request-record-{centre.code}-{start:%Y%m%d}-{end:%Y%m%d}"
+        if data["format"] == "pdf":
+            body, content_type, name = record_pdf(qs, title=title, centre=centre, start=start, end=end), "application/pdf", name + ".pdf"
+        else:
+            body = record_xlsx(qs, title=f"{title} {centre.name} {start:%Y-%m-%d}–{end:%Y-%m-%d}")
+            content_type, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx"
+        audit_record(actor=request.user, action="request.record_exported", obj=centre, request=request,
+                     details={"start": start, "end": end, "format": data["format"]})
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return TemplateResponse(
+        request, "tenants/admin/request_record_form.html",
+        {"form": form, "page_title": _("Request record form"), "header_icon": "download"},
+        status=400 if form.errors else 200,
+    )
+
+
+class ServiceRequestViewSet(ScopedSnippetViewSet):
+    model = ServiceRequest
+    icon = "help"
+    menu_label = gettext_lazy("Request log")
+    menu_order = 110
+    add_to_admin_menu = True
+    index_view_class = RequestIndexView
+    inspect_view_class = RequestInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = ServiceRequestFilterSet
+    list_display = ["number", "subject", "tenant", "category", "severity", "status", "created_at", "response_due", "assignee"]
+    list_export = [
+        "number", "centre", "tenant", "contact_name", "contact_phone", "channel", "category", "severity", "subject",
+        "description", "department", "assignee", "status", "created_at", "response_due", "responded_at", "answer_due",
+        "answered_at", "resolution_due", "closed_at", "is_repeat_complaint", "rating", "rating_comment",
+    ]
+    export_filename = "request-log"
+    search_fields = ["number", "subject", "tenant__trading_name", "contact_name"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["-created_at", "-id"]
+
+    @staticmethod
+    def scope(user):
+        return requests_visible_to_staff(user).select_related("tenant", "assignee", "centre")
+
+    @property
+    def add_view(self):
+        return request_new
+
+    def get_urlpatterns(self):
+        # request_action finds the request through the same scope itself.
+        return [
+            *super().get_urlpatterns(),
+            path("act/<int:pk>/<slug:action>/", request_action, name="act"),
+            path("record-form/", request_record_form, name="record_form"),
+        ]
+
+
+# --- The per-centre deadline table --------------------------------------------------
+
+
+register_permission_policy(DeadlinePolicy, CentreSettingPermissionPolicy(DeadlinePolicy), exact_class=True)
+
+
+class DeadlinePolicyForm(ScopedAdminForm):
+    scoped_fields = {"centre": centres_editable_by}
+
+
+class DeadlinePolicyViewSet(ScopedSnippetViewSet):
+    model = DeadlinePolicy
+    icon = "time"
+    menu_label = gettext_lazy("Request deadlines")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = [
+        "centre", "response_hours", "complaint_resolution_hours", "major_answer_hours", "warn_before_hours",
+        "recording_retention_days",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("centre"),
+            FieldRowPanel([FieldPanel("response_hours"), FieldPanel("complaint_resolution_hours")]),
+            FieldRowPanel([FieldPanel("major_answer_hours"), FieldPanel("warn_before_hours")]),
+            FieldPanel("recording_retention_days"),
+        ],
+        base_form_class=DeadlinePolicyForm,
+    )
+
+    @staticmethod
+    def scope(user):
+        return DeadlinePolicy.objects.filter(centre__in=centres_editable_by(user)).select_related("centre")

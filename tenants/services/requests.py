@@ -1,0 +1,250 @@
+"""Writes of the service desk. Each state change is one function: it runs in a
+transaction, locks the request row, checks the current state and the actor's
+right to act, writes a timeline entry and an audit event. Views, admin
+screens, tasks and the demo data all call these same functions. Closing,
+reopening and rating are in tenants.services.request_status; the deadline sweep is in
+tenants.services.deadlines."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.access import has_role
+from portal.audit import audit_record
+from portal.uploads import safe_name, validate_photos
+from tenants.contacts import tenant_contacts_of
+from tenants.models import (
+    Channel,
+    Contact,
+    DeadlinePolicy,
+    RequestCategory,
+    RequestEntry,
+    RequestPhoto,
+    RequestStatus,
+    ServiceRequest,
+    Severity,
+    Tenant,
+)
+from tenants.selectors import (
+    REQUEST_HANDLE_ROLES,
+    assignable_staff,
+    requests_visible_to_staff,
+)
+
+
+class RequestError(Exception):
+    """A request cannot change this way now (wrong state, bad value). The
+    message is meant for the person who tried."""
+
+
+# --- who may do what ------------------------------------------------------------
+
+
+def is_handler(user, centre) -> bool:
+    return has_role(user, centre, *REQUEST_HANDLE_ROLES)
+
+
+def contact_for(user, tenant: Tenant) -> Contact | None:
+    return tenant_contacts_of(user).filter(tenant=tenant).first()
+
+
+def may_work_on(user, sr: ServiceRequest) -> bool:
+    return is_handler(user, sr.centre) or (sr.assignee_id is not None and sr.assignee_id == getattr(user, "pk", None)
+                                            and requests_visible_to_staff(user).filter(pk=sr.pk).exists())
+
+
+def lock_request(sr: ServiceRequest) -> ServiceRequest:
+    return ServiceRequest.objects.select_for_update().select_related("centre", "tenant").get(pk=sr.pk)
+
+
+def _save_photos(sr: ServiceRequest, entry: RequestEntry, checked: list, actor) -> None:
+    for upload, ext in checked:
+        photo = RequestPhoto(request=sr, entry=entry, uploaded_by=actor)
+        photo.file.save(safe_name(getattr(upload, "name", ""), ext), File(upload), save=False)
+        photo.save()
+
+
+# --- create ---------------------------------------------------------------------
+
+
+def request_create(
+    *,
+    actor,
+    tenant: Tenant,
+    category: str,
+    subject: str,
+    description: str,
+    channel: str = Channel.PORTAL,
+    severity: str = Severity.ORDINARY,
+    contact: Contact | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    department: str = "",
+    assignee=None,
+    photos: Iterable = (),
+    received_at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> ServiceRequest:
+    """Record a request. Staff of the centre record it from any channel; a
+    tenant contact raises one for their own tenant through the portal."""
+    if tenant is None:
+        raise RequestError(_("Choose the tenant the request is from."))
+    centre = tenant.centre
+    by_tenant = False
+    if not is_handler(actor, centre):
+        own = contact_for(actor, tenant)
+        if own is None:
+            raise PermissionDenied
+        by_tenant = True
+        # A tenant speaks for themselves, through the portal, and cannot
+        # assign staff or back-date what they say.
+        channel, contact, department, assignee, received_at = Channel.PORTAL, own, "", None, None
+    _check_request(tenant=tenant, category=category, channel=channel, severity=severity, subject=subject,
+                   description=description, contact=contact, assignee=assignee)
+    checked = validate_photos(photos)
+    received = _received(received_at)
+    is_complaint = category == RequestCategory.COMPLAINT
+    with transaction.atomic():
+        sr = ServiceRequest.objects.create(
+            centre=centre, tenant=tenant, number=f"tmp-{uuid.uuid4().hex}",
+            contact=contact, contact_name=contact_name or (contact.name if contact else ""),
+            contact_phone=contact_phone or (contact.phone if contact else ""),
+            channel=channel, category=category, severity=severity if is_complaint else Severity.ORDINARY,
+            subject=subject.strip()[:200], description=description.strip(), department=department or "",
+            assignee=assignee, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=received, **_due_dates(centre=centre, category=category, severity=severity, received=received),
+        )
+        # The number comes from the row id: unique without a counter to lock.
+        sr.number = f"{centre.code}-{received.astimezone(timezone.get_current_timezone()):%Y%m}-{sr.pk:06d}"
+        sr.save(update_fields=["number"])
+        entry = RequestEntry.objects.create(
+            request=sr, kind=RequestEntry.Kind.CREATED, author=sr.created_by, by_tenant=by_tenant,
+            body=sr.description, to_status=RequestStatus.NEW, created_at=received,
+        )
+        _save_photos(sr, entry, checked, actor)
+        audit_record(
+            actor=actor, action="request.created", obj=sr, request=request,
+            details={"channel": channel, "category": category, "severity": sr.severity, "by_tenant": by_tenant},
+        )
+    return sr
+
+
+def _check_request(*, tenant: Tenant, category: str, channel: str, severity: str, subject: str, description: str,
+                   contact: Contact | None, assignee) -> None:
+    if category not in RequestCategory.values or channel not in Channel.values or severity not in Severity.values:
+        raise RequestError(_("Choose a valid channel, category and severity."))
+    if not (subject or "").strip() or not (description or "").strip():
+        raise RequestError(_("Say what the request is about."))
+    if contact is not None and contact.tenant_id != tenant.pk:
+        raise RequestError(_("The contact belongs to another tenant."))
+    if assignee is not None and not assignable_staff(tenant.centre).filter(pk=assignee.pk).exists():
+        raise RequestError(_("The person assigned does not work for this centre."))
+
+
+def _received(received_at: datetime | None) -> datetime:
+    now = timezone.now()
+    received = received_at or now
+    if received > now:
+        raise RequestError(_("The time received cannot be in the future."))
+    return received
+
+
+def _due_dates(*, centre, category: str, severity: str, received: datetime) -> dict:
+    """Every request is answered by its response deadline; a major complaint
+    also gets an initial answer, any other complaint a resolution deadline."""
+    deadlines = DeadlinePolicy.for_centre(centre)
+    is_complaint = category == RequestCategory.COMPLAINT
+    return {
+        "response_due": received + deadlines.response,
+        "answer_due": received + deadlines.answer if is_complaint and severity == Severity.MAJOR else None,
+        "resolution_due": received + deadlines.resolution if is_complaint and severity != Severity.MAJOR else None,
+    }
+
+
+# --- replies, notes, assignment ---------------------------------------------------
+
+
+def request_reply(
+    *,
+    actor,
+    service_request: ServiceRequest,
+    body: str,
+    internal: bool = False,
+    initial_answer: bool = False,
+    photos: Iterable = (),
+    request: HttpRequest | None = None,
+) -> RequestEntry:
+    """A reply on the timeline. A staff reply to the tenant is the first
+    response; marked as the initial processing opinion it also meets a major
+    complaint's 48-hour answer. Internal notes are staff-only."""
+    if not (body or "").strip():
+        raise RequestError(_("Write something first."))
+    checked = validate_photos(photos)
+    with transaction.atomic():
+        sr = lock_request(service_request)
+        staff = may_work_on(actor, sr)
+        if not staff and contact_for(actor, sr.tenant) is None:
+            raise PermissionDenied
+        if not sr.is_open:
+            raise RequestError(_("This request is closed. Reopen it to continue."))
+        if internal and not staff:
+            raise PermissionDenied
+        now = timezone.now()
+        from_status = sr.status
+        changed = []
+        if staff and not internal:
+            if sr.responded_at is None:
+                sr.responded_at = now
+                changed.append("responded_at")
+            if initial_answer and sr.answer_due and sr.answered_at is None:
+                sr.answered_at = now
+                changed.append("answered_at")
+            if sr.status == RequestStatus.NEW:
+                sr.status = RequestStatus.IN_PROGRESS
+                changed.append("status")
+        if changed:
+            sr.save(update_fields=changed)
+        entry = RequestEntry.objects.create(
+            request=sr, kind=RequestEntry.Kind.NOTE if internal else RequestEntry.Kind.REPLY, author=actor,
+            by_tenant=not staff, body=body.strip(), public=not internal,
+            from_status=from_status if "status" in changed else "", to_status=sr.status if "status" in changed else "",
+        )
+        _save_photos(sr, entry, checked, actor)
+        audit_record(
+            actor=actor, action="request.noted" if internal else "request.replied", obj=sr, request=request,
+            details={"by_tenant": not staff, "initial_answer": "answered_at" in changed},
+        )
+    service_request.refresh_from_db()
+    return entry
+
+
+def request_assign(
+    *, actor, service_request: ServiceRequest, assignee=None, department: str = "", request: HttpRequest | None = None
+) -> ServiceRequest:
+    with transaction.atomic():
+        sr = lock_request(service_request)
+        if not is_handler(actor, sr.centre):
+            raise PermissionDenied
+        if not sr.is_open:
+            raise RequestError(_("This request is closed. Reopen it to continue."))
+        if assignee is not None and not assignable_staff(sr.centre).filter(pk=assignee.pk).exists():
+            raise RequestError(_("The person assigned does not work for this centre."))
+        sr.assignee, sr.department = assignee, department or ""
+        sr.save(update_fields=["assignee", "department"])
+        label = ", ".join(x for x in [sr.get_department_display() if sr.department else "", str(assignee or "")] if x)
+        RequestEntry.objects.create(request=sr, kind=RequestEntry.Kind.ASSIGNED, author=actor, body=label, public=True)
+        audit_record(
+            actor=actor, action="request.assigned", obj=sr, request=request,
+            details={"assignee": getattr(assignee, "pk", None), "department": sr.department},
+        )
+    service_request.refresh_from_db()
+    return sr
