@@ -32,7 +32,9 @@ def invitation_index(request):
     if not can_invite(request.user):
         raise PermissionDenied
     invitations = invitations_visible_to(request.user)[:200]
-    return TemplateResponse(request, "portal/admin/invitation_index.html", {"invitations": invitations})
+    return TemplateResponse(request, "portal/admin/invitation_index.html", {
+        "invitations": invitations, "page_title": _("Invitations"), "header_icon": "mail",
+    })
 
 
 def invitation_new(request):
@@ -58,4 +60,6 @@ def invitation_new(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
             return redirect("portal_invitations:index")
-    return TemplateResponse(request, "portal/admin/invitation_new.html", {"form": form})
+    return TemplateResponse(request, "portal/admin/invitation_new.html", {
+        "form": form, "page_title": _("Invite someone"), "header_icon": "mail",
+    })

@@ -36,7 +36,9 @@ def alert_index(request):
         raise PermissionDenied
     alerts = alerts_visible_to_staff(request.user).prefetch_related("centres")[:100]
     rows = [(a, alert_figures(a)) for a in alerts]
-    return TemplateResponse(request, "portal/admin/alert_index.html", {"rows": rows})
+    return TemplateResponse(request, "portal/admin/alert_index.html", {
+        "rows": rows, "page_title": _("Weather and urgent alerts"), "header_icon": "warning",
+    })
 
 
 def alert_new(request):
@@ -56,7 +58,9 @@ def alert_new(request):
         else:
             messages.success(request, _("Alert sent to %(count)s tenants.") % {"count": count})
             return redirect("portal_alerts:detail", alert.pk)
-    return TemplateResponse(request, "portal/admin/alert_new.html", {"form": form})
+    return TemplateResponse(request, "portal/admin/alert_new.html", {
+        "form": form, "page_title": _("Send an alert"), "header_icon": "warning",
+    })
 
 
 def _alert_or_404(request, alert_id):
@@ -74,6 +78,7 @@ def alert_detail(request, alert_id: int):
         recipients = recipients.filter(confirmed_at__isnull=True)
     return TemplateResponse(request, "portal/admin/alert_detail.html", {
         "alert": alert, "recipients": recipients[:1000], "figures": alert_figures(alert), "show": show,
+        "page_title": alert.title, "page_subtitle": alert.get_kind_display(), "header_icon": "warning",
     })
 
 
@@ -108,7 +113,9 @@ def greeting_index(request):
     if not may_see_greetings(request.user):
         raise PermissionDenied
     greetings = greetings_visible_to(request.user).select_related("centre", "approved_by")[:200]
-    return TemplateResponse(request, "portal/admin/greeting_index.html", {"greetings": greetings})
+    return TemplateResponse(request, "portal/admin/greeting_index.html", {
+        "greetings": greetings, "page_title": _("Holiday greetings"), "header_icon": "calendar",
+    })
 
 
 def greeting_detail(request, greeting_id: int):
@@ -130,4 +137,7 @@ def greeting_detail(request, greeting_id: int):
             messages.error(request, _("You may not do that for this centre."))
         except ValueError as exc:
             messages.error(request, str(exc))
-    return TemplateResponse(request, "portal/admin/greeting_detail.html", {"greeting": greeting, "form": form})
+    return TemplateResponse(request, "portal/admin/greeting_detail.html", {
+        "greeting": greeting, "form": form, "header_title": str(greeting),
+        "page_title": greeting.holiday, "page_subtitle": greeting.centre.name, "header_icon": "calendar",
+    })

@@ -28,7 +28,9 @@ def edition_index(request):
         raise PermissionDenied
     editions = HandbookEdition.objects.filter(handbook__in=handbooks).select_related("handbook", "issued_by")
     rows = [(e, e.acknowledgements.count()) for e in editions]
-    return TemplateResponse(request, "portal/admin/edition_index.html", {"rows": rows})
+    return TemplateResponse(request, "portal/admin/edition_index.html", {
+        "rows": rows, "page_title": _("Handbook editions"), "header_icon": "doc-full",
+    })
 
 
 def edition_new(request):
@@ -48,7 +50,9 @@ def edition_new(request):
         else:
             messages.success(request, _("%(edition)s issued; its PDF is being prepared.") % {"edition": edition})
             return redirect("portal_editions:detail", edition.pk)
-    return TemplateResponse(request, "portal/admin/edition_new.html", {"form": form})
+    return TemplateResponse(request, "portal/admin/edition_new.html", {
+        "form": form, "page_title": _("Issue a new edition"), "header_icon": "doc-full",
+    })
 
 
 def edition_detail(request, edition_id: int):
@@ -57,4 +61,7 @@ def edition_detail(request, edition_id: int):
         raise Http404
     acks = edition.acknowledgements.select_related("tenant", "contact").order_by("tenant__code")
     pending = edition_pending_tenants(edition) if edition.requires_ack else []
-    return TemplateResponse(request, "portal/admin/edition_detail.html", {"edition": edition, "acks": acks, "pending": pending})
+    return TemplateResponse(request, "portal/admin/edition_detail.html", {
+        "edition": edition, "acks": acks, "pending": pending, "header_title": str(edition),
+        "page_title": edition.label, "page_subtitle": edition.handbook.title, "header_icon": "doc-full",
+    })
