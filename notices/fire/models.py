@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.base import UploadedPhoto
+
 
 class ChecklistItem(models.Model):
     centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, related_name="fire_checklist",
@@ -190,7 +192,7 @@ def _photo_path(instance, filename):
     return f"fire/{instance.centre_id}/{instance.tenant_id}/{filename}"
 
 
-class FirePhoto(models.Model):
+class FirePhoto(UploadedPhoto):
     """A photo taken at inspection, or sent with a rectification report or a
     re-inspection. Confidential: served only through an access-checked view."""
 
@@ -199,13 +201,8 @@ class FirePhoto(models.Model):
     form = models.ForeignKey(InspectionForm, on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
     file = models.FileField(_("photo"), upload_to=_photo_path, max_length=300)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-        ordering = ["created_at", "id"]
+    class Meta(UploadedPhoto.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(form__isnull=False) & Q(event__isnull=True)) | (Q(form__isnull=True) & Q(event__isnull=False)),

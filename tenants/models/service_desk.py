@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.accounts import Department
+from portal.models.base import UploadedPhoto
 from tenants.models.archive import Centre, Contact, Tenant
 
 
@@ -257,17 +258,10 @@ def _photo_path(instance, filename):
     return f"requests/{instance.request.centre_id}/{instance.request_id}/{filename}"
 
 
-class RequestPhoto(models.Model):
+class RequestPhoto(UploadedPhoto):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="photos")
     entry = models.ForeignKey(RequestEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")
     file = models.FileField(_("photo"), upload_to=_photo_path, max_length=300)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.request.number} photo {self.pk}"

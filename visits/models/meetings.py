@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.base import CreatedByStaff
 from tenants.models import Centre, Contact, ServiceRequest, Tenant
 
 from .records import new_nonce
@@ -18,7 +19,7 @@ class MeetingKind(models.TextChoices):
     EVENT = "event", _("Meeting for a major event")
 
 
-class Meeting(models.Model):
+class Meeting(CreatedByStaff):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="tenant_meetings", verbose_name=_("centre"))
     kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.QUARTERLY)
     title = models.CharField(_("title"), max_length=200)
@@ -33,8 +34,6 @@ class Meeting(models.Model):
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_file = models.FileField(_("minutes (file)"), upload_to="meetings/%Y/", blank=True, max_length=300)
     minutes_published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("tenant meeting")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.base import UploadedPhoto
 from tenants.models import Centre, ServiceRequest, Tenant, Unit
 
 
@@ -109,13 +110,11 @@ def _photo_path(instance, filename):
     return f"visits/{instance.record.centre_id}/{instance.record_id}/{filename}"
 
 
-class VisitPhoto(models.Model):
+class VisitPhoto(UploadedPhoto):
     record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("photo"), upload_to=_photo_path, max_length=300)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(UploadedPhoto.Meta):
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
         ordering = ["created_at", "id"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.base import CreatedByStaff
 from tenants.models import Centre, Contact, Tenant, Tier
 
 
@@ -30,14 +31,12 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Survey(models.Model):
+class Survey(CreatedByStaff):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("centre"))
     title = models.CharField(_("title"), max_length=200)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("satisfaction survey")

@@ -1,0 +1,36 @@
+"""Abstract bases for columns several apps declare with the same meaning.
+
+Only what is truly the same thing goes here: the concrete model keeps every
+field that differs (a photo's folder, what it belongs to), so the tables and
+migrations stay exactly as they were."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UploadedPhoto(models.Model):
+    """A photo someone attached to a case, a request or a visit. The concrete
+    model declares `file` itself, because its upload folder is its own."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "id"]
+
+
+class CreatedByStaff(models.Model):
+    """Who on the staff set the row up, and when; the row outlives the account."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
