@@ -54,12 +54,20 @@ class CentrePageMixin:
         return context
 
 
-class PortalIndexPage(Page):
-    """The root of the published site (/pages/): one card per centre."""
+class IntroPage(Page):
+    """A page whose own text is a rich-text introduction above what it lists."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class PortalIndexPage(IntroPage):
+    """The root of the published site (/pages/): one card per centre."""
+
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["portal.CentreHomePage"]
     max_count = 1
@@ -74,13 +82,11 @@ class PortalIndexPage(Page):
         return context
 
 
-class CentreHomePage(CentrePageMixin, Page):
+class CentreHomePage(CentrePageMixin, IntroPage):
     centre = models.OneToOneField(
         "portal.Centre", on_delete=models.PROTECT, related_name="home_page", verbose_name=_("centre")
     )
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_FEATURES)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["portal.PortalIndexPage"]
     subpage_types = ["portal.NoticeIndexPage", "portal.HandbookPage", "portal.FeeScheduleIndexPage"]
     template = "portal/pages/centre_home_page.html"
@@ -106,12 +112,9 @@ class NoticeCategory(models.TextChoices):
     FEES = "fees", _("Fees and payments")
 
 
-class NoticeIndexPage(CentrePageMixin, Page):
+class NoticeIndexPage(CentrePageMixin, IntroPage):
     """The centre's notices bulletin (公告栏)."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_FEATURES)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["portal.CentreHomePage"]
     subpage_types = ["portal.NoticePage"]
     max_count_per_parent = 1
