@@ -28,6 +28,13 @@ from .factories import (
 __all__ = ["PASSWORD"]  # re-exported: tests log in with tests.base.PASSWORD
 
 
+def logged_in(user: User, **headers) -> Client:
+    """A test client signed in as `user`; `headers` as for Client()."""
+    client = Client(**headers)
+    client.force_login(user)
+    return client
+
+
 def make_user(email: str, name: str = "", **extra) -> User:
     if name:
         extra["full_name"] = name

@@ -25,19 +25,26 @@ from tenants.models import Centre, Contact, Operator, ServiceRequest, Tenant, Ti
 PASSWORD = "correct horse battery staple"
 
 
-class OperatorFactory(DjangoModelFactory):
+class ModelFactory(DjangoModelFactory):
+    """Every factory here saves what it makes itself (or through the service
+    that makes it), so factory_boy's extra save after post-generation is off."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+
+class OperatorFactory(ModelFactory):
     class Meta:
         model = Operator
-        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"商业管理有限公司{n}")
     code = factory.Sequence(lambda n: f"OP{n}")
 
 
-class CentreFactory(DjangoModelFactory):
+class CentreFactory(ModelFactory):
     class Meta:
         model = Centre
-        skip_postgeneration_save = True
 
     operator = factory.SubFactory(OperatorFactory)
     name = factory.Sequence(lambda n: f"广场{n}")
@@ -45,12 +52,11 @@ class CentreFactory(DjangoModelFactory):
     hotline = "0571-1000-0000"
 
 
-class UnitFactory(DjangoModelFactory):
+class UnitFactory(ModelFactory):
     """A unit; let to `tenant` when one is given, numbered after it."""
 
     class Meta:
         model = Unit
-        skip_postgeneration_save = True
 
     centre = factory.SubFactory(CentreFactory)
     tenant = None
@@ -61,13 +67,12 @@ class UnitFactory(DjangoModelFactory):
     area = Decimal("88.50")
 
 
-class TenantFactory(DjangoModelFactory):
+class TenantFactory(ModelFactory):
     """A shop with the unit it rents: `unit__floor=2` picks the unit's floor,
     `unit=None` leaves the shop without one."""
 
     class Meta:
         model = Tenant
-        skip_postgeneration_save = True
 
     centre = factory.SubFactory(CentreFactory)
     code = factory.Sequence(lambda n: f"T{n:03d}")
@@ -78,13 +83,12 @@ class TenantFactory(DjangoModelFactory):
     unit = factory.RelatedFactory(UnitFactory, factory_related_name="tenant", centre=factory.SelfAttribute("..centre"))
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(ModelFactory):
     """An account that can log in with PASSWORD, its email address verified
     (allauth refuses unverified addresses); `verified_email=False` for none."""
 
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     full_name = factory.LazyAttribute(lambda o: o.email.split("@")[0])
@@ -99,13 +103,12 @@ class UserFactory(DjangoModelFactory):
         return user
 
 
-class StaffMembershipFactory(DjangoModelFactory):
+class StaffMembershipFactory(ModelFactory):
     """A role at a centre (or, with `centre=None` and an `operator`, operator-wide).
     Drafters belong to the safety department unless told otherwise."""
 
     class Meta:
         model = StaffMembership
-        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     centre = factory.SubFactory(CentreFactory)
@@ -121,13 +124,12 @@ class StaffFactory(UserFactory):
     membership = factory.RelatedFactory(StaffMembershipFactory, factory_related_name="user")
 
 
-class ContactFactory(DjangoModelFactory):
+class ContactFactory(ModelFactory):
     """A tenant's contact, with a portal account of the same email unless
     `with_account=False`."""
 
     class Meta:
         model = Contact
-        skip_postgeneration_save = True
 
     class Params:
         with_account = True
@@ -142,14 +144,13 @@ class ContactFactory(DjangoModelFactory):
     )
 
 
-class LetterFactory(DjangoModelFactory):
+class LetterFactory(ModelFactory):
     """A draft letter with its first revision, as the drafting screen saves it.
     The centre needs a template (tests.notices.letters.make_template) before the
     letter is submitted or rendered."""
 
     class Meta:
         model = Letter
-        skip_postgeneration_save = True
 
     centre = factory.SubFactory(CentreFactory)
     drafter = factory.SubFactory(
@@ -168,14 +169,13 @@ class LetterFactory(DjangoModelFactory):
             obj.save_revision(user=obj.drafter)
 
 
-class ServiceRequestFactory(DjangoModelFactory):
+class ServiceRequestFactory(ModelFactory):
     """A request recorded through `request_create`, the service every screen
     uses (numbering, deadlines, the audit event), by operations staff of the
     tenant's centre unless an `actor` is given."""
 
     class Meta:
         model = ServiceRequest
-        skip_postgeneration_save = True
 
     tenant = factory.SubFactory(TenantFactory)
     actor = factory.LazyAttribute(

@@ -117,6 +117,20 @@ def make_seal_png(name: str, *, size: int = 400) -> bytes:
     return out.getvalue()
 
 
+def self_signed(name: x509.Name, key, *, valid_from: dt.datetime, valid_until: dt.datetime) -> x509.CertificateBuilder:
+    """A certificate builder for `key`, issued by its own `name` with a fresh
+    serial; the caller adds its extensions and signs."""
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(valid_from)
+        .not_valid_after(valid_until)
+    )
+
+
 def make_demo_certificate(common_name: str, organization: str) -> tuple[bytes, bytes]:
     """Return (PEM private key, PEM self-signed certificate) for demos/tests.
 
@@ -134,13 +148,7 @@ def make_demo_certificate(common_name: str, organization: str) -> tuple[bytes, b
     )
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=3653))
+        self_signed(name, key, valid_from=now - dt.timedelta(minutes=5), valid_until=now + dt.timedelta(days=3653))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(

@@ -27,7 +27,7 @@ from notices.services.receipts import AlreadySigned, receipt_record_paper, recei
 from notices.tasks import follow_up_letters
 from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
-from tests.base import PASSWORD, pdf_upload, png_upload
+from tests.base import PASSWORD, logged_in, pdf_upload, png_upload
 
 from .delivery import delivery_of, stamped_letter
 
@@ -37,12 +37,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def letter(world):
     return stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=6))
-
-
-def _staff(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _sign(world, letter):
@@ -59,7 +53,7 @@ def test_staff_record_a_paper_receipt_with_the_scan_as_evidence(world, letter):
     url = reverse("notices_letters:paper", args=[letter.pk, delivery.pk])
     signed_at = timezone.localtime().replace(microsecond=0) - timedelta(hours=2)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = _staff(world.ops_a).post(url, {"signer_name": "王店长", "signed_at": signed_at.strftime("%Y-%m-%dT%H:%M"),
+        response = logged_in(world.ops_a).post(url, {"signer_name": "王店长", "signed_at": signed_at.strftime("%Y-%m-%dT%H:%M"),
                                                   "scan": png_upload("receipt.png")})
     assert response.status_code == 302, response.content.decode()[:2000]
     receipt = Receipt.objects.get(delivery=delivery)
@@ -77,7 +71,7 @@ def test_a_malformed_scan_is_refused_with_a_message_and_nothing_is_recorded(worl
     delivery = delivery_of(letter, world.tenant_a2)
     url = reverse("notices_letters:paper", args=[letter.pk, delivery.pk])
     fake = pdf_upload("receipt.pdf", b"MZ\x90\x00 not a pdf at all")
-    response = _staff(world.ops_a).post(url, {"signer_name": "王店长", "signed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    response = logged_in(world.ops_a).post(url, {"signer_name": "王店长", "signed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                                               "scan": fake})
     assert response.status_code == 400
     errors = response.context["form"].non_field_errors()
@@ -144,7 +138,7 @@ def test_remind_now_reminds_every_unsigned_tenant(world, letter):
     _sign(world, letter)
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = _staff(world.ops_a).post(reverse("notices_letters:remind", args=[letter.pk]))
+        response = logged_in(world.ops_a).post(reverse("notices_letters:remind", args=[letter.pk]))
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[world.signer_a2.email]]
     reminder = Reminder.objects.get()
@@ -153,7 +147,7 @@ def test_remind_now_reminds_every_unsigned_tenant(world, letter):
 
 
 def test_remind_now_is_refused_to_staff_of_another_centre(world, letter):
-    response = _staff(world.ops_b).post(reverse("notices_letters:remind", args=[letter.pk]))
+    response = logged_in(world.ops_b).post(reverse("notices_letters:remind", args=[letter.pk]))
     assert response.status_code in (302, 403, 404) and not Reminder.objects.exists()
 
 
@@ -173,7 +167,7 @@ def test_overdue_deliveries_are_flagged_and_handed_to_operations(world, letter):
 
 def test_the_letter_page_lists_signed_viewed_and_not_viewed_with_filters(world, letter):
     _sign(world, letter)
-    client = _staff(world.ops_a)
+    client = logged_in(world.ops_a)
     url = reverse("notices_letters:detail", args=[letter.pk])
     page = client.get(url)
     assert page.status_code == 200 and page.context["delivery_counts"] == {
@@ -187,7 +181,7 @@ def test_the_xlsx_export_escapes_formulae(world, letter):
     world.tenant_a2.trading_name = "=HYPERLINK(\"http://x\")"
     world.tenant_a2.save()
     _sign(world, letter)
-    response = _staff(world.ops_a).get(reverse("notices_letters:deliveries_xlsx", args=[letter.pk]))
+    response = logged_in(world.ops_a).get(reverse("notices_letters:deliveries_xlsx", args=[letter.pk]))
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
     values = [c.value for row in ws.iter_rows() for c in row]
@@ -199,7 +193,7 @@ def test_the_receipts_zip_holds_the_letter_every_receipt_and_a_manifest_of_hashe
     with TestCase.captureOnCommitCallbacks(execute=True):
         receipt_record_paper(delivery=delivery_of(letter, world.tenant_a2), actor=world.ops_a, signer_name="王店长",
                              signed_at=timezone.now(), scan=pdf_upload())
-    response = _staff(world.ops_a).get(reverse("notices_letters:receipts_zip", args=[letter.pk]))
+    response = logged_in(world.ops_a).get(reverse("notices_letters:receipts_zip", args=[letter.pk]))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(archive.namelist())

@@ -15,7 +15,7 @@ from PIL import Image
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from notices.pdf.render import render_letter
-from notices.pdf.seal import make_demo_certificate, make_seal_png
+from notices.pdf.seal import make_demo_certificate, make_seal_png, self_signed
 from notices.pdf.sign import SignError, sign_pdf, validate_pdf
 from notices.pdf.stamp import stamp_letter
 from tests.notices import (
@@ -53,13 +53,7 @@ def make_tsa() -> tuple[asn1_x509.Certificate, asn1_keys.PrivateKeyInfo, bytes]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
+        self_signed(name, key, valid_from=now - dt.timedelta(days=1), valid_until=now + dt.timedelta(days=30))
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         .sign(key, hashes.SHA256())
     )

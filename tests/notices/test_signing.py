@@ -26,6 +26,7 @@ from notices.services.sign_codes import sign_code_send
 from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
 from tenants.models import Contact, RequestCategory
+from tests.base import logged_in
 
 from .delivery import delivery_of, last_code, sms_outbox, stamped_letter  # noqa: F401 - fixture
 
@@ -38,9 +39,7 @@ def letter(world):
 
 
 def _client(user) -> Client:
-    client = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) test")
-    client.force_login(user)
-    return client
+    return logged_in(user, HTTP_USER_AGENT="Mozilla/5.0 (iPhone) test")
 
 
 def _ask_code(delivery, user, channel="email"):

@@ -16,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from notices.models import LetterStatus, SealUse
+from notices.pdf.seal import self_signed
 from notices.services.verification import letter_verify
 
 from .letters import decide, draft_letter, make_template, submit
@@ -40,11 +41,7 @@ def _other_certificate_pem() -> str:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "伪造的印章")])
     now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
+    cert = self_signed(name, key, valid_from=now, valid_until=now + dt.timedelta(days=30)).sign(key, hashes.SHA256())
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 

@@ -5,14 +5,9 @@ from django.urls import reverse
 from wagtail.models import Page, WorkflowState
 
 from portal.models import NoticePage
+from tests.base import logged_in
 
 from .site import notice_form
-
-
-def _client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _add_url(parent):
@@ -20,7 +15,7 @@ def _add_url(parent):
 
 
 def test_an_editor_cannot_publish_a_notice_alone(site):
-    editor = _client(site.w.editor_a)
+    editor = logged_in(site.w.editor_a)
     response = editor.post(_add_url(site.bulletin_a), {**notice_form("停车场改造通知", slug="parking"), "action-publish": "1"})
     assert response.status_code in (200, 302, 403)
     page = NoticePage.objects.filter(slug="parking").first()
@@ -35,7 +30,7 @@ def test_an_editor_cannot_publish_a_notice_alone(site):
 
 
 def test_the_reviewer_of_the_centre_approves_and_the_notice_goes_live(site):
-    editor = _client(site.w.editor_a)
+    editor = logged_in(site.w.editor_a)
     editor.post(_add_url(site.bulletin_a), {**notice_form("电梯维保通知", slug="lift"), "action-submit": "1"})
     page = NoticePage.objects.get(slug="lift")
     assert not page.live
@@ -43,7 +38,7 @@ def test_the_reviewer_of_the_centre_approves_and_the_notice_goes_live(site):
     task_state = state.current_task_state
 
     # Another centre's reviewer is not this page's reviewer.
-    other = _client(site.reviewer_b)
+    other = logged_in(site.reviewer_b)
     url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
     other.post(url, {"comment": ""})
     page.refresh_from_db()
@@ -54,7 +49,7 @@ def test_the_reviewer_of_the_centre_approves_and_the_notice_goes_live(site):
     page.refresh_from_db()
     assert not page.live
 
-    reviewer = _client(site.reviewer_a)
+    reviewer = logged_in(site.reviewer_a)
     response = reviewer.post(url, {"comment": "同意发布"})
     assert response.status_code in (200, 302)
     page.refresh_from_db()
@@ -63,14 +58,14 @@ def test_the_reviewer_of_the_centre_approves_and_the_notice_goes_live(site):
 
 
 def test_an_editor_of_one_centre_cannot_add_pages_to_another(site):
-    response = _client(site.editor_b).post(_add_url(site.bulletin_a), {**notice_form("越权通知", slug="foreign"), "action-submit": "1"})
+    response = logged_in(site.editor_b).post(_add_url(site.bulletin_a), {**notice_form("越权通知", slug="foreign"), "action-submit": "1"})
     assert response.status_code in (302, 403)
     assert not NoticePage.objects.filter(slug="foreign").exists()
 
 
 def test_staff_without_a_web_role_cannot_edit_pages(site):
     for user in (site.w.ops_a, site.w.leader_a, site.w.signer_a):
-        response = _client(user).get(reverse("wagtailadmin_pages:edit", args=(site.public_notice.pk,)))
+        response = logged_in(user).get(reverse("wagtailadmin_pages:edit", args=(site.public_notice.pk,)))
         assert response.status_code in (302, 403), user
 
 

@@ -16,6 +16,7 @@ from portal.audit import audit_record
 from portal.audit_verify import audit_verify_chain
 from portal.models import AuditChainHead, AuditEvent
 from portal.models.audit import GENESIS_HASH
+from tests.portal import committed_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,7 @@ def anchor_dir(settings, tmp_path):
 @pytest.fixture
 def chain(world, anchor_dir, django_capture_on_commit_callbacks):
     """Four evidence events, each committed (so each was anchored)."""
-    events = []
-    for i in range(4):
-        with django_capture_on_commit_callbacks(execute=True):
-            events.append(audit_record(actor=world.seal_a, action="seal.used", obj=world.tenant_a,
-                                       details={"n": i}, evidence=True))
-    return events
+    return committed_evidence(world, django_capture_on_commit_callbacks, count=4)
 
 
 def _dba(sql: str, params=()) -> None:

@@ -22,12 +22,13 @@ from django.db import connection
 from django_celery_beat.models import PeriodicTask
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
-from portal.audit import audit_record
+from notices.pdf.seal import self_signed
 from portal.audit_anchor import head_statement
 from portal.evidence_key import HEAD, ROW, evidence_mac
 from portal.models import AuditChainHead, AuditEvent
 from portal.models.audit import GENESIS_HASH
 from portal.tasks import audit_checkpoint_task
+from tests.portal import committed_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,7 @@ def _make_ca(name: str):
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+        self_signed(subject, key, valid_from=now - dt.timedelta(days=1), valid_until=now + dt.timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
@@ -123,12 +122,7 @@ def configured(settings, tmp_path, tsa_server, test_ca):
 
 @pytest.fixture
 def chain(world, configured, django_capture_on_commit_callbacks):
-    events = []
-    for i in range(3):
-        with django_capture_on_commit_callbacks(execute=True):
-            events.append(audit_record(actor=world.seal_a, action="letter.signed", obj=world.tenant_a,
-                                       details={"n": i}, evidence=True))
-    return events
+    return committed_evidence(world, django_capture_on_commit_callbacks, count=3, action="letter.signed")
 
 
 def test_the_checkpoint_timestamps_the_head_at_the_tsa_and_verify_audit_checks_the_token(

@@ -11,7 +11,6 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,7 @@ from wagtail.snippets.models import get_snippet_models
 from portal.spreadsheets import FORMULA_START, escape_formula
 from tenants.services.recordings import recording_attach, recording_hold
 from tenants.services.storage import storage_deposit
-from tests.base import make_request, make_user
+from tests.base import logged_in, make_request, make_user
 from tests.tenants.test_call_recordings import wav_upload
 from tests.visits.helpers import past_visit
 
@@ -35,12 +34,6 @@ PAYLOADS = [
     "\t=1+1",
     "\r=1+1",
 ]
-
-
-def _client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _plain_number(text: str) -> bool:
@@ -109,7 +102,7 @@ def test_wagtail_listing_exports_of_tenants_and_requests_are_formula_safe(world,
     world.tenant_a.trading_name = payload
     world.tenant_a.save()
     make_request(world, subject=payload, description=payload, contact_name=payload)
-    staff = _client(world.ops_a)
+    staff = logged_in(world.ops_a)
     for url_name in ("wagtailsnippets_tenants_tenant:list", "wagtailsnippets_tenants_servicerequest:list"):
         url = reverse(url_name)
         csv_body = csv_cells(_body(staff.get(url, {"export": "csv"})))
@@ -149,8 +142,8 @@ def test_every_snippet_listing_export_is_formula_safe(world):
     assert {"tenants.Tenant", "tenants.ServiceRequest", "tenants.Contact", "notices.Letter"} <= labels
     # Each listing as the centre's staff member whose work it is (the seal-use
     # register is the seal keeper's), the superuser for the rest.
-    people = [_client(u) for u in (world.ops_a, world.seal_a, world.drafter_a, world.leader_a)]
-    people.append(_client(make_user("root@atrium.test", is_superuser=True, is_staff=True)))
+    people = [logged_in(u) for u in (world.ops_a, world.seal_a, world.drafter_a, world.leader_a)]
+    people.append(logged_in(make_user("root@atrium.test", is_superuser=True, is_staff=True)))
     for model, url in exports:
         for fmt, read in (("csv", csv_cells), ("xlsx", xlsx_cells)):
             response = next((r for r in (c.get(url, {"export": fmt}) for c in people) if r.status_code == 200), None)
@@ -172,7 +165,7 @@ def test_wagtails_own_report_exports_are_formula_safe(world):
     world.tenant_a.trading_name = PAYLOADS[0]
     world.tenant_a.save()
     ModelLogEntry.objects.log_action(world.tenant_a, "wagtail.edit", user=world.ops_a)
-    admin = _client(make_user("root@atrium.test", is_superuser=True, is_staff=True))
+    admin = logged_in(make_user("root@atrium.test", is_superuser=True, is_staff=True))
     for fmt, read in (("csv", csv_cells), ("xlsx", xlsx_cells)):
         cells = read(_body(admin.get(reverse("wagtailadmin_reports:site_history"), {"export": fmt})))
         assert_safe(cells)
@@ -189,7 +182,7 @@ def test_the_archive_exports_and_import_templates_are_formula_safe(world):
     contact.save()
     world.tenant_a.legal_name = PAYLOADS[3]
     world.tenant_a.save()
-    staff = _client(world.ops_a)
+    staff = logged_in(world.ops_a)
     for resource in ("tenants", "units", "contacts"):
         assert_safe(csv_cells(_body(staff.get(reverse("tenants_archive:export", args=[resource, "csv"])))))
         assert_safe(xlsx_cells(_body(staff.get(reverse("tenants_archive:export", args=[resource, "xlsx"])))))
@@ -203,7 +196,7 @@ def test_the_archive_exports_and_import_templates_are_formula_safe(world):
 def test_the_request_record_form_is_formula_safe(world):
     make_request(world, subject=PAYLOADS[0], contact_name=PAYLOADS[2])
     today = timezone.localdate()
-    response = _client(world.ops_a).get(reverse("wagtailsnippets_tenants_servicerequest:record_form"), {
+    response = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_servicerequest:record_form"), {
         "centre": world.centre_a.pk, "start": str(today - timedelta(days=7)), "end": str(today), "format": "xlsx"})
     assert_safe(xlsx_cells(_body(response)), expected=[PAYLOADS[2]])
 
@@ -211,7 +204,7 @@ def test_the_request_record_form_is_formula_safe(world):
 def test_the_storage_log_is_formula_safe(world):
     storage_deposit(actor=world.ops_a, tenant=world.tenant_a, items=PAYLOADS[4], quantity=1, location=PAYLOADS[5],
                     depositor_name=PAYLOADS[1], deposited_at=timezone.now())
-    response = _client(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:register") + "?format=xlsx")
+    response = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:register") + "?format=xlsx")
     assert_safe(xlsx_cells(_body(response)), expected=[PAYLOADS[1]])
 
 
@@ -220,7 +213,7 @@ def test_the_recording_archive_log_is_formula_safe(world):
                            recorded_at=timezone.now())
     recording_hold(actor=world.ops_a, recording=rec, reason=PAYLOADS[3],
                    keep_until=timezone.localdate() + timedelta(days=90))
-    response = _client(world.ops_a).get(reverse("tenants_recordings:log") + "?format=xlsx")
+    response = logged_in(world.ops_a).get(reverse("tenants_recordings:log") + "?format=xlsx")
     assert_safe(xlsx_cells(_body(response)), expected=[PAYLOADS[3]])
 
 
@@ -230,7 +223,7 @@ def test_the_letter_deliveries_xlsx_is_formula_safe(world):
     world.tenant_a2.trading_name = PAYLOADS[2]
     world.tenant_a2.save()
     letter = stamped_letter(world, title=PAYLOADS[0])
-    response = _client(world.ops_a).get(reverse("notices_letters:deliveries_xlsx", args=[letter.pk]))
+    response = logged_in(world.ops_a).get(reverse("notices_letters:deliveries_xlsx", args=[letter.pk]))
     assert_safe(xlsx_cells(_body(response)), expected=[PAYLOADS[0], PAYLOADS[2]])
 
 
@@ -243,7 +236,7 @@ def test_the_visits_dashboard_xlsx_and_auditor_pack_are_formula_safe(world):
     record.topics = PAYLOADS[1]
     record.people_met = PAYLOADS[3]
     record.save()
-    response = _client(world.ops_a).get(reverse("visits_dashboard:xlsx"))
+    response = logged_in(world.ops_a).get(reverse("visits_dashboard:xlsx"))
     assert_safe(xlsx_cells(_body(response)))
     today = timezone.localdate()
     pack = auditor_pack(centres=[world.centre_a], start=today - timedelta(days=30), end=today)

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -16,7 +15,7 @@ from tenants.imports.resources import TenantResource
 from tenants.imports.running import run_import
 from tenants.imports.sheets import read_sheet
 from tenants.models import Contact, ImportJob, Tenant, Unit
-from tests.base import ANONYMOUS, assert_access
+from tests.base import ANONYMOUS, assert_access, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +42,7 @@ def csv_upload(headers, rows, name="tenants.csv", encoding="utf-8"):
 
 
 def _client(user):
-    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    c.force_login(user)
-    return c
+    return logged_in(user, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
 
 def _good_rows():

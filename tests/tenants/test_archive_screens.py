@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from tests.base import (
     PDF_BYTES,
     assert_access,
     grant_confidential,
+    logged_in,
     make_staff,
     pdf_upload,
 )
@@ -38,15 +38,9 @@ def _doc(world, *, confidential=False, tenant=None, expires_in=None, title="消�
                            confidentiality="confidential" if confidential else "normal")
 
 
-def _client(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_staff_file_a_document_from_the_admin_and_it_is_audited(world):
     url = reverse("tenants_archive:document_new", args=[world.tenant_a.pk])
-    response = _client(world.ops_a).post(url, {
+    response = logged_in(world.ops_a).post(url, {
         "kind": "fire_permit", "title": "消防许可证", "file": pdf_upload("许可证.pdf"), "confidentiality": "normal",
         "issued_on": "2026-01-01", "expires_on": "2027-01-01",
     })
@@ -58,7 +52,7 @@ def test_staff_file_a_document_from_the_admin_and_it_is_audited(world):
 
 def test_a_renamed_file_is_refused_with_a_message_and_nothing_is_filed(world):
     url = reverse("tenants_archive:document_new", args=[world.tenant_a.pk])
-    response = _client(world.ops_a).post(url, {
+    response = logged_in(world.ops_a).post(url, {
         "kind": "lease", "file": SimpleUploadedFile("lease.pdf", b"MZ\x90\x00 an exe"), "confidentiality": "normal",
     })
     assert response.status_code == 400
@@ -68,7 +62,7 @@ def test_a_renamed_file_is_refused_with_a_message_and_nothing_is_filed(world):
 
 def test_an_expiry_before_the_issue_date_is_refused(world):
     url = reverse("tenants_archive:document_new", args=[world.tenant_a.pk])
-    response = _client(world.ops_a).post(url, {
+    response = logged_in(world.ops_a).post(url, {
         "kind": "lease", "file": pdf_upload(), "confidentiality": "normal", "issued_on": "2026-05-01",
         "expires_on": "2026-01-01",
     })
@@ -77,20 +71,20 @@ def test_an_expiry_before_the_issue_date_is_refused(world):
 
 def test_staff_without_the_permission_cannot_file_a_confidential_document(world):
     url = reverse("tenants_archive:document_new", args=[world.tenant_a.pk])
-    response = _client(world.ops_a).post(url, {"kind": "lease", "file": pdf_upload(), "confidentiality": "confidential"})
+    response = logged_in(world.ops_a).post(url, {"kind": "lease", "file": pdf_upload(), "confidentiality": "confidential"})
     assert response.status_code == 400 and not ArchiveDocument.objects.exists()
 
 
 def test_replacing_keeps_the_predecessor_as_a_version(world):
     old = _doc(world)
-    response = _client(world.ops_a).post(reverse("tenants_archive:document_replace", args=[old.pk]), {
+    response = logged_in(world.ops_a).post(reverse("tenants_archive:document_replace", args=[old.pk]), {
         "kind": "fire_permit", "title": "消防许可证 2027", "file": pdf_upload("new.pdf"), "confidentiality": "normal",
     })
     assert response.status_code == 302
     old.refresh_from_db()
     new = ArchiveDocument.objects.get(replaces=old)
     assert old.superseded_at is not None and new.is_current
-    page = _client(world.ops_a).get(reverse("tenants_archive:documents", args=[world.tenant_a.pk])).content.decode()
+    page = logged_in(world.ops_a).get(reverse("tenants_archive:documents", args=[world.tenant_a.pk])).content.decode()
     assert "消防许可证 2027" in page and "消防许可证" in page
 
 
@@ -98,9 +92,9 @@ def test_the_listing_flags_expired_and_soon_expiring_documents(world):
     _doc(world, expires_in=-3, title="过期保险")
     _doc(world, expires_in=10, title="将到期执照")
     _doc(world, expires_in=200, title="长期许可")
-    page = _client(world.ops_a).get(reverse("tenants_archive:documents", args=[world.tenant_a.pk])).content.decode()
+    page = logged_in(world.ops_a).get(reverse("tenants_archive:documents", args=[world.tenant_a.pk])).content.decode()
     assert page.count("ar-expired") == 1 and page.count("ar-soon") == 1
-    index = _client(world.ops_a).get(reverse("tenants_archive:documents_index") + "?expiring=30").content.decode()
+    index = logged_in(world.ops_a).get(reverse("tenants_archive:documents_index") + "?expiring=30").content.decode()
     assert "过期保险" in index and "将到期执照" in index and "长期许可" not in index
 
 
@@ -109,7 +103,7 @@ def test_download_is_access_checked_and_audited(world):
     url = reverse("tenants_archive:document_download", args=[doc.pk])
     assert_access(url, allowed=[world.ops_a, world.leader_a, world.manager],
                   refused=[world.ops_b, world.signer_a, world.signer_b, world.nonsigner_a, world.editor_a, ANONYMOUS])
-    response = _client(world.ops_a).get(url)
+    response = logged_in(world.ops_a).get(url)
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert response["Content-Disposition"].startswith("attachment")
     assert AuditEvent.objects.for_object(doc).filter(action="archive.document_downloaded").count() == 4
@@ -120,7 +114,7 @@ def test_a_confidential_document_is_masked_and_refused_without_the_permission(wo
     url = reverse("tenants_archive:document_download", args=[doc.pk])
     assert_access(url, allowed=[grant_confidential(world.leader_a)],
                   refused=[world.ops_a, world.manager, world.ops_b, world.signer_a, ANONYMOUS])
-    page = _client(world.ops_a).get(reverse("tenants_archive:documents", args=[world.tenant_a.pk])).content.decode()
+    page = logged_in(world.ops_a).get(reverse("tenants_archive:documents", args=[world.tenant_a.pk])).content.decode()
     assert "租赁合同（保密）" not in page and url not in page
     assert not AuditEvent.objects.filter(action="archive.document_downloaded", actor=world.ops_a).exists()
 
@@ -149,9 +143,9 @@ def test_confidential_fields_are_masked_on_the_archive_card_without_access(world
     contact.personal_phone = "13900001234"
     contact.save()
     url = reverse("wagtailsnippets_tenants_tenant:inspect", args=[world.tenant_a.pk])
-    page = _client(world.ops_a).get(url).content.decode()
+    page = logged_in(world.ops_a).get(url).content.decode()
     assert "88888" not in page and "免租期" not in page and "13900001234" not in page
-    page = _client(grant_confidential(world.ops_a)).get(url).content.decode()
+    page = logged_in(grant_confidential(world.ops_a)).get(url).content.decode()
     assert "88888" in page and "免租期" in page and "13900001234" in page
     assert AuditEvent.objects.filter(action="archive.viewed", object_id=str(world.tenant_a.pk)).count() == 2
 
@@ -160,15 +154,15 @@ def test_the_edit_form_neither_shows_nor_overwrites_confidential_fields_without_
     world.tenant_a.monthly_rent = 88888
     world.tenant_a.save()
     url = reverse("wagtailsnippets_tenants_tenant:edit", args=[world.tenant_a.pk])
-    page = _client(world.ops_a).get(url).content.decode()
+    page = logged_in(world.ops_a).get(url).content.decode()
     assert 'name="monthly_rent"' not in page and "88888" not in page
-    page = _client(grant_confidential(world.ops_a)).get(url).content.decode()
+    page = logged_in(grant_confidential(world.ops_a)).get(url).content.decode()
     assert 'name="monthly_rent"' in page
 
 
 def test_a_staff_member_asks_for_access_a_manager_grants_it_and_it_expires(world):
     doc = _doc(world, confidential=True)
-    response = _client(world.ops_a).post(reverse("tenants_archive:access_ask", args=[world.tenant_a.pk]),
+    response = logged_in(world.ops_a).post(reverse("tenants_archive:access_ask", args=[world.tenant_a.pk]),
                                          {"reason": "核对租金", "hours": 2})
     assert response.status_code == 302
     grant = ArchiveAccessGrant.objects.get()
@@ -178,13 +172,13 @@ def test_a_staff_member_asks_for_access_a_manager_grants_it_and_it_expires(world
     assert_access(decide, method="post", refused=[world.ops_a, world.ops_b, world.signer_a, ANONYMOUS])
     grant.refresh_from_db()
     assert grant.status == AccessGrantStatus.PENDING
-    page = _client(world.manager).get(reverse("tenants_archive:access")).content.decode()
+    page = logged_in(world.manager).get(reverse("tenants_archive:access")).content.decode()
     assert "核对租金" in page
-    assert _client(world.manager).post(reverse("tenants_archive:access_decide", args=[grant.pk, "grant"])).status_code == 302
+    assert logged_in(world.manager).post(reverse("tenants_archive:access_decide", args=[grant.pk, "grant"])).status_code == 302
     grant.refresh_from_db()
     assert grant.status == AccessGrantStatus.GRANTED
     url = reverse("tenants_archive:document_download", args=[doc.pk])
-    assert _client(world.ops_a).get(url).status_code == 200
+    assert logged_in(world.ops_a).get(url).status_code == 200
     # Two hours later it has lapsed by itself.
     ArchiveAccessGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert_access(url, refused=[world.ops_a])
@@ -193,32 +187,32 @@ def test_a_staff_member_asks_for_access_a_manager_grants_it_and_it_expires(world
 def test_a_manager_refuses_and_access_stays_closed(world):
     doc = _doc(world, confidential=True)
     grant = access_request(actor=world.ops_a, tenant=world.tenant_a, reason="想看看", hours=1)
-    _client(world.manager).post(reverse("tenants_archive:access_decide", args=[grant.pk, "refuse"]))
+    logged_in(world.manager).post(reverse("tenants_archive:access_decide", args=[grant.pk, "refuse"]))
     grant.refresh_from_db()
     assert grant.status == AccessGrantStatus.REFUSED
     assert_access(reverse("tenants_archive:document_download", args=[doc.pk]), refused=[world.ops_a])
 
 
 def test_an_empty_reason_is_refused_with_a_message(world):
-    _client(world.ops_a).post(reverse("tenants_archive:access_ask", args=[world.tenant_a.pk]), {"reason": "", "hours": 2})
+    logged_in(world.ops_a).post(reverse("tenants_archive:access_ask", args=[world.tenant_a.pk]), {"reason": "", "hours": 2})
     assert not ArchiveAccessGrant.objects.exists()
 
 
 def test_the_archive_card_shows_its_access_history_to_managers_only(world):
     doc = _doc(world)
-    _client(world.ops_a).get(reverse("tenants_archive:document_download", args=[doc.pk]))
+    logged_in(world.ops_a).get(reverse("tenants_archive:document_download", args=[doc.pk]))
     grant = access_request(actor=world.ops_a, tenant=world.tenant_a, reason="核对", hours=1)
     access_decide(actor=world.manager, grant=grant, approve=True)
     url = reverse("wagtailsnippets_tenants_tenant:inspect", args=[world.tenant_a.pk])
-    page = _client(world.manager).get(url).content.decode()
+    page = logged_in(world.manager).get(url).content.decode()
     assert 'data-testid="access-history"' in page
     for action in ("archive.document_downloaded", "archive.document_uploaded", "archive.access_requested",
                    "archive.access_granted"):
         assert action in page
-    assert 'data-testid="access-history"' not in _client(world.ops_a).get(url).content.decode()
+    assert 'data-testid="access-history"' not in logged_in(world.ops_a).get(url).content.decode()
 
 
 def test_a_guessed_filter_value_gives_a_page_not_an_error(world):
     _doc(world, expires_in=5)
     for query in ("?expiring=99999999999", "?centre=abc&kind=nope", "?p=-3"):
-        assert _client(world.ops_a).get(reverse("tenants_archive:documents_index") + query).status_code == 200
+        assert logged_in(world.ops_a).get(reverse("tenants_archive:documents_index") + query).status_code == 200

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -33,7 +32,7 @@ from tenants.services.recordings import (
     recordings_purge,
 )
 from tenants.tasks import purge_call_recordings
-from tests.base import ANONYMOUS, assert_access, make_request
+from tests.base import ANONYMOUS, assert_access, logged_in, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +49,6 @@ def wav_bytes(seconds: float = 0.1) -> bytes:
 
 def wav_upload(name="call.wav"):
     return SimpleUploadedFile(name, wav_bytes(), content_type="audio/wav")
-
-
-def _client(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _recording(world, *, days_ago=0, sr=None):
@@ -87,24 +80,24 @@ def test_a_renamed_file_is_not_a_recording(world):
 
 def test_staff_attach_a_recording_on_the_request_page_and_it_is_audited(world):
     sr = make_request(world)
-    response = _client(world.ops_a).post(reverse("tenants_recordings:add", args=[sr.pk]), {"file": wav_upload(), "note": "来电"})
+    response = logged_in(world.ops_a).post(reverse("tenants_recordings:add", args=[sr.pk]), {"file": wav_upload(), "note": "来电"})
     assert response.status_code == 302
     rec = CallRecording.objects.get()
     assert rec.request == sr and rec.file.name.endswith(".wav") and len(rec.sha256) == 64
     assert AuditEvent.objects.for_object(rec).filter(action="recording.attached").exists()
-    page = _client(world.ops_a).get(reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])).content.decode()
+    page = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])).content.decode()
     assert reverse("tenants_recordings:file", args=[rec.pk]) in page
 
 
 def test_a_bad_recording_on_the_request_page_gives_a_message_and_attaches_nothing(world):
     sr = make_request(world)
-    response = _client(world.ops_a).post(reverse("tenants_recordings:add", args=[sr.pk]),
+    response = logged_in(world.ops_a).post(reverse("tenants_recordings:add", args=[sr.pk]),
                                          {"file": SimpleUploadedFile("x.wav", b"MZ\x90")}, follow=True)
     assert response.status_code == 200 and not CallRecording.objects.exists()
 
 
 def test_logging_a_call_with_its_recording_creates_both(world):
-    response = _client(world.ops_a).post(reverse("wagtailsnippets_tenants_servicerequest:add"), {
+    response = logged_in(world.ops_a).post(reverse("wagtailsnippets_tenants_servicerequest:add"), {
         "tenant": world.tenant_a.pk, "channel": "hotline", "category": "enquiry", "severity": "ordinary",
         "subject": "咨询停车", "description": "来电咨询停车优惠。", "recording": wav_upload(),
     })
@@ -114,7 +107,7 @@ def test_logging_a_call_with_its_recording_creates_both(world):
 
 
 def test_logging_a_call_with_a_bad_recording_records_nothing(world):
-    response = _client(world.ops_a).post(reverse("wagtailsnippets_tenants_servicerequest:add"), {
+    response = logged_in(world.ops_a).post(reverse("wagtailsnippets_tenants_servicerequest:add"), {
         "tenant": world.tenant_a.pk, "channel": "hotline", "category": "enquiry", "severity": "ordinary",
         "subject": "咨询停车", "description": "来电咨询停车优惠。", "recording": SimpleUploadedFile("a.mp3", b"hello"),
     })
@@ -127,7 +120,7 @@ def test_recordings_are_heard_only_by_the_centres_handlers_and_each_play_is_audi
     url = reverse("tenants_recordings:file", args=[rec.pk])
     assert_access(url, allowed=[world.ops_a, world.manager],
                   refused=[world.ops_b, world.leader_a, world.drafter_a, world.signer_a, world.signer_b, ANONYMOUS])
-    response = _client(world.ops_a).get(url)
+    response = logged_in(world.ops_a).get(url)
     assert response["Content-Type"] == "audio/wav" and b"".join(response.streaming_content) == wav_bytes()
     assert AuditEvent.objects.for_object(rec).filter(action="recording.played").count() == 3
 
@@ -183,7 +176,7 @@ def test_retention_below_thirty_days_is_refused(world):
 
 def test_a_held_recording_is_never_purged_until_released(world):
     rec = _recording(world, days_ago=40)
-    response = _client(world.ops_a).post(reverse("tenants_recordings:hold", args=[rec.pk]),
+    response = logged_in(world.ops_a).post(reverse("tenants_recordings:hold", args=[rec.pk]),
                                          {"reason": "投诉未结案，需保留证据", "keep_until": "2099-12-31"})
     assert response.status_code == 302
     hold = RecordingHold.objects.get()
@@ -193,7 +186,7 @@ def test_a_held_recording_is_never_purged_until_released(world):
     assert rec.status == RecordingStatus.KEPT
     with pytest.raises(RecordingError):
         recording_hold(actor=world.ops_a, recording=rec, reason="again", keep_until=hold.keep_until)
-    _client(world.ops_a).post(reverse("tenants_recordings:release", args=[hold.pk]), {"note": "已结案"})
+    logged_in(world.ops_a).post(reverse("tenants_recordings:release", args=[hold.pk]), {"note": "已结案"})
     hold.refresh_from_db()
     assert hold.released_at and hold.released_by == world.ops_a and hold.release_note == "已结案"
     assert recordings_purge() == 1
@@ -217,15 +210,15 @@ def test_the_recording_archive_log_lists_and_exports_holds_of_the_users_centres(
     rec_b = recording_attach(actor=world.ops_b, service_request=make_request(world, tenant=world.tenant_b),
                              upload=wav_upload())
     recording_hold(actor=world.ops_b, recording=rec_b, reason="B 中心案件", keep_until=hold.keep_until)
-    page = _client(world.ops_a).get(reverse("tenants_recordings:log")).content.decode()
+    page = logged_in(world.ops_a).get(reverse("tenants_recordings:log")).content.decode()
     assert rec.request.number in page and "B 中心案件" not in page
-    response = _client(world.ops_a).get(reverse("tenants_recordings:log") + "?format=xlsx")
+    response = logged_in(world.ops_a).get(reverse("tenants_recordings:log") + "?format=xlsx")
     ws = load_workbook(io.BytesIO(response.content)).active
     values = [c.value for c in ws[3]]
     assert rec.request.number in values and "'=HYPERLINK(\"x\") 特殊案件" in values
     assert ws.max_row == 3
     recording_release(actor=world.ops_a, hold=hold)
-    assert rec.request.number not in _client(world.ops_a).get(reverse("tenants_recordings:log") + "?state=active").content.decode()
+    assert rec.request.number not in logged_in(world.ops_a).get(reverse("tenants_recordings:log") + "?state=active").content.decode()
 
 
 def test_the_purge_is_scheduled_daily():

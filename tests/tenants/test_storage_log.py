@@ -6,7 +6,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,15 +13,9 @@ from openpyxl import load_workbook
 from portal.models import AuditEvent
 from tenants.models import StorageDeposit
 from tenants.services.storage import StorageError, storage_collect, storage_deposit
-from tests.base import ANONYMOUS, assert_access
+from tests.base import ANONYMOUS, assert_access, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _deposit(world, *, tenant=None, days_ago=0, items="装修图纸一卷"):
@@ -34,7 +27,7 @@ def _deposit(world, *, tenant=None, days_ago=0, items="装修图纸一卷"):
 
 def test_staff_record_a_deposit_from_the_admin(world):
     contact = world.tenant_a.contacts.first()
-    response = _client(world.ops_a).post(reverse("wagtailsnippets_tenants_storagedeposit:add"), {
+    response = logged_in(world.ops_a).post(reverse("wagtailsnippets_tenants_storagedeposit:add"), {
         "tenant": world.tenant_a.pk, "contact": contact.pk, "items": "快递包裹", "quantity": 3, "location": "服务台",
     })
     assert response.status_code == 302
@@ -52,13 +45,13 @@ def test_a_deposit_without_a_depositor_or_with_another_tenants_contact_is_refuse
         {"tenant": world.tenant_b.pk, "depositor_name": "x", "items": "包裹", "quantity": 1, "location": "服务台"},
         {"tenant": world.tenant_a.pk, "depositor_name": "x", "items": "包裹", "quantity": 0, "location": "服务台"},
     ):
-        assert _client(world.ops_a).post(url, data).status_code == 400
+        assert logged_in(world.ops_a).post(url, data).status_code == 400
     assert not StorageDeposit.objects.exists()
 
 
 def test_collection_records_the_collector_the_id_check_and_who_released(world):
     entry = _deposit(world)
-    response = _client(world.ops_a).post(reverse("wagtailsnippets_tenants_storagedeposit:collect", args=[entry.pk]),
+    response = logged_in(world.ops_a).post(reverse("wagtailsnippets_tenants_storagedeposit:collect", args=[entry.pk]),
                                          {"collector_name": "李店员", "id_checked": "on", "id_last4": "123X"})
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -82,14 +75,14 @@ def test_items_left_too_long_are_flagged_and_filterable(world, settings):
     old = _deposit(world, days_ago=10, items="旧纸箱")
     _deposit(world, days_ago=1, items="新包裹")
     assert old.left_too_long
-    page = _client(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:list") + "?state=too_long").content.decode()
+    page = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:list") + "?state=too_long").content.decode()
     assert "旧纸箱" in page and "新包裹" not in page
 
 
 def test_the_listing_pages_and_files_are_scoped_by_centre(world):
     a = _deposit(world, items="A中心物品")
     b = _deposit(world, tenant=world.tenant_b, items="B中心物品")
-    page = _client(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:list")).content.decode()
+    page = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:list")).content.decode()
     assert "A中心物品" in page and "B中心物品" not in page
     assert_access(reverse("wagtailsnippets_tenants_storagedeposit:inspect", args=[a.pk]),
                   allowed=[world.ops_a, world.leader_a, world.manager],
@@ -111,9 +104,9 @@ def test_the_listing_pages_and_files_are_scoped_by_centre(world):
 def test_the_record_exports_and_prints_the_users_centres_only(world):
     _deposit(world, items="=cmd|' /C calc'!A0")
     _deposit(world, tenant=world.tenant_b, items="B中心物品")
-    response = _client(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:register") + "?format=xlsx")
+    response = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:register") + "?format=xlsx")
     ws = load_workbook(io.BytesIO(response.content)).active
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "'=cmd|' /C calc'!A0" in values and "B中心物品" not in values
-    page = _client(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:register")).content.decode()
+    page = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:register")).content.decode()
     assert "服务台后柜 A-3" in page and "B中心物品" not in page

@@ -9,12 +9,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.base import ANONYMOUS, assert_access
+from tests.base import ANONYMOUS, assert_access, logged_in
 from tests.visits.helpers import past_visit
 from visits.models import AuditExport, ExportStatus, Meeting
 from visits.services.plans import plan_sync
@@ -42,27 +41,21 @@ def data(world):
     return world
 
 
-def _client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def test_staff_see_their_centres_the_operator_manager_all_tenants_none(data):
     w = data
     url = reverse("visits_dashboard:index")
     assert_access(url, allowed=[w.ops_a, w.ops_b, w.manager], refused=[w.signer_a, w.editor_a, w.drafter_a, ANONYMOUS])
-    ops = _client(w.ops_a).get(url).context
+    ops = logged_in(w.ops_a).get(url).context
     assert [c.pk for c in ops["centres"]] == [w.centre_a.pk]
-    manager = _client(w.manager).get(url).context
+    manager = logged_in(w.manager).get(url).context
     assert {c.pk for c in manager["centres"]} == {w.centre_a.pk, w.centre_b.pk}
     # Asking for another centre's figures by URL falls back to one's own.
-    sneaky = _client(w.ops_a).get(url, {"centre": w.centre_b.pk}).context
+    sneaky = logged_in(w.ops_a).get(url, {"centre": w.centre_b.pk}).context
     assert [c.pk for c in sneaky["centres"]] == [w.centre_a.pk]
 
 
 def test_the_dashboard_shows_targets_against_goals_with_svg_charts(data):
-    html = _client(data.manager).get(reverse("visits_dashboard:index")).content.decode()
+    html = logged_in(data.manager).get(reverse("visits_dashboard:index")).content.decode()
     for key in ("visit_rate", "attainment", "face_to_face", "suggestion_reply", "response", "satisfaction"):
         assert f'data-testid="figure-{key}"' in html
     assert html.count("<svg") >= 4 and "<script src=\"http" not in html
@@ -70,17 +63,17 @@ def test_the_dashboard_shows_targets_against_goals_with_svg_charts(data):
 
 def test_drill_down_lists_overdue_visits_of_visible_centres_only(data):
     w = data
-    rows = _client(w.ops_a).get(reverse("visits_dashboard:drill", args=["overdue"])).context["rows"]
+    rows = logged_in(w.ops_a).get(reverse("visits_dashboard:drill", args=["overdue"])).context["rows"]
     assert rows and {p.centre_id for p in rows} == {w.centre_a.pk}
-    all_rows = _client(w.manager).get(reverse("visits_dashboard:drill", args=["overdue"])).context["rows"]
+    all_rows = logged_in(w.manager).get(reverse("visits_dashboard:drill", args=["overdue"])).context["rows"]
     assert {p.centre_id for p in all_rows} == {w.centre_a.pk, w.centre_b.pk}
-    assert _client(w.manager).get(reverse("visits_dashboard:drill", args=["nonsense"])).status_code == 404
+    assert logged_in(w.manager).get(reverse("visits_dashboard:drill", args=["nonsense"])).status_code == 404
     for kind in ("behind", "not_met", "unanswered", "unsatisfied"):
-        assert _client(w.manager).get(reverse("visits_dashboard:drill", args=[kind])).status_code == 200
+        assert logged_in(w.manager).get(reverse("visits_dashboard:drill", args=[kind])).status_code == 200
 
 
 def test_the_xlsx_escapes_formulae(data):
-    response = _client(data.ops_a).get(reverse("visits_dashboard:xlsx"))
+    response = logged_in(data.ops_a).get(reverse("visits_dashboard:xlsx"))
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     assert "Targets" in wb.sheetnames or "指标" in wb.sheetnames
@@ -93,13 +86,13 @@ def test_the_audit_report_pdf_is_built_by_a_task_and_served_to_its_requester(dat
     w = data
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        response = _client(w.manager).post(reverse("visits_dashboard:export_request"),
+        response = logged_in(w.manager).post(reverse("visits_dashboard:export_request"),
                                            {"kind": "pdf", "start": date(today.year, 1, 1), "end": today})
     job = AuditExport.objects.get()
     assert response["Location"] == reverse("visits_dashboard:export", args=[job.pk])
     assert job.status == ExportStatus.READY, job.error
     download = reverse("visits_dashboard:export_download", args=[job.pk])
-    content = b"".join(_client(w.manager).get(download).streaming_content)
+    content = b"".join(logged_in(w.manager).get(download).streaming_content)
     assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == job.sha256
     assert_access(download, refused=[w.ops_a, w.signer_a, ANONYMOUS])
 
@@ -108,11 +101,11 @@ def test_the_auditor_pack_has_a_manifest_of_hashes(data, django_capture_on_commi
     w = data
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        _client(w.ops_a).post(reverse("visits_dashboard:export_request"),
+        logged_in(w.ops_a).post(reverse("visits_dashboard:export_request"),
                               {"kind": "zip", "start": date(today.year, 1, 1), "end": today})
     job = AuditExport.objects.get()
     assert job.status == ExportStatus.READY, job.error
-    content = b"".join(_client(w.ops_a).get(reverse("visits_dashboard:export_download", args=[job.pk])).streaming_content)
+    content = b"".join(logged_in(w.ops_a).get(reverse("visits_dashboard:export_download", args=[job.pk])).streaming_content)
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         names = {f["name"] for f in manifest["files"]}

@@ -5,13 +5,12 @@ published to the tenants of the centre only, suggestions in the request log."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import Letter, LetterKind
 from tenants.models import Channel, RequestCategory
-from tests.base import ANONYMOUS, assert_access, pdf_upload
+from tests.base import ANONYMOUS, assert_access, logged_in, pdf_upload
 from visits.models import MeetingAttendance
 from visits.services.meetings import (
     meeting_checkin,
@@ -34,12 +33,6 @@ def meeting(world):
                             location="5楼会议室", agenda="年终促销\n消防检查")
 
 
-def _client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def test_the_invitation_is_drafted_as_a_meeting_notice(world, meeting):
     letter = Letter.objects.get(pk=meeting.notice_letter_id)
     assert letter.kind == LetterKind.MEETING and letter.centre == world.centre_a and not letter.live
@@ -58,11 +51,11 @@ def test_the_drafted_invitation_is_audited_and_has_its_first_revision(world, mee
 
 def test_a_signatory_registers_at_the_door_once(world, meeting):
     token = meeting_door_token(meeting)
-    c = _client(world.signer_a)
+    c = logged_in(world.signer_a)
     assert c.get(reverse("visits:door", args=[token])).status_code == 200
     response = c.post(reverse("visits:door", args=[token]))
     assert 'data-testid="door-done"' in response.content.decode()
-    again = _client(world.nonsigner_a).post(reverse("visits:door", args=[token]))  # same shop, second device
+    again = logged_in(world.nonsigner_a).post(reverse("visits:door", args=[token]))  # same shop, second device
     assert again.status_code == 400
     assert MeetingAttendance.objects.filter(meeting=meeting, tenant=world.tenant_a, method="qr").count() == 1
 
@@ -71,10 +64,10 @@ def test_a_wrong_expired_or_foreign_door_code_is_refused(world, meeting):
     with pytest.raises(VisitError):
         meeting_checkin(actor=world.signer_a, token="garbage")
     token = meeting_door_token(meeting)
-    assert _client(world.signer_b).post(reverse("visits:door", args=[token])).status_code == 403  # other centre
+    assert logged_in(world.signer_b).post(reverse("visits:door", args=[token])).status_code == 403  # other centre
     type(meeting).objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=3),
                                                        ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=2))
-    response = _client(world.signer_a).post(reverse("visits:door", args=[token]))
+    response = logged_in(world.signer_a).post(reverse("visits:door", args=[token]))
     assert response.status_code == 400 and not MeetingAttendance.objects.exists()
     assert_access(reverse("visits:door", args=[token]), refused=[ANONYMOUS])
 
@@ -95,7 +88,7 @@ def test_minutes_are_published_to_the_centres_tenants_only(world, meeting):
     assert_access(url, allowed=[world.signer_a, world.nonsigner_a, world.signer_a2], refused=[world.signer_b, ANONYMOUS])
     assert_access(reverse("visits:minutes_file", args=[meeting.pk]), allowed=[world.signer_a, world.ops_a],
                   refused=[world.signer_b, world.ops_b, ANONYMOUS])
-    assert "十二月开展促销" in _client(world.signer_a).get(url).content.decode()
+    assert "十二月开展促销" in logged_in(world.signer_a).get(url).content.decode()
 
 
 def test_meeting_pages_for_staff_of_the_centre_only(world, meeting):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent
-from tests.base import ANONYMOUS, assert_access
+from tests.base import ANONYMOUS, assert_access, logged_in
 from visits.models import Dimension, Survey, SurveyResponse
 from visits.services.records import VisitError
 from visits.services.surveys import survey_answer, survey_create, survey_set_status
@@ -75,12 +75,6 @@ def test_incomplete_answers_are_refused_and_others_cannot_answer(world, survey):
 # --- the management screen (/visits/surveys/manage/) ----------------------------------
 
 
-def _staff(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 @pytest.fixture
 def draft(world):
     today = timezone.localdate()
@@ -90,14 +84,14 @@ def draft(world):
 
 def test_the_list_shows_the_surveys_of_the_users_centres_with_their_figures(world, survey):
     survey_answer(actor=world.signer_a, survey=survey, tenant=world.tenant_a, scores=_scores(survey, 5))
-    page = _staff(world.ops_a).get(reverse("visits:surveys"))
+    page = logged_in(world.ops_a).get(reverse("visits:surveys"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "年度满意度调查" in html and reverse("visits:survey", args=[survey.pk]) in html
     listed = page.context["surveys"][0]
     assert (listed.answers, listed.tenants, listed.satisfaction) == (1, 2, 100.0)
-    assert "年度满意度调查" not in _staff(world.ops_b).get(reverse("visits:surveys")).content.decode()
-    assert "年度满意度调查" in _staff(world.manager).get(reverse("visits:surveys")).content.decode()
+    assert "年度满意度调查" not in logged_in(world.ops_b).get(reverse("visits:surveys")).content.decode()
+    assert "年度满意度调查" in logged_in(world.manager).get(reverse("visits:surveys")).content.decode()
 
 
 def test_who_may_manage_surveys(world, survey):
@@ -106,7 +100,7 @@ def test_who_may_manage_surveys(world, survey):
     # Another centre's survey is a 404, not a hint that it exists.
     assert_access(reverse("visits:survey", args=[survey.pk]), allowed=[world.ops_a, world.manager],
                   refused=[world.ops_b, world.signer_a, world.leader_a, ANONYMOUS])
-    assert _staff(world.ops_b).get(reverse("visits:survey", args=[survey.pk])).status_code == 404
+    assert logged_in(world.ops_b).get(reverse("visits:survey", args=[survey.pk])).status_code == 404
     assert_access(reverse("visits:survey_status", args=[survey.pk]), method="post", data={"status": "closed"},
                   refused=[world.ops_b, world.signer_a, world.drafter_a, ANONYMOUS])
     survey.refresh_from_db()
@@ -115,7 +109,7 @@ def test_who_may_manage_surveys(world, survey):
 
 def test_staff_create_a_draft_survey_that_asks_nobody_yet(world):
     today = timezone.localdate()
-    response = _staff(world.ops_a).post(reverse("visits:surveys"), {
+    response = logged_in(world.ops_a).post(reverse("visits:surveys"), {
         "centre": world.centre_a.pk, "title": "2026 租户满意度", "opens_on": today, "closes_on": today + timedelta(days=10)})
     survey = Survey.objects.get(title="2026 租户满意度")
     assert response.status_code == 302 and response["Location"] == reverse("visits:survey", args=[survey.pk])
@@ -132,7 +126,7 @@ def test_staff_create_a_draft_survey_that_asks_nobody_yet(world):
 ])
 def test_a_survey_for_another_centre_or_with_bad_dates_is_refused(world, centre, opens, closes):
     today = timezone.localdate()
-    response = _staff(world.ops_a).post(reverse("visits:surveys"), {
+    response = logged_in(world.ops_a).post(reverse("visits:surveys"), {
         "centre": (world.centre_a if centre == "a" else world.centre_b).pk, "title": "x",
         "opens_on": today + timedelta(days=opens), "closes_on": today + timedelta(days=closes)})
     assert response.status_code == 400 and not Survey.objects.exists()
@@ -142,7 +136,7 @@ def test_a_survey_for_another_centre_or_with_bad_dates_is_refused(world, centre,
 def test_opening_emails_the_contacts_through_the_task_once(world, draft, django_capture_on_commit_callbacks):
     url = reverse("visits:survey_status", args=[draft.pk])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = _staff(world.ops_a).post(url, {"status": "open"})
+        response = logged_in(world.ops_a).post(url, {"status": "open"})
     assert response.status_code == 302 and response["Location"] == reverse("visits:survey", args=[draft.pk])
     assert len(callbacks) == 1  # the invitations are a task queued after the commit
     draft.refresh_from_db()
@@ -151,28 +145,28 @@ def test_opening_emails_the_contacts_through_the_task_once(world, draft, django_
     assert AuditEvent.objects.filter(action="survey.open", object_id=str(draft.pk)).count() == 1
     # A second press (another tab) is told, and nobody is emailed twice.
     with django_capture_on_commit_callbacks(execute=True):
-        again = _staff(world.manager).post(url, {"status": "open"}, follow=True)
+        again = logged_in(world.manager).post(url, {"status": "open"}, follow=True)
     assert "只有草稿状态的调查可以开放" in again.content.decode() or "Only a draft survey" in again.content.decode()
     assert len(mail.outbox) == 3
-    page = _staff(world.ops_a).get(reverse("visits:survey", args=[draft.pk])).content.decode()
+    page = logged_in(world.ops_a).get(reverse("visits:survey", args=[draft.pk])).content.decode()
     assert 'data-testid="survey-close"' in page and 'data-testid="survey-open"' not in page
 
 
 def test_closing_stops_the_answers_and_a_draft_cannot_be_closed(world, draft, survey):
-    refused = _staff(world.ops_a).post(reverse("visits:survey_status", args=[draft.pk]), {"status": "closed"})
+    refused = logged_in(world.ops_a).post(reverse("visits:survey_status", args=[draft.pk]), {"status": "closed"})
     assert refused.status_code == 302
     draft.refresh_from_db()
     assert draft.status == "draft"
-    assert _staff(world.ops_a).post(reverse("visits:survey_status", args=[survey.pk]), {"status": "bogus"}).status_code == 302
+    assert logged_in(world.ops_a).post(reverse("visits:survey_status", args=[survey.pk]), {"status": "bogus"}).status_code == 302
     survey.refresh_from_db()
     assert survey.status == "open"
-    _staff(world.manager).post(reverse("visits:survey_status", args=[survey.pk]), {"status": "closed"})
+    logged_in(world.manager).post(reverse("visits:survey_status", args=[survey.pk]), {"status": "closed"})
     survey.refresh_from_db()
     assert survey.status == "closed"
     assert AuditEvent.objects.filter(action="survey.closed", actor=world.manager).exists()
     with pytest.raises(VisitError):
         survey_answer(actor=world.signer_a, survey=survey, tenant=world.tenant_a, scores=_scores(survey))
-    assert _staff(world.signer_a).get(reverse("visits:survey_answer", args=[survey.pk])).status_code == 404
+    assert logged_in(world.signer_a).get(reverse("visits:survey_answer", args=[survey.pk])).status_code == 404
 
 
 def test_results_by_dimension_tier_and_floor_with_the_comments(world, survey):
@@ -193,7 +187,7 @@ def test_results_by_dimension_tier_and_floor_with_the_comments(world, survey):
     assert [r.key for r in results.tiers] == ["1", "2", "3", "special"]  # unanswered tiers show as gaps
     assert [(r.label, r.met, r.total) for r in results.floors] == [("1F", n, n), ("2F", 1, n)]
     assert [c.comment for c in results.comments] == ["保洁很到位", "物业费偏高"]
-    html = _staff(world.ops_a).get(reverse("visits:survey", args=[survey.pk])).content.decode()
+    html = logged_in(world.ops_a).get(reverse("visits:survey", args=[survey.pk])).content.decode()
     for testid in ("survey-overall", "by-dimension", "by-tier", "by-floor", "survey-comments"):
         assert f'data-testid="{testid}"' in html
     assert "物业费偏高" in html and "2F" in html

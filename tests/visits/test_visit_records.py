@@ -6,12 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tenants.models import Channel, ServiceRequest
-from tests.base import ANONYMOUS, assert_access, png_upload
+from tests.base import ANONYMOUS, assert_access, logged_in, png_upload
 from visits.models import PlannedVisitStatus, UnitCheckIn, VisitRecord
 from visits.services.plans import plan_sync
 from visits.services.records import (
@@ -30,14 +29,8 @@ def _token(tenant):
     return unit_token(unit_code_for(tenant.units.first()))
 
 
-def _client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def test_scanning_the_shop_code_leads_to_the_visit_form(world):
-    response = _client(world.ops_a).get(reverse("visits:scan", args=[_token(world.tenant_a)]))
+    response = logged_in(world.ops_a).get(reverse("visits:scan", args=[_token(world.tenant_a)]))
     checkin = UnitCheckIn.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"?checkin={checkin.pk}")
     assert (checkin.tenant, checkin.staff) == (world.tenant_a, world.ops_a)
@@ -46,7 +39,7 @@ def test_scanning_the_shop_code_leads_to_the_visit_form(world):
 def test_a_wrong_or_forged_code_is_refused(world):
     good = _token(world.tenant_a)
     for bad in ("nonsense", good[:-3] + "abc", good.replace(":", ";", 1)):
-        response = _client(world.ops_a).get(reverse("visits:scan", args=[bad]))
+        response = logged_in(world.ops_a).get(reverse("visits:scan", args=[bad]))
         assert response.status_code == 400
         assert "不是有效" in response.content.decode() or "not a valid" in response.content.decode()
     assert not UnitCheckIn.objects.exists()
@@ -57,12 +50,12 @@ def test_a_replaced_code_is_refused(world):
     unit_code_for(world.tenant_a.units.first(), renew=True)
     with pytest.raises(VisitError):
         checkin_scan(actor=world.ops_a, token=old)
-    response = _client(world.ops_a).get(reverse("visits:scan", args=[old]))
+    response = logged_in(world.ops_a).get(reverse("visits:scan", args=[old]))
     assert response.status_code == 400
 
 
 def test_staff_of_another_centre_cannot_check_in(world):
-    response = _client(world.ops_b).get(reverse("visits:scan", args=[_token(world.tenant_a)]))
+    response = logged_in(world.ops_b).get(reverse("visits:scan", args=[_token(world.tenant_a)]))
     assert response.status_code == 403
     assert not UnitCheckIn.objects.exists()
 
@@ -107,7 +100,7 @@ def test_requests_raised_on_a_visit_go_into_the_request_log_and_the_plan_is_fulf
 
 
 def test_a_double_submit_records_one_visit(world):
-    c = _client(world.ops_a)
+    c = logged_in(world.ops_a)
     data = {"tenant": world.tenant_a.pk, "mode": "phone", "people_met": "店长", "topics": "问候",
             "submission_key": "abc123", "req1_category": "repair", "req1_subject": "门锁坏了"}
     first = c.post(reverse("visits:record_new"), data)
@@ -118,7 +111,7 @@ def test_a_double_submit_records_one_visit(world):
 
 def test_a_photo_that_is_not_a_picture_is_refused_with_a_message(world):
     fake = SimpleUploadedFile("p.png", b"MZ\x90\x00 not a picture", content_type="image/png")
-    response = _client(world.ops_a).post(reverse("visits:record_new"), {
+    response = logged_in(world.ops_a).post(reverse("visits:record_new"), {
         "tenant": world.tenant_a.pk, "mode": "phone", "people_met": "店长", "topics": "问候", "photos": [fake],
     })
     assert response.status_code == 400 and not VisitRecord.objects.exists()
@@ -137,6 +130,6 @@ def test_staff_pages_answer_only_staff_of_the_centre(world):
 
 
 def test_the_code_sheet_prints_one_code_per_let_unit(world):
-    response = _client(world.ops_a).get(reverse("visits:qr_sheet", args=[world.centre_a.pk]))
+    response = logged_in(world.ops_a).get(reverse("visits:qr_sheet", args=[world.centre_a.pk]))
     html = response.content.decode()
     assert html.count('data-testid="qr-card"') == 2 and "<svg" in html
