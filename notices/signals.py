@@ -42,23 +42,16 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
         transaction.on_commit(lambda: notify_approvers.delay(task_state_id))
 
 
-@receiver(task_approved)
-def on_task_approved(sender, instance, user=None, **kwargs):
+_TASK_DECISIONS = {task_approved: "letter.approved", task_rejected: "letter.rejected"}
+
+
+@receiver([task_approved, task_rejected])
+def on_task_decided(sender, instance, signal, user=None, **kwargs):
     letter = _letter_of(instance.workflow_state)
     if letter:
         from portal.audit import audit_record
 
-        audit_record(actor=user, action="letter.approved", obj=letter,
-                     details={"task": instance.task.name, "comment": instance.comment})
-
-
-@receiver(task_rejected)
-def on_task_rejected(sender, instance, user=None, **kwargs):
-    letter = _letter_of(instance.workflow_state)
-    if letter:
-        from portal.audit import audit_record
-
-        audit_record(actor=user, action="letter.rejected", obj=letter,
+        audit_record(actor=user, action=_TASK_DECISIONS[signal], obj=letter,
                      details={"task": instance.task.name, "comment": instance.comment})
 
 

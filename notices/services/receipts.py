@@ -6,6 +6,7 @@ tenant may raise instead of signing in notices.services.letter_questions."""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -61,12 +62,27 @@ def signatory_contact(user, delivery: Delivery) -> Contact | None:
     return tenant_contacts_of(user).filter(tenant_id=delivery.tenant_id, may_sign=True).first()
 
 
-def _lock(delivery: Delivery) -> Delivery:
-    return Delivery.objects.select_for_update().select_related("letter", "tenant").get(pk=delivery.pk)
-
-
 def existing_receipt(delivery: Delivery) -> Receipt | None:
     return Receipt.objects.filter(delivery_id=delivery.pk).first()
+
+
+@contextmanager
+def _unsigned(delivery: Delivery):
+    """The delivery, locked for the block, or AlreadySigned when it has a
+    receipt, also when another device wins the race between the check and
+    the insert (the database refuses the second receipt)."""
+    try:
+        with transaction.atomic():
+            locked = Delivery.objects.select_for_update().select_related("letter", "tenant").get(pk=delivery.pk)
+            existing = existing_receipt(locked)
+            if existing is not None:
+                raise AlreadySigned(existing)
+            yield locked
+    except IntegrityError:
+        existing = existing_receipt(delivery)
+        if existing is None:
+            raise
+        raise AlreadySigned(existing) from None
 
 
 # --- viewing --------------------------------------------------------------------
@@ -128,27 +144,16 @@ def receipt_sign(
     if not code and not password:
         raise SignError(_("Enter the code we sent you, or your password."))
     message = ""
-    try:
-        with transaction.atomic():
-            locked = _lock(delivery)
-            existing = existing_receipt(locked)
-            if existing is not None:
-                raise AlreadySigned(existing)
-            if code:
-                # sign_codes builds on this module, so it is imported here.
-                from notices.services.sign_codes import sign_code_check
+    with _unsigned(delivery) as locked:
+        if code:
+            # sign_codes builds on this module, so it is imported here.
+            from notices.services.sign_codes import sign_code_check
 
-                ok, method, message = sign_code_check(locked, user, code)
-            else:
-                ok, method, message = _check_password(locked, user, password)
-            if ok:
-                receipt = _create_online_receipt(locked, user, contact, method, request)
-    except IntegrityError:
-        # Another device won the race between our check and our insert.
-        existing = existing_receipt(delivery)
-        if existing is None:
-            raise
-        raise AlreadySigned(existing) from None
+            ok, method, message = sign_code_check(locked, user, code)
+        else:
+            ok, method, message = _check_password(locked, user, password)
+        if ok:
+            receipt = _create_online_receipt(locked, user, contact, method, request)
     if not ok:
         audit_record(actor=user, action="letter.sign_refused", obj=delivery.letter, request=request,
                      details={"tenant": delivery.tenant.code, "reason": str(message)})
@@ -229,28 +234,18 @@ def receipt_record_paper(
         raise SignError(_("Attach the scanned receipt."))
     ext = validate_upload(scan, kinds=DOCUMENT_KINDS - {"office"})
     digest = upload_sha256(scan)
-    try:
+    with _unsigned(delivery) as locked:
+        receipt = Receipt(
+            delivery=locked, letter=locked.letter, tenant=locked.tenant, method=SignMethod.PAPER,
+            signer_name=signer_name.strip()[:100], signed_at=signed_at, recorded_by=actor,
+            ip_address=client_ip(request), user_agent="", pdf_sha256=locked.pdf_sha256,
+            scan_sha256=digest,
+        )
+        receipt.scan.save(safe_name(getattr(scan, "name", ""), ext), File(scan), save=False)
         with transaction.atomic():
-            locked = _lock(delivery)
-            existing = existing_receipt(locked)
-            if existing is not None:
-                raise AlreadySigned(existing)
-            receipt = Receipt(
-                delivery=locked, letter=locked.letter, tenant=locked.tenant, method=SignMethod.PAPER,
-                signer_name=signer_name.strip()[:100], signed_at=signed_at, recorded_by=actor,
-                ip_address=client_ip(request), user_agent="", pdf_sha256=locked.pdf_sha256,
-                scan_sha256=digest,
-            )
-            receipt.scan.save(safe_name(getattr(scan, "name", ""), ext), File(scan), save=False)
-            with transaction.atomic():
-                receipt.save()
-            _evidence(receipt, actor=actor, request=request)
-            queue_certificate(receipt.pk)
-    except IntegrityError:
-        existing = existing_receipt(delivery)
-        if existing is None:
-            raise
-        raise AlreadySigned(existing) from None
+            receipt.save()
+        _evidence(receipt, actor=actor, request=request)
+        queue_certificate(receipt.pk)
     return receipt
 
 

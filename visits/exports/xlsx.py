@@ -28,6 +28,12 @@ def _rate(v):
     return "" if v is None else v
 
 
+def _per_figure(data: dict, breakdown: str) -> list[list]:
+    """One row per figure and group of a breakdown (centres, operators, tiers)."""
+    return [[str(data["figures"][key].label), r.label, _rate(r.rate), r.met, r.total]
+            for key, items in data[breakdown].items() for r in items]
+
+
 def dashboard_xlsx(data: dict, *, overdue) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -35,23 +41,11 @@ def dashboard_xlsx(data: dict, *, overdue) -> bytes:
     head = [_("Figure"), _("Rate %"), _("Goal %"), _("Met"), _("Total")]
     _sheet(wb, _("Targets"), head,
            [[f.label, _rate(f.rate), f.goal, f.met, f.total] for f in data["figures"].values()])
-    rows = []
-    for key, items in data["by_centre"].items():
-        for r in items:
-            rows.append([str(data["figures"][key].label), r.label, _rate(r.rate), r.met, r.total])
-    _sheet(wb, _("By centre"), [_("Figure"), _("Centre"), _("Rate %"), _("Met"), _("Total")], rows)
-    rows = []
-    for key, items in data["operators"].items():
-        for r in items:
-            rows.append([str(data["figures"][key].label), r.label, _rate(r.rate), r.met, r.total])
-    _sheet(wb, _("By operator"), [_("Figure"), _("Operator"), _("Rate %"), _("Met"), _("Total")], rows)
+    _sheet(wb, _("By centre"), [_("Figure"), _("Centre"), _("Rate %"), _("Met"), _("Total")], _per_figure(data, "by_centre"))
+    _sheet(wb, _("By operator"), [_("Figure"), _("Operator"), _("Rate %"), _("Met"), _("Total")], _per_figure(data, "operators"))
     _sheet(wb, _("By staff member"), [_("Staff member"), _("Plan attainment %"), _("Done"), _("Windows ended")],
            [[r.label, _rate(r.rate), r.met, r.total] for r in data["staff"]])
-    rows = []
-    for key, items in data["tiers"].items():
-        for r in items:
-            rows.append([str(data["figures"][key].label), r.label, _rate(r.rate), r.met, r.total])
-    _sheet(wb, _("By tier"), [_("Figure"), _("Tier"), _("Rate %"), _("Met"), _("Total")], rows)
+    _sheet(wb, _("By tier"), [_("Figure"), _("Tier"), _("Rate %"), _("Met"), _("Total")], _per_figure(data, "tiers"))
     _sheet(wb, _("By month"), [_("Month"), _("Plan attainment %"), _("Done"), _("Windows ended")],
            [[r.label, _rate(r.rate), r.met, r.total] for r in data["months"]])
     _sheet(wb, _("Satisfaction"), [_("Dimension / floor"), _("Satisfied %"), _("Scores 4–5"), _("Scores")],
