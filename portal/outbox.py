@@ -22,6 +22,7 @@ accepted: the message may or may not have arrived, so it is not sent again
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import uuid
@@ -61,13 +62,13 @@ def claimable(qs: QuerySet, now: datetime | None = None) -> QuerySet:
     return qs.filter(Q(notify_claimed_at__isnull=True) | Q(notify_claimed_at__lt=claim_cutoff(now)))
 
 
-def outcome_unknown_q(prefix: str = "", now: datetime | None = None) -> Q:
-    """Rows with a channel handed over and never confirmed, that nobody is
-    working on any more (`prefix` to filter from a related model)."""
+def outcome_unknown_q(prefix: str = "", now: datetime | None = None, done: str = "notified_at") -> Q:
+    """Rows with a channel handed over and never confirmed, finished (`done`)
+    or that nobody is working on any more (`prefix` to filter from a related model)."""
     handed = Q()
     for c in CHANNELS:
         handed |= Q(**{f"{prefix}{c}_handed_at__isnull": False, f"{prefix}{c}_sent_at__isnull": True})
-    return handed & Q(**{f"{prefix}notify_claimed_at__lt": claim_cutoff(now)})
+    return handed & (Q(**{f"{prefix}{done}__isnull": False}) | Q(**{f"{prefix}notify_claimed_at__lt": claim_cutoff(now)}))
 
 
 def claim(qs: QuerySet, *, limit: int | None = None) -> tuple[str, list[int]]:
@@ -144,6 +145,8 @@ def send_once(key: str, *, emails: list | None = None, texts: list[SmsMessage] |
     """Send these messages once, ever, for `key`. A rerun sends what a killed
     worker had not handed over yet, and nothing that it had. True if this
     call finished the entry."""
+    if len(key) > 200:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     try:
         with transaction.atomic():
             OutboxEntry.objects.get_or_create(key=key)

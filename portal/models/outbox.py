@@ -34,10 +34,11 @@ class NotifyClaim(models.Model):
     @property
     def notify_unknown_channels(self) -> list[str]:
         """Channels handed to a backend that never confirmed, by a worker no
-        longer at it: the message may or may not have reached the person,
+        longer at it or finished: the message may or may not have reached the person,
         and is not sent again (the same rule as portal.outbox.outcome_unknown_q)."""
         cutoff = timezone.now() - timedelta(minutes=settings.ATRIUM_NOTIFY_CLAIM_MINUTES)
-        if self.notify_claimed_at is None or self.notify_claimed_at >= cutoff:
+        finished = getattr(self, "notified_at", None) or getattr(self, "done_at", None)
+        if not finished and (self.notify_claimed_at is None or self.notify_claimed_at >= cutoff):
             return []
         return [str(CHANNEL_LABELS[c]) for c in CHANNELS
                 if getattr(self, f"{c}_handed_at") and not getattr(self, f"{c}_sent_at")]
