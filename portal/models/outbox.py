@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CHANNELS = ("email", "sms")
-CHANNEL_LABELS = {"email": _("email"), "sms": _("SMS")}
+CHANNEL_LABELS = {"email": pgettext_lazy("channel", "email"), "sms": pgettext_lazy("channel", "SMS")}
 
 
 class NotifyClaim(models.Model):
