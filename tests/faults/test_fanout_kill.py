@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from notices.models import Delivery, DeliveryState, Letter, LetterStatus
-from notices.tasks import sweep_stuck_deliveries
+from notices.tasks import deliver_letter_task, sweep_stuck_deliveries
 from tenants.models import Contact, Tenant
 from tests.fixtures.smtp import smtp_server  # noqa: F401 - fixture
 from tests.fixtures.worker import tasks_to_the_broker
@@ -58,11 +58,12 @@ def test_a_worker_killed_mid_fan_out_and_a_re_queuing_sweep_notify_every_tenant_
     total = Delivery.objects.filter(letter=letter).count()
     assert 0 < at_kill < total, f"the kill did not land mid fan-out ({at_kill} of {total} notified)"
 
-    # The batches the killed worker never reached are still queued; the sweep
-    # (no progress, claims expired: both thresholds 0 here) re-queues the
-    # whole delivery on top of them.
+    # The batches the killed worker never reached are still queued; the whole
+    # delivery is re-queued on top of them (what the sweep did by age), and
+    # the sweep itself runs (no progress, claims expired: both thresholds 0 here).
     worker = start_worker(**_env(smtp_server, ATRIUM_NOTIFY_CLAIM_MINUTES="0", ATRIUM_DELIVERY_STUCK_MINUTES="0"))
     with tasks_to_the_broker():
+        deliver_letter_task.delay(letter.pk)
         sweep_stuck_deliveries.delay()
     worker.wait_for(lambda: Letter.objects.get(pk=letter.pk).delivery_state == DeliveryState.DELIVERED, timeout=900,
                     what="the letter to be delivered")
