@@ -133,6 +133,8 @@ def send_claimed(model, token: str, items: list[Outgoing], *, done: Callable[[],
     a time, and mark each row done with `done()`. Returns the rows finished.
     The mail connection is opened first, so a mail server that cannot be
     reached fails the batch before anything is handed over."""
+    if not items:
+        return 0
     finished = 0
     with get_connection() as mailer:
         for item in items:
