@@ -89,6 +89,9 @@ def test_the_sweep_finishes_a_letter_whose_notifications_were_lost(world):
     type(letter).objects.filter(pk=letter.pk).update(
         delivery_state=DeliveryState.SENDING, delivered_at=None, delivery_started_at=long_ago, stamped_at=long_ago)
     mail.outbox.clear()
+    # Started an hour ago, but a notification went out just now: still moving.
+    assert sweep_stuck_deliveries() == 0
+    Delivery.objects.filter(letter=letter, tenant=world.tenant_a).update(notified_at=long_ago, notify_claimed_at=long_ago)
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert sweep_stuck_deliveries() == 1
     letter.refresh_from_db()
