@@ -48,7 +48,7 @@ def reminders_send(*, delivery_ids: list[int], kind: str, actor=None, now: datet
     reminder rows are written and claimed, and the schedule moved on, in one
     short transaction committed before anything is sent."""
     now = now or timezone.now()
-    token = uuid.uuid4().hex
+    token, claimed_at = uuid.uuid4().hex, timezone.now()  # the claim's clock is the real one, whatever `now` says
     with transaction.atomic():
         qs = _unsigned(Delivery.objects.filter(pk__in=delivery_ids)).select_for_update(of=("self",), skip_locked=True)
         if kind == Reminder.Kind.SCHEDULED:
@@ -58,7 +58,7 @@ def reminders_send(*, delivery_ids: list[int], kind: str, actor=None, now: datet
             return 0
         rows = Reminder.objects.bulk_create([
             Reminder(delivery=d, kind=kind, sent_at=now, sent_by=actor, channels="email,sms", recipients=1,
-                     notify_claimed_at=now, notify_claim=token)
+                     notify_claimed_at=claimed_at, notify_claim=token)
             for d in deliveries
         ])
         if kind == Reminder.Kind.SCHEDULED:
