@@ -127,13 +127,17 @@ def receipts_visible_to_staff(user) -> QuerySet[Receipt]:
     return Receipt.objects.filter(delivery__centre__in=centres_for(user, LETTER_ROLES))
 
 
-DELIVERY_FILTERS = ("all", "signed", "viewed", "not_viewed", "overdue")
+DELIVERY_FILTERS = ("all", "signed", "viewed", "not_viewed", "overdue", "unknown")
 
 
 def letter_deliveries(letter: Letter, show: str = "all") -> QuerySet[Delivery]:
     """The letter's deliveries for its staff page: signed / viewed but not
-    signed / not viewed / overdue."""
+    signed / not viewed / overdue / notification outcome unknown (an email or
+    text handed to the server by a worker that died before it was confirmed:
+    not sent again, so staff check with the tenant)."""
     from django.db.models import Count
+
+    from portal.outbox import outcome_unknown_q
 
     qs = (
         Delivery.objects.filter(letter=letter).select_related("tenant", "receipt", "first_viewed_by")
@@ -148,11 +152,15 @@ def letter_deliveries(letter: Letter, show: str = "all") -> QuerySet[Delivery]:
         qs = qs.filter(receipt__isnull=True, first_viewed_at__isnull=True)
     elif show == "overdue":
         qs = qs.filter(receipt__isnull=True, overdue_at__isnull=False)
+    elif show == "unknown":
+        qs = qs.filter(outcome_unknown_q())
     return qs.order_by("tenant__code")
 
 
 def letter_delivery_counts(letter: Letter) -> dict[str, int]:
     from django.db.models import Count, Q
+
+    from portal.outbox import outcome_unknown_q
 
     return Delivery.objects.filter(letter=letter).aggregate(
         all=Count("pk"),
@@ -160,6 +168,7 @@ def letter_delivery_counts(letter: Letter) -> dict[str, int]:
         viewed=Count("pk", filter=Q(receipt__isnull=True, first_viewed_at__isnull=False)),
         not_viewed=Count("pk", filter=Q(receipt__isnull=True, first_viewed_at__isnull=True)),
         overdue=Count("pk", filter=Q(receipt__isnull=True, overdue_at__isnull=False)),
+        unknown=Count("pk", filter=outcome_unknown_q()),
     )
 
 

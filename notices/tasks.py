@@ -59,7 +59,10 @@ def notify_deliveries_task(letter_id: int, delivery_ids: list[int]) -> int:
 
 @shared_task
 def sweep_stuck_deliveries() -> int:
-    """Finish letters stamped but not delivered (a lost message, a killed worker)."""
+    """Finish letters stamped but not delivered whose delivery made no
+    progress for ATRIUM_DELIVERY_STUCK_MINUTES (a lost message, a killed
+    worker). Re-queuing a fan-out that is still going is harmless: every
+    notification is claimed before it is sent."""
     from notices.services.delivery import letters_stuck_in_delivery
     from notices.services.receipts import receipts_without_certificate
 
@@ -89,19 +92,34 @@ def send_reminders_task(delivery_ids: list[int], kind: str, actor_id: int | None
     return reminders_send(delivery_ids=delivery_ids, kind=kind, actor=actor)
 
 
+@shared_task(acks_late=True)
+def deliver_reminders_task(reminder_ids: list[int]) -> int:
+    from notices.services.followup import reminders_deliver
+
+    return reminders_deliver(reminder_ids=reminder_ids)
+
+
 @shared_task
 def follow_up_letters() -> dict:
-    """Hourly: scheduled reminders (chunked), then overdue flags."""
+    """Hourly: scheduled reminders (chunked), reminders recorded whose worker
+    died before sending them, then overdue flags."""
     from django.conf import settings
 
     from notices.models import Reminder
-    from notices.services.followup import deliveries_flag_overdue, reminders_due
+    from notices.services.followup import (
+        deliveries_flag_overdue,
+        reminders_due,
+        reminders_unsent,
+    )
 
     ids = reminders_due()
     chunk = settings.ATRIUM_DELIVERY_CHUNK
     for i in range(0, len(ids), chunk):
         send_reminders_task.delay(ids[i:i + chunk], Reminder.Kind.SCHEDULED)
-    return {"reminders": len(ids), "overdue": deliveries_flag_overdue()}
+    unsent = reminders_unsent()
+    for i in range(0, len(unsent), chunk):
+        deliver_reminders_task.delay(unsent[i:i + chunk])
+    return {"reminders": len(ids), "unsent": len(unsent), "overdue": deliveries_flag_overdue()}
 
 
 @shared_task(acks_late=True)

@@ -74,7 +74,8 @@ def delivery_context(request, letter) -> dict:
 
 def _filter_labels():
     return [("all", _("All")), ("signed", _("Signed")), ("viewed", _("Viewed, not signed")),
-            ("not_viewed", _("Not viewed")), ("overdue", _("Overdue"))]
+            ("not_viewed", _("Not viewed")), ("overdue", _("Overdue")),
+            ("unknown", _("Notification outcome unknown"))]
 
 
 def _local(value) -> str:

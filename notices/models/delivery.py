@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.outbox import NotifyClaim
+
 
 class DeliveryState(models.TextChoices):
     """Where a stamped letter is on its way to the tenants."""
@@ -27,10 +29,11 @@ class DeliveryQuerySet(models.QuerySet):
         return self.filter(first_viewed_at__isnull=False)
 
 
-class Delivery(models.Model):
+class Delivery(NotifyClaim):
     """One letter to one tenant. The list is fixed when the letter is stamped:
     a tenant who moves in later does not get an old letter, one who leaves
-    keeps the record of having received it."""
+    keeps the record of having received it. Its notification is claimed
+    before it is sent (NotifyClaim, portal.outbox)."""
 
     letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("letter"))
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="letter_deliveries", verbose_name=_("tenant"))
@@ -150,8 +153,10 @@ class SignCode(models.Model):
         return f"{self.delivery_id} · {self.channel} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class Reminder(models.Model):
-    """Every reminder sent, by the schedule or by a person pressing "remind now"."""
+class Reminder(NotifyClaim):
+    """Every reminder sent, by the schedule or by a person pressing "remind now".
+    The row is written (and claimed) before the reminder goes out; `notified_at`
+    once it has."""
 
     class Kind(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -164,6 +169,7 @@ class Reminder(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     channels = models.CharField(_("sent by"), max_length=50, blank=True)
     recipients = models.PositiveSmallIntegerField(default=0)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder")

@@ -2,10 +2,11 @@
 
 `letter_deliver` fixes the recipient list once, in one transaction, with one
 bulk insert (the database holds one row per letter and tenant), then queues
-the notifications in chunks. Every step is safe to run twice: a rerun only
-notifies deliveries not yet notified, and the last chunk to finish marks the
-letter delivered. The sweep picks up letters a lost message or a killed
-worker left half-way."""
+the notifications in chunks. Every step is safe to run twice: each
+notification is claimed before it is sent (portal.outbox), so a rerun, a
+re-queue or a second worker never tells a tenant twice, and the last chunk
+to finish marks the letter delivered. The sweep picks up letters that made
+no progress for a while (a lost message, a killed worker)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from notices.models import Delivery, DeliveryState, Letter, LetterStatus
 from notices.selectors import letter_recipients
-from notices.services.messaging import letter_notifications, send_all
+from notices.services.messaging import letter_notifications
 from portal.audit import audit_record
+from portal.outbox import Outgoing, claim, send_claimed
 
 log = logging.getLogger(__name__)
 
@@ -75,19 +78,20 @@ def letter_deliver(*, letter_id: int) -> list[list[int]]:
 
 
 def deliveries_notify(*, letter_id: int, delivery_ids: list[int]) -> int:
-    """Tell the tenants of these deliveries (portal, email, SMS). Deliveries
-    notified already are skipped; a rerun after a crash may repeat an email,
-    never miss one."""
+    """Tell the tenants of these deliveries (email, SMS; the portal shows the
+    letter anyway). Only deliveries this call claims are sent: those notified,
+    or being notified by another worker, are left alone, so a re-queued chunk
+    repeats nothing. Returns the deliveries this call finished."""
     letter = Letter.objects.select_related("centre").get(pk=letter_id)
-    deliveries = list(
-        Delivery.objects.filter(letter_id=letter_id, pk__in=delivery_ids, notified_at__isnull=True).select_related("tenant")
-    )
-    if deliveries:
-        emails, texts = letter_notifications(letter, deliveries, kind="new")
-        send_all(emails, texts)
-        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], notified_at__isnull=True).update(notified_at=timezone.now())
+    token, pks = claim(Delivery.objects.filter(letter_id=letter_id, pk__in=delivery_ids, notified_at__isnull=True))
+    finished = 0
+    if pks:
+        deliveries = list(Delivery.objects.filter(pk__in=pks).select_related("tenant").order_by("pk"))
+        messages = letter_notifications(letter, deliveries, kind="new")
+        items = [Outgoing(d, *messages[d.pk]) for d in deliveries]
+        finished = send_claimed(Delivery, token, items, done=lambda: {"notified_at": timezone.now()})
     letter_finish_delivery(letter_id=letter_id)
-    return len(deliveries)
+    return finished
 
 
 def letter_finish_delivery(*, letter_id: int) -> bool:
@@ -112,13 +116,20 @@ def letter_queue_delivery(letter_id: int) -> None:
 
 
 def letters_stuck_in_delivery(*, older_than: timedelta | None = None):
-    """Stamped letters not delivered although their delivery started (or the
-    stamp was applied) longer ago than `older_than`."""
+    """Stamped letters not delivered whose delivery made no progress for
+    `older_than`: no notification claimed or finished, and no (re)start of
+    the delivery, in that time. A fan-out that is slow but moving (a slow
+    mail server, a long queue) is left to finish; re-queuing it would be
+    harmless anyway, as every notification is claimed before it is sent."""
     older_than = older_than if older_than is not None else timedelta(minutes=settings.ATRIUM_DELIVERY_STUCK_MINUTES)
     cutoff = timezone.now() - older_than
+    moving = Delivery.objects.filter(letter_id=OuterRef("pk")).filter(
+        Q(notified_at__gt=cutoff) | Q(notify_claimed_at__gt=cutoff)
+    )
     return (
         Letter.objects.filter(status=LetterStatus.STAMPED)
         .exclude(delivery_state=DeliveryState.DELIVERED)
         .filter(stamped_at__lte=cutoff)
         .exclude(delivery_started_at__gt=cutoff)
+        .exclude(Exists(moving))
     )

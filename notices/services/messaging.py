@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,10 +36,12 @@ def signatories_by_tenant(tenant_ids) -> dict[int, list[Contact]]:
     return found
 
 
-def letter_notifications(letter: Letter, deliveries: list[Delivery], *, kind: str) -> tuple[list, list[SmsMessage]]:
-    """`kind` is "new" (just delivered) or "reminder" (not signed yet)."""
+def letter_notifications(letter: Letter, deliveries: list[Delivery], *, kind: str) -> dict[int, tuple[list, list[SmsMessage]]]:
+    """The emails and texts for each delivery, by delivery id. `kind` is
+    "new" (just delivered) or "reminder" (not signed yet). Sent one delivery
+    at a time by portal.outbox, so each can be claimed and recorded."""
     contacts = signatories_by_tenant(d.tenant_id for d in deliveries)
-    emails, texts = [], []
+    found = {}
     with translation.override("zh-hans"):
         if kind == "new":
             subject = _("[Atrium] New letter from %(centre)s: %(title)s")
@@ -48,8 +50,7 @@ def letter_notifications(letter: Letter, deliveries: list[Delivery], *, kind: st
         subject = subject % {"centre": letter.centre.name, "title": letter.title}
         for delivery in deliveries:
             people = contacts.get(delivery.tenant_id, [])
-            if not people:
-                continue
+            emails, texts = [], []
             context = {"letter": letter, "delivery": delivery, "tenant": delivery.tenant, "kind": kind,
                        "url": inbox_url(delivery), "due": letter.sign_by}
             to = [c.email for c in people if c.email]
@@ -65,14 +66,8 @@ def letter_notifications(letter: Letter, deliveries: list[Delivery], *, kind: st
                 "url": context["url"],
             }
             texts.extend(SmsMessage(to=c.phone, text=text) for c in people if c.phone)
-    return emails, texts
-
-
-def send_all(emails: list, texts: list[SmsMessage]) -> None:
-    if emails:
-        with get_connection() as connection:
-            connection.send_messages(emails)
-    send_sms(texts)
+            found[delivery.pk] = (emails, texts)
+    return found
 
 
 def send_sign_code(*, delivery: Delivery, user, channel: str, code: str, contact: Contact) -> None:

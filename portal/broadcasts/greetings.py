@@ -7,9 +7,8 @@ from datetime import date, timedelta
 
 import chinese_calendar
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import centres_for, has_role
@@ -119,25 +118,51 @@ def greeting_decide(*, actor, greeting: HolidayGreeting, approve: bool) -> Holid
     return greeting
 
 
+def greeting_key(greeting_id: int, email: str) -> str:
+    return f"greeting:{greeting_id}:{email.lower()}"
+
+
+def greetings_due(*, today: date | None = None) -> list[int]:
+    """Approved greetings whose day has come, and today's sent ones that not
+    every address has had yet (a worker died half-way)."""
+    from portal.models.outbox import OutboxEntry
+
+    today = today or timezone.localdate()
+    due = list(HolidayGreeting.objects.filter(status=GreetingStatus.APPROVED, send_on__lte=today).values_list("pk", flat=True))
+    for greeting in HolidayGreeting.objects.filter(status=GreetingStatus.SENT, send_on=today):
+        done = OutboxEntry.objects.filter(key__startswith=f"greeting:{greeting.pk}:", done_at__isnull=False).count()
+        if done < greeting.recipients:
+            due.append(greeting.pk)
+    return due
+
+
 def greeting_deliver(greeting_id: int) -> int:
-    """Email every active contact of the centre's current tenants, once."""
+    """Email every active contact of the centre's current tenants, once each:
+    every address is a message of its own (tenants must not see each other's
+    emails), claimed before it is sent (portal.outbox), so a redelivered task
+    or a second run on the day sends only what was not handed over yet."""
+    from django.core.mail import EmailMessage
+
+    from portal.outbox import send_once
     from tenants.models import Contact
 
+    today = timezone.localdate()
     with transaction.atomic():
         greeting = HolidayGreeting.objects.select_for_update().select_related("centre").filter(pk=greeting_id).first()
-        if greeting is None or greeting.status != GreetingStatus.APPROVED or greeting.send_on > timezone.localdate():
+        if greeting is None or greeting.send_on > today:
+            return 0
+        if not (greeting.status == GreetingStatus.APPROVED or greeting.status == GreetingStatus.SENT and greeting.send_on == today):
             return 0
         emails = sorted(set(
             Contact.objects.active().filter(tenant__centre=greeting.centre, tenant__in=greeting.centre.tenants.current())
             .exclude(email="").values_list("email", flat=True)
         ))
-        greeting.status, greeting.sent_at, greeting.recipients = GreetingStatus.SENT, timezone.now(), len(emails)
-        greeting.save(update_fields=["status", "sent_at", "recipients"])
-        audit_record(actor=None, action="greeting.sent", obj=greeting, details={"recipients": len(emails)})
-    # Marked sent before mailing: a redelivered task never greets twice (a
-    # greeting lost to a mail outage is better than a duplicate). One message
-    # per address: tenants must not see each other's emails.
-    with translation.override("zh-hans"):
-        for email in emails:
-            send_mail(greeting.title, greeting.message, None, [email])
-    return len(emails)
+        if greeting.status == GreetingStatus.APPROVED:
+            greeting.status, greeting.sent_at, greeting.recipients = GreetingStatus.SENT, timezone.now(), len(emails)
+            greeting.save(update_fields=["status", "sent_at", "recipients"])
+            audit_record(actor=None, action="greeting.sent", obj=greeting, details={"recipients": len(emails)})
+    sent = 0
+    for email in emails:
+        message = EmailMessage(greeting.title, greeting.message, None, [email])
+        sent += send_once(greeting_key(greeting.pk, email), emails=[message])
+    return sent

@@ -1,19 +1,25 @@
-"""State changes of broadcast alerts: send, confirm, chase, close."""
+"""State changes of broadcast alerts: send, confirm, chase, close, and the
+fan-out the workers run (each tenant told once per round: portal.outbox)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.access import centres_for, has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role
 from portal.models.broadcasts import AlertRecipient, AlertStatus, BroadcastAlert
+from portal.outbox import Outgoing, claim, reset_claim_fields, send_claimed
+from portal.sms import SmsMessage
 from tenants.contacts import tenant_contacts_of
 
 # Operations staff send alerts for their centres (4.11); managers too.
@@ -99,7 +105,9 @@ def alert_chase(*, actor, alert: BroadcastAlert) -> int:
         if alert.status != AlertStatus.SENT:
             raise AlertError(_("Only a sent, open alert can be chased."))
         now = timezone.now()
-        count = alert.recipients.filter(confirmed_at__isnull=True).update(chase_requested_at=now, notified_at=None)
+        # A new round: each unconfirmed tenant may be told once more.
+        count = alert.recipients.filter(confirmed_at__isnull=True).update(
+            chase_requested_at=now, notified_at=None, **reset_claim_fields())
         audit_record(actor=actor, action="alert.chased", obj=alert, centre=alert.centres.first(), details={"tenants": count})
         alert_id = alert.pk
         transaction.on_commit(lambda: alert_fan_out.delay(alert_id))
@@ -151,3 +159,49 @@ def alert_figures(alert: BroadcastAlert) -> dict:
     total = alert.recipients.count()
     confirmed = alert.recipients.filter(~Q(confirmed_at=None)).count()
     return {"total": total, "confirmed": confirmed, "pending": total - confirmed}
+
+
+# --- the fan-out (workers) -----------------------------------------------------
+
+
+def alert_recipients_to_notify(alert_id: int) -> list[int]:
+    return list(
+        AlertRecipient.objects.filter(alert_id=alert_id, notified_at__isnull=True, confirmed_at__isnull=True)
+        .order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def alert_text(alert: BroadcastAlert) -> tuple[str, str]:
+    with translation.override("zh-hans"):
+        level = f"【{alert.get_level_display()}{_('warning')}】" if alert.level else ""
+        subject = f"{level}{alert.get_kind_display()}：{alert.title}"
+        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/my/"
+        body = f"{alert.message}\n\n" + _("Please confirm receipt in the tenant portal: %(link)s") % {"link": link}
+    return subject, body
+
+
+def alert_notify(*, alert_id: int, recipient_ids: list[int]) -> int:
+    """Email (and text) the tenants of these recipient rows that are neither
+    notified in this round nor confirmed. Each row is claimed before anything
+    is sent, so a re-queued chunk or a second worker repeats nothing."""
+    from tenants.models import Contact
+
+    alert = BroadcastAlert.objects.filter(pk=alert_id, status=AlertStatus.SENT).first()
+    if alert is None:
+        return 0
+    token, pks = claim(AlertRecipient.objects.filter(
+        alert_id=alert_id, pk__in=recipient_ids, notified_at__isnull=True, confirmed_at__isnull=True))
+    recipients = list(AlertRecipient.objects.filter(pk__in=pks).order_by("pk"))
+    contacts = defaultdict(list)
+    for c in Contact.objects.active().filter(tenant_id__in=[r.tenant_id for r in recipients]):
+        contacts[c.tenant_id].append(c)
+    subject, body = alert_text(alert)
+    text = f"{subject} {alert.message}"[:300]
+    items = []
+    for r in recipients:
+        emails = sorted({c.email for c in contacts[r.tenant_id] if c.email})
+        phones = dict.fromkeys(c.phone for c in contacts[r.tenant_id] if c.phone) if alert.send_sms else {}
+        items.append(Outgoing(r, [EmailMessage(subject, body, None, emails)] if emails else [],
+                              [SmsMessage(to=p, text=text) for p in phones]))
+    return send_claimed(AlertRecipient, token, items,
+                        done=lambda: {"notified_at": timezone.now(), "notify_count": F("notify_count") + 1})

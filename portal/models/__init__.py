@@ -11,6 +11,7 @@ from .broadcasts import (
 )
 from .handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from .organisation import Centre, Operator
+from .outbox import NotifyClaim, OutboxEntry
 from .pages import (
     Audience,
     CentreHomePage,
@@ -56,6 +57,8 @@ __all__ = [
     "Centre",
     "Department",
     "Operator",
+    "NotifyClaim",
+    "OutboxEntry",
     "Invitation",
     "Role",
     "StaffMembership",

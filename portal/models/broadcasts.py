@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.outbox import NotifyClaim
+
 
 class AlertKind(models.TextChoices):
     TYPHOON = "typhoon", _("Typhoon warning")
@@ -60,8 +62,9 @@ class BroadcastAlert(models.Model):
         return self.title
 
 
-class AlertRecipient(models.Model):
-    """One row per tenant reached; the tenant's "received" is stamped on it once."""
+class AlertRecipient(NotifyClaim):
+    """One row per tenant reached; the tenant's "received" is stamped on it
+    once. Each notification round is claimed before it is sent (portal.outbox)."""
 
     alert = models.ForeignKey(BroadcastAlert, on_delete=models.CASCADE, related_name="recipients")
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="alert_receipts")

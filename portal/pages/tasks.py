@@ -7,7 +7,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,7 +44,14 @@ def _pending(edition):
 
 
 def _mail_ack(edition, *, reminder: bool) -> int:
+    """Each address once per edition, kind and day (portal.outbox): a rerun
+    the same day sends only what a killed worker had not handed over."""
+    from django.core.mail import EmailMessage
+
+    from portal.outbox import send_once
+
     handbook = edition.handbook
+    day = timezone.localdate().isoformat()
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + handbook.url
     sent = 0
     with translation.override("zh-hans"):
@@ -56,8 +62,9 @@ def _mail_ack(edition, *, reminder: bool) -> int:
                 "Dear %(shop)s,\n\n%(centre)s has issued %(edition)s of the tenant service handbook.\n"
                 "What changed: %(changes)s\n\nPlease read it and acknowledge it here:\n%(link)s\n"
             ) % {"shop": shop, "centre": handbook.centre.name, "edition": edition.label, "changes": edition.changes, "link": link}
-            send_mail(f"[{handbook.centre.name}] {subject}", body, None, [email])
-            sent += 1
+            message = EmailMessage(f"[{handbook.centre.name}] {subject}", body, None, [email])
+            key = f"handbook:{edition.pk}:{'reminder' if reminder else 'request'}:{day}:{email.lower()}"
+            sent += send_once(key, emails=[message])
     return sent
 
 
@@ -66,13 +73,14 @@ def handbook_send_ack_requests(edition_id: int) -> int:
     from portal.models.handbook import HandbookEdition
 
     edition = HandbookEdition.objects.select_related("handbook").filter(pk=edition_id, requires_ack=True).first()
-    if edition is None or edition.last_reminded_on == timezone.localdate():
+    if edition is None:
         return 0
-    # Stamped first: a redelivered task the same day sends nothing twice.
-    updated = HandbookEdition.objects.filter(pk=edition_id).exclude(last_reminded_on=timezone.localdate()).update(
+    # Stamped first, so the daily reminder leaves today alone; a redelivered
+    # task the same day resumes, and _mail_ack sends each address once.
+    HandbookEdition.objects.filter(pk=edition_id).exclude(last_reminded_on=timezone.localdate()).update(
         last_reminded_on=timezone.localdate()
     )
-    return _mail_ack(edition, reminder=False) if updated else 0
+    return _mail_ack(edition, reminder=False)
 
 
 @shared_task(acks_late=True)

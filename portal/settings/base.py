@@ -375,6 +375,11 @@ ATRIUM_DELIVERY_CHUNK = env_int("ATRIUM_DELIVERY_CHUNK", 100)
 # A letter stamped but not fully delivered after this many minutes is picked
 # up again by the sweep (a lost message, a killed worker).
 ATRIUM_DELIVERY_STUCK_MINUTES = env_int("ATRIUM_DELIVERY_STUCK_MINUTES", 10)
+# A notification claimed by a worker that has not handed it to the mail or
+# SMS backend after this many minutes may be taken by another worker (the
+# first one died). One handed over but never confirmed is not sent again:
+# staff see "notification outcome unknown" (portal/outbox.py).
+ATRIUM_NOTIFY_CLAIM_MINUTES = env_int("ATRIUM_NOTIFY_CLAIM_MINUTES", 5)
 # One-time signing codes: minutes valid, wrong attempts allowed.
 ATRIUM_SIGN_CODE_MINUTES = env_int("ATRIUM_SIGN_CODE_MINUTES", 10)
 ATRIUM_SIGN_CODE_ATTEMPTS = env_int("ATRIUM_SIGN_CODE_ATTEMPTS", 5)

@@ -15,6 +15,7 @@ from notices.services.delivery import letter_deliver, letters_stuck_in_delivery
 from notices.services.letters import _context
 from notices.tasks import sweep_stuck_deliveries
 from portal.models import AuditEvent
+from portal.outbox import reset_claim_fields
 from tenants.models import Contact
 from tests.base import make_tenant
 
@@ -46,7 +47,7 @@ def test_the_recipient_list_is_fixed_when_the_letter_is_stamped(world):
     letter = stamped_letter(world)
     make_tenant(world.centre_a, "TA003", "新开书店")
     mail.outbox.clear()
-    Delivery.objects.filter(letter=letter).update(notified_at=None)
+    Delivery.objects.filter(letter=letter).update(notified_at=None, **reset_claim_fields())
     type(letter).objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING)
     with TestCase.captureOnCommitCallbacks(execute=True):
         letter_deliver(letter_id=letter.pk)
@@ -83,10 +84,14 @@ def test_a_letter_to_one_named_tenant_is_rendered_for_that_tenant(world):
 def test_the_sweep_finishes_a_letter_whose_notifications_were_lost(world):
     letter = stamped_letter(world)
     long_ago = timezone.now() - timedelta(hours=1)
-    Delivery.objects.filter(letter=letter, tenant=world.tenant_a2).update(notified_at=None)
+    # Lost before any worker claimed it.
+    Delivery.objects.filter(letter=letter, tenant=world.tenant_a2).update(notified_at=None, **reset_claim_fields())
     type(letter).objects.filter(pk=letter.pk).update(
         delivery_state=DeliveryState.SENDING, delivered_at=None, delivery_started_at=long_ago, stamped_at=long_ago)
     mail.outbox.clear()
+    # Started an hour ago, but a notification went out just now: still moving.
+    assert sweep_stuck_deliveries() == 0
+    Delivery.objects.filter(letter=letter, tenant=world.tenant_a).update(notified_at=long_ago, notify_claimed_at=long_ago)
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert sweep_stuck_deliveries() == 1
     letter.refresh_from_db()

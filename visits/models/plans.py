@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.outbox import NotifyClaim
 from tenants.models import Centre, Tenant, Tier
 
 # How many equal windows a year has at each cadence.
@@ -147,14 +148,16 @@ class PlannedVisit(models.Model):
         return f"{self.tenant} {self.window_start}–{self.window_end}"
 
 
-class ReminderSent(models.Model):
-    """One row per reminder sent: what makes the reminder tasks safe to run
-    twice in the same week or month."""
+class ReminderSent(NotifyClaim):
+    """One row per reminder or survey invitation: what makes the tasks safe
+    to run twice in the same week or month. Written and claimed before the
+    email goes out (portal.outbox); `notified_at` once it has."""
 
     kind = models.CharField(max_length=20)
     key = models.CharField(max_length=20)  # "2026-W47", "2026-11"
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key", "user"], name="visit_reminder_once")]

@@ -3,29 +3,45 @@ and the managers' monthly summary of the targets. Emails are in Chinese."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from portal.access import centres_for
 from portal.models.accounts import Role, StaffMembership, User
+from portal.outbox import Outgoing, claim, send_claimed
 
 from ..models import PlannedVisit, PlannedVisitStatus, ReminderSent
 from ..selectors.targets import all_figures, period_for
 
 
-def _once(kind: str, key: str, user: User) -> bool:
+def _claim_once(kind: str, key: str, user: User) -> str:
+    """The reminder's row, written and claimed before the email goes out; a
+    rerun takes it over only if the worker holding it is gone (portal.outbox).
+    Returns the claim token, or "" if the reminder is sent or being sent."""
+    token = uuid.uuid4().hex
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(kind=kind, key=key, user=user)
+            ReminderSent.objects.create(kind=kind, key=key, user=user, notify_claimed_at=timezone.now(), notify_claim=token)
+        return token
     except IntegrityError:
+        token, taken = claim(ReminderSent.objects.filter(kind=kind, key=key, user=user, notified_at__isnull=True))
+        return token if taken else ""
+
+
+def _send_once(kind: str, key: str, user: User, subject: str, body: str) -> bool:
+    token = _claim_once(kind, key, user)
+    if not token:
         return False
-    return True
+    row = ReminderSent.objects.get(kind=kind, key=key, user=user)
+    item = Outgoing(row, [EmailMessage(subject, body, None, [user.email])])
+    return send_claimed(ReminderSent, token, [item], done=lambda: {"notified_at": timezone.now()}) == 1
 
 
 def _link(path: str) -> str:
@@ -52,7 +68,7 @@ def weekly_visit_reminders(*, today: date | None = None) -> int:
     sent = 0
     for user_id, items in per_user.items():
         user = users[user_id]
-        if not user.email or not _once("weekly", key, user):
+        if not user.email or ReminderSent.objects.filter(kind="weekly", key=key, user=user, notified_at__isnull=False).exists():
             continue
         overdue = [p for p in items if p.window_end < today]
         due = [p for p in items if p.window_end >= today]
@@ -60,8 +76,7 @@ def weekly_visit_reminders(*, today: date | None = None) -> int:
             context = {"user": user, "overdue": overdue, "due": due, "today": today, "link": _link("/visits/")}
             subject = render_to_string("visits/email/weekly_subject.txt", context).strip()
             body = render_to_string("visits/email/weekly.txt", context)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
+        sent += _send_once("weekly", key, user, subject, body)
     return sent
 
 
@@ -76,13 +91,13 @@ def monthly_manager_summary(*, today: date | None = None) -> int:
     sent = 0
     for manager in managers:
         centre_ids = list(centres_for(manager, (Role.MANAGER,)).values_list("pk", flat=True))
-        if not centre_ids or not manager.email or not _once("monthly", key, manager):
+        if not centre_ids or not manager.email or ReminderSent.objects.filter(
+                kind="monthly", key=key, user=manager, notified_at__isnull=False).exists():
             continue
         figures = all_figures(centre_ids, period_for(last.year, last))
         with translation.override(settings.LANGUAGE_CODE):
             context = {"user": manager, "figures": figures.values(), "month": last, "link": _link("/admin/visits/dashboard/")}
             subject = render_to_string("visits/email/monthly_subject.txt", context).strip()
             body = render_to_string("visits/email/monthly.txt", context)
-        send_mail(subject, body, None, [manager.email])
-        sent += 1
+        sent += _send_once("monthly", key, manager, subject, body)
     return sent

@@ -1,0 +1,168 @@
+"""Notifications at most once to the person, at least once in the database.
+
+Every fan-out (letters, reminders, alerts, greetings, surveys, handbook
+requests) sends through these steps, on a model with the `NotifyClaim`
+fields (portal.models.outbox):
+
+1. `claim`: in a short transaction of its own, committed before anything is
+   sent, rows not done and not claimed — or claimed longer ago than
+   ATRIUM_NOTIFY_CLAIM_MINUTES — get a fresh token. `skip_locked` lets two
+   workers share a batch without waiting on each other (SQLite ignores it
+   and serialises writers instead).
+2. `send_claimed`: per row and channel, "handed" is written and committed
+   before the backend call, on condition that this worker still holds the
+   claim and that the channel was never handed; "accepted" right after it.
+   Only one worker can ever hand a given channel of a given row.
+3. the row's own "done" mark (`notified_at`, …), still under the claim.
+
+A worker killed after 1 leaves a claim that expires, and the row is taken
+again. One killed during a backend call leaves a channel handed and never
+accepted: the message may or may not have arrived, so it is not sent again
+(at most once) and `outcome_unknown` shows it to staff instead."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.models.outbox import CHANNELS, NotifyClaim, OutboxEntry
+from portal.sms import SmsMessage, get_sms_backend
+
+log = logging.getLogger(__name__)
+
+# The server answered "no": nothing was accepted, the channel may be tried again.
+REFUSED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+
+
+@dataclass
+class Outgoing:
+    """The messages of one claimed row, as loaded after the claim."""
+
+    row: NotifyClaim
+    emails: list = field(default_factory=list)
+    texts: list[SmsMessage] = field(default_factory=list)
+
+
+def claim_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(minutes=settings.ATRIUM_NOTIFY_CLAIM_MINUTES)
+
+
+def claimable(qs: QuerySet, now: datetime | None = None) -> QuerySet:
+    return qs.filter(Q(notify_claimed_at__isnull=True) | Q(notify_claimed_at__lt=claim_cutoff(now)))
+
+
+def outcome_unknown_q(prefix: str = "", now: datetime | None = None, done: str = "notified_at") -> Q:
+    """Rows with a channel handed over and never confirmed, finished (`done`)
+    or that nobody is working on any more (`prefix` to filter from a related model)."""
+    handed = Q()
+    for c in CHANNELS:
+        handed |= Q(**{f"{prefix}{c}_handed_at__isnull": False, f"{prefix}{c}_sent_at__isnull": True})
+    return handed & (Q(**{f"{prefix}{done}__isnull": False}) | Q(**{f"{prefix}notify_claimed_at__lt": claim_cutoff(now)}))
+
+
+def claim(qs: QuerySet, *, limit: int | None = None) -> tuple[str, list[int]]:
+    """Take the rows of `qs` nobody holds. `qs` must already leave out rows
+    that are done. Returns the token and the ids taken."""
+    token, now = uuid.uuid4().hex, timezone.now()
+    with transaction.atomic():
+        locked = claimable(qs, now).select_for_update(skip_locked=True, of=("self",)).order_by("pk")
+        pks = list(locked.values_list("pk", flat=True)[:limit])
+        if pks:
+            qs.model.objects.filter(pk__in=pks).update(notify_claimed_at=now, notify_claim=token)
+    return token, pks
+
+
+def _step(model, pk: int, token: str, *, accepted: str | None, hand: str | None, done: dict | None = None) -> bool:
+    """Record the previous channel accepted and hand the next one (or finish
+    the row), in one commit. False if another worker has taken the claim."""
+    now = timezone.now()
+    with transaction.atomic():
+        if accepted:
+            model.objects.filter(pk=pk).update(**{f"{accepted}_sent_at": now})
+        if hand:
+            return model.objects.filter(pk=pk, notify_claim=token, **{f"{hand}_handed_at__isnull": True}).update(
+                **{f"{hand}_handed_at": now, "notify_claimed_at": now}) == 1
+        return model.objects.filter(pk=pk, notify_claim=token).update(**(done or {})) == 1
+
+
+def _call(channel: str, messages: list, mailer) -> int:
+    if channel == "email":
+        return mailer.send_messages(messages) or 0
+    return get_sms_backend().send_messages(messages) or 0
+
+
+def _release(model, pk: int, token: str, channel: str) -> None:
+    model.objects.filter(pk=pk, notify_claim=token).update(**{f"{channel}_handed_at": None})
+
+
+def _send_row(model, token: str, item: Outgoing, mailer, done: Callable[[], dict]) -> bool:
+    pending = [(c, m) for c, m in (("email", item.emails), ("sms", [t for t in item.texts if t.to])) if m]
+    # A channel handed by an earlier attempt is either sent or unknown: never again.
+    pending = [(c, m) for c, m in pending if getattr(item.row, f"{c}_handed_at") is None]
+    accepted = None
+    for channel, messages in pending:
+        if not _step(model, item.row.pk, token, accepted=accepted, hand=channel):
+            log.info("notification %s:%s was taken over by another worker", model.__name__, item.row.pk)
+            return False
+        try:
+            count = _call(channel, messages, mailer)
+        except REFUSED:
+            _release(model, item.row.pk, token, channel)
+            raise
+        if not count:
+            # The backend took nothing: the channel can be tried again.
+            _release(model, item.row.pk, token, channel)
+            raise RuntimeError(f"the {channel} backend accepted none of {len(messages)} messages")
+        accepted = channel
+    return _step(model, item.row.pk, token, accepted=accepted, hand=None, done=done())
+
+
+def send_claimed(model, token: str, items: list[Outgoing], *, done: Callable[[], dict]) -> int:
+    """Send the messages of rows claimed with `token`, one row and channel at
+    a time, and mark each row done with `done()`. Returns the rows finished.
+    The mail connection is opened first, so a mail server that cannot be
+    reached fails the batch before anything is handed over."""
+    if not items:
+        return 0
+    finished = 0
+    with get_connection() as mailer:
+        for item in items:
+            if _send_row(model, token, item, mailer, done):
+                finished += 1
+    return finished
+
+
+def send_once(key: str, *, emails: list | None = None, texts: list[SmsMessage] | None = None) -> bool:
+    """Send these messages once, ever, for `key`. A rerun sends what a killed
+    worker had not handed over yet, and nothing that it had. True if this
+    call finished the entry."""
+    if len(key) > 200:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            OutboxEntry.objects.get_or_create(key=key)
+    except IntegrityError:
+        pass  # created by a concurrent call at the same moment
+    token, pks = claim(OutboxEntry.objects.filter(key=key, done_at__isnull=True))
+    if not pks:
+        return False
+    row = OutboxEntry.objects.get(pk=pks[0])
+    item = Outgoing(row, list(emails or []), list(texts or []))
+    return send_claimed(OutboxEntry, token, [item], done=lambda: {"done_at": timezone.now()}) == 1
+
+
+def reset_claim_fields() -> dict:
+    """The update that makes a row notifiable again (a chased alert)."""
+    return {"notify_claimed_at": None, "notify_claim": "",
+            **{f"{c}_{s}_at": None for c in CHANNELS for s in ("handed", "sent")}}
