@@ -1,20 +1,14 @@
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from . import admin_views
 from .admin_home import add_my_work_panel
-from .admin_menu import MenuEntry, register_admin_screen
+from .admin_menu import register_screen
 from .admin_reports import scope_model_log_entries, scope_page_reports
 from .admin_scoping import refuse_unscoped_viewsets, scoped_wagtail_bulk_actions
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
-register_admin_screen("invitations/", "portal_invitations", [
-    path("", admin_views.invitation_index, name="index"),
-    path("new/", admin_views.invitation_new, name="new"),
-], MenuEntry(_("Invitations"), "index", admin_views.can_invite, "mail", 900))
-
+register_screen(admin_views.screen)
 hooks.register("construct_homepage_panels", add_my_work_panel)
 
 # Runs when the admin URLs are built, after Wagtail's own hook has registered

@@ -6,7 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.admin_menu import AdminScreen, MenuEntry
 from portal.models.handbook import HandbookEdition
 
 from .forms import EditionForm
@@ -22,6 +24,11 @@ def may_follow_editions(user) -> bool:
     return handbooks_for_staff(user).exists()
 
 
+screen = AdminScreen("handbook-editions/", "portal_editions",
+                     MenuEntry(gettext_lazy("Handbook editions"), "index", may_follow_editions, "doc-full", 310))
+
+
+@screen.route("", "index")
 def edition_index(request):
     handbooks = handbooks_for_staff(request.user)
     if not handbooks.exists():
@@ -31,6 +38,7 @@ def edition_index(request):
     return TemplateResponse(request, "portal/admin/edition_index.html", {"rows": rows})
 
 
+@screen.route("new/", "new")
 def edition_new(request):
     handbooks = handbooks_for_staff(request.user)
     if not handbooks.exists():
@@ -51,6 +59,7 @@ def edition_new(request):
     return TemplateResponse(request, "portal/admin/edition_new.html", {"form": form})
 
 
+@screen.route("<int:edition_id>/", "detail")
 def edition_detail(request, edition_id: int):
     edition = HandbookEdition.objects.filter(pk=edition_id, handbook__in=handbooks_for_staff(request.user)).first()
     if edition is None:

@@ -4,14 +4,12 @@ Wagtail's permissions keep editors to their centre's subtree and collection,
 but several admin views answer any admin user for any object: the scoping
 hooks below narrow each of them to portal.pages.scoping's selectors."""
 
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from portal.admin_menu import MenuEntry, register_admin_screen
+from portal.admin_menu import register_screen
 from portal.admin_scoping import register_model_scope
 
 from . import admin_views
@@ -46,8 +44,4 @@ scope_page_chosen_multiple()
 hooks.register("after_create_page", draft_audience)
 hooks.register("after_edit_page", draft_audience)
 
-register_admin_screen("handbook-editions/", "portal_editions", [
-    path("", admin_views.edition_index, name="index"),
-    path("new/", admin_views.edition_new, name="new"),
-    path("<int:edition_id>/", admin_views.edition_detail, name="detail"),
-], MenuEntry(_("Handbook editions"), "index", admin_views.may_follow_editions, "doc-full", 310))
+register_screen(admin_views.screen)
