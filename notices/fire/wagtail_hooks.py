@@ -4,7 +4,7 @@ snippet) and the inspection screens, under one menu."""
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from notices.fire import admin_views
+from notices.fire.admin import views as admin_views
 from notices.fire.admin.checklist import (
     ChecklistItemViewSet,
     audit_checklist_changed,

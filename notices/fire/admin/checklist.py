@@ -9,7 +9,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from notices.fire.forms import ChecklistItemForm
 from notices.fire.models import ChecklistItem
 from notices.fire.selectors import checklist_centres_for, checklist_visible_to
-from notices.fire.services import checklist_item_saved
+from notices.fire.services.rounds import checklist_item_saved
 from portal.admin_scoping import ScopedSnippetViewSet
 
 

@@ -14,9 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from notices.fire.forms import InspectionFormForm, ReinspectForm
-from notices.fire.inspections import form_record
 from notices.fire.models import ChecklistItem, RectificationCase
-from notices.fire.rectification import case_reinspect, case_retry_letter
 from notices.fire.selectors import (
     cases_visible_to,
     fire_centres_for,
@@ -31,7 +29,9 @@ from notices.fire.selectors import (
     rounds_visible_to,
     works_on_fire_safety,
 )
-from notices.fire.services import (
+from notices.fire.services.inspections import form_record
+from notices.fire.services.rectification import case_reinspect, case_retry_letter
+from notices.fire.services.rounds import (
     FireError,
     round_draft_notice,
     round_ensure,
