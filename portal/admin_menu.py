@@ -64,6 +64,8 @@ class AdminScreen:
         whether they stand above or below this one."""
 
         def add(view):
+            if view.__qualname__ != view.__name__:
+                raise TypeError(f"{view.__qualname__}: an admin screen's views are functions at module level")
             self._routes.append((route, name, view.__module__, view.__name__))
             return view
 
