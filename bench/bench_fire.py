@@ -18,10 +18,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from notices.fire.inspections import ItemAnswer, form_record
 from notices.fire.models import InspectionRound
-from notices.fire.report import render_report_pdf
 from notices.fire.selectors import month_start, monthly_status, round_tenants
+from notices.fire.services.inspections import ItemAnswer, form_record
+from notices.fire.services.report import render_report_pdf
 from portal.models import User
 
 

@@ -1,225 +1,27 @@
 """Letters, the letter template and the seal-use register in the Wagtail admin."""
 
-from django.shortcuts import redirect
-from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import (
-    FieldPanel,
-    FieldRowPanel,
-    InlinePanel,
-    MultiFieldPanel,
-    ObjectList,
-)
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
-from notices.admin import deliveries as admin_deliveries
-from notices.admin import letters as admin_views
-from notices.forms import LetterForm, LetterTemplateForm
-from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
-from notices.selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
-from portal.access import centres_for
-from portal.admin_menu import register_admin_screen
-from portal.admin_scoping import ScopedSnippetViewSet
-
-EDITABLE = (LetterStatus.DRAFT, LetterStatus.IN_APPROVAL)
-
-
-def may_withdraw(letter, user) -> bool:
-    """Only the drafter withdraws their letter from approval. Wagtail lets any
-    approver of the current step cancel the workflow, which would let a leader
-    silently drop a letter instead of returning it with a comment."""
-    return letter is not None and letter.drafter_id is not None and letter.drafter_id == user.pk
-
-
-class LetterEditView(EditView):
-    """Once approved, a letter is fixed: the editor sends people to its page."""
-
-    def dispatch(self, request, *args, **kwargs):
-        letter = Letter.objects.filter(pk=kwargs.get("pk")).only("status").first()
-        if letter is not None and letter.status not in EDITABLE:
-            return redirect("notices_letters:detail", pk=letter.pk)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_available_actions(self):
-        actions = super().get_available_actions()
-        if not may_withdraw(self.object, self.request.user):
-            actions = [a for a in actions if a not in ("cancel-workflow", "restart-workflow")]
-        return actions
-
-
-class LetterViewSet(ScopedSnippetViewSet):
-    model = Letter
-    icon = "doc-full"
-    menu_label = _("Letters")
-    edit_view_class = LetterEditView
-    copy_view_enabled = False
-    inspect_view_enabled = False
-    list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter", "created_at"]
-    list_filter = ["status", "kind", "delivery_state"]
-    list_export = ["doc_number", "title", "centre", "kind", "status", "drafter", "stamped_at", "pdf_sha256"]
-    export_filename = "letters"
-    edit_handler = ObjectList(
-        [
-            FieldRowPanel([FieldPanel("centre"), FieldPanel("kind"), FieldPanel("department")]),
-            FieldPanel("title"),
-            FieldPanel("addressee"),
-            FieldPanel("body"),
-            InlinePanel("attachments", label=_("Attachments")),
-            MultiFieldPanel(
-                [
-                    FieldPanel("recipient_mode"),
-                    FieldPanel("recipient_tiers"),
-                    FieldPanel("recipient_floors"),
-                    FieldPanel("recipient_units"),
-                    FieldPanel("recipient_categories"),
-                    FieldPanel("recipient_tenants"),
-                ],
-                heading=_("Recipients"),
-            ),
-            FieldRowPanel([FieldPanel("requires_receipt"), FieldPanel("sign_by")]),
-            FieldRowPanel([FieldPanel("remind_after_days"), FieldPanel("remind_every_days"), FieldPanel("remind_max")],
-                          heading=_("Reminders to tenants who have not signed")),
-        ],
-        base_form_class=LetterForm,
-    )
-
-    @staticmethod
-    def scope(user):
-        return letters_visible_to(user).select_related("centre", "drafter")
-
-
-def _templates_for(user):
-    return LetterTemplate.objects.filter(centre__in=centres_for(user, TEMPLATE_ROLES))
-
-
-class LetterTemplateViewSet(ScopedSnippetViewSet):
-    model = LetterTemplate
-    icon = "form"
-    menu_label = _("Letter template")
-    copy_view_enabled = False
-    list_display = ["centre", "letterhead_title", "number_pattern", "has_seal"]
-    edit_handler = ObjectList(
-        [
-            FieldPanel("centre"),
-            FieldPanel("letterhead_title"),
-            FieldRowPanel([FieldPanel("number_pattern"), FieldPanel("signatory_name")]),
-            FieldPanel("footer_text"),
-            FieldPanel("timestamp_url"),
-            MultiFieldPanel(
-                [FieldPanel("seal_upload"), FieldPanel("logo_upload"), FieldPanel("certificate_upload"), FieldPanel("key_upload")],
-                heading=_("Seal and certificate"),
-            ),
-        ],
-        base_form_class=LetterTemplateForm,
-    )
-
-    @staticmethod
-    def scope(user):
-        return _templates_for(user)
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """The seal-use register is written by the stamping task alone: nobody,
-    a superuser included, adds, changes or deletes a row from the admin.
-    (The listing offered a superuser an "add" button whose URL does not
-    exist, a NoReverseMatch.)"""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([a for a in actions if a == "view"])
-
+# The views of the letter page join letter_screen as their modules load.
+from notices.admin import deliveries, letters  # noqa: F401
+from notices.admin.letter_screen import letter_screen
+from notices.admin.viewsets import (
+    LettersGroup,
+    ReadOnlyPermissionPolicy,
+    letter_page_button,
+    letters_are_decided_on_their_page,
+)
+from notices.admin.work_items import letter_work_items
+from notices.models import SealUse
+from portal.admin_menu import register_screen
 
 register_permission_policy(SealUse, ReadOnlyPermissionPolicy(SealUse), exact_class=True)
-
-
-class SealUseViewSet(ScopedSnippetViewSet):
-    model = SealUse
-    icon = "tick-inverse"
-    menu_label = _("Seal-use register")
-    add_view_enabled = False
-    copy_view_enabled = False
-    inspect_view_enabled = False
-    list_display = ["used_at", "doc_number", "title", "centre", "applicant", "leader", "keeper"]
-    list_export = ["used_at", "doc_number", "title", "centre", "applicant", "leader", "leader_approved_at", "keeper",
-                   "keeper_approved_at", "pdf_sha256"]
-    export_filename = "seal-use-register"
-
-    @staticmethod
-    def scope(user):
-        return seal_uses_visible_to(user).select_related("centre", "applicant", "leader", "keeper")
-
-    def get_urlpatterns(self):
-        # The register is read-only: only the listing (and its export) exists.
-        return [p for p in super().get_urlpatterns() if p.name in ("list", "list_results")]
-
-
-class LettersGroup(SnippetViewSetGroup):
-    menu_label = _("Official letters")
-    menu_icon = "doc-full-inverse"
-    menu_order = 200
-    items = (LetterViewSet, SealUseViewSet, LetterTemplateViewSet)
-
-
 register_snippet(LettersGroup)
 
+register_screen(letter_screen)
 
-# The letter page and its downloads and actions (no menu entry of their own:
-# the letters listing links to them).
-register_admin_screen("letters/", "notices_letters", [
-    path("<int:pk>/", admin_views.letter_detail, name="detail"),
-    path("<int:pk>/pdf/", admin_views.letter_pdf, name="pdf"),
-    path("<int:pk>/attachments/<int:attachment_pk>/", admin_views.letter_attachment, name="attachment"),
-    path("<int:pk>/retry/", admin_views.letter_retry, name="retry"),
-    path("<int:pk>/decide/", admin_views.letter_decide_view, name="decide"),
-    path("<int:pk>/deliveries.xlsx", admin_deliveries.letter_deliveries_xlsx, name="deliveries_xlsx"),
-    path("<int:pk>/remind/", admin_deliveries.letter_remind_now_view, name="remind"),
-    path("<int:pk>/receipts.zip", admin_deliveries.letter_receipts_zip, name="receipts_zip"),
-    path("<int:pk>/paper/<int:delivery_pk>/", admin_deliveries.paper_receipt, name="paper"),
-    path("receipts/<int:receipt_pk>/certificate/", admin_deliveries.receipt_certificate, name="receipt_certificate"),
-    path("receipts/<int:receipt_pk>/scan/", admin_deliveries.receipt_scan, name="receipt_scan"),
-])
-
-
-@hooks.register("register_snippet_listing_buttons")
-def letter_page_button(snippet, user, next_url=None):
-    from wagtail.admin.widgets import ListingButton
-
-    if isinstance(snippet, Letter):
-        yield ListingButton(_("Letter page"), reverse("notices_letters:detail", args=[snippet.pk]), priority=5)
-
-
-@hooks.register("construct_snippet_action_menu")
-def letters_are_decided_on_their_page(menu_items, request, context):
-    # The editor's workflow buttons save the form before acting; letters in
-    # approval are locked, so decisions are taken on the letter page instead.
-    from wagtail.snippets.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
-
-    if context.get("model") is Letter:
-        hidden = (WorkflowMenuItem,) if may_withdraw(context.get("instance"), request.user) else (
-            WorkflowMenuItem, CancelWorkflowMenuItem)
-        menu_items[:] = [item for item in menu_items if not isinstance(item, hidden)]
-
-
-@hooks.register("atrium_work_items")
-def letter_work_items(user):
-    """Letters whose stamping failed, and deliveries past their sign-by date
-    that operations staff should take to the shop by hand."""
-    from notices.models import Delivery
-    from portal.admin_home import WorkItem
-    from portal.models.accounts import Role
-
-    listing = reverse("wagtailsnippets_notices_letter:list")
-    overdue = Delivery.objects.filter(
-        centre__in=centres_for(user, (Role.OPERATIONS, Role.MANAGER)), overdue_at__isnull=False, receipt__isnull=True
-    )
-    return [
-        WorkItem(_("letters whose stamping failed"), letters_visible_to(user).filter(status=LetterStatus.STAMPING_FAILED).count(),
-                 f"{listing}?status={LetterStatus.STAMPING_FAILED}", urgent=True),
-        WorkItem(_("letters overdue for signing, to deliver by hand"), overdue.count(), listing),
-    ]
+hooks.register("register_snippet_listing_buttons", letter_page_button)
+hooks.register("construct_snippet_action_menu", letters_are_decided_on_their_page)
+hooks.register("atrium_work_items", letter_work_items)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from portal.access import is_staff_member
+
 
 @dataclass(frozen=True)
 class WorkItem:
@@ -35,3 +37,9 @@ class MyWorkPanel(Component):
 
     def get_context_data(self, parent_context=None):
         return {"items": self.items}
+
+
+def add_my_work_panel(request, panels):
+    """A `construct_homepage_panels` hook: staff find their work first."""
+    if is_staff_member(request.user):
+        panels.insert(0, MyWorkPanel(work_items_for(request.user)))

@@ -1,15 +1,17 @@
-"""Admin menu items shown only to the people a predicate admits.
+"""Admin screens and the menu items shown only to the people a predicate admits.
 
-Every app's screens outside the snippet viewsets need the same thing: a
-menu entry visible to whoever may use the screen. The predicate is the
-app's own access rule (a selector), asked once per request even when
-several entries share it."""
+Every app's screens outside the snippet viewsets need the same thing: URLs
+under /admin/ and a menu entry visible to whoever may use the screen. An
+app declares each screen once, beside its views (`AdminScreen`); its
+wagtail_hooks.py registers it. The predicate is the app's own access rule
+(a selector), asked once per request even when several entries share it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from importlib import import_module
 
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -31,7 +33,8 @@ class AccessMenuItem(MenuItem):
 @dataclass(frozen=True)
 class MenuEntry:
     """A menu entry leading to one of a screen's URLs (`url_name` inside the
-    screen's namespace), shown to whoever `shown_to` admits."""
+    screen's namespace, or a full URL name for `register_admin_link`), shown
+    to whoever `shown_to` admits."""
 
     label: str
     url_name: str
@@ -40,15 +43,63 @@ class MenuEntry:
     order: int
 
 
+class AdminScreen:
+    """An admin screen of an app, declared once beside its views: its URLs
+    under /admin/<prefix> in `namespace` (each view joins with
+    `@screen.route(...)`) and the menu entries that lead there, each shown to
+    whoever its predicate admits. The app's wagtail_hooks.py registers it
+    with `register_screen` — the URL hook and the menu hook every app used to
+    write as a pair, with the URL list apart from the views."""
+
+    def __init__(self, prefix: str, namespace: str, *menu: MenuEntry):
+        self.prefix = prefix
+        self.namespace = namespace
+        self.menu = menu
+        self._routes: list[tuple[str, str, str, str]] = []
+
+    def route(self, route: str, name: str):
+        """The decorated view answers at /admin/<prefix><route>, named
+        <namespace>:<name>. The URL leads to the view as its module finally
+        holds it, so the view's other decorators (require_POST …) apply
+        whether they stand above or below this one."""
+
+        def add(view):
+            if view.__qualname__ != view.__name__:
+                raise TypeError(f"{view.__qualname__}: an admin screen's views are functions at module level")
+            self._routes.append((route, name, view.__module__, view.__name__))
+            return view
+
+        return add
+
+    def urls(self) -> list:
+        return [path(route, getattr(import_module(module), attr), name=name)
+                for route, name, module, attr in self._routes]
+
+
+def register_screen(screen: AdminScreen) -> None:
+    _register(screen.prefix, screen.namespace, screen.urls, screen.menu)
+
+
 def register_admin_screen(prefix: str, namespace: str, urls: list, *menu: MenuEntry) -> None:
-    """An admin screen of an app: its URLs under /admin/<prefix> in
-    `namespace`, and the menu entries that lead there — the URL hook and the
-    menu hook every app used to write as a pair."""
-    hooks.register("register_admin_urls", lambda: [path(prefix, include((urls, namespace)))])
+    """An admin screen whose URLs are listed in one place rather than beside
+    its views (see AdminScreen)."""
+    _register(prefix, namespace, lambda: urls, menu)
+
+
+def register_admin_link(entry: MenuEntry) -> None:
+    """A menu entry leading out of the admin: `entry.url_name` is the full
+    URL name (with its namespace)."""
+    hooks.register("register_admin_menu_item", partial(_menu_item, entry.url_name, entry))
+
+
+def _register(prefix: str, namespace: str, urls: Callable[[], list], menu) -> None:
+    # The URLs are read when Wagtail builds the admin URLs, after every app's
+    # wagtail_hooks.py (and the view modules it imports) has loaded.
+    hooks.register("register_admin_urls", lambda: [path(prefix, include((urls(), namespace)))])
     for entry in menu:
-        hooks.register("register_admin_menu_item", partial(_menu_item, namespace, entry))
+        hooks.register("register_admin_menu_item", partial(_menu_item, f"{namespace}:{entry.url_name}", entry))
 
 
-def _menu_item(namespace: str, entry: MenuEntry) -> AccessMenuItem:
-    return AccessMenuItem(entry.label, reverse(f"{namespace}:{entry.url_name}"), shown_to=entry.shown_to,
+def _menu_item(url_name: str, entry: MenuEntry) -> AccessMenuItem:
+    return AccessMenuItem(entry.label, reverse(url_name), shown_to=entry.shown_to,
                           icon_name=entry.icon_name, order=entry.order)

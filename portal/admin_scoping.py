@@ -13,10 +13,10 @@ listing, export and chooser list the same queryset, and the chooser views
 also fetch through it, so a view that forgot the guard still finds nothing.
 
 Every registered viewset must go through this: `assert_viewsets_scoped`
-(run when the admin URLs are built, see portal/wagtail_hooks.py) refuses to
-start the site while a viewset is neither a `ScopedSnippetViewSet` nor
-declared unscoped with a reason (`unscoped_reason`, or the table of
-Wagtail's own viewsets below)."""
+(run when the admin URLs are built, by `refuse_unscoped_viewsets`, which
+portal/wagtail_hooks.py registers) refuses to start the site while a
+viewset is neither a `ScopedSnippetViewSet` nor declared unscoped with a
+reason (`unscoped_reason`, or the table of Wagtail's own viewsets below)."""
 
 from __future__ import annotations
 
@@ -254,6 +254,16 @@ def assert_viewsets_scoped(registered) -> None:
         raise ImproperlyConfigured("Unscoped admin viewsets:\n" + "\n".join(problems))
 
 
+def refuse_unscoped_viewsets() -> list:
+    """A `register_admin_urls` hook, registered to run after Wagtail's own
+    (order=100) has registered every viewset: the site does not start with
+    an unscoped one. It adds no URL."""
+    from wagtail.admin.viewsets import viewsets
+
+    assert_viewsets_scoped(viewsets.viewsets)
+    return []
+
+
 # --- bulk actions ---------------------------------------------------------------------
 
 
@@ -288,6 +298,21 @@ def scoped_bulk_actions(*action_classes) -> list[type]:
         type(f"Scoped{cls.__name__}", (ScopedBulkActionMixin, cls), {"__module__": cls.__module__})
         for cls in action_classes
     ]
+
+
+def scoped_wagtail_bulk_actions() -> list[type]:
+    """Every bulk action Wagtail ships, scoped."""
+    from wagtail.admin.views.pages import bulk_actions as pages
+    from wagtail.documents.views import bulk_actions as documents
+    from wagtail.images.views import bulk_actions as images
+    from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+
+    return scoped_bulk_actions(
+        DeleteBulkAction,
+        pages.DeleteBulkAction, pages.MoveBulkAction, pages.PublishBulkAction, pages.UnpublishBulkAction,
+        documents.AddTagsBulkAction, documents.AddToCollectionBulkAction, documents.DeleteBulkAction,
+        images.AddTagsBulkAction, images.AddToCollectionBulkAction, images.DeleteBulkAction,
+    )
 
 
 # --- listings whose rows open the inspect page -----------------------------------------

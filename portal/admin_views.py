@@ -6,8 +6,10 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .access import centres_for
+from .admin_menu import AdminScreen, MenuEntry
 from .forms import InvitationForm
 from .models.accounts import Invitation, Role
 from .services import invitation_create
@@ -19,6 +21,10 @@ def can_invite(user) -> bool:
     return centres_for(user, INVITER_ROLES).exists()
 
 
+screen = AdminScreen("invitations/", "portal_invitations",
+                     MenuEntry(gettext_lazy("Invitations"), "index", can_invite, "mail", 900))
+
+
 def invitations_visible_to(user):
     centres = centres_for(user, INVITER_ROLES)
     return (
@@ -28,6 +34,7 @@ def invitations_visible_to(user):
     )
 
 
+@screen.route("", "index")
 def invitation_index(request):
     if not can_invite(request.user):
         raise PermissionDenied
@@ -37,6 +44,7 @@ def invitation_index(request):
     })
 
 
+@screen.route("new/", "new")
 def invitation_new(request):
     if not can_invite(request.user):
         raise PermissionDenied

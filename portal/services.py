@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .access import has_role
@@ -70,6 +74,26 @@ def invitation_create(
 
         transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
     return invitation, token
+
+
+def invitation_send_email(invitation_id: int, token: str) -> bool:
+    """Email an invitation link. Safe to run twice: a repeated email carries
+    the same link; an invitation no longer pending is not sent."""
+    invitation = Invitation.objects.select_related("centre", "contact__tenant__centre", "invited_by").filter(
+        pk=invitation_id
+    ).first()
+    if invitation is None or invitation.state != "pending":
+        return False
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("portal:invitation_accept", args=[token])
+    with translation.override("zh-hans"):
+        context = {"invitation": invitation, "link": link, "days": settings.ATRIUM_INVITATION_DAYS}
+        subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
+        text = render_to_string("portal/email/invitation.txt", context)
+        html = render_to_string("portal/email/invitation.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
 
 
 def invitation_by_token(token: str) -> Invitation | None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notices.admin.letter_screen import letter_screen
 from notices.forms import PaperReceiptForm
 from notices.models import (
     CertificateState,
@@ -82,6 +83,7 @@ def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+@letter_screen.route("<int:pk>/deliveries.xlsx", "deliveries_xlsx")
 def letter_deliveries_xlsx(request, pk):
     from openpyxl import Workbook
 
@@ -112,6 +114,7 @@ def letter_deliveries_xlsx(request, pk):
     return response
 
 
+@letter_screen.route("<int:pk>/remind/", "remind")
 @require_POST
 def letter_remind_now_view(request, pk):
     letter = _letter_for(request, pk)
@@ -124,6 +127,7 @@ def letter_remind_now_view(request, pk):
     return redirect("notices_letters:detail", pk=letter.pk)
 
 
+@letter_screen.route("<int:pk>/paper/<int:delivery_pk>/", "paper")
 def paper_receipt(request, pk, delivery_pk):
     letter = _letter_for(request, pk)
     delivery = get_object_or_404(Delivery.objects.select_related("tenant", "letter"), letter=letter, pk=delivery_pk)
@@ -151,6 +155,7 @@ def _receipt_for(request, receipt_pk) -> Receipt:
     return get_object_or_404(receipts_visible_to_staff(request.user).select_related("letter", "tenant"), pk=receipt_pk)
 
 
+@letter_screen.route("receipts/<int:receipt_pk>/certificate/", "receipt_certificate")
 def receipt_certificate(request, receipt_pk):
     receipt = _receipt_for(request, receipt_pk)
     if receipt.certificate_state != CertificateState.READY:
@@ -159,6 +164,7 @@ def receipt_certificate(request, receipt_pk):
                                  download_name=f"{receipt.letter.doc_number}-{receipt.tenant.code}-签收回执.pdf")
 
 
+@letter_screen.route("receipts/<int:receipt_pk>/scan/", "receipt_scan")
 def receipt_scan(request, receipt_pk):
     receipt = _receipt_for(request, receipt_pk)
     if not receipt.scan:
@@ -217,6 +223,7 @@ def build_receipts_zip(letter, out) -> None:
             ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED)
 
 
+@letter_screen.route("<int:pk>/receipts.zip", "receipts_zip")
 def letter_receipts_zip(request, pk):
     letter = _letter_for(request, pk)
     if letter.status != LetterStatus.STAMPED or not letter.pdf:

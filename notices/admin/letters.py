@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from wagtail.rich_text import expand_db_html
 
 from notices.admin.deliveries import delivery_context
+from notices.admin.letter_screen import letter_screen
 from notices.models import LetterAttachment, LetterStatus
 from notices.pdf.sanitize import sanitize_body_html
 from notices.selectors import letter_history, letter_recipients, letters_visible_to
@@ -23,6 +24,7 @@ def _letter_for(request, pk):
     return get_object_or_404(letters_visible_to(request.user).select_related("centre", "drafter"), pk=pk)
 
 
+@letter_screen.route("<int:pk>/", "detail")
 def letter_detail(request, pk):
     letter = _letter_for(request, pk)
     validation = None
@@ -54,6 +56,7 @@ def letter_detail(request, pk):
     )
 
 
+@letter_screen.route("<int:pk>/pdf/", "pdf")
 def letter_pdf(request, pk):
     letter = _letter_for(request, pk)
     response = private_file_response(letter.pdf, content_type="application/pdf",
@@ -62,6 +65,7 @@ def letter_pdf(request, pk):
     return response
 
 
+@letter_screen.route("<int:pk>/attachments/<int:attachment_pk>/", "attachment")
 def letter_attachment(request, pk, attachment_pk):
     letter = _letter_for(request, pk)
     attachment = attachment_of(letter, attachment_pk)
@@ -70,6 +74,7 @@ def letter_attachment(request, pk, attachment_pk):
     return attachment_response(attachment)
 
 
+@letter_screen.route("<int:pk>/decide/", "decide")
 @require_POST
 def letter_decide_view(request, pk):
     letter = _letter_for(request, pk)
@@ -85,6 +90,7 @@ def letter_decide_view(request, pk):
     return redirect("notices_letters:detail", pk=letter.pk)
 
 
+@letter_screen.route("<int:pk>/retry/", "retry")
 @require_POST
 def letter_retry(request, pk):
     letter = _letter_for(request, pk)

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notices.fire.inspections import ItemAnswer
 from notices.fire.selectors import checklist_centres_for
+from notices.fire.services.inspections import ItemAnswer
 from portal.admin_scoping import ScopedAdminForm
 from tenants.forms.directory import PhotosField
 

@@ -62,6 +62,11 @@ def fire_centres_for(user) -> QuerySet[Centre]:
     ).order_by("code")
 
 
+def works_on_fire_safety(user) -> bool:
+    """Whether the fire-safety screens are for `user` at all (their menu entry, their work items)."""
+    return fire_centres_for(user).exists()
+
+
 def may_edit_checklist(user, centre: Centre) -> bool:
     return may_inspect(user, centre) or has_role(user, centre, Role.MANAGER)
 

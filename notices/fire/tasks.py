@@ -8,34 +8,34 @@ from celery import shared_task
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def fire_monthly_cycle_task() -> list[int]:
     """Daily: make sure each centre has this month's round and its notice in the chain."""
-    from notices.fire.services import fire_monthly_cycle
+    from notices.fire.services.rounds import fire_monthly_cycle
 
     return fire_monthly_cycle()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def escalate_overdue_cases_task() -> list[int]:
-    from notices.fire.rectification import cases_escalate_overdue
+    from notices.fire.services.rectification import cases_escalate_overdue
 
     return cases_escalate_overdue()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90)
 def render_round_report_task(round_id: int) -> str:
-    from notices.fire.services import round_render_report
+    from notices.fire.services.rounds import round_render_report
 
     return round_render_report(round_id=round_id).report_sha256
 
 
 @shared_task(acks_late=True)
 def notify_case_escalated(case_id: int) -> int:
-    from notices.fire.notifications import send_escalation
+    from notices.fire.services.notifications import send_escalation
 
     return send_escalation(case_id)
 
 
 @shared_task(acks_late=True)
 def notify_case_reported(case_id: int) -> int:
-    from notices.fire.notifications import send_reported
+    from notices.fire.services.notifications import send_reported
 
     return send_reported(case_id)

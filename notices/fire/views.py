@@ -15,14 +15,14 @@ from django.views.decorators.http import require_GET
 
 from notices.fire.forms import ReportForm
 from notices.fire.models import CaseStatus
-from notices.fire.rectification import case_report
 from notices.fire.selectors import (
     case_events_for_tenant,
     cases_of_tenant_user,
     photos_visible_to,
     tenant_letter_url,
 )
-from notices.fire.services import FireError
+from notices.fire.services.rectification import case_report
+from notices.fire.services.rounds import FireError
 from portal.files import private_file_response
 from tenants.contacts import is_tenant_contact
 

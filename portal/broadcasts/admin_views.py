@@ -6,7 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from portal.admin_menu import AdminScreen, MenuEntry
 
 from .forms import AlertForm, GreetingForm
 from .greetings import (
@@ -31,6 +34,11 @@ def may_send_alerts(user) -> bool:
     return alert_centres_for(user).exists()
 
 
+alert_screen = AdminScreen("alerts/", "portal_alerts",
+                           MenuEntry(gettext_lazy("Weather and urgent alerts"), "index", may_send_alerts, "warning", 320))
+
+
+@alert_screen.route("", "index")
 def alert_index(request):
     if not may_send_alerts(request.user):
         raise PermissionDenied
@@ -41,6 +49,7 @@ def alert_index(request):
     })
 
 
+@alert_screen.route("new/", "new")
 def alert_new(request):
     if not may_send_alerts(request.user):
         raise PermissionDenied
@@ -70,6 +79,7 @@ def _alert_or_404(request, alert_id):
     return alert
 
 
+@alert_screen.route("<int:alert_id>/", "detail")
 def alert_detail(request, alert_id: int):
     alert = _alert_or_404(request, alert_id)
     recipients = alert.recipients.select_related("tenant", "tenant__centre", "confirmed_by").order_by("confirmed_at", "tenant__code")
@@ -82,6 +92,7 @@ def alert_detail(request, alert_id: int):
     })
 
 
+@alert_screen.route("<int:alert_id>/<str:action>/", "action")
 @require_POST
 def alert_action(request, alert_id: int, action: str):
     alert = _alert_or_404(request, alert_id)
@@ -109,6 +120,11 @@ def may_see_greetings(user) -> bool:
     return centres_for(user, EDIT_ROLES + APPROVE_ROLES).exists()
 
 
+greeting_screen = AdminScreen("greetings/", "portal_greetings",
+                              MenuEntry(gettext_lazy("Holiday greetings"), "index", may_see_greetings, "calendar", 330))
+
+
+@greeting_screen.route("", "index")
 def greeting_index(request):
     if not may_see_greetings(request.user):
         raise PermissionDenied
@@ -118,6 +134,7 @@ def greeting_index(request):
     })
 
 
+@greeting_screen.route("<int:greeting_id>/", "detail")
 def greeting_detail(request, greeting_id: int):
     greeting = greetings_visible_to(request.user).filter(pk=greeting_id).select_related("centre").first()
     if greeting is None:

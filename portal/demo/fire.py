@@ -14,20 +14,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from notices.fire.inspections import ItemAnswer, form_record
 from notices.fire.models import (
     CaseStatus,
     InspectionForm,
     InspectionRound,
     RectificationCase,
 )
-from notices.fire.rectification import (
+from notices.fire.selectors import month_start
+from notices.fire.services.inspections import ItemAnswer, form_record
+from notices.fire.services.rectification import (
     case_reinspect,
     case_report,
     cases_escalate_overdue,
 )
-from notices.fire.selectors import month_start
-from notices.fire.services import (
+from notices.fire.services.rounds import (
     checklist_ensure_defaults,
     fire_monthly_cycle,
     round_ensure,

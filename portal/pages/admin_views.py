@@ -6,7 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.admin_menu import AdminScreen, MenuEntry
 from portal.models.handbook import HandbookEdition
 
 from .forms import EditionForm
@@ -22,6 +24,11 @@ def may_follow_editions(user) -> bool:
     return handbooks_for_staff(user).exists()
 
 
+screen = AdminScreen("handbook-editions/", "portal_editions",
+                     MenuEntry(gettext_lazy("Handbook editions"), "index", may_follow_editions, "doc-full", 310))
+
+
+@screen.route("", "index")
 def edition_index(request):
     handbooks = handbooks_for_staff(request.user)
     if not handbooks.exists():
@@ -33,6 +40,7 @@ def edition_index(request):
     })
 
 
+@screen.route("new/", "new")
 def edition_new(request):
     handbooks = handbooks_for_staff(request.user)
     if not handbooks.exists():
@@ -55,6 +63,7 @@ def edition_new(request):
     })
 
 
+@screen.route("<int:edition_id>/", "detail")
 def edition_detail(request, edition_id: int):
     edition = HandbookEdition.objects.filter(pk=edition_id, handbook__in=handbooks_for_staff(request.user)).first()
     if edition is None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.access import centres_for, has_role
@@ -18,7 +20,9 @@ from portal.audit import audit_record, client_ip
 from portal.models.accounts import Role
 from portal.models.handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from portal.models.pages import CentreHomePage, HandbookPage
+from portal.outbox import send_once
 from tenants.contacts import tenant_contacts_of
+from tenants.models import Contact
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +130,62 @@ def handbook_state_for(handbook: HandbookPage, user) -> dict:
     return {"editions": editions, "latest_edition": latest, "must_acknowledge": must_ack}
 
 
+# --- acknowledgement requests and reminders -------------------------------------
+
+def _signatory_emails(edition) -> list[tuple[str, str]]:
+    pending = edition_pending_tenants(edition)
+    contacts = Contact.objects.active().signatories().filter(tenant__in=pending).exclude(email="")
+    return sorted({(c.email, c.tenant.trading_name) for c in contacts.select_related("tenant")})
+
+
+def _mail_ack(edition, *, reminder: bool) -> int:
+    """Each address once per edition, kind and day (portal.outbox): a rerun
+    the same day sends only what a killed worker had not handed over."""
+    handbook = edition.handbook
+    day = timezone.localdate().isoformat()
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + handbook.url
+    sent = 0
+    with translation.override("zh-hans"):
+        subject = (_("Reminder: please acknowledge the tenant service handbook") if reminder
+                   else _("New edition of the tenant service handbook: please acknowledge"))
+        for email, shop in _signatory_emails(edition):
+            body = _(
+                "Dear %(shop)s,\n\n%(centre)s has issued %(edition)s of the tenant service handbook.\n"
+                "What changed: %(changes)s\n\nPlease read it and acknowledge it here:\n%(link)s\n"
+            ) % {"shop": shop, "centre": handbook.centre.name, "edition": edition.label, "changes": edition.changes, "link": link}
+            message = EmailMessage(f"[{handbook.centre.name}] {subject}", body, None, [email])
+            key = f"handbook:{edition.pk}:{'reminder' if reminder else 'request'}:{day}:{email.lower()}"
+            sent += send_once(key, emails=[message])
+    return sent
+
+
+def handbook_ack_requests_send(edition_id: int) -> int:
+    """Ask the signatories of every tenant yet to acknowledge a new edition;
+    once a day at most."""
+    edition = HandbookEdition.objects.select_related("handbook").filter(pk=edition_id, requires_ack=True).first()
+    if edition is None:
+        return 0
+    # Stamped first, so the daily reminder leaves today alone; a redelivered
+    # task the same day resumes, and _mail_ack sends each address once.
+    HandbookEdition.objects.filter(pk=edition_id).exclude(last_reminded_on=timezone.localdate()).update(
+        last_reminded_on=timezone.localdate()
+    )
+    return _mail_ack(edition, reminder=False)
+
+
+def handbook_ack_reminders_send() -> int:
+    """Remind signatories of tenants that have not acknowledged the latest
+    edition that needs it (once a day at most, until it is done)."""
+    today = timezone.localdate()
+    sent = 0
+    for edition in HandbookEdition.objects.filter(requires_ack=True).select_related("handbook").order_by("handbook", "-number"):
+        if edition.handbook.editions.filter(number__gt=edition.number, requires_ack=True).exists():
+            continue  # superseded by a newer edition that must be acknowledged
+        if HandbookEdition.objects.filter(pk=edition.pk).exclude(last_reminded_on=today).update(last_reminded_on=today):
+            sent += _mail_ack(edition, reminder=True)
+    return sent
+
+
 # --- PDF ----------------------------------------------------------------------
 
 def handbook_edition_render(edition_id: int) -> HandbookEdition | None:
@@ -158,3 +218,17 @@ def handbook_edition_render(edition_id: int) -> HandbookEdition | None:
         edition.pdf_error = ""
         edition.save(update_fields=["pdf", "pdf_sha256", "pdf_status", "pdf_error"])
     return edition
+
+
+def handbook_pdf_requeue_missing() -> int:
+    """Re-queue editions whose PDF is still missing a while after issue (a
+    worker died, or a render failed): the render is safe to run twice."""
+    from .tasks import handbook_render_pdf
+
+    stuck = HandbookEdition.objects.exclude(pdf_status=PdfStatus.READY).filter(
+        issued_at__lt=timezone.now() - timedelta(minutes=10)
+    ).values_list("pk", flat=True)
+    ids = list(stuck)
+    for edition_id in ids:
+        handbook_render_pdf.delay(edition_id)
+    return len(ids)

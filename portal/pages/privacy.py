@@ -100,3 +100,9 @@ def latest_notices_for(user, homes: Iterable[CentreHomePage], *, limit: int = 5)
         condition |= Q(path__startswith=home.path, depth__gt=home.depth)
     qs = qs.filter(condition)
     return pages_visible_to(user, qs).order_by("-first_published_at")[:limit]
+
+
+def draft_audience(request, page):
+    """An `after_create_page`/`after_edit_page` hook: a saved draft gets its
+    audience's view restriction at once."""
+    page_apply_audience(page.specific, published=False)

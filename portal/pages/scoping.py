@@ -5,12 +5,14 @@ A centre's part of the site is its home page's subtree; its files live in
 its own collection (portal.pages.site). Wagtail's permissions already keep
 editors to their centre's subtree and collection; these selectors are what
 the views Wagtail leaves open to every admin user (the document URL, the
-admin API, the page chooser, the move-confirm page) ask instead. Hooks that
-apply them: portal.pages.wagtail_hooks."""
+admin API, the page chooser, the move-confirm page) ask instead, through
+the hooks at the bottom (registered by portal.pages.wagtail_hooks)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
@@ -19,7 +21,9 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Collection, Page
 
 from portal.access import centres_for
+from portal.admin_scoping import all_in_scope
 from portal.models.pages import CentreHomePage
+from portal.patching import wrap_once
 
 
 def _subtrees(nodes) -> Q:
@@ -79,3 +83,60 @@ class ScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
 class ScopedPagesAdminAPIViewSet(PagesAdminAPIViewSet):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(pk__in=pages_visible_to_staff(self.request.user).values("pk"))
+
+
+def scoped_admin_api(router):
+    """A `construct_admin_api` hook, registered after Wagtail's own (order
+    0), whose endpoints these replace."""
+    router.register_endpoint("pages", ScopedPagesAdminAPIViewSet)
+    router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+
+
+# --- Wagtail's choosers and page moves ---------------------------------------------------
+
+
+def documents_of_my_centres(documents, request):
+    return documents.filter(collection__in=collections_visible_to(request.user))
+
+
+def images_of_my_centres(images, request):
+    return images.filter(collection__in=collections_visible_to(request.user))
+
+
+def pages_of_my_centres(pages, request):
+    visible = pages_visible_to_staff(request.user)
+    # Browsing into a page (/admin/choose-page/<id>/) shows that page's title
+    # and status before its children: refuse another centre's page outright.
+    match = getattr(request, "resolver_match", None)
+    parent_id = match.kwargs.get("parent_page_id") if match else None
+    if parent_id is not None and not visible.filter(pk=parent_id).exists():
+        raise Http404
+    return pages.filter(pk__in=visible.values("pk"))
+
+
+def move_only_what_may_be_moved(request, page, destination):
+    # Wagtail's move-confirm page checks nothing before the POST: it showed
+    # any page's title and subpage count to any admin user.
+    user = request.user
+    if not page_visible_to_staff(page, user) or not page_visible_to_staff(destination, user):
+        raise Http404
+    if not page.permissions_for_user(user).can_move_to(destination):
+        raise PermissionDenied
+
+
+def scope_page_chosen_multiple():
+    """The page chooser's chosen-multiple view (/admin/choose-page/chosen-multiple/?id=…)
+    returns any page's title and URL and runs no hook: Wagtail offers no way
+    in, so its `get` refuses ids outside the user's pages first."""
+    from wagtail.admin.views import chooser
+
+    def wrap(unscoped_get):
+        def get(self, request):
+            ids = request.GET.getlist("id")
+            if ids and not all_in_scope(pages_visible_to_staff(request.user), ids):
+                raise Http404
+            return unscoped_get(self, request)
+        return get
+
+    wrap_once(chooser.ChosenMultipleView, "get", wrap)

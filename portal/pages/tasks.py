@@ -3,15 +3,8 @@ and acknowledgement requests/reminders. Every task takes ids and is safe to run 
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
-from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -29,88 +22,25 @@ def handbook_render_pdf(edition_id: int) -> None:
     handbook_edition_render(edition_id)
 
 
-def _signatory_emails(edition) -> list[tuple[str, str]]:
-    from tenants.models import Contact
-
-    pending = _pending(edition)
-    contacts = Contact.objects.active().signatories().filter(tenant__in=pending).exclude(email="")
-    return sorted({(c.email, c.tenant.trading_name) for c in contacts.select_related("tenant")})
-
-
-def _pending(edition):
-    from .handbook import edition_pending_tenants
-
-    return edition_pending_tenants(edition)
-
-
-def _mail_ack(edition, *, reminder: bool) -> int:
-    """Each address once per edition, kind and day (portal.outbox): a rerun
-    the same day sends only what a killed worker had not handed over."""
-    from django.core.mail import EmailMessage
-
-    from portal.outbox import send_once
-
-    handbook = edition.handbook
-    day = timezone.localdate().isoformat()
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + handbook.url
-    sent = 0
-    with translation.override("zh-hans"):
-        subject = (_("Reminder: please acknowledge the tenant service handbook") if reminder
-                   else _("New edition of the tenant service handbook: please acknowledge"))
-        for email, shop in _signatory_emails(edition):
-            body = _(
-                "Dear %(shop)s,\n\n%(centre)s has issued %(edition)s of the tenant service handbook.\n"
-                "What changed: %(changes)s\n\nPlease read it and acknowledge it here:\n%(link)s\n"
-            ) % {"shop": shop, "centre": handbook.centre.name, "edition": edition.label, "changes": edition.changes, "link": link}
-            message = EmailMessage(f"[{handbook.centre.name}] {subject}", body, None, [email])
-            key = f"handbook:{edition.pk}:{'reminder' if reminder else 'request'}:{day}:{email.lower()}"
-            sent += send_once(key, emails=[message])
-    return sent
-
-
 @shared_task(acks_late=True)
 def handbook_send_ack_requests(edition_id: int) -> int:
-    from portal.models.handbook import HandbookEdition
+    from .handbook import handbook_ack_requests_send
 
-    edition = HandbookEdition.objects.select_related("handbook").filter(pk=edition_id, requires_ack=True).first()
-    if edition is None:
-        return 0
-    # Stamped first, so the daily reminder leaves today alone; a redelivered
-    # task the same day resumes, and _mail_ack sends each address once.
-    HandbookEdition.objects.filter(pk=edition_id).exclude(last_reminded_on=timezone.localdate()).update(
-        last_reminded_on=timezone.localdate()
-    )
-    return _mail_ack(edition, reminder=False)
+    return handbook_ack_requests_send(edition_id)
 
 
 @shared_task(acks_late=True)
 def handbook_ack_reminders() -> int:
     """Daily: remind signatories of tenants that have not acknowledged the
-    latest edition that needs it (once a day at most, until it is done)."""
-    from portal.models.handbook import HandbookEdition
+    latest edition that needs it."""
+    from .handbook import handbook_ack_reminders_send
 
-    today = timezone.localdate()
-    sent = 0
-    for edition in HandbookEdition.objects.filter(requires_ack=True).select_related("handbook").order_by("handbook", "-number"):
-        if edition.handbook.editions.filter(number__gt=edition.number, requires_ack=True).exists():
-            continue  # superseded by a newer edition that must be acknowledged
-        if HandbookEdition.objects.filter(pk=edition.pk).exclude(last_reminded_on=today).update(last_reminded_on=today):
-            sent += _mail_ack(edition, reminder=True)
-    return sent
+    return handbook_ack_reminders_send()
 
 
 @shared_task(acks_late=True)
 def handbook_pdf_sweep() -> int:
-    """Re-queue editions whose PDF is still missing a while after issue (a
-    worker died, or a render failed): the render is safe to run twice."""
-    from datetime import timedelta
+    """Re-queue editions whose PDF is still missing a while after issue."""
+    from .handbook import handbook_pdf_requeue_missing
 
-    from portal.models.handbook import HandbookEdition, PdfStatus
-
-    stuck = HandbookEdition.objects.exclude(pdf_status=PdfStatus.READY).filter(
-        issued_at__lt=timezone.now() - timedelta(minutes=10)
-    ).values_list("pk", flat=True)
-    ids = list(stuck)
-    for edition_id in ids:
-        handbook_render_pdf.delay(edition_id)
-    return len(ids)
+    return handbook_pdf_requeue_missing()

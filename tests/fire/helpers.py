@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from django.test import TestCase
 from django.utils import timezone
 
-from notices.fire.inspections import ItemAnswer, form_record
 from notices.fire.models import ChecklistItem, InspectionRound
-from notices.fire.services import checklist_ensure_defaults, round_ensure
+from notices.fire.services.inspections import ItemAnswer, form_record
+from notices.fire.services.rounds import checklist_ensure_defaults, round_ensure
 
 
 def fire_round(centre, month: date | None = None) -> InspectionRound:

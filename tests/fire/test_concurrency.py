@@ -5,15 +5,15 @@ SQLite serialises writers and must give the same answer)."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from notices.fire.inspections import form_record
 from notices.fire.models import (
     CaseEvent,
     InspectionForm,
     InspectionRound,
     RectificationCase,
 )
-from notices.fire.rectification import case_report
-from notices.fire.services import FireError, fire_monthly_cycle
+from notices.fire.services.inspections import form_record
+from notices.fire.services.rectification import case_report
+from notices.fire.services.rounds import FireError, fire_monthly_cycle
 from notices.models import Letter, LetterKind
 from tests.base import png_upload
 from tests.notices.test_numbering_concurrency import _in_threads

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from notices.fire.inspections import ItemAnswer, form_record
 from notices.fire.models import CaseStatus, FirePhoto, InspectionForm, RectificationCase
-from notices.fire.services import FireError
+from notices.fire.services.inspections import ItemAnswer, form_record
+from notices.fire.services.rounds import FireError
 from notices.models import LetterKind, LetterStatus, RecipientMode
 from portal.models import AuditEvent
 from tests.base import png_upload
@@ -141,7 +141,7 @@ def test_without_a_safety_drafter_the_case_opens_and_says_why_no_letter(fire_wor
     StaffMembership.objects.filter(user=w.drafter_a).update(active=True)
     from django.test import TestCase
 
-    from notices.fire.rectification import case_retry_letter
+    from notices.fire.services.rectification import case_retry_letter
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         letter = case_retry_letter(actor=w.ops_a, case=case)

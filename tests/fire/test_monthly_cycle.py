@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from notices.fire.models import ChecklistItem, InspectionRound
-from notices.fire.services import DEFAULT_CHECKLIST, fire_monthly_cycle
+from notices.fire.services.rounds import DEFAULT_CHECKLIST, fire_monthly_cycle
 from notices.fire.tasks import fire_monthly_cycle_task
 from notices.models import Letter, LetterKind, LetterStatus, RecipientMode
 from portal.models import AuditEvent

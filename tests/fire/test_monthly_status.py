@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from notices.fire.models import CaseStatus, RectificationCase
-from notices.fire.rectification import case_reinspect
 from notices.fire.selectors import monthly_status, monthly_statuses_for
+from notices.fire.services.rectification import case_reinspect
 from tests.base import make_tenant
 
 from .helpers import fire_round, record

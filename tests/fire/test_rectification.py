@@ -10,12 +10,12 @@ from django.test import TestCase
 from django.utils import timezone
 
 from notices.fire.models import CaseEvent, CaseStatus, RectificationCase
-from notices.fire.rectification import (
+from notices.fire.services.rectification import (
     case_reinspect,
     case_report,
     cases_escalate_overdue,
 )
-from notices.fire.services import FireError
+from notices.fire.services.rounds import FireError
 from notices.fire.tasks import escalate_overdue_cases_task
 from notices.models import Letter, LetterKind
 from portal.models import AuditEvent

@@ -14,7 +14,7 @@ from notices.fire.models import (
     InspectionForm,
     RectificationCase,
 )
-from notices.fire.services import round_render_report
+from notices.fire.services.rounds import round_render_report
 from portal.models import AuditEvent
 from tests.base import ANONYMOUS, PNG_BYTES, assert_access, make_tenant, png_upload
 
@@ -146,7 +146,7 @@ def test_the_report_pdf_is_rendered_with_chinese_fonts_and_served_to_the_centres
 
 def test_the_report_escapes_what_staff_typed(setup):
     w, round_, form, case = setup
-    from notices.fire.report import report_html
+    from notices.fire.services.report import report_html
 
     form.results.filter(passed=False).update(note='<img src="file:///etc/passwd">')
     html = report_html(round_)
@@ -272,7 +272,7 @@ def test_the_post_only_actions_refuse_outsiders(setup):
 def test_the_tenant_sees_its_letter_only_once_sealed_and_never_the_internal_escalation(setup):
     from datetime import timedelta
 
-    from notices.fire.rectification import cases_escalate_overdue
+    from notices.fire.services.rectification import cases_escalate_overdue
     from tests.notices.letters import decide
 
     w, round_, form, case = setup

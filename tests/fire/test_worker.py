@@ -3,7 +3,7 @@
 import pytest
 
 from notices.fire.models import InspectionRound
-from notices.fire.services import round_request_report
+from notices.fire.services.rounds import round_request_report
 from tests.fixtures.worker import tasks_to_the_broker
 
 from .helpers import fire_round, record

@@ -31,6 +31,10 @@ def dashboard_centres_for(user):
     return centres_for(user, DASHBOARD_ROLES)
 
 
+def sees_dashboard(user) -> bool:
+    return dashboard_centres_for(user).exists()
+
+
 def is_visit_staff(user) -> bool:
     return visit_centres_for(user).exists()
 

@@ -15,8 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.admin_menu import AdminScreen, MenuEntry
 from portal.audit import audit_record
 from portal.files import private_file_response
 
@@ -24,7 +26,7 @@ from ..exports.jobs import export_request_create
 from ..exports.xlsx import dashboard_xlsx
 from ..forms import DashboardFilterForm, ExportRequestForm
 from ..models import AuditExport, ExportStatus
-from ..selectors import dashboard_centres_for
+from ..selectors import dashboard_centres_for, sees_dashboard
 from ..selectors import targets as t
 from ..selectors.dashboard import dashboard_data
 
@@ -42,6 +44,9 @@ FIGURE_DRILLS = {
     "visit_rate": "behind", "attainment": "overdue", "face_to_face": "not_met", "suggestion_reply": "unanswered",
     "satisfaction": "unsatisfied", "sign_for": "unsigned",
 }
+
+screen = AdminScreen("visits/dashboard/", "visits_dashboard",
+                     MenuEntry(gettext_lazy("Relationship targets"), "index", sees_dashboard, "table", 211))
 
 
 def _scope(request):
@@ -63,6 +68,7 @@ def _query(request) -> str:
     return request.GET.urlencode()
 
 
+@screen.route("", "index")
 def dashboard(request):
     form, centres, period = _scope(request)
     data = dashboard_data(centres=centres, period=period, cache_seconds=settings.ATRIUM_DASHBOARD_CACHE_SECONDS)
@@ -96,6 +102,7 @@ def drill_queryset(kind: str, centre_ids, period):
     raise Http404
 
 
+@screen.route("drill/<slug:kind>/", "drill")
 def drill(request, kind):
     if kind not in DRILLS:
         raise Http404
@@ -106,6 +113,7 @@ def drill(request, kind):
     })
 
 
+@screen.route("export.xlsx", "xlsx")
 def export_xlsx(request):
     form, centres, period = _scope(request)
     data = dashboard_data(centres=centres, period=period)
@@ -118,6 +126,7 @@ def export_xlsx(request):
     return response
 
 
+@screen.route("exports/", "export_request")
 @require_POST
 def export_request(request):
     form, centres, period = _scope(request)
@@ -131,11 +140,13 @@ def export_request(request):
     return redirect("visits_dashboard:export", pk=job.pk)
 
 
+@screen.route("exports/<int:pk>/", "export")
 def export_status(request, pk):
     job = get_object_or_404(AuditExport, pk=pk, requested_by=request.user)
     return TemplateResponse(request, "visits/admin/export.html", {"job": job, "refresh": job.status == ExportStatus.QUEUED})
 
 
+@screen.route("exports/<int:pk>/download/", "export_download")
 def export_download(request, pk):
     job = get_object_or_404(AuditExport, pk=pk, requested_by=request.user, status=ExportStatus.READY)
     # The centres of a pack may have been taken away from its requester since.

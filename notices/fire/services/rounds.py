@@ -1,6 +1,6 @@
 """State changes of the fire-safety cycle: the checklist, the monthly round
 and its notice, and the round report. Inspection forms are in
-notices.fire.inspections, rectification cases in notices.fire.rectification.
+inspections.py, rectification cases in rectification.py (this package).
 Each is one transaction that locks its row, checks state and permission, and
 writes the audit event."""
 
@@ -174,7 +174,7 @@ def _render_later(round_id: int) -> None:
 def round_render_report(*, round_id: int) -> InspectionRound:
     """Render the round's report as it stands now and store it with its hash.
     Rendering twice just stores the same report again."""
-    from notices.fire.report import render_report_pdf
+    from notices.fire.services.report import render_report_pdf
 
     round_ = InspectionRound.objects.select_related("centre").get(pk=round_id)
     pdf = render_report_pdf(round_)

@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from notices.fire.forms import InspectionFormForm, ReinspectForm
-from notices.fire.inspections import form_record
 from notices.fire.models import ChecklistItem, RectificationCase
-from notices.fire.rectification import case_reinspect, case_retry_letter
 from notices.fire.selectors import (
     cases_visible_to,
     fire_centres_for,
@@ -28,21 +27,29 @@ from notices.fire.selectors import (
     round_table,
     round_tenants,
     rounds_visible_to,
+    works_on_fire_safety,
 )
-from notices.fire.services import (
+from notices.fire.services.inspections import form_record
+from notices.fire.services.rectification import case_reinspect, case_retry_letter
+from notices.fire.services.rounds import (
     FireError,
     round_draft_notice,
     round_ensure,
     round_request_report,
 )
+from portal.admin_menu import AdminScreen, MenuEntry
 from portal.audit import audit_record
 from portal.files import private_file_response
+
+screen = AdminScreen("fire/", "fire_admin",
+                     MenuEntry(gettext_lazy("Fire safety"), "overview", works_on_fire_safety, "warning", 201))
 
 
 def _errors(exc) -> list[str]:
     return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
 
 
+@screen.route("", "overview")
 def overview(request):
     centres = fire_centres_for(request.user)
     if not centres.exists():
@@ -58,6 +65,7 @@ def overview(request):
     })
 
 
+@screen.route("centres/<int:centre_pk>/open/", "round_open")
 @require_POST
 def round_open(request, centre_pk):
     centre = get_object_or_404(inspection_centres_for(request.user), pk=centre_pk)
@@ -67,6 +75,7 @@ def round_open(request, centre_pk):
     return redirect("fire_admin:round", pk=round_.pk)
 
 
+@screen.route("rounds/<int:pk>/", "round")
 def round_detail(request, pk):
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
     rows = round_table(round_)
@@ -79,6 +88,7 @@ def round_detail(request, pk):
     })
 
 
+@screen.route("rounds/<int:pk>/tenants/<int:tenant_pk>/", "form_new")
 def form_new(request, pk, tenant_pk):
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
     if not may_inspect(request.user, round_.centre):
@@ -121,6 +131,7 @@ def _next_uninspected(round_, *, after):
     return todo.filter(code__gt=after.code).first() or todo.first()
 
 
+@screen.route("forms/<int:pk>/", "form")
 def form_detail(request, pk):
     record = get_object_or_404(forms_visible_to(request.user), pk=pk)
     return TemplateResponse(request, "fire/admin/form_detail.html", {
@@ -129,6 +140,7 @@ def form_detail(request, pk):
     })
 
 
+@screen.route("cases/<int:pk>/", "case")
 def case_detail(request, pk):
     case = get_object_or_404(cases_visible_to(request.user), pk=pk)
     form = ReinspectForm(request.POST or None, request.FILES or None)
@@ -155,6 +167,7 @@ def case_detail(request, pk):
     }, status=400 if form.errors else 200)
 
 
+@screen.route("cases/<int:pk>/letter/", "case_letter_retry")
 @require_POST
 def case_letter_retry(request, pk):
     case = get_object_or_404(cases_visible_to(request.user), pk=pk)
@@ -167,6 +180,7 @@ def case_letter_retry(request, pk):
     return redirect("fire_admin:case", pk=case.pk)
 
 
+@screen.route("rounds/<int:pk>/report/", "report_request")
 @require_POST
 def report_request(request, pk):
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
@@ -175,6 +189,7 @@ def report_request(request, pk):
     return redirect("fire_admin:round", pk=round_.pk)
 
 
+@screen.route("rounds/<int:pk>/report.pdf", "report_pdf")
 def report_pdf(request, pk):
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
     response = private_file_response(round_.report_pdf, content_type="application/pdf",

@@ -21,7 +21,7 @@ from notices.fire.models import (
     RectificationCase,
 )
 from notices.fire.selectors import may_inspect, safety_drafters
-from notices.fire.services import FireError, save_photos
+from notices.fire.services.rounds import FireError, save_photos
 from notices.models import Letter, LetterKind, RecipientMode
 from notices.services.drafting import letter_draft
 from portal.audit import audit_record

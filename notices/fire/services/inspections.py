@@ -1,5 +1,5 @@
 """Inspection forms: the inspector's record of one shop in a round. A failed
-item opens a rectification case (notices.fire.rectification)."""
+item opens a rectification case (rectification.py)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from notices.fire.models import (
     InspectionRound,
     RectificationCase,
 )
-from notices.fire.rectification import failed_items, issue_letter
 from notices.fire.selectors import may_inspect
-from notices.fire.services import FireError, save_photos
+from notices.fire.services.rectification import failed_items, issue_letter
+from notices.fire.services.rounds import FireError, save_photos
 from portal.audit import audit_record
 from portal.uploads import validate_photos
 from tenants.models import Tenant

@@ -1,0 +1,24 @@
+"""What the letters put on a staff member's admin home ("My work")."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from notices.models import Delivery, LetterStatus
+from notices.selectors import letters_visible_to
+from portal.access import centres_for
+from portal.admin_home import WorkItem
+from portal.models.accounts import Role
+
+
+def letter_work_items(user):
+    """Letters whose stamping failed, and deliveries past their sign-by date
+    that operations staff should take to the shop by hand."""
+    listing = reverse("wagtailsnippets_notices_letter:list")
+    overdue = Delivery.objects.filter(
+        centre__in=centres_for(user, (Role.OPERATIONS, Role.MANAGER)), overdue_at__isnull=False, receipt__isnull=True
+    )
+    return [
+        WorkItem(_("letters whose stamping failed"), letters_visible_to(user).filter(status=LetterStatus.STAMPING_FAILED).count(),
+                 f"{listing}?status={LetterStatus.STAMPING_FAILED}", urgent=True),
+        WorkItem(_("letters overdue for signing, to deliver by hand"), overdue.count(), listing),
+    ]
