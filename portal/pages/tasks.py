@@ -93,14 +93,14 @@ def handbook_ack_reminders() -> int:
 
 @shared_task(acks_late=True)
 def handbook_pdf_sweep() -> int:
-    """Re-queue editions whose PDF is still missing a while after issue (a
-    worker died, or a render failed): the render is safe to run twice."""
+    """Re-queue editions whose PDF is still missing ATRIUM_HANDBOOK_PDF_STUCK_MINUTES
+    after issue (a worker died, or a render failed): the render is safe to run twice."""
     from datetime import timedelta
 
     from portal.models.handbook import HandbookEdition, PdfStatus
 
     stuck = HandbookEdition.objects.exclude(pdf_status=PdfStatus.READY).filter(
-        issued_at__lt=timezone.now() - timedelta(minutes=10)
+        issued_at__lt=timezone.now() - timedelta(minutes=settings.ATRIUM_HANDBOOK_PDF_STUCK_MINUTES)
     ).values_list("pk", flat=True)
     ids = list(stuck)
     for edition_id in ids:
