@@ -63,6 +63,15 @@ class Gate:
             return False
 
 
+@pytest.fixture(autouse=True)
+def _empty_queue():
+    """Each test starts with nothing queued: the sweeps a test queued after its
+    last check, or the duplicates they made, are not the next test's work."""
+    from portal.celery import app
+
+    app.control.purge()
+
+
 def _tsa_identity():
     """A throwaway timestamping certificate and key (pyHanko's
     DummyTimeStamper signs RFC 3161 replies with them)."""
