@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/atrium
 REDIS_BROKER ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-fast test-pg bench bench-pg lint system venv messages clean
+.PHONY: run test test-fast test-pg test-faults bench bench-pg lint system venv messages clean
 
 system:
 	@bash scripts/system-deps.sh
@@ -32,11 +32,12 @@ run: system venv messages
 # browser nor a worker process, spread over $(XDIST) processes by pytest-xdist
 # (each with its own test database and var/test/<pid> folder). Then browser and
 # worker tests run one at a time: they share one chromium, one broker and the
-# machine's two cores with the server or worker they start.
+# machine's two cores with the server or worker they start. The fault suite
+# (marker faults) is in neither lane: it has a target of its own, below.
 PYTEST := $(VENV)/bin/pytest
 XDIST ?= auto
-PARALLEL_LANE := not browser and not worker
-SERIAL_LANE := browser or worker
+PARALLEL_LANE := not browser and not worker and not faults
+SERIAL_LANE := (browser or worker) and not faults
 # Both lanes with the environment $(1); non-zero if either fails, after both ran.
 suite = $(1) $(PYTEST) -m "$(PARALLEL_LANE)" -n $(XDIST); parallel=$$?; \
 	$(1) $(PYTEST) -m "$(SERIAL_LANE)"; serial=$$?; \
@@ -54,6 +55,14 @@ test-fast: system venv messages
 # The same suite on the production stack: PostgreSQL and a Redis broker.
 test-pg: system venv messages
 	$(call suite,DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_BROKER))
+
+# The fault suite (tests/faults/): real workers killed with SIGKILL in the middle
+# of stamping, a fan-out, certificate sealing and the deadline sweep, replaced,
+# and the work checked done exactly once; it prints its recovery figures. On the
+# production stack, as CI runs it (a few minutes); `$(PYTEST) -m faults` runs it
+# on the embedded default.
+test-faults: system venv messages
+	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_BROKER) $(PYTEST) -m faults
 
 bench: system venv messages
 	$(PY) bench/run.py

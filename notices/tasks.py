@@ -43,7 +43,9 @@ def notify_drafter_rejected(workflow_state_id: int) -> int:
 # --- delivery, receipts, follow-up (issue 5) ------------------------------------
 
 
-@shared_task(acks_late=True)
+# Creates the deliveries in one transaction and queues the notification
+# chunks: seconds for 3,000 tenants. Its limit stays below ATRIUM_DELIVERY_STUCK_MINUTES.
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def deliver_letter_task(letter_id: int) -> int:
     from notices.services.delivery import letter_deliver
 

@@ -43,6 +43,7 @@ PLAN_SYNC_NAME = "Visits: bring the visit plans in line with the tenants (拜访
 def beat_schedule() -> list[tuple[str, str, Every | At]]:
     """(name shown in the admin, task, when) for every periodic task."""
     backup_hour, backup_minute = settings.ATRIUM_BACKUP_AT
+    recovery = settings.ATRIUM_RECOVERY_SWEEP_MINUTES
     return [
         # Service desk and archive: reminders are waiting when the desk opens;
         # recordings are purged when the hotline is quiet.
@@ -50,8 +51,10 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         (EXPIRY_REMINDER_NAME, "tenants.tasks.remind_expiring_documents", At(7, 30)),
         (RECORDING_PURGE_NAME, "tenants.tasks.purge_call_recordings", At(3, 15)),
         # Letters: the sweeps that finish work a dead worker left half done.
-        ("notices: re-queue stuck stamping", "notices.tasks.sweep_stuck_letters", Every(5)),
-        ("notices: finish stuck deliveries", "notices.tasks.sweep_stuck_deliveries", Every(5)),
+        # Every ATRIUM_RECOVERY_SWEEP_MINUTES, so that threshold + interval keeps
+        # recovery within 5 minutes (portal/settings/recovery.py).
+        ("notices: re-queue stuck stamping", "notices.tasks.sweep_stuck_letters", Every(recovery)),
+        ("notices: finish stuck deliveries", "notices.tasks.sweep_stuck_deliveries", Every(recovery)),
         ("notices: reminders and overdue letters", "notices.tasks.follow_up_letters", Every(60)),
         ("fire: monthly inspection round and notice", "notices.fire.tasks.fire_monthly_cycle_task", At(8)),
         ("fire: escalate overdue rectifications", "notices.fire.tasks.escalate_overdue_cases_task", At(9, 30)),
@@ -61,7 +64,7 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         (PLAN_SYNC_NAME, "visits.tasks.sync_all_plans", At(2, 30)),
         # Published content, alerts and greetings.
         ("pages: publish scheduled pages", "portal.pages.tasks.publish_scheduled_pages", Every(1)),
-        ("pages: re-queue missing handbook PDFs", "portal.pages.tasks.handbook_pdf_sweep", Every(15)),
+        ("pages: re-queue missing handbook PDFs", "portal.pages.tasks.handbook_pdf_sweep", Every(5)),
         ("pages: handbook acknowledgement reminders", "portal.pages.tasks.handbook_ack_reminders", At(10)),
         ("broadcasts: prepare holiday greetings", "portal.broadcasts.tasks.greetings_prepare", At(8, 30)),
         ("broadcasts: send holiday greetings", "portal.broadcasts.tasks.greetings_send_due", At(9)),

@@ -25,6 +25,8 @@ def pytest_collection_modifyitems(config, items):
       `start_worker`, tests/fixtures/worker.py).
     - `slow`: tests that seed the whole demo (`test_demo*.py`: seed_demo, run
       twice to prove it idempotent) — tens of seconds each.
+    - `faults`: the fault suite (tests/faults/, `make test-faults`): workers
+      killed mid-task. Left out of both lanes of `make test`.
     """
     for item in items:
         path = Path(str(item.path))
@@ -35,6 +37,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.worker)
         if path.name.startswith("test_demo"):
             item.add_marker(pytest.mark.slow)
+        if TESTS / "faults" in path.parents:
+            item.add_marker(pytest.mark.faults)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -42,7 +43,6 @@ logger = logging.getLogger(__name__)
 WORKFLOW_NAME = "发文审批 Letter approval"
 LEADER_TASK_NAME = "领导审批 Leader approval"
 SEAL_TASK_NAME = "用章审批 Seal-use approval"
-STUCK_AFTER = timedelta(minutes=10)
 
 
 class LetterError(Exception):
@@ -279,8 +279,9 @@ def letter_queue_stamping(letter_id: int) -> None:
 
 
 def letters_stuck_in_stamping():
-    """Approved or half-stamped letters whose task was queued long ago."""
+    """Approved or half-stamped letters whose task was queued or claimed longer
+    ago than ATRIUM_STAMPING_STUCK_MINUTES (a lost message, a killed worker)."""
     return Letter.objects.filter(
         status__in=[LetterStatus.STAMPING, LetterStatus.APPROVED],
-        stamping_started_at__lt=timezone.now() - STUCK_AFTER,
+        stamping_started_at__lt=timezone.now() - timedelta(minutes=settings.ATRIUM_STAMPING_STUCK_MINUTES),
     )

@@ -191,7 +191,9 @@ def _evidence(receipt: Receipt, *, actor, request) -> None:
 
 
 def receipts_without_certificate(*, older_than: timedelta | None = None):
-    older_than = older_than if older_than is not None else timedelta(minutes=settings.ATRIUM_DELIVERY_STUCK_MINUTES)
+    """Receipts recorded longer than ATRIUM_CERTIFICATE_STUCK_MINUTES ago whose
+    certificate is not made (its task lost, killed or failed)."""
+    older_than = older_than if older_than is not None else timedelta(minutes=settings.ATRIUM_CERTIFICATE_STUCK_MINUTES)
     return Receipt.objects.exclude(certificate_state=CertificateState.READY).filter(
         recorded_at__lte=timezone.now() - older_than)
 

@@ -221,12 +221,12 @@ def handbook_edition_render(edition_id: int) -> HandbookEdition | None:
 
 
 def handbook_pdf_requeue_missing() -> int:
-    """Re-queue editions whose PDF is still missing a while after issue (a
-    worker died, or a render failed): the render is safe to run twice."""
+    """Re-queue editions whose PDF is still missing ATRIUM_HANDBOOK_PDF_STUCK_MINUTES
+    after issue (a worker died, or a render failed): the render is safe to run twice."""
     from .tasks import handbook_render_pdf
 
     stuck = HandbookEdition.objects.exclude(pdf_status=PdfStatus.READY).filter(
-        issued_at__lt=timezone.now() - timedelta(minutes=10)
+        issued_at__lt=timezone.now() - timedelta(minutes=settings.ATRIUM_HANDBOOK_PDF_STUCK_MINUTES)
     ).values_list("pk", flat=True)
     ids = list(stuck)
     for edition_id in ids:

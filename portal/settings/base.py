@@ -219,6 +219,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Atrium <noreply@atrium.local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -----------------------------------------------------------------
+# Acknowledgement, time limits, the broker's visibility timeout and every
+# "stuck" threshold of the sweeps: what happens when a worker dies.
+from .recovery import *  # noqa: E402 - after the section heading, on purpose
+
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL", "filesystem://", schemes=("filesystem", "redis", "rediss", "amqp", "pyamqp", "memory")
 )
@@ -234,15 +238,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ATRIUM_BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
-# A task is acknowledged only after it ran, and goes back to the queue if its
-# worker dies: every task must therefore be safe to run twice.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -352,8 +351,6 @@ ATRIUM_UPLOAD_MAX_BYTES = env_int("ATRIUM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Photos per request message from the tenant's phone: enough to show a leak,
 # not enough to fill the disk.
 ATRIUM_REQUEST_MAX_PHOTOS = env_int("ATRIUM_REQUEST_MAX_PHOTOS", 6)
-# How often the deadline sweep (warn before, escalate after) runs, in minutes.
-ATRIUM_DEADLINE_SWEEP_MINUTES = env_int("ATRIUM_DEADLINE_SWEEP_MINUTES", 15)
 # Call recordings are larger than photos: an hour of phone-quality audio.
 ATRIUM_RECORDING_MAX_BYTES = env_int("ATRIUM_RECORDING_MAX_BYTES", 50 * 1024 * 1024)
 # Items in the temporary storage log are flagged after this many days.
@@ -372,14 +369,6 @@ ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")
 # --- Letters delivered and signed for (issue 5) --------------------------------
 # Deliveries notified per Celery task: 1,000 tenants make 10 tasks.
 ATRIUM_DELIVERY_CHUNK = env_int("ATRIUM_DELIVERY_CHUNK", 100)
-# A letter stamped but not fully delivered after this many minutes is picked
-# up again by the sweep (a lost message, a killed worker).
-ATRIUM_DELIVERY_STUCK_MINUTES = env_int("ATRIUM_DELIVERY_STUCK_MINUTES", 10)
-# A notification claimed by a worker that has not handed it to the mail or
-# SMS backend after this many minutes may be taken by another worker (the
-# first one died). One handed over but never confirmed is not sent again:
-# staff see "notification outcome unknown" (portal/outbox.py).
-ATRIUM_NOTIFY_CLAIM_MINUTES = env_int("ATRIUM_NOTIFY_CLAIM_MINUTES", 5)
 # One-time signing codes: minutes valid, wrong attempts allowed.
 ATRIUM_SIGN_CODE_MINUTES = env_int("ATRIUM_SIGN_CODE_MINUTES", 10)
 ATRIUM_SIGN_CODE_ATTEMPTS = env_int("ATRIUM_SIGN_CODE_ATTEMPTS", 5)

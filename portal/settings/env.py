@@ -44,6 +44,22 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"Environment variable {name} must be an integer, got {value!r}.") from None
 
 
+def env_minutes(name: str, default: float) -> float:
+    """A duration in minutes, more than zero. Fractions are allowed ("0.1" is
+    six seconds), so that the fault tests can run a worker whose thresholds
+    pass in seconds; operators write whole minutes."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not minutes > 0:
+        raise ImproperlyConfigured(f"Environment variable {name} must be a number of minutes above 0, got {value!r}.")
+    return minutes
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:
