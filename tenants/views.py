@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.files import private_file_response
-from tenants.contacts import is_tenant_contact
-from tenants.forms.directory import RateForm, ReasonForm, ReplyForm, TenantRequestForm
-from tenants.selectors import (
+from tenants.forms.requests import RateForm, ReasonForm, ReplyForm, TenantRequestForm
+from tenants.selectors.contacts import is_tenant_contact
+from tenants.selectors.requests import (
     request_photos_visible_to,
     request_timeline_for,
     requests_of_tenant_user,

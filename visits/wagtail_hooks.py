@@ -39,7 +39,7 @@ from wagtail.snippets.models import register_snippet  # noqa: E402
 
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet  # noqa: E402
 from tenants.admin.policies import CentreSettingPermissionPolicy  # noqa: E402
-from tenants.selectors import centres_editable_by  # noqa: E402
+from tenants.selectors.directory import centres_editable_by  # noqa: E402
 
 from .models import VisitPolicy  # noqa: E402
 

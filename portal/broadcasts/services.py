@@ -14,7 +14,7 @@ from portal.access import centres_for, has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role
 from portal.models.broadcasts import AlertRecipient, AlertStatus, BroadcastAlert
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 # Operations staff send alerts for their centres (4.11); managers too.
 ALERT_ROLES = (Role.OPERATIONS, Role.MANAGER)

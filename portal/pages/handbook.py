@@ -18,7 +18,7 @@ from portal.audit import audit_record, client_ip
 from portal.models.accounts import Role
 from portal.models.handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from portal.models.pages import CentreHomePage, HandbookPage
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 logger = logging.getLogger(__name__)
 

@@ -30,16 +30,18 @@ from tenants.models import (
     ArchiveDocument,
     DocumentKind,
 )
-from tenants.selectors import (
-    ARCHIVE_EDIT_ROLES,
+from tenants.selectors.archive import (
     access_grants_visible_to,
-    centres_visible_to,
     documents_listing_for,
     documents_mark_masked,
     has_confidential_permission,
-    is_centre_manager,
     may_see_confidential,
     tenant_documents_for,
+)
+from tenants.selectors.directory import (
+    ARCHIVE_EDIT_ROLES,
+    centres_visible_to,
+    is_centre_manager,
     tenants_visible_to,
 )
 from tenants.services.archive import (

@@ -17,13 +17,15 @@ from portal.admin_scoping import ScopedSnippetViewSet
 from portal.audit import audit_record
 from tenants.forms.directory import CentreForm, ContactForm, TenantForm, UnitForm
 from tenants.models import Category, Centre, Contact, Tenant, TenantStatus, Tier, Unit
-from tenants.selectors import (
+from tenants.selectors.archive import (
     archive_access_history,
+    masked,
+    may_see_confidential,
+)
+from tenants.selectors.directory import (
     centres_visible_to,
     contacts_visible_to,
     is_centre_manager,
-    masked,
-    may_see_confidential,
     tenants_visible_to,
     units_visible_to,
 )

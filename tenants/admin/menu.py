@@ -14,9 +14,8 @@ from tenants.admin import archive as admin_archive
 from tenants.admin import imports as admin_imports
 from tenants.admin import recordings as admin_recordings
 from tenants.models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
-from tenants.selectors import (
-    archive_centres_editable_by,
-    centres_visible_to,
+from tenants.selectors.directory import archive_centres_editable_by, centres_visible_to
+from tenants.selectors.requests import (
     request_centres_handled_by,
     requests_visible_to_staff,
 )

@@ -7,7 +7,7 @@ from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from portal.models.accounts import StaffMembership, User
-from tenants.selectors import CENTRE_EDIT_ROLES, centres_editable_by
+from tenants.selectors.directory import CENTRE_EDIT_ROLES, centres_editable_by
 
 
 class CentreSettingPermissionPolicy(BasePermissionPolicy):

@@ -18,9 +18,11 @@ from portal.audit import audit_record
 from portal.files import private_stream_response
 from tenants.exports import simple_xlsx
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
-from tenants.selectors import (
+from tenants.selectors.recordings import (
     recording_holds_visible_to,
     recordings_visible_to,
+)
+from tenants.selectors.requests import (
     request_centres_handled_by,
     requests_visible_to_staff,
 )

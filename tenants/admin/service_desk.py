@@ -40,7 +40,7 @@ from portal.models.accounts import StaffMembership, User
 from tenants.admin.policies import CentreSettingPermissionPolicy
 from tenants.exports import record_pdf, record_queryset, record_xlsx
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
-from tenants.forms.directory import (
+from tenants.forms.requests import (
     AssignForm,
     CloseForm,
     ReasonForm,
@@ -56,11 +56,13 @@ from tenants.models import (
     ServiceRequest,
     Severity,
 )
-from tenants.selectors import (
+from tenants.selectors.directory import (
     ARCHIVE_ROLES,
-    REQUEST_HANDLE_ROLES,
     centres_editable_by,
     centres_visible_to,
+)
+from tenants.selectors.requests import (
+    REQUEST_HANDLE_ROLES,
     request_centres_handled_by,
     request_timeline_for,
     requests_visible_to_staff,

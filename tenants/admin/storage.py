@@ -38,13 +38,9 @@ from portal.models.accounts import StaffMembership, User
 from tenants.exports import simple_xlsx
 from tenants.forms.archive import StorageCollectForm, StorageDepositForm
 from tenants.models import StorageDeposit, Tenant
-from tenants.selectors import (
-    ARCHIVE_ROLES,
-    REQUEST_HANDLE_ROLES,
-    centres_visible_to,
-    request_centres_handled_by,
-    storage_visible_to,
-)
+from tenants.selectors.directory import ARCHIVE_ROLES, centres_visible_to
+from tenants.selectors.requests import REQUEST_HANDLE_ROLES, request_centres_handled_by
+from tenants.selectors.storage import storage_visible_to
 from tenants.services.storage import StorageError, storage_collect, storage_deposit
 
 

@@ -26,7 +26,7 @@ from tenants.models import (
     RecordingStatus,
     ServiceRequest,
 )
-from tenants.selectors import REQUEST_HANDLE_ROLES
+from tenants.selectors.requests import REQUEST_HANDLE_ROLES
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.uploads import safe_name, validate_photos
-from tenants.contacts import tenant_contacts_of
 from tenants.models import (
     Channel,
     Contact,
@@ -34,11 +33,9 @@ from tenants.models import (
     Severity,
     Tenant,
 )
-from tenants.selectors import (
-    REQUEST_HANDLE_ROLES,
-    assignable_staff,
-    requests_visible_to_staff,
-)
+from tenants.selectors.contacts import tenant_contacts_of
+from tenants.selectors.directory import assignable_staff
+from tenants.selectors.requests import REQUEST_HANDLE_ROLES, requests_visible_to_staff
 
 
 class RequestError(Exception):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from portal.access import has_role
 from portal.audit import audit_record
 from tenants.models import Contact, StorageDeposit, Tenant
-from tenants.selectors import REQUEST_HANDLE_ROLES
+from tenants.selectors.requests import REQUEST_HANDLE_ROLES
 
 
 class StorageError(Exception):
