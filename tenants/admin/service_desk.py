@@ -12,7 +12,6 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,10 +24,8 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.access import has_role
 from portal.admin_scoping import (
     InspectRowsIndexView,
     ScopedAdminForm,
@@ -36,8 +33,10 @@ from portal.admin_scoping import (
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
-from portal.models.accounts import StaffMembership, User
-from tenants.admin.policies import CentreSettingPermissionPolicy
+from tenants.admin.policies import (
+    CentreSettingPermissionPolicy,
+    DeskRecordPermissionPolicy,
+)
 from tenants.exports import record_pdf, record_queryset, record_xlsx
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
 from tenants.forms.requests import (
@@ -57,12 +56,13 @@ from tenants.models import (
     Severity,
 )
 from tenants.selectors.directory import (
-    ARCHIVE_ROLES,
     centres_editable_by,
     centres_visible_to,
 )
 from tenants.selectors.requests import (
-    REQUEST_HANDLE_ROLES,
+    handles_requests,
+    may_assign,
+    may_work_on,
     request_centres_handled_by,
     request_timeline_for,
     requests_visible_to_staff,
@@ -71,33 +71,7 @@ from tenants.services.recordings import RecordingError, request_log_call
 from tenants.services.request_status import request_close, request_reopen
 from tenants.services.requests import RequestError, request_assign, request_reply
 
-
-class ServiceRequestPermissionPolicy(BasePermissionPolicy):
-    """Reading follows the archive roles; recording follows the handling
-    roles; "change" and "delete" are nobody's, because changes are actions."""
-
-    def user_has_permission(self, user, action):
-        if action not in ("view", "add"):
-            return False
-        # Asked once per row by the listing's buttons: remember the answer on
-        # the user object, which lives as long as the HTTP request.
-        cache = user.__dict__.setdefault("_service_request_perms", {})
-        if action not in cache:
-            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
-            cache[action] = centres.exists()
-        return cache[action]
-
-    def users_with_any_permission(self, actions):
-        roles = set()
-        if "view" in actions:
-            roles |= set(ARCHIVE_ROLES)
-        if "add" in actions:
-            roles |= set(REQUEST_HANDLE_ROLES)
-        members = StaffMembership.objects.active().filter(role__in=roles).values("user")
-        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
-
-
-register_permission_policy(ServiceRequest, ServiceRequestPermissionPolicy(ServiceRequest), exact_class=True)
+register_permission_policy(ServiceRequest, DeskRecordPermissionPolicy(ServiceRequest), exact_class=True)
 
 
 class OverdueFilter(django_filters.BooleanFilter):
@@ -160,13 +134,13 @@ class RequestInspectView(ScopedInspectView):
         context = super().get_context_data(**kwargs)
         sr = self.object
         user = self.request.user
-        handler = has_role(user, sr.centre, *REQUEST_HANDLE_ROLES)
+        handler = handles_requests(user, sr.centre)
         context.update(
             sr=sr,
             timeline=request_timeline_for(sr, staff=True),
             milestones=sr.milestones(),
-            may_act=handler or sr.assignee_id == user.pk,
-            may_assign=handler,
+            may_act=may_work_on(user, sr),
+            may_assign=may_assign(user, sr),
             reply_form=kwargs.get("reply_form") or StaffReplyForm(),
             assign_form=AssignForm(centre=sr.centre, initial={"assignee": sr.assignee_id, "department": sr.department}),
             close_form=CloseForm(),

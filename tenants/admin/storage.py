@@ -12,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,45 +23,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.access import has_role
 from portal.admin_scoping import (
     InspectRowsIndexView,
     ScopedInspectView,
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
-from portal.models.accounts import StaffMembership, User
+from tenants.admin.policies import DeskRecordPermissionPolicy
 from tenants.exports import simple_xlsx
 from tenants.forms.archive import StorageCollectForm, StorageDepositForm
 from tenants.models import StorageDeposit, Tenant
-from tenants.selectors.directory import ARCHIVE_ROLES, centres_visible_to
-from tenants.selectors.requests import REQUEST_HANDLE_ROLES, request_centres_handled_by
+from tenants.selectors.directory import centres_visible_to
+from tenants.selectors.requests import handles_requests, request_centres_handled_by
 from tenants.selectors.storage import storage_visible_to
 from tenants.services.storage import StorageError, storage_collect, storage_deposit
 
-
-class StoragePermissionPolicy(BasePermissionPolicy):
-    def user_has_permission(self, user, action):
-        if action not in ("view", "add"):
-            return False
-        cache = user.__dict__.setdefault("_storage_perms", {})
-        if action not in cache:
-            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
-            cache[action] = centres.exists()
-        return cache[action]
-
-    def users_with_any_permission(self, actions):
-        roles = set(ARCHIVE_ROLES) if "view" in actions else set()
-        if "add" in actions:
-            roles |= set(REQUEST_HANDLE_ROLES)
-        members = StaffMembership.objects.active().filter(role__in=roles).values("user")
-        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
-
-
-register_permission_policy(StorageDeposit, StoragePermissionPolicy(StorageDeposit), exact_class=True)
+register_permission_policy(StorageDeposit, DeskRecordPermissionPolicy(StorageDeposit), exact_class=True)
 
 
 class CollectedFilter(django_filters.ChoiceFilter):
@@ -122,7 +100,7 @@ class StorageInspectView(ScopedInspectView):
         entry = self.object
         context.update(
             entry=entry, collect_form=StorageCollectForm(),
-            may_act=has_role(self.request.user, entry.centre, *REQUEST_HANDLE_ROLES) and not entry.is_collected,
+            may_act=handles_requests(self.request.user, entry.centre) and not entry.is_collected,
             collect_url=reverse("wagtailsnippets_tenants_storagedeposit:collect", args=[entry.pk]),
         )
         audit_record(actor=self.request.user, action="storage.viewed", obj=entry, request=self.request)
