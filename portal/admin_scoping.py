@@ -44,6 +44,8 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
+from portal.audit import audit_record
+
 Scope = Callable[[object], object]  # user -> QuerySet
 
 
@@ -303,10 +305,12 @@ class InspectRowsIndexView(IndexView):
 
 class ScopedInspectView(InspectView):
     """The record's page, fetched through the app's selector (the listing's
-    scope) with the relations the page shows. Subclasses set `visible_to`
-    (a staticmethod: user -> queryset) and `related`."""
+    scope) with the relations the page shows, and its opening audited.
+    Subclasses set `visible_to` (a staticmethod: user -> queryset),
+    `related` and `audit_action` (e.g. "request.viewed")."""
 
     related: tuple[str, ...] = ()
+    audit_action = ""
 
     @staticmethod
     def visible_to(user):  # pragma: no cover - subclasses define it
@@ -314,6 +318,12 @@ class ScopedInspectView(InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.visible_to(self.request.user).select_related(*self.related), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.audit_action:
+            audit_record(actor=self.request.user, action=self.audit_action, obj=self.object, request=self.request)
+        return context
 
 
 # --- forms ----------------------------------------------------------------------------

@@ -11,10 +11,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
-from portal.admin_scoping import ScopedSnippetViewSet
+from portal.admin_scoping import ScopedInspectView, ScopedSnippetViewSet
 from portal.audit import audit_record
+from tenants.admin.filters import centre_filter
 from tenants.forms.directory import CentreForm, ContactForm, TenantForm, UnitForm
 from tenants.models import Category, Centre, Contact, Tenant, TenantStatus, Tier, Unit
 from tenants.selectors.archive import (
@@ -31,14 +32,8 @@ from tenants.selectors.directory import (
 )
 
 
-def _centre_filter():
-    return django_filters.ModelChoiceFilter(
-        label=_("centre"), queryset=lambda request: centres_visible_to(request.user)
-    )
-
-
 class TenantFilterSet(WagtailFilterSet):
-    centre = _centre_filter()
+    centre = centre_filter()
     tier = django_filters.ChoiceFilter(label=_("tier"), choices=Tier.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=TenantStatus.choices)
     category = django_filters.ChoiceFilter(label=_("business category"), choices=Category.choices)
@@ -49,7 +44,7 @@ class TenantFilterSet(WagtailFilterSet):
 
 
 class UnitFilterSet(WagtailFilterSet):
-    centre = _centre_filter()
+    centre = centre_filter()
 
     class Meta:
         model = Unit
@@ -57,9 +52,7 @@ class UnitFilterSet(WagtailFilterSet):
 
 
 class ContactFilterSet(WagtailFilterSet):
-    tenant__centre = django_filters.ModelChoiceFilter(
-        label=_("centre"), queryset=lambda request: centres_visible_to(request.user)
-    )
+    tenant__centre = centre_filter()
 
     class Meta:
         model = Contact
@@ -88,19 +81,14 @@ class TenantSearchIndexView(IndexView):
         return queryset
 
 
-class AuditedInspectView(InspectView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        audit_record(actor=self.request.user, action="archive.viewed", obj=self.object, request=self.request)
-        return context
-
-
-class TenantInspectView(AuditedInspectView):
+class TenantInspectView(ScopedInspectView):
     """The archive card: confidential fields masked for staff without access,
     the documents and contacts, and for managers the archive's own access
     history from the audit trail."""
 
     template_name = "tenants/admin/tenant_inspect.html"
+    visible_to = staticmethod(tenants_visible_to)
+    audit_action = "archive.viewed"
 
     @cached_property
     def may_see_confidential(self):

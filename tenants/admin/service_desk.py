@@ -9,7 +9,6 @@ deadlines, the timeline or the audit trail."""
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -33,6 +32,8 @@ from portal.admin_scoping import (
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
+from tenants.admin.feedback import form_errors_to_messages, refusal_to_messages
+from tenants.admin.filters import centre_filter, day_range_filters
 from tenants.admin.policies import (
     CentreSettingPermissionPolicy,
     DeskRecordPermissionPolicy,
@@ -89,9 +90,7 @@ class AssignedToMeFilter(django_filters.BooleanFilter):
 
 
 class ServiceRequestFilterSet(WagtailFilterSet):
-    centre = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("centre"), queryset=lambda request: centres_visible_to(request.user)
-    )
+    centre = centre_filter()
     status = django_filters.ChoiceFilter(label=gettext_lazy("status"), choices=RequestStatus.choices)
     category = django_filters.ChoiceFilter(label=gettext_lazy("category"), choices=RequestCategory.choices)
     severity = django_filters.ChoiceFilter(label=gettext_lazy("severity"), choices=Severity.choices)
@@ -99,15 +98,8 @@ class ServiceRequestFilterSet(WagtailFilterSet):
     overdue = OverdueFilter(label=gettext_lazy("Overdue"))
     assigned_to_me = AssignedToMeFilter(label=gettext_lazy("Assigned to me"))
     is_repeat_complaint = django_filters.BooleanFilter(label=gettext_lazy("repeat complaint"))
-    # Plain date inputs: Wagtail's date picker widget writes an inline script,
-    # which the content security policy blocks.
-    received_from = django_filters.DateFilter(
-        label=gettext_lazy("received from"), field_name="created_at", lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    received_to = django_filters.DateFilter(
-        label=gettext_lazy("received until"), field_name="created_at", lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    received_from, received_to = day_range_filters(
+        "created_at", gettext_lazy("received from"), gettext_lazy("received until")
     )
 
     class Meta:
@@ -129,6 +121,7 @@ class RequestInspectView(ScopedInspectView):
     template_name = "tenants/admin/request_inspect.html"
     visible_to = staticmethod(requests_visible_to_staff)
     related = ("tenant", "centre", "contact", "assignee")
+    audit_action = "request.viewed"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -158,7 +151,6 @@ class RequestInspectView(ScopedInspectView):
             )
         for name in ("reply", "assign", "close", "reopen"):
             context[f"{name}_url"] = reverse("wagtailsnippets_tenants_servicerequest:act", args=[sr.pk, name])
-        audit_record(actor=user, action="request.viewed", obj=sr, request=self.request)
         return context
 
 
@@ -179,9 +171,7 @@ def request_action(request, pk, action):
         raise PermissionDenied
     form = form_classes[action]()
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect(back)
     data = form.cleaned_data
     try:
@@ -199,11 +189,8 @@ def request_action(request, pk, action):
         else:
             request_reopen(actor=request.user, service_request=sr, reason=data["reason"], request=request)
             messages.success(request, _("The request was reopened."))
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except (RequestError, ValidationError) as exc:
+        refusal_to_messages(request, exc)
     return redirect(back)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -31,8 +30,10 @@ from portal.admin_scoping import (
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
+from tenants.admin.feedback import form_errors_to_messages
+from tenants.admin.filters import centre_filter, day_range_filters
 from tenants.admin.policies import DeskRecordPermissionPolicy
-from tenants.exports import simple_xlsx
+from tenants.exports import simple_xlsx, when
 from tenants.forms.archive import StorageCollectForm, StorageDepositForm
 from tenants.models import StorageDeposit, Tenant
 from tenants.selectors.directory import centres_visible_to
@@ -55,22 +56,13 @@ class CollectedFilter(django_filters.ChoiceFilter):
 
 
 class StorageFilterSet(WagtailFilterSet):
-    centre = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("centre"), queryset=lambda request: centres_visible_to(request.user)
-    )
+    centre = centre_filter()
     state = CollectedFilter(label=gettext_lazy("status"), choices=[
         ("waiting", gettext_lazy("Waiting to be collected")), ("collected", gettext_lazy("Collected")),
         ("too_long", gettext_lazy("Left too long")),
     ])
     tenant__code = django_filters.CharFilter(label=gettext_lazy("tenant code"), lookup_expr="iexact")
-    left_from = django_filters.DateFilter(
-        label=gettext_lazy("left from"), field_name="deposited_at", lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    left_to = django_filters.DateFilter(
-        label=gettext_lazy("left until"), field_name="deposited_at", lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    left_from, left_to = day_range_filters("deposited_at", gettext_lazy("left from"), gettext_lazy("left until"))
 
     class Meta:
         model = StorageDeposit
@@ -94,6 +86,7 @@ class StorageInspectView(ScopedInspectView):
     template_name = "tenants/admin/storage_inspect.html"
     visible_to = staticmethod(storage_visible_to)
     related = ("tenant", "centre", "contact", "received_by", "released_by")
+    audit_action = "storage.viewed"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -103,7 +96,6 @@ class StorageInspectView(ScopedInspectView):
             may_act=handles_requests(self.request.user, entry.centre) and not entry.is_collected,
             collect_url=reverse("wagtailsnippets_tenants_storagedeposit:collect", args=[entry.pk]),
         )
-        audit_record(actor=self.request.user, action="storage.viewed", obj=entry, request=self.request)
         return context
 
 
@@ -137,9 +129,7 @@ def storage_collect_view(request, pk):
     form = StorageCollectForm(request.POST)
     back = reverse("wagtailsnippets_tenants_storagedeposit:inspect", args=[entry.pk])
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect(back)
     try:
         storage_collect(actor=request.user, deposit=entry, collector_name=form.cleaned_data["collector_name"],
@@ -152,10 +142,6 @@ def storage_collect_view(request, pk):
     return redirect(back)
 
 
-def _when(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def register_columns():
     return [_("Number"), _("Tenant"), _("Items"), _("Quantity"), _("Left by"), _("Left at"), _("Received by"),
             _("Kept at"), _("Collected by"), _("ID checked"), _("Collected at"), _("Released by"), _("Note")]
@@ -163,10 +149,10 @@ def register_columns():
 
 def register_rows(entries):
     return [[
-        e.number, e.tenant.trading_name, e.items, e.quantity, e.depositor_name, _when(e.deposited_at),
+        e.number, e.tenant.trading_name, e.items, e.quantity, e.depositor_name, when(e.deposited_at),
         str(e.received_by), e.location, e.collector_name,
         (_("yes") + (f" (…{e.collector_id_last4})" if e.collector_id_last4 else "")) if e.collector_id_checked else "",
-        _when(e.collected_at), str(e.released_by or ""), e.note,
+        when(e.collected_at), str(e.released_by or ""), e.note,
     ] for e in entries]
 
 
