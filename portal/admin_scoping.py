@@ -33,6 +33,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -301,6 +302,15 @@ class InspectRowsIndexView(IndexView):
 
     def get_edit_url(self, instance):
         return reverse(self.inspect_url_name, args=[instance.pk])
+
+    def more_header_buttons(self) -> list:
+        """Buttons after Wagtail's own in the listing's header (a record
+        form, an export): subclasses name theirs here."""
+        return []
+
+    @cached_property
+    def header_buttons(self):
+        return [*super().header_buttons, *self.more_header_buttons()]
 
 
 class ScopedInspectView(InspectView):

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -108,10 +107,8 @@ class ServiceRequestFilterSet(WagtailFilterSet):
 
 
 class RequestIndexView(InspectRowsIndexView):
-    @cached_property
-    def header_buttons(self):
+    def more_header_buttons(self):
         return [
-            *super().header_buttons,
             HeaderButton(_("Record form (XLSX / PDF)"), url=reverse("wagtailsnippets_tenants_servicerequest:record_form"),
                          icon_name="download"),
         ]

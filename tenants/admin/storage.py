@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -70,11 +69,9 @@ class StorageFilterSet(WagtailFilterSet):
 
 
 class StorageIndexView(InspectRowsIndexView):
-    @cached_property
-    def header_buttons(self):
+    def more_header_buttons(self):
         query = self.request.GET.urlencode()
         return [
-            *super().header_buttons,
             HeaderButton(_("Export (XLSX)"), url=reverse("wagtailsnippets_tenants_storagedeposit:register") + "?format=xlsx&" + query,
                          icon_name="download"),
             HeaderButton(_("Printable record"), url=reverse("wagtailsnippets_tenants_storagedeposit:register") + "?" + query,
