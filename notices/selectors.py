@@ -18,8 +18,8 @@ from notices.models import (
 )
 from portal.access import centres_for, has_role
 from portal.models.accounts import Role
-from tenants.contacts import tenant_contacts_of
 from tenants.models import Tenant, TenantStatus
+from tenants.selectors.contacts import tenant_contacts_of
 
 LETTER_ROLES = (Role.DRAFTER, Role.LEADER, Role.SEAL_KEEPER, Role.MANAGER, Role.OPERATIONS)
 DRAFT_ROLES = (Role.DRAFTER,)

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -43,6 +44,8 @@ from wagtail.snippets.views.chooser import (
     SnippetCreateView,
 )
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
+
+from portal.audit import audit_record
 
 Scope = Callable[[object], object]  # user -> QuerySet
 
@@ -325,13 +328,24 @@ class InspectRowsIndexView(IndexView):
     def get_edit_url(self, instance):
         return reverse(self.inspect_url_name, args=[instance.pk])
 
+    def more_header_buttons(self) -> list:
+        """Buttons after Wagtail's own in the listing's header (a record
+        form, an export): subclasses name theirs here."""
+        return []
+
+    @cached_property
+    def header_buttons(self):
+        return [*super().header_buttons, *self.more_header_buttons()]
+
 
 class ScopedInspectView(InspectView):
     """The record's page, fetched through the app's selector (the listing's
-    scope) with the relations the page shows. Subclasses set `visible_to`
-    (a staticmethod: user -> queryset) and `related`."""
+    scope) with the relations the page shows, and its opening audited.
+    Subclasses set `visible_to` (a staticmethod: user -> queryset),
+    `related` and `audit_action` (e.g. "request.viewed")."""
 
     related: tuple[str, ...] = ()
+    audit_action = ""
 
     @staticmethod
     def visible_to(user):  # pragma: no cover - subclasses define it
@@ -339,6 +353,12 @@ class ScopedInspectView(InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.visible_to(self.request.user).select_related(*self.related), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.audit_action:
+            audit_record(actor=self.request.user, action=self.audit_action, obj=self.object, request=self.request)
+        return context
 
 
 # --- forms ----------------------------------------------------------------------------

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tenants.contacts import is_tenant_contact
 from tenants.models import Centre
-from tenants.selectors import tenant_home_for
+from tenants.selectors.contacts import is_tenant_contact, tenant_home_for
 
 from .access import is_staff_member
 from .forms import AcceptInvitationForm

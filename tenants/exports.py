@@ -18,7 +18,8 @@ from portal.spreadsheets import escape_formula
 from tenants.models import ServiceRequest
 
 
-def _when(value):
+def when(value):
+    """A moment as the forms print it: local time to the minute, blank for none."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
@@ -38,10 +39,10 @@ def record_rows(queryset) -> list[list]:
             (e.body for e in reversed(list(sr.entries.all())) if e.kind == "status" and e.to_status == "closed"), ""
         )
         rows.append([
-            i, sr.number, _when(sr.created_at), sr.tenant.trading_name, sr.contact_name, sr.contact_phone,
+            i, sr.number, when(sr.created_at), sr.tenant.trading_name, sr.contact_name, sr.contact_phone,
             sr.get_channel_display(), sr.get_category_display(), sr.get_severity_display(),
             f"{sr.subject}：{sr.description}", sr.get_department_display() if sr.department else "",
-            str(sr.assignee or ""), _when(sr.responded_at), outcome, _when(sr.closed_at),
+            str(sr.assignee or ""), when(sr.responded_at), outcome, when(sr.closed_at),
             sr.rating or "", _("yes") if sr.is_repeat_complaint else "",
         ])
     return rows

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.files import private_file_response
-from tenants.contacts import is_tenant_contact
-from tenants.forms.directory import RateForm, ReasonForm, ReplyForm, TenantRequestForm
-from tenants.selectors import (
+from tenants.forms.requests import RateForm, ReasonForm, ReplyForm, TenantRequestForm
+from tenants.selectors.contacts import is_tenant_contact
+from tenants.selectors.requests import (
     request_photos_visible_to,
     request_timeline_for,
     requests_of_tenant_user,
@@ -88,39 +88,42 @@ def my_request(request, pk):
     return render(request, "tenants/requests/detail.html", context, status=400 if reply_form.errors else 200)
 
 
-@login_required
-@require_POST
-def my_request_rate(request, pk):
+def _tenant_action(request, pk, form_class, act, *, invalid: str, done: str):
+    """A tenant's one-form action on their request (rate, reopen): the
+    service decides; the outcome is a message on the request's page."""
     sr = get_object_or_404(requests_of_tenant_user(request.user), pk=pk)
-    form = RateForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a rating from 1 to 5."))
+        messages.error(request, invalid)
         return redirect("tenants:my_request", pk=sr.pk)
     try:
-        request_rate(actor=request.user, service_request=sr, rating=form.cleaned_data["rating"],
-                     comment=form.cleaned_data["comment"], request=request)
+        act(sr, form.cleaned_data)
     except RequestError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Thank you for your rating."))
+        messages.success(request, done)
     return redirect("tenants:my_request", pk=sr.pk)
+
+
+@login_required
+@require_POST
+def my_request_rate(request, pk):
+    def rate(sr, data):
+        request_rate(actor=request.user, service_request=sr, rating=data["rating"], comment=data["comment"],
+                     request=request)
+
+    return _tenant_action(request, pk, RateForm, rate, invalid=_("Choose a rating from 1 to 5."),
+                          done=_("Thank you for your rating."))
 
 
 @login_required
 @require_POST
 def my_request_reopen(request, pk):
-    sr = get_object_or_404(requests_of_tenant_user(request.user), pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the request is reopened."))
-        return redirect("tenants:my_request", pk=sr.pk)
-    try:
-        request_reopen(actor=request.user, service_request=sr, reason=form.cleaned_data["reason"], request=request)
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The request was reopened."))
-    return redirect("tenants:my_request", pk=sr.pk)
+    def reopen(sr, data):
+        request_reopen(actor=request.user, service_request=sr, reason=data["reason"], request=request)
+
+    return _tenant_action(request, pk, ReasonForm, reopen, invalid=_("Say why the request is reopened."),
+                          done=_("The request was reopened."))
 
 
 @login_required

@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tenants.forms.directory import PhotosField
+from tenants.forms.requests import PhotosField
 from tenants.models import RequestCategory
 
 from .models import MeetingKind, VisitMode

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from notices.fire.selectors import checklist_centres_for
 from notices.fire.services.inspections import ItemAnswer
 from portal.admin_scoping import ScopedAdminForm
-from tenants.forms.directory import PhotosField
+from tenants.forms.requests import PhotosField
 
 
 class ChecklistItemForm(ScopedAdminForm):

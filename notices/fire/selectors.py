@@ -23,8 +23,8 @@ from notices.fire.models import (
 )
 from portal.access import centres_for, has_role, users_with_role
 from portal.models.accounts import Department, Role
-from tenants.contacts import tenant_contacts_of
 from tenants.models import Centre, Tenant, TenantStatus
+from tenants.selectors.contacts import tenant_contacts_of
 
 READ_ROLES = (Role.OPERATIONS, Role.DRAFTER, Role.LEADER, Role.MANAGER)
 

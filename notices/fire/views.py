@@ -24,7 +24,7 @@ from notices.fire.selectors import (
 from notices.fire.services.rectification import case_report
 from notices.fire.services.rounds import FireError
 from portal.files import private_file_response
-from tenants.contacts import is_tenant_contact
+from tenants.selectors.contacts import is_tenant_contact
 
 
 @login_required

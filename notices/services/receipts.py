@@ -29,8 +29,8 @@ from portal.access import has_role
 from portal.audit import audit_record, client_ip
 from portal.models.accounts import Role
 from portal.uploads import DOCUMENT_KINDS, safe_name, upload_sha256, validate_upload
-from tenants.contacts import tenant_contacts_of
 from tenants.models import Contact
+from tenants.selectors.contacts import tenant_contacts_of
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from django import template
 
 from notices.selectors import inbox_to_sign_for
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 register = template.Library()
 

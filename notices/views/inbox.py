@@ -30,7 +30,7 @@ from notices.services.receipts import (
 from notices.services.sign_codes import sign_code_send
 from portal.audit import audit_record
 from portal.files import private_file_response
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 
 def _delivery_for(request, pk) -> Delivery:

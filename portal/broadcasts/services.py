@@ -20,7 +20,7 @@ from portal.models.accounts import Role
 from portal.models.broadcasts import AlertRecipient, AlertStatus, BroadcastAlert
 from portal.outbox import Outgoing, claim, reset_claim_fields, send_claimed
 from portal.sms import SmsMessage
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 # Operations staff send alerts for their centres (4.11); managers too.
 ALERT_ROLES = (Role.OPERATIONS, Role.MANAGER)

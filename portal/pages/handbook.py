@@ -21,8 +21,8 @@ from portal.models.accounts import Role
 from portal.models.handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from portal.models.pages import CentreHomePage, HandbookPage
 from portal.outbox import send_once
-from tenants.contacts import tenant_contacts_of
 from tenants.models import Contact
+from tenants.selectors.contacts import tenant_contacts_of
 
 logger = logging.getLogger(__name__)
 

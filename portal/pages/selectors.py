@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.models.broadcasts import GreetingStatus, HolidayGreeting
 from portal.models.pages import CentreHomePage, FeeScheduleIndexPage, HandbookPage
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 from .handbook import handbook_state_for
 from .privacy import latest_notices_for, pages_visible_to

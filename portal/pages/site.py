@@ -153,7 +153,7 @@ def sync_web_groups(user) -> None:
 def sync_tenant_groups(user) -> None:
     """A tenant contact's account belongs to the tenant group of each centre
     where it is an active contact: that group opens the tenant-only pages."""
-    from tenants.contacts import tenant_contacts_of
+    from tenants.selectors.contacts import tenant_contacts_of
 
     wanted = {tenant_group_name(c.tenant.centre) for c in tenant_contacts_of(user)}
     _set_groups(user, wanted, Q(name__startswith="租户 Tenants · "))

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.files import private_stream_response
+from tenants.admin.feedback import form_errors_to_messages
 from tenants.forms.archive import AccessRequestForm, DocumentForm
 from tenants.models import (
     AccessGrantStatus,
@@ -30,16 +31,18 @@ from tenants.models import (
     ArchiveDocument,
     DocumentKind,
 )
-from tenants.selectors import (
-    ARCHIVE_EDIT_ROLES,
+from tenants.selectors.archive import (
     access_grants_visible_to,
-    centres_visible_to,
     documents_listing_for,
     documents_mark_masked,
     has_confidential_permission,
-    is_centre_manager,
     may_see_confidential,
     tenant_documents_for,
+)
+from tenants.selectors.directory import (
+    ARCHIVE_EDIT_ROLES,
+    centres_visible_to,
+    is_centre_manager,
     tenants_visible_to,
 )
 from tenants.services.archive import (
@@ -191,9 +194,7 @@ def access_ask(request, tenant_pk):
     tenant = _tenant_or_404(request.user, tenant_pk)
     form = AccessRequestForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect("tenants_archive:documents", tenant.pk)
     try:
         access_request(actor=request.user, tenant=tenant, reason=form.cleaned_data["reason"],

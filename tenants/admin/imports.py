@@ -26,7 +26,7 @@ from tenants.imports.resources import RESOURCE_LABELS, RESOURCES
 from tenants.imports.running import run_import
 from tenants.imports.sheets import ImportFileError, read_sheet
 from tenants.models import ImportJob
-from tenants.selectors import (
+from tenants.selectors.directory import (
     archive_centres_editable_by,
     centres_visible_to,
     contacts_visible_to,

@@ -1,16 +1,29 @@
-"""Permission policy shared by the per-centre settings tables (request
-deadlines, visit frequency of special tenants): like the centre itself, they
-are the centre manager's to set. Which rows each manager reaches is the
-scoped viewset's business (portal.admin_scoping)."""
+"""Wagtail permission policies of the tenants app's snippets. Which rows
+each person reaches is the scoped viewset's business (portal.admin_scoping);
+these answer only "may this person use the screen at all"."""
 
 from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from portal.models.accounts import StaffMembership, User
-from tenants.selectors import CENTRE_EDIT_ROLES, centres_editable_by
+from tenants.selectors.directory import (
+    ARCHIVE_ROLES,
+    CENTRE_EDIT_ROLES,
+    centres_editable_by,
+    centres_visible_to,
+)
+from tenants.selectors.requests import REQUEST_HANDLE_ROLES, request_centres_handled_by
+
+
+def _members_or_superusers(roles):
+    members = StaffMembership.objects.active().filter(role__in=roles).values("user")
+    return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
 
 
 class CentreSettingPermissionPolicy(BasePermissionPolicy):
+    """The per-centre settings tables (request deadlines, visit frequency of
+    special tenants): like the centre itself, the centre manager's to set."""
+
     def user_has_permission(self, user, action):
         if action not in ("view", "add", "change"):
             return False
@@ -21,5 +34,27 @@ class CentreSettingPermissionPolicy(BasePermissionPolicy):
         return cache["any"]
 
     def users_with_any_permission(self, actions):
-        members = StaffMembership.objects.active().filter(role__in=CENTRE_EDIT_ROLES).values("user")
-        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
+        return _members_or_superusers(CENTRE_EDIT_ROLES)
+
+
+class DeskRecordPermissionPolicy(BasePermissionPolicy):
+    """The service desk's records (the request log, the storage log): the
+    archive roles read them, the request handlers record them; "change" and
+    "delete" are nobody's, because changes are the services' actions."""
+
+    def user_has_permission(self, user, action):
+        if action not in ("view", "add"):
+            return False
+        # Asked once per row by the listing's buttons: remember the answer on
+        # the user object, which lives as long as the HTTP request.
+        cache = user.__dict__.setdefault("_desk_record_perms", {})
+        if action not in cache:
+            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
+            cache[action] = centres.exists()
+        return cache[action]
+
+    def users_with_any_permission(self, actions):
+        roles = set(ARCHIVE_ROLES) if "view" in actions else set()
+        if "add" in actions:
+            roles |= set(REQUEST_HANDLE_ROLES)
+        return _members_or_superusers(roles)

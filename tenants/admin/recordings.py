@@ -16,11 +16,14 @@ from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
 from portal.files import private_stream_response
-from tenants.exports import simple_xlsx
+from tenants.admin.feedback import form_errors_to_messages, refusal_to_messages
+from tenants.exports import simple_xlsx, when
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
-from tenants.selectors import (
+from tenants.selectors.recordings import (
     recording_holds_visible_to,
     recordings_visible_to,
+)
+from tenants.selectors.requests import (
     request_centres_handled_by,
     requests_visible_to_staff,
 )
@@ -35,12 +38,6 @@ from tenants.services.recordings import (
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".amr": "audio/amr", ".ogg": "audio/ogg"}
 
 
-def _errors_to_messages(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 def _back(rec_or_sr):
     sr = getattr(rec_or_sr, "request", rec_or_sr)
     return reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])
@@ -51,16 +48,13 @@ def recording_add(request, pk):
     sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
     form = RecordingForm(request.POST, request.FILES)
     if not form.is_valid():
-        _errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
         return redirect(_back(sr))
     try:
         recording_attach(actor=request.user, service_request=sr, upload=form.cleaned_data["file"],
                          recorded_at=form.cleaned_data["recorded_at"], note=form.cleaned_data["note"], request=request)
-    except RecordingError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except (RecordingError, ValidationError) as exc:
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("Recording attached."))
     return redirect(_back(sr))
@@ -83,7 +77,7 @@ def recording_hold_view(request, pk):
     rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
     form = HoldForm(request.POST)
     if not form.is_valid():
-        _errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
         return redirect(_back(rec))
     try:
         recording_hold(actor=request.user, recording=rec, reason=form.cleaned_data["reason"],
@@ -115,10 +109,6 @@ def _log_columns():
             _("Recording status")]
 
 
-def _when(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def recording_log(request):
     """The recording archive log (《录音存档记录表》) of the user's centres."""
     centres = request_centres_handled_by(request.user)
@@ -139,9 +129,9 @@ def recording_log(request):
     today = timezone.localdate()
     if request.GET.get("format") == "xlsx":
         rows = [[
-            i, h.recording.request.number, h.recording.request.tenant.trading_name, _when(h.recording.recorded_at),
-            h.recording.sha256, str(h.held_by), _when(h.held_at), h.reason, h.keep_until.isoformat(),
-            str(h.released_by or ""), _when(h.released_at), h.release_note, h.recording.get_status_display(),
+            i, h.recording.request.number, h.recording.request.tenant.trading_name, when(h.recording.recorded_at),
+            h.recording.sha256, str(h.held_by), when(h.held_at), h.reason, h.keep_until.isoformat(),
+            str(h.released_by or ""), when(h.released_at), h.release_note, h.recording.get_status_display(),
         ] for i, h in enumerate(holds, start=1)]
         body = simple_xlsx(title=_("Recording archive log (录音存档记录表)"), columns=_log_columns(), rows=rows)
         audit_record(actor=request.user, action="recording.log_exported", request=request, details={"rows": len(rows)})

@@ -9,26 +9,21 @@ deadlines, the timeline or the audit trail."""
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.access import has_role
 from portal.admin_scoping import (
     InspectRowsIndexView,
     ScopedAdminForm,
@@ -36,11 +31,15 @@ from portal.admin_scoping import (
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
-from portal.models.accounts import StaffMembership, User
-from tenants.admin.policies import CentreSettingPermissionPolicy
+from tenants.admin.feedback import form_errors_to_messages, refusal_to_messages
+from tenants.admin.filters import centre_filter, day_range_filters
+from tenants.admin.policies import (
+    CentreSettingPermissionPolicy,
+    DeskRecordPermissionPolicy,
+)
 from tenants.exports import record_pdf, record_queryset, record_xlsx
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
-from tenants.forms.directory import (
+from tenants.forms.requests import (
     AssignForm,
     CloseForm,
     ReasonForm,
@@ -56,11 +55,14 @@ from tenants.models import (
     ServiceRequest,
     Severity,
 )
-from tenants.selectors import (
-    ARCHIVE_ROLES,
-    REQUEST_HANDLE_ROLES,
+from tenants.selectors.directory import (
     centres_editable_by,
     centres_visible_to,
+)
+from tenants.selectors.requests import (
+    handles_requests,
+    may_assign,
+    may_work_on,
     request_centres_handled_by,
     request_timeline_for,
     requests_visible_to_staff,
@@ -69,33 +71,7 @@ from tenants.services.recordings import RecordingError, request_log_call
 from tenants.services.request_status import request_close, request_reopen
 from tenants.services.requests import RequestError, request_assign, request_reply
 
-
-class ServiceRequestPermissionPolicy(BasePermissionPolicy):
-    """Reading follows the archive roles; recording follows the handling
-    roles; "change" and "delete" are nobody's, because changes are actions."""
-
-    def user_has_permission(self, user, action):
-        if action not in ("view", "add"):
-            return False
-        # Asked once per row by the listing's buttons: remember the answer on
-        # the user object, which lives as long as the HTTP request.
-        cache = user.__dict__.setdefault("_service_request_perms", {})
-        if action not in cache:
-            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
-            cache[action] = centres.exists()
-        return cache[action]
-
-    def users_with_any_permission(self, actions):
-        roles = set()
-        if "view" in actions:
-            roles |= set(ARCHIVE_ROLES)
-        if "add" in actions:
-            roles |= set(REQUEST_HANDLE_ROLES)
-        members = StaffMembership.objects.active().filter(role__in=roles).values("user")
-        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
-
-
-register_permission_policy(ServiceRequest, ServiceRequestPermissionPolicy(ServiceRequest), exact_class=True)
+register_permission_policy(ServiceRequest, DeskRecordPermissionPolicy(ServiceRequest), exact_class=True)
 
 
 class OverdueFilter(django_filters.BooleanFilter):
@@ -113,9 +89,7 @@ class AssignedToMeFilter(django_filters.BooleanFilter):
 
 
 class ServiceRequestFilterSet(WagtailFilterSet):
-    centre = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("centre"), queryset=lambda request: centres_visible_to(request.user)
-    )
+    centre = centre_filter()
     status = django_filters.ChoiceFilter(label=gettext_lazy("status"), choices=RequestStatus.choices)
     category = django_filters.ChoiceFilter(label=gettext_lazy("category"), choices=RequestCategory.choices)
     severity = django_filters.ChoiceFilter(label=gettext_lazy("severity"), choices=Severity.choices)
@@ -123,15 +97,8 @@ class ServiceRequestFilterSet(WagtailFilterSet):
     overdue = OverdueFilter(label=gettext_lazy("Overdue"))
     assigned_to_me = AssignedToMeFilter(label=gettext_lazy("Assigned to me"))
     is_repeat_complaint = django_filters.BooleanFilter(label=gettext_lazy("repeat complaint"))
-    # Plain date inputs: Wagtail's date picker widget writes an inline script,
-    # which the content security policy blocks.
-    received_from = django_filters.DateFilter(
-        label=gettext_lazy("received from"), field_name="created_at", lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    received_to = django_filters.DateFilter(
-        label=gettext_lazy("received until"), field_name="created_at", lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    received_from, received_to = day_range_filters(
+        "created_at", gettext_lazy("received from"), gettext_lazy("received until")
     )
 
     class Meta:
@@ -140,10 +107,8 @@ class ServiceRequestFilterSet(WagtailFilterSet):
 
 
 class RequestIndexView(InspectRowsIndexView):
-    @cached_property
-    def header_buttons(self):
+    def more_header_buttons(self):
         return [
-            *super().header_buttons,
             HeaderButton(_("Record form (XLSX / PDF)"), url=reverse("wagtailsnippets_tenants_servicerequest:record_form"),
                          icon_name="download"),
         ]
@@ -153,18 +118,19 @@ class RequestInspectView(ScopedInspectView):
     template_name = "tenants/admin/request_inspect.html"
     visible_to = staticmethod(requests_visible_to_staff)
     related = ("tenant", "centre", "contact", "assignee")
+    audit_action = "request.viewed"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sr = self.object
         user = self.request.user
-        handler = has_role(user, sr.centre, *REQUEST_HANDLE_ROLES)
+        handler = handles_requests(user, sr.centre)
         context.update(
             sr=sr,
             timeline=request_timeline_for(sr, staff=True),
             milestones=sr.milestones(),
-            may_act=handler or sr.assignee_id == user.pk,
-            may_assign=handler,
+            may_act=may_work_on(user, sr),
+            may_assign=may_assign(user, sr),
             reply_form=kwargs.get("reply_form") or StaffReplyForm(),
             assign_form=AssignForm(centre=sr.centre, initial={"assignee": sr.assignee_id, "department": sr.department}),
             close_form=CloseForm(),
@@ -182,7 +148,6 @@ class RequestInspectView(ScopedInspectView):
             )
         for name in ("reply", "assign", "close", "reopen"):
             context[f"{name}_url"] = reverse("wagtailsnippets_tenants_servicerequest:act", args=[sr.pk, name])
-        audit_record(actor=user, action="request.viewed", obj=sr, request=self.request)
         return context
 
 
@@ -203,9 +168,7 @@ def request_action(request, pk, action):
         raise PermissionDenied
     form = form_classes[action]()
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect(back)
     data = form.cleaned_data
     try:
@@ -223,11 +186,8 @@ def request_action(request, pk, action):
         else:
             request_reopen(actor=request.user, service_request=sr, reason=data["reason"], request=request)
             messages.success(request, _("The request was reopened."))
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except (RequestError, ValidationError) as exc:
+        refusal_to_messages(request, exc)
     return redirect(back)
 
 

@@ -8,65 +8,39 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.access import has_role
 from portal.admin_scoping import (
     InspectRowsIndexView,
     ScopedInspectView,
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
-from portal.models.accounts import StaffMembership, User
-from tenants.exports import simple_xlsx
+from tenants.admin.feedback import form_errors_to_messages
+from tenants.admin.filters import centre_filter, day_range_filters
+from tenants.admin.policies import DeskRecordPermissionPolicy
+from tenants.exports import simple_xlsx, when
 from tenants.forms.archive import StorageCollectForm, StorageDepositForm
 from tenants.models import StorageDeposit, Tenant
-from tenants.selectors import (
-    ARCHIVE_ROLES,
-    REQUEST_HANDLE_ROLES,
-    centres_visible_to,
-    request_centres_handled_by,
-    storage_visible_to,
-)
+from tenants.selectors.directory import centres_visible_to
+from tenants.selectors.requests import handles_requests, request_centres_handled_by
+from tenants.selectors.storage import storage_visible_to
 from tenants.services.storage import StorageError, storage_collect, storage_deposit
 
-
-class StoragePermissionPolicy(BasePermissionPolicy):
-    def user_has_permission(self, user, action):
-        if action not in ("view", "add"):
-            return False
-        cache = user.__dict__.setdefault("_storage_perms", {})
-        if action not in cache:
-            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
-            cache[action] = centres.exists()
-        return cache[action]
-
-    def users_with_any_permission(self, actions):
-        roles = set(ARCHIVE_ROLES) if "view" in actions else set()
-        if "add" in actions:
-            roles |= set(REQUEST_HANDLE_ROLES)
-        members = StaffMembership.objects.active().filter(role__in=roles).values("user")
-        return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True, is_active=True))
-
-
-register_permission_policy(StorageDeposit, StoragePermissionPolicy(StorageDeposit), exact_class=True)
+register_permission_policy(StorageDeposit, DeskRecordPermissionPolicy(StorageDeposit), exact_class=True)
 
 
 class CollectedFilter(django_filters.ChoiceFilter):
@@ -81,22 +55,13 @@ class CollectedFilter(django_filters.ChoiceFilter):
 
 
 class StorageFilterSet(WagtailFilterSet):
-    centre = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("centre"), queryset=lambda request: centres_visible_to(request.user)
-    )
+    centre = centre_filter()
     state = CollectedFilter(label=gettext_lazy("status"), choices=[
         ("waiting", gettext_lazy("Waiting to be collected")), ("collected", gettext_lazy("Collected")),
         ("too_long", gettext_lazy("Left too long")),
     ])
     tenant__code = django_filters.CharFilter(label=gettext_lazy("tenant code"), lookup_expr="iexact")
-    left_from = django_filters.DateFilter(
-        label=gettext_lazy("left from"), field_name="deposited_at", lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    left_to = django_filters.DateFilter(
-        label=gettext_lazy("left until"), field_name="deposited_at", lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    left_from, left_to = day_range_filters("deposited_at", gettext_lazy("left from"), gettext_lazy("left until"))
 
     class Meta:
         model = StorageDeposit
@@ -104,11 +69,9 @@ class StorageFilterSet(WagtailFilterSet):
 
 
 class StorageIndexView(InspectRowsIndexView):
-    @cached_property
-    def header_buttons(self):
+    def more_header_buttons(self):
         query = self.request.GET.urlencode()
         return [
-            *super().header_buttons,
             HeaderButton(_("Export (XLSX)"), url=reverse("wagtailsnippets_tenants_storagedeposit:register") + "?format=xlsx&" + query,
                          icon_name="download"),
             HeaderButton(_("Printable record"), url=reverse("wagtailsnippets_tenants_storagedeposit:register") + "?" + query,
@@ -120,16 +83,16 @@ class StorageInspectView(ScopedInspectView):
     template_name = "tenants/admin/storage_inspect.html"
     visible_to = staticmethod(storage_visible_to)
     related = ("tenant", "centre", "contact", "received_by", "released_by")
+    audit_action = "storage.viewed"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entry = self.object
         context.update(
             entry=entry, collect_form=StorageCollectForm(),
-            may_act=has_role(self.request.user, entry.centre, *REQUEST_HANDLE_ROLES) and not entry.is_collected,
+            may_act=handles_requests(self.request.user, entry.centre) and not entry.is_collected,
             collect_url=reverse("wagtailsnippets_tenants_storagedeposit:collect", args=[entry.pk]),
         )
-        audit_record(actor=self.request.user, action="storage.viewed", obj=entry, request=self.request)
         return context
 
 
@@ -163,9 +126,7 @@ def storage_collect_view(request, pk):
     form = StorageCollectForm(request.POST)
     back = reverse("wagtailsnippets_tenants_storagedeposit:inspect", args=[entry.pk])
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect(back)
     try:
         storage_collect(actor=request.user, deposit=entry, collector_name=form.cleaned_data["collector_name"],
@@ -178,10 +139,6 @@ def storage_collect_view(request, pk):
     return redirect(back)
 
 
-def _when(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def register_columns():
     return [_("Number"), _("Tenant"), _("Items"), _("Quantity"), _("Left by"), _("Left at"), _("Received by"),
             _("Kept at"), _("Collected by"), _("ID checked"), _("Collected at"), _("Released by"), _("Note")]
@@ -189,10 +146,10 @@ def register_columns():
 
 def register_rows(entries):
     return [[
-        e.number, e.tenant.trading_name, e.items, e.quantity, e.depositor_name, _when(e.deposited_at),
+        e.number, e.tenant.trading_name, e.items, e.quantity, e.depositor_name, when(e.deposited_at),
         str(e.received_by), e.location, e.collector_name,
         (_("yes") + (f" (…{e.collector_id_last4})" if e.collector_id_last4 else "")) if e.collector_id_checked else "",
-        _when(e.collected_at), str(e.released_by or ""), e.note,
+        when(e.collected_at), str(e.released_by or ""), e.note,
     ] for e in entries]
 
 

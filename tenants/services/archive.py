@@ -28,12 +28,8 @@ from tenants.models import (
     ExpiryReminder,
     Tenant,
 )
-from tenants.selectors import (
-    ARCHIVE_EDIT_ROLES,
-    has_confidential_permission,
-    may_see_confidential,
-    tenants_visible_to,
-)
+from tenants.selectors.archive import has_confidential_permission, may_see_confidential
+from tenants.selectors.directory import ARCHIVE_EDIT_ROLES, tenants_visible_to
 
 REMINDER_DAYS = (90, 30, 7)
 

@@ -21,11 +21,8 @@ from tenants.models import (
     RequestEntry,
     ServiceRequest,
 )
-from tenants.selectors import (
-    REQUEST_HANDLE_ROLES,
-    assignable_staff,
-    centre_managers,
-)
+from tenants.selectors.directory import assignable_staff, centre_managers
+from tenants.selectors.requests import REQUEST_HANDLE_ROLES
 
 log = logging.getLogger(__name__)
 

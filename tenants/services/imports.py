@@ -12,7 +12,7 @@ from tenants.imports.resources import RESOURCES
 from tenants.imports.running import run_import
 from tenants.imports.sheets import ImportFileError, read_sheet
 from tenants.models import ImportJob
-from tenants.selectors import archive_centres_editable_by
+from tenants.selectors.directory import archive_centres_editable_by
 
 
 class ImportJobError(Exception):

@@ -16,7 +16,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import has_role
 from portal.audit import audit_record
 from portal.uploads import AUDIO_KINDS, safe_name, upload_sha256, validate_upload
 from tenants.models import (
@@ -26,19 +25,13 @@ from tenants.models import (
     RecordingStatus,
     ServiceRequest,
 )
-from tenants.selectors import REQUEST_HANDLE_ROLES
+from tenants.selectors.requests import handles_requests
 
 log = logging.getLogger(__name__)
 
 
 class RecordingError(Exception):
     """The recording cannot change this way now; the message says why."""
-
-
-def _may_handle(user, centre) -> bool:
-    return has_role(user, centre, *REQUEST_HANDLE_ROLES)
-
-
 
 
 def request_log_call(*, actor, recording=None, request: HttpRequest | None = None, **fields) -> ServiceRequest:
@@ -61,7 +54,7 @@ def recording_attach(
     request: HttpRequest | None = None,
 ) -> CallRecording:
     """Attach a call recording to a request. The audio is judged by its bytes."""
-    if not _may_handle(actor, service_request.centre):
+    if not handles_requests(actor, service_request.centre):
         raise PermissionDenied
     ext = validate_upload(upload, kinds=AUDIO_KINDS, max_bytes=settings.ATRIUM_RECORDING_MAX_BYTES)
     now = timezone.now()
@@ -82,7 +75,7 @@ def recording_attach(
 
 def recording_open(*, actor, recording: CallRecording, request: HttpRequest | None = None):
     """Open a recording's audio for `actor`, recording that it was played."""
-    if not _may_handle(actor, recording.request.centre):
+    if not handles_requests(actor, recording.request.centre):
         raise PermissionDenied
     if recording.is_purged or not recording.file:
         raise RecordingError(_("This recording was purged after its retention period."))
@@ -102,7 +95,7 @@ def recording_hold(
         raise RecordingError(_("Keep it until a date in the future."))
     with transaction.atomic():
         rec = CallRecording.objects.select_for_update().select_related("request__centre").get(pk=recording.pk)
-        if not _may_handle(actor, rec.request.centre):
+        if not handles_requests(actor, rec.request.centre):
             raise PermissionDenied
         if rec.is_purged:
             raise RecordingError(_("This recording was purged after its retention period."))
@@ -119,7 +112,7 @@ def recording_release(*, actor, hold: RecordingHold, note: str = "", request: Ht
     retention period is over."""
     with transaction.atomic():
         hold = RecordingHold.objects.select_for_update().select_related("recording__request__centre").get(pk=hold.pk)
-        if not _may_handle(actor, hold.recording.request.centre):
+        if not handles_requests(actor, hold.recording.request.centre):
             raise PermissionDenied
         if hold.released_at is not None:
             raise RecordingError(_("This hold was already released."))

@@ -20,13 +20,8 @@ from tenants.models import (
     ServiceRequest,
     Severity,
 )
-from tenants.services.requests import (
-    RequestError,
-    contact_for,
-    is_handler,
-    lock_request,
-    may_work_on,
-)
+from tenants.selectors.requests import may_assign, may_work_on
+from tenants.services.requests import RequestError, contact_for, lock_request
 
 
 def request_close(
@@ -68,7 +63,7 @@ def request_reopen(
     with transaction.atomic():
         sr = lock_request(service_request)
         by_tenant = contact_for(actor, sr.tenant) is not None and not may_work_on(actor, sr)
-        if not by_tenant and not is_handler(actor, sr.centre):
+        if not by_tenant and not may_assign(actor, sr):
             raise PermissionDenied
         if sr.is_open:
             raise RequestError(_("This request is still open."))

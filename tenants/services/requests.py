@@ -18,10 +18,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import has_role
 from portal.audit import audit_record
 from portal.uploads import safe_name, validate_photos
-from tenants.contacts import tenant_contacts_of
 from tenants.models import (
     Channel,
     Contact,
@@ -34,11 +32,9 @@ from tenants.models import (
     Severity,
     Tenant,
 )
-from tenants.selectors import (
-    REQUEST_HANDLE_ROLES,
-    assignable_staff,
-    requests_visible_to_staff,
-)
+from tenants.selectors.contacts import tenant_contacts_of
+from tenants.selectors.directory import assignable_staff
+from tenants.selectors.requests import handles_requests, may_assign, may_work_on
 
 
 class RequestError(Exception):
@@ -46,20 +42,11 @@ class RequestError(Exception):
     message is meant for the person who tried."""
 
 
-# --- who may do what ------------------------------------------------------------
-
-
-def is_handler(user, centre) -> bool:
-    return has_role(user, centre, *REQUEST_HANDLE_ROLES)
+# --- shared steps (who may act is decided in tenants.selectors.requests) ------------
 
 
 def contact_for(user, tenant: Tenant) -> Contact | None:
     return tenant_contacts_of(user).filter(tenant=tenant).first()
-
-
-def may_work_on(user, sr: ServiceRequest) -> bool:
-    return is_handler(user, sr.centre) or (sr.assignee_id is not None and sr.assignee_id == getattr(user, "pk", None)
-                                            and requests_visible_to_staff(user).filter(pk=sr.pk).exists())
 
 
 def lock_request(sr: ServiceRequest) -> ServiceRequest:
@@ -100,7 +87,7 @@ def request_create(
         raise RequestError(_("Choose the tenant the request is from."))
     centre = tenant.centre
     by_tenant = False
-    if not is_handler(actor, centre):
+    if not handles_requests(actor, centre):
         own = contact_for(actor, tenant)
         if own is None:
             raise PermissionDenied
@@ -232,7 +219,7 @@ def request_assign(
 ) -> ServiceRequest:
     with transaction.atomic():
         sr = lock_request(service_request)
-        if not is_handler(actor, sr.centre):
+        if not may_assign(actor, sr):
             raise PermissionDenied
         if not sr.is_open:
             raise RequestError(_("This request is closed. Reopen it to continue."))

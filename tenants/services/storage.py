@@ -10,10 +10,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import has_role
 from portal.audit import audit_record
 from tenants.models import Contact, StorageDeposit, Tenant
-from tenants.selectors import REQUEST_HANDLE_ROLES
+from tenants.selectors.requests import handles_requests
 
 
 class StorageError(Exception):
@@ -27,7 +26,7 @@ def storage_deposit(
 ) -> StorageDeposit:
     if tenant is None:
         raise StorageError(_("Choose the tenant who leaves the items."))
-    if not has_role(actor, tenant.centre, *REQUEST_HANDLE_ROLES):
+    if not handles_requests(actor, tenant.centre):
         raise PermissionDenied
     if contact is not None and contact.tenant_id != tenant.pk:
         raise StorageError(_("The contact belongs to another tenant."))
@@ -70,7 +69,7 @@ def storage_collect(
         raise StorageError(_("Only the last 4 characters of the ID are kept."))
     with transaction.atomic():
         entry = StorageDeposit.objects.select_for_update().select_related("centre").get(pk=deposit.pk)
-        if not has_role(actor, entry.centre, *REQUEST_HANDLE_ROLES):
+        if not handles_requests(actor, entry.centre):
             raise PermissionDenied
         if entry.collected_at is not None:
             raise StorageError(_("These items were already collected."))

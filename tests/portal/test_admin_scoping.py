@@ -325,7 +325,7 @@ def test_a_chooser_with_a_creation_form_keeps_only_objects_in_the_users_scope(wo
     from django.test import RequestFactory
 
     from portal.admin_scoping import ScopedChooserViewSet
-    from tenants.selectors import tenants_visible_to
+    from tenants.selectors.directory import tenants_visible_to
 
     viewset = ScopedChooserViewSet("probe_tenant_chooser", model=Tenant, scope=tenants_visible_to,
                                    form_fields=["centre", "code", "trading_name", "legal_name"])

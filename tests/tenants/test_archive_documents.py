@@ -13,7 +13,7 @@ from django_celery_beat.models import PeriodicTask
 from portal.models import AuditEvent
 from portal.scheduling import EXPIRY_REMINDER_NAME
 from tenants.models import ArchiveDocument, ExpiryReminder
-from tenants.selectors import documents_visible_to, may_see_confidential
+from tenants.selectors.archive import documents_visible_to, may_see_confidential
 from tenants.services.archive import (
     ArchiveError,
     access_decide,

@@ -154,3 +154,9 @@ def test_the_listing_query_count_does_not_grow_with_the_rows(client, world):
     # The bound is the admin's fixed cost (session, permissions, one check per
     # menu section); what matters is that the rows add nothing.
     assert len(many.captured_queries) == len(few.captured_queries) < 30
+
+
+def test_the_listing_links_to_the_record_form(client, world):
+    client.force_login(world.ops_a)
+    page = client.get(_url("list")).content.decode()
+    assert f'href="{_url("record_form")}"' in page

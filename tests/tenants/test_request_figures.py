@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tenants.models import ServiceRequest
-from tenants.selectors import centres_visible_to, request_figures
+from tenants.selectors.directory import centres_visible_to
+from tenants.selectors.figures import request_figures
 from tenants.services.request_status import request_close, request_rate, request_reopen
 from tenants.services.requests import request_reply
 from tests.base import make_request

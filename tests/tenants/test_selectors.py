@@ -1,7 +1,8 @@
 import pytest
 
 from portal.models import StaffMembership
-from tenants.selectors import centres_visible_to, tenants_of_contact, tenants_visible_to
+from tenants.selectors.contacts import tenants_of_contact
+from tenants.selectors.directory import centres_visible_to, tenants_visible_to
 
 pytestmark = pytest.mark.django_db
 

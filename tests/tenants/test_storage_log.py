@@ -110,3 +110,11 @@ def test_the_record_exports_and_prints_the_users_centres_only(world):
     assert "'=cmd|' /C calc'!A0" in values and "B中心物品" not in values
     page = logged_in(world.ops_a).get(reverse("wagtailsnippets_tenants_storagedeposit:register")).content.decode()
     assert "服务台后柜 A-3" in page and "B中心物品" not in page
+
+
+def test_the_listing_links_to_the_export_and_the_record_of_its_filter(world):
+    listing = reverse("wagtailsnippets_tenants_storagedeposit:list") + "?state=waiting"
+    page = logged_in(world.ops_a).get(listing).content.decode()
+    register = reverse("wagtailsnippets_tenants_storagedeposit:register")
+    assert f'href="{register}?format=xlsx&amp;state=waiting"' in page
+    assert f'href="{register}?state=waiting"' in page

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
-from tenants.selectors import centres_editable_by
+from tenants.selectors.directory import centres_editable_by
 from visits.models import VisitPolicy
 
 

@@ -141,7 +141,7 @@ def _meeting_files(*, centres: list[Centre], lo, hi) -> dict[str, bytes]:
 
 def _figure_files(*, centres: list[Centre], lo, hi) -> dict[str, bytes]:
     from notices.selectors import receipt_figures
-    from tenants.selectors import request_figures
+    from tenants.selectors.figures import request_figures
 
     files: dict[str, bytes] = {}
     rows = request_figures(centres=centres, start=lo, end=hi, group_by=("centre", "month"))

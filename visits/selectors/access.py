@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from portal.access import centres_for
 from portal.models.accounts import Role
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 from ..models import (
     Meeting,

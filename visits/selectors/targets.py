@@ -16,7 +16,7 @@ Definitions (year Y, judged as of day D, D ≤ 31 Dec Y):
   meeting attendance) ÷ tenants counted (target 90%);
 - suggestion reply rate: meeting suggestions in Y with a staff reply ÷ all
   meeting suggestions in Y (target 100%);
-- request deadlines: from the service desk's figures (tenants.selectors);
+- request deadlines: from the service desk's figures (tenants.selectors.figures);
 - satisfaction: scores of 4 or 5 ÷ all scores of the survey answers in Y
   (target 85%), overall and by dimension, tier and floor;
 - letters signed for: receipts ÷ deliveries in Y of letters that ask for a
@@ -267,7 +267,7 @@ def suggestion_reply(centre_ids, period: Period) -> Figure:
 
 
 def request_deadlines(centre_ids, period: Period) -> tuple[Figure, Figure]:
-    from tenants.selectors import request_figures
+    from tenants.selectors.figures import request_figures
 
     response, resolution = Figure("response"), Figure("resolution")
     rows = request_figures(centres=centre_ids, start=period.start, end=period.end, group_by=("centre",))

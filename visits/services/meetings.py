@@ -19,8 +19,8 @@ from portal.access import has_role
 from portal.audit import audit_record
 from portal.models.accounts import Department
 from portal.uploads import DOCUMENT_KINDS, safe_name, validate_upload
-from tenants.contacts import tenant_contacts_of
 from tenants.models import Channel, RequestCategory, Tenant
+from tenants.selectors.contacts import tenant_contacts_of
 from tenants.services.requests import request_create
 
 from ..models import AttendanceMethod, Meeting, MeetingAttendance, MeetingSuggestion

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_noop
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role
-from tenants.contacts import tenant_contacts_of
 from tenants.models import Tenant
+from tenants.selectors.contacts import tenant_contacts_of
 
 from ..models import (
     Dimension,

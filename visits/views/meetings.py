@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.files import private_file_response
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 from ..forms import AttendanceForm, MeetingForm, MinutesForm, SuggestionForm
 from ..selectors import (

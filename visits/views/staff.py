@@ -168,7 +168,7 @@ def qr_renew(request, unit_pk):
 def reassign(request, pk):
     staff_only(request.user)
     planned = get_object_or_404(planned_visits_visible_to(request.user).select_related("tenant", "centre"), pk=pk)
-    from tenants.selectors import assignable_staff
+    from tenants.selectors.directory import assignable_staff
 
     form = ReassignForm(request.POST or None, staff=assignable_staff(planned.centre))
     if request.method == "POST" and form.is_valid():

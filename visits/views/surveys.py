@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tenants.selectors import tenants_of_contact
+from tenants.selectors.contacts import tenants_of_contact
 
 from ..forms import SurveyAnswerForm, SurveyForm
 from ..models import SurveyResponse, SurveyStatus

@@ -28,7 +28,7 @@ from portal.audit import audit_record
 from portal.models.accounts import Department
 from portal.pdf.render import chinese_date
 from portal.uploads import validate_photos
-from tenants.contacts import tenant_contacts_of
+from tenants.selectors.contacts import tenant_contacts_of
 
 # --- rectification letters ----------------------------------------------------
 

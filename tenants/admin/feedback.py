@@ -1,0 +1,18 @@
+"""How an admin action that posts and redirects tells its outcome: the
+form's errors, or the service's refusal, as messages on the next page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+
+def form_errors_to_messages(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def refusal_to_messages(request, exc: Exception) -> None:
+    """A service's refusal: a ValidationError's messages (a file's content),
+    or the message of the app's own error."""
+    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+        messages.error(request, message)

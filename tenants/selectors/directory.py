@@ -1,0 +1,63 @@
+"""Which centres, tenants, units and contacts staff reach, and who works at
+a centre."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from portal.access import centres_for, has_role
+from portal.models.accounts import Role, StaffMembership, User
+from tenants.models import Centre, Contact, Tenant, Unit
+
+# Roles that work with tenant archives. Web editors/reviewers publish pages
+# and have no business in the archive.
+ARCHIVE_ROLES = (Role.OPERATIONS, Role.DRAFTER, Role.LEADER, Role.SEAL_KEEPER, Role.MANAGER)
+ARCHIVE_EDIT_ROLES = (Role.OPERATIONS,)
+CENTRE_EDIT_ROLES = (Role.MANAGER,)
+
+
+def centres_visible_to(user):
+    return centres_for(user, ARCHIVE_ROLES)
+
+
+def centres_editable_by(user):
+    return centres_for(user, CENTRE_EDIT_ROLES)
+
+
+def archive_centres_editable_by(user):
+    return centres_for(user, ARCHIVE_EDIT_ROLES)
+
+
+def tenants_visible_to(user):
+    return Tenant.objects.filter(centre__in=centres_visible_to(user))
+
+
+def units_visible_to(user):
+    return Unit.objects.filter(centre__in=centres_visible_to(user))
+
+
+def contacts_visible_to(user):
+    return Contact.objects.filter(tenant__centre__in=centres_visible_to(user))
+
+
+def centre_by_pk_for(user, pk) -> Centre | None:
+    return centres_visible_to(user).filter(pk=pk).first()
+
+
+def is_centre_manager(user, centre) -> bool:
+    return has_role(user, centre, *CENTRE_EDIT_ROLES)
+
+
+def assignable_staff(centre):
+    """Staff who may be given a request of `centre`: anyone working there."""
+    memberships = StaffMembership.objects.active().filter(
+        Q(centre=centre) | Q(centre__isnull=True, operator_id=centre.operator_id)
+    ).exclude(role__in=[Role.WEB_EDITOR, Role.WEB_REVIEWER])
+    return User.objects.filter(pk__in=memberships.values("user")).order_by("full_name", "email")
+
+
+def centre_managers(centre):
+    memberships = StaffMembership.objects.active().filter(role=Role.MANAGER).filter(
+        Q(centre=centre) | Q(centre__isnull=True, operator_id=centre.operator_id)
+    )
+    return User.objects.filter(pk__in=memberships.values("user"))
