@@ -51,3 +51,10 @@ def run_import_job(job_id: int) -> str:
     from tenants.services.imports import import_job_run
 
     return import_job_run(job_id=job_id)
+
+
+@shared_task(name="tenants.tasks.preview_import_job", acks_late=True)
+def preview_import_job(job_id: int) -> str:
+    from tenants.services.imports import import_job_preview
+
+    return import_job_preview(job_id=job_id)
