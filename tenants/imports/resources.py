@@ -111,6 +111,12 @@ class ScopedResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         return self._existing.get(self._key(row.get))
 
+    def get_import_fields(self):
+        # import-export works the list out again for every row; it is fixed.
+        if not hasattr(self, "_import_fields"):
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # The units widget asks which tenant the row is, to allow its own units.
         super().import_field(field, instance, row, is_m2m, target=instance, **kwargs)

@@ -3,6 +3,7 @@ confidential access that a manager grants, and import tenants from a sheet
 (preview, confirm, done) — in a real browser, under the CSP."""
 
 import io
+from urllib.parse import urlparse
 
 import pytest
 from openpyxl import Workbook
@@ -90,7 +91,7 @@ def test_documents_confidential_access_and_an_import(e2e_world, session_factory)
     # The same preview left open on another device.
     other = session_factory()
     other.login("ops@a.test")
-    other.goto(staff.page.url)
+    other.goto(urlparse(staff.page.url).path)
     staff.page.get_by_test_id("confirm-form").locator("button[type=submit]").click()
     staff.page.wait_for_load_state("networkidle")
     assert staff.page.get_by_test_id("import-job").get_attribute("data-status") == "imported"
