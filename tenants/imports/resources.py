@@ -140,8 +140,9 @@ class ScopedResource(resources.ModelResource):
         if all(key) and not errors.keys() & set(self.key_columns):
             first = self._seen.setdefault(key, number)
             if first != number:
+                # Numbered as the sheet is (its header is row 1), like the problems listed.
                 errors[self.key_columns[-1]] = [_("Duplicate %(what)s “%(value)s”: already in row %(row)s.") % {
-                    "what": self.key_label, "value": cell_text(row.get(self.key_columns[-1])), "row": first}]
+                    "what": self.key_label, "value": cell_text(row.get(self.key_columns[-1])), "row": first + 1}]
         if errors:
             raise ValidationError(errors)
 
