@@ -46,8 +46,23 @@ def reindex_imported(model_label: str, ids: list[int]) -> int:
     return reindex(model_label, ids)
 
 
-@shared_task(name="tenants.tasks.run_import_job", acks_late=True)
+# The imports' tasks may run longer than the default limits: writing 20,000
+# rows (each tenant saved with its signals) took 4-5 minutes on a loaded
+# 2-core machine. The broker's visibility timeout must stay above these.
+IMPORT_SOFT_LIMIT, IMPORT_HARD_LIMIT = 900, 960
+
+
+@shared_task(name="tenants.tasks.run_import_job", acks_late=True, soft_time_limit=IMPORT_SOFT_LIMIT,
+             time_limit=IMPORT_HARD_LIMIT)
 def run_import_job(job_id: int) -> str:
     from tenants.services.imports import import_job_run
 
     return import_job_run(job_id=job_id)
+
+
+@shared_task(name="tenants.tasks.preview_import_job", acks_late=True, soft_time_limit=IMPORT_SOFT_LIMIT,
+             time_limit=IMPORT_HARD_LIMIT)
+def preview_import_job(job_id: int) -> str:
+    from tenants.services.imports import import_job_preview
+
+    return import_job_preview(job_id=job_id)

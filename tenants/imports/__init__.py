@@ -9,6 +9,9 @@ tier), and so that a row can only touch the centres the user keeps.
 Column headers are accepted in Chinese or English; templates and exports are
 written in the user's language.
 
-The package by topic: cells (reading one cell), resources (the columns and
-row reading of each kind), sheets (reading an uploaded file), running (dry and
-real runs, problems by row) and downloads (the template and the exports)."""
+The package by topic: cells (reading one cell), widgets (import-export's
+widgets taught those cells and the lookups in the user's centres), resources
+(the columns of each kind), sheets (reading an uploaded file a row at a time,
+within the limits), running (dry and real runs, progress, problems by row)
+and downloads (the template and the exports). The admin's upload, the task
+that checks the file and the confirmed import are in tenants.services.imports."""

@@ -1,10 +1,9 @@
 """Reading one cell of an imported sheet: text, choices by value or label,
-yes/no, dates written the ways people write them."""
+the words for yes and no, the ways people write dates and unit lists."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from django.utils import translation
 
@@ -34,23 +33,7 @@ TRUE_WORDS = {"1", "y", "yes", "true", "是", "可", "√", "✓", "x"}
 FALSE_WORDS = {"", "0", "n", "no", "false", "否", "不可"}
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
 
 
 UNIT_SPLIT = re.compile(r"[,，、;；\s]+")
-
-
-def cell_date(value) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cell_text(value)
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)

@@ -50,16 +50,23 @@ def _outcome(result, resource_cls) -> ImportOutcome:
                          problems=[problems[k] for k in sorted(problems)])
 
 
-def run_import(dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool) -> ImportOutcome:
-    """A dry run changes nothing; a real run writes every row or none."""
-    resource = resource_cls(centres=centres)
+def run_import(dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool, progress=None) -> ImportOutcome:
+    """A dry run changes nothing; a real run writes every row or none.
+    `progress(rows_done)` is called now and then during a dry run."""
+    resource = resource_cls(centres=centres, progress=progress if dry_run else None)
+    if dry_run:
+        # The dry run writes nothing (import-export skips the saves when it
+        # runs without transactions), so it needs no transaction and no
+        # savepoint per row, and the progress it reports is seen at once.
+        result = resource.import_data_inner(dataset, True, False, False, False)
+        return _outcome(result, resource_cls)
     # Search and reference indexes are brought up to date once, after commit,
     # not per row (see tenants.search_index).
     with transaction.atomic(), index_updates_suspended(), disable_reference_index_auto_update():
-        result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
+        result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True,
                                       rollback_on_validation_errors=True)
         outcome = _outcome(result, resource_cls)
-        if dry_run or not outcome.ok:
+        if not outcome.ok:
             transaction.set_rollback(True)
         else:
             from tenants.tasks import reindex_imported

@@ -78,11 +78,14 @@ class StorageDeposit(models.Model):
 
 
 class ImportJob(models.Model):
-    """An uploaded sheet between its dry run and its confirmation. The file
-    stays on the server, keyed to the user who uploaded it: the confirm step
+    """An uploaded sheet from its upload to its import. The file stays on the
+    server, keyed to the user who uploaded it: a task checks it (the dry run,
+    counting rows done for the admin to show), and the confirmed import
     re-reads it from here, never from the browser."""
 
     class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("Checking")
+        REJECTED = "rejected", _("File refused")
         PREVIEWED = "previewed", _("Previewed")
         QUEUED = "queued", _("Importing")
         IMPORTED = "imported", _("Imported")
@@ -98,6 +101,9 @@ class ImportJob(models.Model):
     valid = models.BooleanField(default=False)
     totals = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    # While checking: rows read from the file, then rows checked of rows_total.
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     imported_at = models.DateTimeField(null=True, blank=True)
 
