@@ -56,6 +56,7 @@ class LetterViewSet(ScopedSnippetViewSet):
     icon = "doc-full"
     menu_label = _("Letters")
     edit_view_class = LetterEditView
+    workflow_action_view_class = admin_views.LetterWorkflowAction
     copy_view_enabled = False
     inspect_view_enabled = False
     list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter", "created_at"]

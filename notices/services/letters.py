@@ -100,20 +100,6 @@ def letter_approvals(letter: Letter) -> Approvals:
     return Approvals(*found[Role.LEADER], *found[Role.SEAL_KEEPER])
 
 
-def letter_decide(*, letter: Letter, user, approve: bool, comment: str = "") -> None:
-    """An approver's decision on the letter's current step. The task checks
-    that the user holds the step's role at the letter's centre."""
-    with transaction.atomic():
-        locked = Letter.objects.select_for_update().get(pk=letter.pk)
-        state = locked.current_workflow_state
-        task_state = state.current_task_state if state else None
-        if task_state is None or task_state.status != TaskState.STATUS_IN_PROGRESS:
-            raise LetterError(_("The letter is not waiting for a decision."))
-        if not approve and not comment.strip():
-            raise LetterError(_("Say what should change when returning a letter."))
-        task_state.task.specific.on_action(task_state, user, "approve" if approve else "reject", comment=comment.strip())
-
-
 def letter_mark(letter_id: int, status: str, *, action: str, actor=None, details=None) -> None:
     """Record a workflow step on the letter (status + audit), without a revision."""
     with transaction.atomic():

@@ -62,7 +62,9 @@ def signatory_contact(user, delivery: Delivery) -> Contact | None:
 
 
 def _lock(delivery: Delivery) -> Delivery:
-    return Delivery.objects.select_for_update().select_related("letter", "tenant").get(pk=delivery.pk)
+    # Only the delivery's row: a plain FOR UPDATE would lock the joined letter
+    # and tenant rows too, and every signature of one letter would queue there.
+    return Delivery.objects.select_for_update(of=("self",)).select_related("letter", "tenant").get(pk=delivery.pk)
 
 
 def existing_receipt(delivery: Delivery) -> Receipt | None:
@@ -117,7 +119,10 @@ def receipt_sign(
     """Sign for a delivered letter. The signer confirms with the one-time code
     (or their password); the hash of the PDF they were shown must be the hash
     of the document delivered. One receipt per delivery: the delivery row is
-    locked, and the database refuses a second receipt anyway."""
+    locked while the receipt is written, and the database refuses a second
+    receipt anyway. Credentials are checked before that lock (a password hash
+    takes a good part of a second), so devices signing the same letter never
+    wait on each other's hashing."""
     contact = signatory_contact(user, delivery)
     if contact is None:
         raise PermissionDenied
@@ -127,22 +132,15 @@ def receipt_sign(
         raise SignError(_("The document you were shown is not the one delivered. Reload the page and read it again."))
     if not code and not password:
         raise SignError(_("Enter the code we sent you, or your password."))
-    message = ""
+    existing = existing_receipt(delivery)
+    if existing is not None:  # signed on another device: say so, hash nothing
+        raise AlreadySigned(existing)
     try:
-        with transaction.atomic():
-            locked = _lock(delivery)
-            existing = existing_receipt(locked)
-            if existing is not None:
-                raise AlreadySigned(existing)
-            if code:
-                # sign_codes builds on this module, so it is imported here.
-                from notices.services.sign_codes import sign_code_check
-
-                ok, method, message = sign_code_check(locked, user, code)
-            else:
-                ok, method, message = _check_password(locked, user, password)
-            if ok:
-                receipt = _create_online_receipt(locked, user, contact, method, request)
+        if code:
+            ok, message, receipt = _sign_with_code(delivery, user, contact, code, request)
+        else:
+            ok, method, message = _check_password(delivery, user, password)
+            receipt = _record_online_receipt(delivery, user, contact, method, request) if ok else None
     except IntegrityError:
         # Another device won the race between our check and our insert.
         existing = existing_receipt(delivery)
@@ -150,10 +148,38 @@ def receipt_sign(
             raise
         raise AlreadySigned(existing) from None
     if not ok:
+        # A device that lost the race finds its code spent by the winner:
+        # it is told the letter is signed, not that its code is wrong.
+        existing = existing_receipt(delivery)
+        if existing is not None:
+            raise AlreadySigned(existing)
         audit_record(actor=user, action="letter.sign_refused", obj=delivery.letter, request=request,
                      details={"tenant": delivery.tenant.code, "reason": str(message)})
         raise SignError(message)
     return receipt
+
+
+def _sign_with_code(delivery: Delivery, user, contact: Contact, code: str, request) -> tuple[bool, str, Receipt | None]:
+    """The code is spent in the transaction that writes the receipt: a device
+    that loses the race (AlreadySigned) rolls back and leaves the code unspent.
+    A wrong code's attempt is counted and committed."""
+    # sign_codes builds on this module, so it is imported here.
+    from notices.services.sign_codes import sign_code_check
+
+    with transaction.atomic():
+        ok, method, message = sign_code_check(delivery, user, code)  # locks this person's code row only
+        receipt = _record_online_receipt(delivery, user, contact, method, request) if ok else None
+    return ok, message, receipt
+
+
+def _record_online_receipt(delivery: Delivery, user, contact: Contact, method: str, request) -> Receipt:
+    """The only part under the delivery's row lock: re-check, insert, evidence."""
+    with transaction.atomic():
+        locked = _lock(delivery)
+        existing = existing_receipt(locked)
+        if existing is not None:
+            raise AlreadySigned(existing)
+        return _create_online_receipt(locked, user, contact, method, request)
 
 
 def _create_online_receipt(delivery: Delivery, user, contact: Contact, method: str, request) -> Receipt:
