@@ -85,7 +85,9 @@ def letter_decide_view(request, pk):
                       task_state_id=int(step) if step.isdigit() else None)
     except PermissionDenied:
         raise
-    except LetterError as exc:  # AlreadyDecided too: who decided, and when
+    except AlreadyDecided as exc:  # another approver was first: who, and when
+        messages.info(request, str(exc))
+    except LetterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Approved.") if approve else _("Returned to the drafter."))
@@ -107,7 +109,7 @@ class LetterWorkflowAction(WorkflowActionView):
             return self._decided(request, exc)
 
     def _decided(self, request, exc: AlreadyDecided):
-        messages.error(request, str(exc))
+        messages.info(request, str(exc))
         url = reverse("notices_letters:detail", args=[self.object.pk])
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
             return self.render_modal_json(request, {"step": "success", "redirect": url})

@@ -36,6 +36,7 @@ from notices.pdf.stamp import stamp_letter
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role
+from portal.models.audit import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -253,9 +254,24 @@ def letter_retry_stamping(*, letter: Letter, user, request=None) -> None:
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         if locked.status != LetterStatus.STAMPING_FAILED:
-            raise LetterError(_("Only a letter whose stamping failed can be retried."))
+            raise LetterError(_retry_refusal(locked))
+        # Out of "failed" at once: a second press (or a second keeper) is told
+        # it was retried, and the stuck-stamping sweep covers a lost task.
+        Letter.objects.filter(pk=locked.pk).update(status=LetterStatus.APPROVED, stamping_started_at=timezone.now())
         audit_record(actor=user, action="letter.stamping_retried", obj=locked, request=request)
         letter_queue_stamping(locked.pk)
+
+
+def _retry_refusal(letter: Letter) -> str:
+    """Two people pressing "retry" at once: the second is told who retried."""
+    retried = (
+        AuditEvent.objects.for_object(letter).filter(action="letter.stamping_retried")
+        .select_related("actor").order_by("-at", "-pk").first()
+    )
+    if retried is None or letter.status == LetterStatus.STAMPING_FAILED:
+        return _("Only a letter whose stamping failed can be retried.")
+    return _("Stamping was already queued again by %(name)s at %(when)s. Nothing more to do.") % {
+        "name": retried.actor.get_full_name() if retried.actor else retried.actor_repr, "when": timezone.localtime(retried.at).strftime("%Y-%m-%d %H:%M")}
 
 
 def letter_queue_stamping(letter_id: int) -> None:

@@ -240,3 +240,22 @@ def test_two_leaders_approving_at_the_same_moment_give_one_approval(world):
     assert sorted(results) == sorted([("won", winners[0])] + [("lost", winners[0])] * 3)
     assert _events(letter, "letter.approved") == 1
     assert TaskState.objects.filter(workflow_state__object_id=str(letter.pk), status="in_progress").count() == 1
+
+
+@pytest.mark.django_db
+def test_retrying_a_failed_stamping_twice_queues_it_once(world):
+    make_template(world.centre_a, with_seal=False)
+    letter = submit(draft_letter(world.drafter_a, world.centre_a), world.drafter_a)
+    for approver in (world.leader_a, world.seal_a):
+        step = _page_step(_client(approver), letter)
+        _decide(_client(approver), letter, step)
+    assert Letter.objects.get(pk=letter.pk).status == LetterStatus.STAMPING_FAILED
+    world.seal_a.full_name = "周印章"
+    world.seal_a.save(update_fields=["full_name"])
+    url = reverse("notices_letters:retry", args=[letter.pk])
+    # The first retry's task has not run yet (nothing runs on commit here).
+    assert _texts(_client(world.seal_a).post(url)) == ["已重新排队盖章。"]
+    response = _client(world.manager).post(url)
+    [text] = _texts(response)
+    assert text.startswith("盖章已由 周印章 于 ") and text.endswith("重新发起，无需再操作。")
+    assert _events(letter, "letter.stamping_retried") == 1
