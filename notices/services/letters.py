@@ -271,7 +271,9 @@ def _retry_refusal(letter: Letter) -> str:
     if retried is None or letter.status == LetterStatus.STAMPING_FAILED:
         return _("Only a letter whose stamping failed can be retried.")
     return _("Stamping was already queued again by %(name)s at %(when)s. Nothing more to do.") % {
-        "name": retried.actor.get_full_name() if retried.actor else retried.actor_repr, "when": timezone.localtime(retried.at).strftime("%Y-%m-%d %H:%M")}
+        "name": retried.actor.get_full_name() if retried.actor else retried.actor_repr,
+        "when": timezone.localtime(retried.at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def letter_queue_stamping(letter_id: int) -> None:
