@@ -44,6 +44,7 @@ from notices.services.receipts import (
     PAPER_ROLES,
     AlreadySigned,
     SignError,
+    existing_receipt,
     receipt_record_paper,
 )
 from portal.access import has_role
@@ -147,8 +148,13 @@ def paper_receipt(request, pk, delivery_pk):
         else:
             messages.success(request, _("Paper receipt recorded for %(tenant)s.") % {"tenant": delivery.tenant.trading_name})
             return redirect("notices_letters:detail", pk=letter.pk)
+    # Someone recorded it (or the tenant signed online) since the list was
+    # shown: the page says who and when instead of offering the form.
+    existing = existing_receipt(delivery) if request.method != "POST" else None
     return TemplateResponse(request, "notices/admin/paper_receipt.html",
-                            {"letter": letter, "delivery": delivery, "form": form}, status=400 if form.errors else 200)
+                            {"letter": letter, "delivery": delivery, "form": form,
+                             "already_signed": str(AlreadySigned(existing)) if existing else ""},
+                            status=400 if form.errors else 200)
 
 
 def _receipt_for(request, receipt_pk) -> Receipt:

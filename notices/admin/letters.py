@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.models import TaskState
 from wagtail.rich_text import expand_db_html
+from wagtail.snippets.views.snippets import WorkflowActionView
 
 from notices.admin.deliveries import delivery_context
 from notices.admin.letter_screen import letter_screen
@@ -14,7 +17,8 @@ from notices.models import LetterAttachment, LetterStatus
 from notices.pdf.sanitize import sanitize_body_html
 from notices.selectors import letter_history, letter_recipients, letters_visible_to
 from notices.services.attachments import attachment_of, attachment_response
-from notices.services.letters import LetterError, letter_decide, letter_retry_stamping
+from notices.services.decisions import AlreadyDecided, letter_decide
+from notices.services.letters import LetterError, letter_retry_stamping
 from notices.services.verification import letter_validate_stored
 from portal.audit import audit_record
 from portal.files import private_file_response
@@ -49,6 +53,7 @@ def letter_detail(request, pk):
             "can_retry": letter.status == LetterStatus.STAMPING_FAILED,
             "can_decide": can_decide,
             "current_step": task_state.task.name if can_decide else "",
+            "task_state_id": task_state.pk if can_decide else "",
             "body_html": sanitize_body_html(expand_db_html(letter.body)),
             "attachments": LetterAttachment.objects.filter(letter=letter),
             **delivery_context(request, letter),
@@ -79,15 +84,41 @@ def letter_attachment(request, pk, attachment_pk):
 def letter_decide_view(request, pk):
     letter = _letter_for(request, pk)
     approve = request.POST.get("decision") == "approve"
+    step = request.POST.get("task_state", "")
     try:
-        letter_decide(letter=letter, user=request.user, approve=approve, comment=request.POST.get("comment", ""))
+        letter_decide(letter=letter, user=request.user, approve=approve, comment=request.POST.get("comment", ""),
+                      task_state_id=int(step) if step.isdigit() else None)
     except PermissionDenied:
         raise
+    except AlreadyDecided as exc:  # another approver was first: who, and when
+        messages.info(request, str(exc))
     except LetterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Approved.") if approve else _("Returned to the drafter."))
     return redirect("notices_letters:detail", pk=letter.pk)
+
+
+class LetterWorkflowAction(WorkflowActionView):
+    """Wagtail's approve / return buttons (the dashboard's "awaiting your
+    review"): a step someone else decided meanwhile sends the approver to the
+    letter page with who decided and when, instead of a bare refusal."""
+
+    def dispatch(self, request, *args, **kwargs):
+        decided = self.task_state.status != TaskState.STATUS_IN_PROGRESS
+        if decided and self.task.user_may_decide(self.object, request.user):
+            return self._decided(request, AlreadyDecided(self.task_state))
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except AlreadyDecided as exc:  # lost the race under the letter's lock
+            return self._decided(request, exc)
+
+    def _decided(self, request, exc: AlreadyDecided):
+        messages.info(request, str(exc))
+        url = reverse("notices_letters:detail", args=[self.object.pk])
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return self.render_modal_json(request, {"step": "success", "redirect": url})
+        return redirect(url)
 
 
 @letter_screen.route("<int:pk>/retry/", "retry")

@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
 from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
+from notices.admin.letters import LetterWorkflowAction
 from notices.forms import LetterForm, LetterTemplateForm
 from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
 from notices.selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
@@ -53,6 +54,7 @@ class LetterViewSet(ScopedSnippetViewSet):
     icon = "doc-full"
     menu_label = _("Letters")
     edit_view_class = LetterEditView
+    workflow_action_view_class = LetterWorkflowAction
     copy_view_enabled = False
     inspect_view_enabled = False
     list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter", "created_at"]

@@ -60,12 +60,11 @@ class CentreRoleApprovalTask(Task):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         # The admin only offers actions from get_actions(), but a forged POST
-        # must meet the same rule.
-        if not self.user_may_decide(task_state.workflow_state.content_object, user):
-            from django.core.exceptions import PermissionDenied
+        # must meet the same rule; and two approvers pressing at once must not
+        # both act. The service checks both under the letter's row lock.
+        from notices.services.decisions import task_decide
 
-            raise PermissionDenied
-        return super().on_action(task_state, user, action_name, **kwargs)
+        task_decide(task_state=task_state, user=user, action=action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         from notices.models import Letter

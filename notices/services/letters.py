@@ -37,6 +37,7 @@ from notices.pdf.stamp import stamp_letter
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role
+from portal.models.audit import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -98,20 +99,6 @@ def letter_approvals(letter: Letter) -> Approvals:
     if Role.LEADER not in found or Role.SEAL_KEEPER not in found:
         raise LetterError(_("Both the leader's approval and the seal-use approval are required."))
     return Approvals(*found[Role.LEADER], *found[Role.SEAL_KEEPER])
-
-
-def letter_decide(*, letter: Letter, user, approve: bool, comment: str = "") -> None:
-    """An approver's decision on the letter's current step. The task checks
-    that the user holds the step's role at the letter's centre."""
-    with transaction.atomic():
-        locked = Letter.objects.select_for_update().get(pk=letter.pk)
-        state = locked.current_workflow_state
-        task_state = state.current_task_state if state else None
-        if task_state is None or task_state.status != TaskState.STATUS_IN_PROGRESS:
-            raise LetterError(_("The letter is not waiting for a decision."))
-        if not approve and not comment.strip():
-            raise LetterError(_("Say what should change when returning a letter."))
-        task_state.task.specific.on_action(task_state, user, "approve" if approve else "reject", comment=comment.strip())
 
 
 def letter_mark(letter_id: int, status: str, *, action: str, actor=None, details=None) -> None:
@@ -267,9 +254,26 @@ def letter_retry_stamping(*, letter: Letter, user, request=None) -> None:
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         if locked.status != LetterStatus.STAMPING_FAILED:
-            raise LetterError(_("Only a letter whose stamping failed can be retried."))
+            raise LetterError(_retry_refusal(locked))
+        # Out of "failed" at once: a second press (or a second keeper) is told
+        # it was retried, and the stuck-stamping sweep covers a lost task.
+        Letter.objects.filter(pk=locked.pk).update(status=LetterStatus.APPROVED, stamping_started_at=timezone.now())
         audit_record(actor=user, action="letter.stamping_retried", obj=locked, request=request)
         letter_queue_stamping(locked.pk)
+
+
+def _retry_refusal(letter: Letter) -> str:
+    """Two people pressing "retry" at once: the second is told who retried."""
+    retried = (
+        AuditEvent.objects.for_object(letter).filter(action="letter.stamping_retried")
+        .select_related("actor").order_by("-at", "-pk").first()
+    )
+    if retried is None or letter.status == LetterStatus.STAMPING_FAILED:
+        return _("Only a letter whose stamping failed can be retried.")
+    return _("Stamping was already queued again by %(name)s at %(when)s. Nothing more to do.") % {
+        "name": retried.actor.get_full_name() if retried.actor else retried.actor_repr,
+        "when": timezone.localtime(retried.at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def letter_queue_stamping(letter_id: int) -> None:

@@ -6,7 +6,6 @@ tenant may raise instead of signing in notices.services.letter_questions."""
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -62,27 +61,14 @@ def signatory_contact(user, delivery: Delivery) -> Contact | None:
     return tenant_contacts_of(user).filter(tenant_id=delivery.tenant_id, may_sign=True).first()
 
 
+def _lock(delivery: Delivery) -> Delivery:
+    # Only the delivery's row: a plain FOR UPDATE would lock the joined letter
+    # and tenant rows too, and every signature of one letter would queue there.
+    return Delivery.objects.select_for_update(of=("self",)).select_related("letter", "tenant").get(pk=delivery.pk)
+
+
 def existing_receipt(delivery: Delivery) -> Receipt | None:
     return Receipt.objects.filter(delivery_id=delivery.pk).first()
-
-
-@contextmanager
-def _unsigned(delivery: Delivery):
-    """The delivery, locked for the block, or AlreadySigned when it has a
-    receipt, also when another device wins the race between the check and
-    the insert (the database refuses the second receipt)."""
-    try:
-        with transaction.atomic():
-            locked = Delivery.objects.select_for_update().select_related("letter", "tenant").get(pk=delivery.pk)
-            existing = existing_receipt(locked)
-            if existing is not None:
-                raise AlreadySigned(existing)
-            yield locked
-    except IntegrityError:
-        existing = existing_receipt(delivery)
-        if existing is None:
-            raise
-        raise AlreadySigned(existing) from None
 
 
 # --- viewing --------------------------------------------------------------------
@@ -133,7 +119,10 @@ def receipt_sign(
     """Sign for a delivered letter. The signer confirms with the one-time code
     (or their password); the hash of the PDF they were shown must be the hash
     of the document delivered. One receipt per delivery: the delivery row is
-    locked, and the database refuses a second receipt anyway."""
+    locked while the receipt is written, and the database refuses a second
+    receipt anyway. Credentials are checked before that lock (a password hash
+    takes a good part of a second), so devices signing the same letter never
+    wait on each other's hashing."""
     contact = signatory_contact(user, delivery)
     if contact is None:
         raise PermissionDenied
@@ -143,22 +132,54 @@ def receipt_sign(
         raise SignError(_("The document you were shown is not the one delivered. Reload the page and read it again."))
     if not code and not password:
         raise SignError(_("Enter the code we sent you, or your password."))
-    message = ""
-    with _unsigned(delivery) as locked:
+    existing = existing_receipt(delivery)
+    if existing is not None:  # signed on another device: say so, hash nothing
+        raise AlreadySigned(existing)
+    try:
         if code:
-            # sign_codes builds on this module, so it is imported here.
-            from notices.services.sign_codes import sign_code_check
-
-            ok, method, message = sign_code_check(locked, user, code)
+            ok, message, receipt = _sign_with_code(delivery, user, contact, code, request)
         else:
-            ok, method, message = _check_password(locked, user, password)
-        if ok:
-            receipt = _create_online_receipt(locked, user, contact, method, request)
+            ok, method, message = _check_password(delivery, user, password)
+            receipt = _record_online_receipt(delivery, user, contact, method, request) if ok else None
+    except IntegrityError:
+        # Another device won the race between our check and our insert.
+        existing = existing_receipt(delivery)
+        if existing is None:
+            raise
+        raise AlreadySigned(existing) from None
     if not ok:
+        # A device that lost the race finds its code spent by the winner:
+        # it is told the letter is signed, not that its code is wrong.
+        existing = existing_receipt(delivery)
+        if existing is not None:
+            raise AlreadySigned(existing)
         audit_record(actor=user, action="letter.sign_refused", obj=delivery.letter, request=request,
                      details={"tenant": delivery.tenant.code, "reason": str(message)})
         raise SignError(message)
     return receipt
+
+
+def _sign_with_code(delivery: Delivery, user, contact: Contact, code: str, request) -> tuple[bool, str, Receipt | None]:
+    """The code is spent in the transaction that writes the receipt: a device
+    that loses the race (AlreadySigned) rolls back and leaves the code unspent.
+    A wrong code's attempt is counted and committed."""
+    # sign_codes builds on this module, so it is imported here.
+    from notices.services.sign_codes import sign_code_check
+
+    with transaction.atomic():
+        ok, method, message = sign_code_check(delivery, user, code)  # locks this person's code row only
+        receipt = _record_online_receipt(delivery, user, contact, method, request) if ok else None
+    return ok, message, receipt
+
+
+def _record_online_receipt(delivery: Delivery, user, contact: Contact, method: str, request) -> Receipt:
+    """The only part under the delivery's row lock: re-check, insert, evidence."""
+    with transaction.atomic():
+        locked = _lock(delivery)
+        existing = existing_receipt(locked)
+        if existing is not None:
+            raise AlreadySigned(existing)
+        return _create_online_receipt(locked, user, contact, method, request)
 
 
 def _create_online_receipt(delivery: Delivery, user, contact: Contact, method: str, request) -> Receipt:
@@ -236,18 +257,28 @@ def receipt_record_paper(
         raise SignError(_("Attach the scanned receipt."))
     ext = validate_upload(scan, kinds=DOCUMENT_KINDS - {"office"})
     digest = upload_sha256(scan)
-    with _unsigned(delivery) as locked:
-        receipt = Receipt(
-            delivery=locked, letter=locked.letter, tenant=locked.tenant, method=SignMethod.PAPER,
-            signer_name=signer_name.strip()[:100], signed_at=signed_at, recorded_by=actor,
-            ip_address=client_ip(request), user_agent="", pdf_sha256=locked.pdf_sha256,
-            scan_sha256=digest,
-        )
-        receipt.scan.save(safe_name(getattr(scan, "name", ""), ext), File(scan), save=False)
+    try:
         with transaction.atomic():
-            receipt.save()
-        _evidence(receipt, actor=actor, request=request)
-        queue_certificate(receipt.pk)
+            locked = _lock(delivery)
+            existing = existing_receipt(locked)
+            if existing is not None:
+                raise AlreadySigned(existing)
+            receipt = Receipt(
+                delivery=locked, letter=locked.letter, tenant=locked.tenant, method=SignMethod.PAPER,
+                signer_name=signer_name.strip()[:100], signed_at=signed_at, recorded_by=actor,
+                ip_address=client_ip(request), user_agent="", pdf_sha256=locked.pdf_sha256,
+                scan_sha256=digest,
+            )
+            receipt.scan.save(safe_name(getattr(scan, "name", ""), ext), File(scan), save=False)
+            with transaction.atomic():
+                receipt.save()
+            _evidence(receipt, actor=actor, request=request)
+            queue_certificate(receipt.pk)
+    except IntegrityError:
+        existing = existing_receipt(delivery)
+        if existing is None:
+            raise
+        raise AlreadySigned(existing) from None
     return receipt
 
 

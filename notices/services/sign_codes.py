@@ -91,8 +91,10 @@ def sign_code_deliver(*, sign_code_id: int) -> bool:
 
 
 def sign_code_check(delivery: Delivery, user, code: str) -> tuple[bool, str, str]:
-    """(ok, method, message). Counts a wrong attempt; the caller's
-    transaction must commit for the count to stick."""
+    """(ok, method, message). Locks only this person's latest code row, not
+    the delivery: two devices with one code queue here, the second finds it
+    spent. Counts a wrong attempt; the caller's transaction must commit for
+    the count to stick, and spends a right code only if it commits."""
     now = timezone.now()
     sign_code = (
         SignCode.objects.select_for_update().filter(delivery=delivery, user=user, used_at__isnull=True)

@@ -87,6 +87,10 @@ POST_CASES = {
     "notices_letters:decide": ("B", lambda o: {"pk": o["pending_letter"].pk}, lambda o: {"action": "approve"},
                                (*NOT_CENTRE_B_STAFF, "ops_b")),
     "notices_letters:retry": ("B", lambda o: {"pk": o["letter"].pk}, lambda o: {}, NOT_CENTRE_B_STAFF),
+    # Wagtail's approve button, through the letter viewset's own view class.
+    "wagtailsnippets_notices_letter:workflow_action": (
+        "B", lambda o: {"pk": o["pending_letter"].pk, "action_name": "approve", "task_state_id": o["task_state"].pk},
+        lambda o: {}, (*NOT_CENTRE_B_STAFF, "ops_b")),
     "notices_letters:remind": ("B", lambda o: {"pk": o["letter"].pk}, lambda o: {}, NOT_CENTRE_B_STAFF),
     "notices_letters:paper": ("OPEN", lambda o: {"pk": o["open_letter"].pk, "delivery_pk": o["open_delivery_y"].pk},
                               lambda o: {"signer_name": "x", "signed_at": timezone.now().strftime("%Y-%m-%d %H:%M"),
