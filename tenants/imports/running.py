@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from tenants.bulk import bulk_change
 from tenants.search_index import index_updates_suspended
 
 
@@ -61,8 +62,9 @@ def run_import(dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool,
         result = resource.import_data_inner(dataset, True, False, False, False)
         return _outcome(result, resource_cls)
     # Search and reference indexes are brought up to date once, after commit,
-    # not per row (see tenants.search_index).
-    with transaction.atomic(), index_updates_suspended(), disable_reference_index_auto_update():
+    # not per row (see tenants.search_index); other apps' per-tenant work is
+    # done once per centre (tenants.bulk).
+    with transaction.atomic(), bulk_change(), index_updates_suspended(), disable_reference_index_auto_update():
         result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True,
                                       rollback_on_validation_errors=True)
         outcome = _outcome(result, resource_cls)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Role
+from tenants.bulk import bulk_change
 from tenants.models import TenantStatus, Tier
 from tests.base import ANONYMOUS, assert_access, make_staff, make_tenant
 from visits.models import PlannedVisit, PlannedVisitStatus, TierChange
@@ -50,6 +51,22 @@ def test_a_tenant_who_leaves_has_no_more_visits_due(world, plan, django_capture_
     today = timezone.localdate()
     later = PlannedVisit.objects.filter(tenant=world.tenant_a, window_start__gt=today + timedelta(days=31))
     assert all(p.status == PlannedVisitStatus.CANCELLED for p in later)
+
+
+@pytest.mark.time_machine("2026-03-10 10:00 +0800", tick=True)
+def test_a_bulk_change_replans_each_centre_once_after_commit(world, django_capture_on_commit_callbacks):
+    """An import changing many tenants re-plans the centre once, not once a row
+    (tenants.bulk), and the plan still follows every change."""
+    plan = plan_sync(centre=world.centre_a, year=2026)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, bulk_change():
+        for tenant in (world.tenant_a, world.tenant_a2):
+            tenant.tier = Tier.TIER_2
+            tenant.save()
+    assert len(callbacks) == 1
+    assert TierChange.objects.filter(tenant__in=[world.tenant_a, world.tenant_a2], to_tier="2").count() == 2
+    later = PlannedVisit.objects.live().filter(plan=plan, window_start__gt=timezone.localdate() + timedelta(days=31))
+    assert later.filter(tenant=world.tenant_a2).exists()
+    assert set(later.values_list("tier", flat=True)) == {"2"}
 
 
 def test_staff_hand_on_their_visits_and_managers_any(world, plan):

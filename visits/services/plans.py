@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.models.accounts import Role, StaffMembership, User
+from tenants.bulk import first_in_bulk, in_bulk_change
 from tenants.models import Centre, Tenant, TenantStatus
 
 from ..models import (
@@ -313,8 +314,21 @@ def tenant_changed(*, tenant: Tenant, old_tier: str | None, old_status: str | No
         left = tenant.lease_end if tenant.lease_end and tenant.lease_end <= today else today
         TierChange.objects.create(tenant=tenant, from_tier=tenant.tier, to_tier=TierChange.LEFT,
                                   effective=left + timedelta(days=1))
-    if VisitPlan.objects.filter(centre_id=tenant.centre_id, year=today.year).exists():
+    if in_bulk_change():
+        # An import of thousands of tenants: the centre's year is re-planned
+        # once after commit (the same sync the nightly run does), not once per row.
+        if first_in_bulk(("visits.replan", tenant.centre_id)) and _has_plan(tenant.centre_id, today.year):
+            from ..tasks import replan_centre
+
+            centre_id = tenant.centre_id
+            transaction.on_commit(lambda: replan_centre.delay(centre_id, today.year))
+        return
+    if _has_plan(tenant.centre_id, today.year):
         from ..tasks import replan_tenant
 
         tenant_id = tenant.pk
         transaction.on_commit(lambda: replan_tenant.delay(tenant_id, today.year))
+
+
+def _has_plan(centre_id: int, year: int) -> bool:
+    return VisitPlan.objects.filter(centre_id=centre_id, year=year).exists()
