@@ -27,7 +27,7 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -37,12 +37,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.models.outbox import CHANNELS, NotifyClaim, OutboxEntry
-from portal.sms import SmsMessage, get_sms_backend
+from portal.sms import SmsMessage, SmsNotSent, get_sms_backend
 
 log = logging.getLogger(__name__)
 
-# The server answered "no": nothing was accepted, the channel may be tried again.
-REFUSED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+# The server answered "no" (or an SMS gateway was not reached): nothing was
+# accepted, the channel may be tried again.
+REFUSED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, SmsNotSent)
 
 
 @dataclass
@@ -107,7 +108,9 @@ def _release(model, pk: int, token: str, channel: str) -> None:
 
 
 def _send_row(model, token: str, item: Outgoing, mailer, done: Callable[[], dict]) -> bool:
-    pending = [(c, m) for c, m in (("email", item.emails), ("sms", [t for t in item.texts if t.to])) if m]
+    ref = f"{model._meta.model_name}:{item.row.pk}"  # the gateway's OutId, to match its records to this row
+    texts = [replace(t, ref=t.ref or ref) for t in item.texts if t.to]
+    pending = [(c, m) for c, m in (("email", item.emails), ("sms", texts)) if m]
     # A channel handed by an earlier attempt is either sent or unknown: never again.
     pending = [(c, m) for c, m in pending if getattr(item.row, f"{c}_handed_at") is None]
     accepted = None
