@@ -10,7 +10,8 @@ Letters, signing codes and broadcast alerts all send through here.
 What a gateway's answer means to portal.outbox (at most once to a person):
 it returns how many messages it accepted; it raises `SmsNotSent` (or its
 `SmsRefused`) when none was accepted and none can have gone out — the message
-may be tried again; anything else it raises (`SmsOutcomeUnknown`, say a
+may be tried again, unless the refusal is `permanent` (the number itself is
+refused: recorded on the row, never tried again); anything else it raises (`SmsOutcomeUnknown`, say a
 timeout after the request went out) leaves the message as "outcome unknown",
 never sent again."""
 
@@ -39,11 +40,14 @@ class SmsNotSent(Exception):
 
 
 class SmsRefused(SmsNotSent):
-    """The gateway answered no (a bad number, a rate limit, a bad signature)."""
+    """The gateway answered no (a bad number, a rate limit, a bad signature).
+    `permanent`: the refusal is about this recipient and will not change by
+    trying again (a number that is not a mobile number); a rate limit or a
+    configuration error is not permanent."""
 
-    def __init__(self, to: str, code: str, message: str = ""):
+    def __init__(self, to: str, code: str, message: str = "", *, permanent: bool = True):
         super().__init__(f"SMS gateway refused a message ({code}): {message}".rstrip(": "))
-        self.to, self.code, self.message = to, code, message
+        self.to, self.code, self.message, self.permanent = to, code, message, permanent
 
 
 class SmsOutcomeUnknown(Exception):

@@ -9,9 +9,13 @@ send records can be matched to Atrium's deliveries and outbox entries.
 
 How answers map to portal.sms's rules (portal.outbox acts on them):
 - ``Code: OK``: accepted.
-- any other Code (``isv.MOBILE_NUMBER_ILLEGAL``, ``isv.BUSINESS_LIMIT_CONTROL``,
-  ``SignatureDoesNotMatch`` …): refused — `SmsRefused`, the message can be
-  tried again, as for an SMTP refusal.
+- any other Code: refused — `SmsRefused`. A business refusal of the number
+  (``isv.MOBILE_NUMBER_ILLEGAL`` …, an ``isv.`` code not in
+  `_NOT_ABOUT_THE_NUMBER`) is permanent, as an SMTP 5xx for an address: the
+  row records it and the batch goes on. Rate limits, account and
+  configuration errors (``isv.BUSINESS_LIMIT_CONTROL``,
+  ``SignatureDoesNotMatch``, ``isp.SYSTEM_ERROR`` …) are not: the message is
+  tried again later.
 - no connection made: `SmsNotSent`.
 - the request went out and no usable answer came (timeout, connection
   dropped, a body that is not Aliyun's JSON): `SmsOutcomeUnknown`. The text
@@ -49,6 +53,22 @@ log = logging.getLogger(__name__)
 API_VERSION = "2017-05-25"
 _SETTINGS = ("ATRIUM_SMS_ACCESS_KEY_ID", "ATRIUM_SMS_ACCESS_KEY_SECRET", "ATRIUM_SMS_SIGN_NAME",
              "ATRIUM_SMS_TEMPLATE_CODE")
+
+
+# isv. codes that are about the account, the signature, the template or a
+# rate limit rather than the number: every other message would get them too,
+# or they pass, so they must not mark a recipient as refused for good.
+_NOT_ABOUT_THE_NUMBER = frozenset({
+    "isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "isv.AMOUNT_NOT_ENOUGH", "isv.OUT_OF_SERVICE",
+    "isv.ACCOUNT_NOT_EXISTS", "isv.ACCOUNT_ABNORMAL", "isv.PRODUCT_UN_SUBSCRIPT", "isv.PRODUCT_UNSUBSCRIBE",
+    "isv.SMS_SIGNATURE_ILLEGAL", "isv.SMS_SIGN_ILLEGAL", "isv.SMS_TEMPLATE_ILLEGAL", "isv.TEMPLATE_MISSING_PARAMETERS",
+    "isv.INVALID_PARAMETERS", "isv.INVALID_JSON_PARAM", "isv.PARAM_LENGTH_LIMIT", "isv.PARAM_NOT_SUPPORT_URL",
+    "isv.EXTEND_CODE_ERROR", "isv.SYSTEM_ERROR", "isv.DENY_IP_RANGE",
+})
+
+
+def refusal_is_permanent(code: str) -> bool:
+    return code.startswith("isv.") and code not in _NOT_ABOUT_THE_NUMBER
 
 
 def percent_encode(value: str) -> str:
@@ -110,7 +130,8 @@ class AliyunSmsBackend(BaseSmsBackend):
                 except SmsNotSent as error:
                     refused.append(error)
         if refused and not accepted:
-            raise refused[0]
+            # A refusal that may pass later wins over a permanent one: the row is then tried again whole.
+            raise next((e for e in refused if not getattr(e, "permanent", False)), refused[0])
         for error in refused:
             # The others were accepted; like an SMTP server refusing one recipient of several.
             log.warning("%s", error)
@@ -137,6 +158,6 @@ class AliyunSmsBackend(BaseSmsBackend):
             raise SmsOutcomeUnknown(
                 f"SMS to {message.ref or 'a contact'}: HTTP {response.status_code} without an Aliyun answer") from error
         if code != "OK":
-            raise SmsRefused(message.to, code, body.get("Message", ""))
+            raise SmsRefused(message.to, code, body.get("Message", ""), permanent=refusal_is_permanent(code))
         log.info("SMS accepted: OutId=%s BizId=%s", message.ref, body.get("BizId", ""))
         return body.get("BizId", "")

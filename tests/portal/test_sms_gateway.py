@@ -94,6 +94,18 @@ def test_a_refused_text_is_released_and_sent_once_when_tried_again(aliyun):
     assert [(m.phone, m.out_id) for m in aliyun.messages] == [("13900000004", f"outboxentry:{entry.pk}")]
 
 
+def test_a_number_refused_for_good_is_recorded_the_entry_done_and_never_tried_again(aliyun):
+    text = SmsMessage("0571-8888888", "商场通知")
+    assert send_once("test:landline", texts=[text]) is True
+    entry = OutboxEntry.objects.get(key="test:landline")
+    assert entry.done_at and entry.sms_refused_at and entry.sms_sent_at is None
+    assert entry.notify_refusal == "sms: isv.MOBILE_NUMBER_ILLEGAL 非法手机号"
+    assert not OutboxEntry.objects.filter(outcome_unknown_q(done="done_at"), pk=entry.pk).exists()
+    _expire_claim(entry)
+    assert send_once("test:landline", texts=[text]) is False
+    assert aliyun.requests == 1 and aliyun.messages == []
+
+
 def test_one_bad_number_among_several_does_not_hold_back_the_others(aliyun):
     sent = send_sms([SmsMessage("0571-8888888", "通知"), SmsMessage("13900000005", "通知")])
     assert sent == 1 and [m.phone for m in aliyun.messages] == ["13900000005"]
