@@ -127,17 +127,19 @@ def receipts_visible_to_staff(user) -> QuerySet[Receipt]:
     return Receipt.objects.filter(delivery__centre__in=centres_for(user, LETTER_ROLES))
 
 
-DELIVERY_FILTERS = ("all", "signed", "viewed", "not_viewed", "overdue", "unknown")
+DELIVERY_FILTERS = ("all", "signed", "viewed", "not_viewed", "overdue", "unknown", "refused")
 
 
 def letter_deliveries(letter: Letter, show: str = "all") -> QuerySet[Delivery]:
     """The letter's deliveries for its staff page: signed / viewed but not
     signed / not viewed / overdue / notification outcome unknown (an email or
     text handed to the server by a worker that died before it was confirmed:
-    not sent again, so staff check with the tenant)."""
+    not sent again, so staff check with the tenant) / notification refused
+    (the mail server or SMS gateway refused the tenant's address or number for
+    good: staff tell the tenant another way and correct the contact)."""
     from django.db.models import Count
 
-    from portal.outbox import outcome_unknown_q
+    from portal.outbox import outcome_unknown_q, refused_q
 
     qs = (
         Delivery.objects.filter(letter=letter).select_related("tenant", "receipt", "first_viewed_by")
@@ -154,13 +156,15 @@ def letter_deliveries(letter: Letter, show: str = "all") -> QuerySet[Delivery]:
         qs = qs.filter(receipt__isnull=True, overdue_at__isnull=False)
     elif show == "unknown":
         qs = qs.filter(outcome_unknown_q())
+    elif show == "refused":
+        qs = qs.filter(refused_q())
     return qs.order_by("tenant__code")
 
 
 def letter_delivery_counts(letter: Letter) -> dict[str, int]:
     from django.db.models import Count, Q
 
-    from portal.outbox import outcome_unknown_q
+    from portal.outbox import outcome_unknown_q, refused_q
 
     return Delivery.objects.filter(letter=letter).aggregate(
         all=Count("pk"),
@@ -169,6 +173,7 @@ def letter_delivery_counts(letter: Letter) -> dict[str, int]:
         not_viewed=Count("pk", filter=Q(receipt__isnull=True, first_viewed_at__isnull=True)),
         overdue=Count("pk", filter=Q(receipt__isnull=True, overdue_at__isnull=False)),
         unknown=Count("pk", filter=outcome_unknown_q()),
+        refused=Count("pk", filter=refused_q()),
     )
 
 

@@ -12,7 +12,13 @@ fields (portal.models.outbox):
 2. `send_claimed`: per row and channel, "handed" is written and committed
    before the backend call, on condition that this worker still holds the
    claim and that the channel was never handed; "accepted" right after it.
-   Only one worker can ever hand a given channel of a given row.
+   Only one worker can ever hand a given channel of a given row. A server
+   that refuses the channel for good (an SMTP 5xx for the address, a number
+   the SMS gateway rejects) gets it recorded instead (`<channel>_refused_at`,
+   `notify_refusal`): the row goes on with its other channel and is done, so
+   one bad address never holds back a letter. Any other refusal (server
+   unreachable, SMTP 4xx, a rate limit) releases the channel and stops the
+   batch, to be tried again later.
 3. the row's own "done" mark (`notified_at`, …), still under the claim.
 
 A worker killed after 1 leaves a claim that expires, and the row is taken
@@ -27,7 +33,7 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -37,12 +43,36 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.models.outbox import CHANNELS, NotifyClaim, OutboxEntry
-from portal.sms import SmsMessage, get_sms_backend
+from portal.sms import SmsMessage, SmsNotSent, SmsRefused, get_sms_backend
 
 log = logging.getLogger(__name__)
 
-# The server answered "no": nothing was accepted, the channel may be tried again.
-REFUSED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+# The server answered "no" (or an SMS gateway was not reached): nothing was
+# accepted, the channel may be tried again — or, if `permanent_refusal` says
+# so, is recorded as refused.
+REFUSED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, SmsNotSent)
+# 5xx answers about the server or our account, not the recipient: every row would get them.
+_SERVER_LEVEL = (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError, smtplib.SMTPHeloError)
+
+
+def _text(value) -> str:
+    return (value.decode(errors="replace") if isinstance(value, bytes) else str(value)).strip()
+
+
+def permanent_refusal(error: Exception) -> str | None:
+    """The server's code and message if `error` refuses this recipient for
+    good (SMTP 5xx for every recipient or for the message, a permanent
+    `SmsRefused`); None if trying again later may work."""
+    if isinstance(error, SmsRefused):
+        return f"{error.code} {error.message}".strip() if error.permanent else None
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        if answers and all(code >= 500 for code, _ in answers):
+            return "; ".join(dict.fromkeys(f"{code} {_text(msg)}" for code, msg in answers))
+        return None
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, _SERVER_LEVEL):
+        return f"{error.smtp_code} {_text(error.smtp_error)}" if error.smtp_code >= 500 else None
+    return None
 
 
 @dataclass
@@ -67,8 +97,17 @@ def outcome_unknown_q(prefix: str = "", now: datetime | None = None, done: str =
     or that nobody is working on any more (`prefix` to filter from a related model)."""
     handed = Q()
     for c in CHANNELS:
-        handed |= Q(**{f"{prefix}{c}_handed_at__isnull": False, f"{prefix}{c}_sent_at__isnull": True})
+        handed |= Q(**{f"{prefix}{c}_handed_at__isnull": False, f"{prefix}{c}_sent_at__isnull": True,
+                       f"{prefix}{c}_refused_at__isnull": True})
     return handed & (Q(**{f"{prefix}{done}__isnull": False}) | Q(**{f"{prefix}notify_claimed_at__lt": claim_cutoff(now)}))
+
+
+def refused_q(prefix: str = "") -> Q:
+    """Rows with a channel the server refused for good."""
+    refused = Q()
+    for c in CHANNELS:
+        refused |= Q(**{f"{prefix}{c}_refused_at__isnull": False})
+    return refused
 
 
 def claim(qs: QuerySet, *, limit: int | None = None) -> tuple[str, list[int]]:
@@ -106,9 +145,21 @@ def _release(model, pk: int, token: str, channel: str) -> None:
     model.objects.filter(pk=pk, notify_claim=token).update(**{f"{channel}_handed_at": None})
 
 
+def _refuse(model, item: Outgoing, token: str, channel: str, reason: str) -> None:
+    """Record that the server refused `channel` for good; the channel stays
+    handed, so it is never sent again."""
+    log.warning("notification %s:%s: the %s was refused: %s", model.__name__, item.row.pk, channel, reason)
+    text = "; ".join(t for t in (item.row.notify_refusal, f"{channel}: {reason}") if t)
+    item.row.notify_refusal = text[:model._meta.get_field("notify_refusal").max_length]
+    model.objects.filter(pk=item.row.pk, notify_claim=token).update(
+        **{f"{channel}_refused_at": timezone.now(), "notify_refusal": item.row.notify_refusal})
+
+
 def _send_row(model, token: str, item: Outgoing, mailer, done: Callable[[], dict]) -> bool:
-    pending = [(c, m) for c, m in (("email", item.emails), ("sms", [t for t in item.texts if t.to])) if m]
-    # A channel handed by an earlier attempt is either sent or unknown: never again.
+    ref = f"{model._meta.model_name}:{item.row.pk}"  # the gateway's OutId, to match its records to this row
+    texts = [replace(t, ref=t.ref or ref) for t in item.texts if t.to]
+    pending = [(c, m) for c, m in (("email", item.emails), ("sms", texts)) if m]
+    # A channel handed by an earlier attempt is sent, refused or unknown: never again.
     pending = [(c, m) for c, m in pending if getattr(item.row, f"{c}_handed_at") is None]
     accepted = None
     for channel, messages in pending:
@@ -117,9 +168,14 @@ def _send_row(model, token: str, item: Outgoing, mailer, done: Callable[[], dict
             return False
         try:
             count = _call(channel, messages, mailer)
-        except REFUSED:
-            _release(model, item.row.pk, token, channel)
-            raise
+        except REFUSED as error:
+            reason = permanent_refusal(error)
+            if reason is None:
+                _release(model, item.row.pk, token, channel)
+                raise
+            _refuse(model, item, token, channel, reason[:200])
+            accepted = None
+            continue
         if not count:
             # The backend took nothing: the channel can be tried again.
             _release(model, item.row.pk, token, channel)
@@ -165,4 +221,4 @@ def send_once(key: str, *, emails: list | None = None, texts: list[SmsMessage] |
 def reset_claim_fields() -> dict:
     """The update that makes a row notifiable again (a chased alert)."""
     return {"notify_claimed_at": None, "notify_claim": "",
-            **{f"{c}_{s}_at": None for c in CHANNELS for s in ("handed", "sent")}}
+            **{f"{c}_{s}_at": None for c in CHANNELS for s in ("handed", "sent", "refused")}, "notify_refusal": ""}

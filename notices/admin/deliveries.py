@@ -77,7 +77,7 @@ def delivery_context(request, letter) -> dict:
 def _filter_labels():
     return [("all", _("All")), ("signed", _("Signed")), ("viewed", _("Viewed, not signed")),
             ("not_viewed", _("Not viewed")), ("overdue", _("Overdue")),
-            ("unknown", _("Notification outcome unknown"))]
+            ("unknown", _("Notification outcome unknown")), ("refused", _("Notification refused"))]
 
 
 def _local(value) -> str:

@@ -22,7 +22,7 @@ from notices.models import Delivery, DeliveryState, Letter, LetterStatus
 from notices.selectors import letter_recipients
 from notices.services.messaging import letter_notifications
 from portal.audit import audit_record
-from portal.outbox import Outgoing, claim, send_claimed
+from portal.outbox import Outgoing, claim, outcome_unknown_q, refused_q, send_claimed
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,10 @@ def letter_finish_delivery(*, letter_id: int) -> bool:
             return False
         now = timezone.now()
         Letter.objects.filter(pk=letter_id).update(delivery_state=DeliveryState.DELIVERED, delivered_at=now)
+        deliveries = Delivery.objects.filter(letter_id=letter_id)
         audit_record(actor=None, action="letter.delivered", obj=letter,
-                     details={"deliveries": Delivery.objects.filter(letter_id=letter_id).count()})
+                     details={"deliveries": deliveries.count(), "refused": deliveries.filter(refused_q()).count(),
+                              "outcome_unknown": deliveries.filter(outcome_unknown_q()).count()})
     return True
 
 

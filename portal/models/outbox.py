@@ -28,6 +28,11 @@ class NotifyClaim(models.Model):
     email_sent_at = models.DateTimeField(_("email accepted at"), null=True, blank=True, editable=False)
     sms_handed_at = models.DateTimeField(_("SMS handed to the gateway at"), null=True, blank=True, editable=False)
     sms_sent_at = models.DateTimeField(_("SMS accepted at"), null=True, blank=True, editable=False)
+    # The server refused the channel for good (a 5xx for the address, a number
+    # the gateway rejects): never tried again, shown to staff with the reason.
+    email_refused_at = models.DateTimeField(_("email refused at"), null=True, blank=True, editable=False)
+    sms_refused_at = models.DateTimeField(_("SMS refused at"), null=True, blank=True, editable=False)
+    notify_refusal = models.CharField(_("notification refusal"), max_length=300, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -42,7 +47,13 @@ class NotifyClaim(models.Model):
         if not finished and (self.notify_claimed_at is None or self.notify_claimed_at >= cutoff):
             return []
         return [str(CHANNEL_LABELS[c]) for c in CHANNELS
-                if getattr(self, f"{c}_handed_at") and not getattr(self, f"{c}_sent_at")]
+                if getattr(self, f"{c}_handed_at") and not getattr(self, f"{c}_sent_at")
+                and not getattr(self, f"{c}_refused_at")]
+
+    @property
+    def notify_refused_channels(self) -> list[str]:
+        """Channels the server refused for good (the reason is in `notify_refusal`)."""
+        return [str(CHANNEL_LABELS[c]) for c in CHANNELS if getattr(self, f"{c}_refused_at")]
 
 
 class OutboxEntry(NotifyClaim):

@@ -382,8 +382,21 @@ ATRIUM_FIRE_NOTICE_SIGN_DAYS = env_int("ATRIUM_FIRE_NOTICE_SIGN_DAYS", 5)
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.pages.forms.DocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "jpg", "jpeg", "png"]
 # Text messages (letters, signing codes, alerts): "console" (prints), "locmem"
-# (tests) or the dotted path of a gateway class (see portal/sms.py).
+# (tests), "aliyun" (Alibaba Cloud SMS, portal/sms_aliyun.py) or the dotted
+# path of a gateway class (see portal/sms.py).
 ATRIUM_SMS_BACKEND = env_str("ATRIUM_SMS_BACKEND", "console")
+# Alibaba Cloud SMS: the API's address, a RAM user's AccessKey, the approved
+# signature (签名) and one approved template whose variable ${content} carries
+# Atrium's text. Required when the backend is "aliyun".
+_ALIYUN_SMS = ATRIUM_SMS_BACKEND == "aliyun"
+ATRIUM_SMS_ENDPOINT = env_url("ATRIUM_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/", schemes=("https", "http"))
+ATRIUM_SMS_ACCESS_KEY_ID = env_str("ATRIUM_SMS_ACCESS_KEY_ID", required=_ALIYUN_SMS)
+ATRIUM_SMS_ACCESS_KEY_SECRET = env_str("ATRIUM_SMS_ACCESS_KEY_SECRET", required=_ALIYUN_SMS)
+ATRIUM_SMS_SIGN_NAME = env_str("ATRIUM_SMS_SIGN_NAME", required=_ALIYUN_SMS)
+ATRIUM_SMS_TEMPLATE_CODE = env_str("ATRIUM_SMS_TEMPLATE_CODE", required=_ALIYUN_SMS)
+# Seconds to wait for the gateway to connect, and again for its answer. A
+# text whose answer never comes is not sent again (portal/outbox.py).
+ATRIUM_SMS_TIMEOUT_SECONDS = env_int("ATRIUM_SMS_TIMEOUT_SECONDS", 5)
 
 # Visits (issue 7): how long a shop-code scan proves an on-site visit, and how
 # long before and after a tenant meeting its door code is accepted.
