@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
 from portal.files import private_stream_response
-from tenants.admin.feedback import form_errors_to_messages, refusal_to_messages
+from tenants.admin.feedback import (
+    act_and_tell,
+)
 from tenants.exports import simple_xlsx, when
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
 from tenants.selectors.recordings import (
@@ -46,17 +48,10 @@ def _back(rec_or_sr):
 @require_POST
 def recording_add(request, pk):
     sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
-    form = RecordingForm(request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(_back(sr))
-    try:
-        recording_attach(actor=request.user, service_request=sr, upload=form.cleaned_data["file"],
-                         recorded_at=form.cleaned_data["recorded_at"], note=form.cleaned_data["note"], request=request)
-    except (RecordingError, ValidationError) as exc:
-        refusal_to_messages(request, exc)
-    else:
-        messages.success(request, _("Recording attached."))
+    act_and_tell(request, RecordingForm(request.POST, request.FILES), lambda data: recording_attach(
+        actor=request.user, service_request=sr, upload=data["file"], recorded_at=data["recorded_at"],
+        note=data["note"], request=request,
+    ), (RecordingError, ValidationError), _("Recording attached."))
     return redirect(_back(sr))
 
 
@@ -75,17 +70,9 @@ def recording_file(request, pk):
 @require_POST
 def recording_hold_view(request, pk):
     rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
-    form = HoldForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(_back(rec))
-    try:
-        recording_hold(actor=request.user, recording=rec, reason=form.cleaned_data["reason"],
-                       keep_until=form.cleaned_data["keep_until"], request=request)
-    except RecordingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The recording is on hold and entered in the recording archive log."))
+    act_and_tell(request, HoldForm(request.POST), lambda data: recording_hold(
+        actor=request.user, recording=rec, reason=data["reason"], keep_until=data["keep_until"], request=request,
+    ), (RecordingError,), _("The recording is on hold and entered in the recording archive log."))
     return redirect(_back(rec))
 
 
