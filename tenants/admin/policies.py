@@ -51,7 +51,6 @@ class CentreSettingViewSet(ScopedSnippetViewSet):
     `CentreSettingForm` as the panels' form."""
 
     add_to_admin_menu = False
-    copy_view_enabled = False
 
     def scope(self, user):
         return self.model.objects.filter(centre__in=centres_editable_by(user)).select_related("centre")

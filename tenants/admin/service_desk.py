@@ -249,7 +249,6 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
     index_view_class = RequestIndexView
     inspect_view_class = RequestInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = ServiceRequestFilterSet
     list_display = ["number", "subject", "tenant", "category", "severity", "status", "created_at", "response_due", "assignee"]
     list_export = [

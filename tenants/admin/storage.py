@@ -174,7 +174,6 @@ class StorageViewSet(ScopedSnippetViewSet):
     index_view_class = StorageIndexView
     inspect_view_class = StorageInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = StorageFilterSet
     list_display = ["number", "tenant", "items", "quantity", "location", "deposited_at", "received_by",
                     "collected_at", "collector_name"]
