@@ -21,8 +21,7 @@ N_TENANTS = 3000
 
 
 def _env(smtp_server, **more) -> dict[str, str]:  # noqa: F811
-    return {"EMAIL_BACKEND": "smtp", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port), "EMAIL_USE_TLS": "0",
-            "ATRIUM_SMS_BACKEND": "console", "ATRIUM_DELIVERY_CHUNK": "100", **more}
+    return smtp_server.worker_env(ATRIUM_SMS_BACKEND="console", ATRIUM_DELIVERY_CHUNK="100", **more)
 
 
 def _texts(worker) -> Counter:
