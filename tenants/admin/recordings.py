@@ -1,6 +1,6 @@
 """Call recordings in the Wagtail admin: attach to a request, listen through
 an access-checked audited view, hold and release, and the recording archive
-log (《录音存档记录表》) with its export."""
+log (《录音存档记录表》) with its export; the screen and its menu entry."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.admin_menu import AdminScreen, MenuEntry
 from portal.audit import audit_record
 from portal.files import private_stream_response
-from tenants.admin.feedback import (
-    act_and_tell,
-)
+from tenants.admin.feedback import act_and_tell
 from tenants.exports import simple_xlsx, when
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
 from tenants.selectors.recordings import (
@@ -37,6 +37,14 @@ from tenants.services.recordings import (
     recording_release,
 )
 
+
+def handles_requests_anywhere(user) -> bool:
+    return request_centres_handled_by(user).exists()
+
+
+screen = AdminScreen("recordings/", "tenants_recordings", MenuEntry(
+    gettext_lazy("Recording archive log"), "log", handles_requests_anywhere, "media", 111))
+
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".amr": "audio/amr", ".ogg": "audio/ogg"}
 
 
@@ -45,6 +53,7 @@ def _back(rec_or_sr):
     return reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])
 
 
+@screen.route("request/<int:pk>/add/", "add")
 @require_POST
 def recording_add(request, pk):
     sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
@@ -55,6 +64,7 @@ def recording_add(request, pk):
     return redirect(_back(sr))
 
 
+@screen.route("<int:pk>/audio/", "file")
 def recording_file(request, pk):
     rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
     try:
@@ -67,6 +77,7 @@ def recording_file(request, pk):
     return private_stream_response(handle, content_type=AUDIO_TYPES.get(ext))
 
 
+@screen.route("<int:pk>/hold/", "hold")
 @require_POST
 def recording_hold_view(request, pk):
     rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
@@ -76,6 +87,7 @@ def recording_hold_view(request, pk):
     return redirect(_back(rec))
 
 
+@screen.route("holds/<int:pk>/release/", "release")
 @require_POST
 def hold_release(request, pk):
     hold = get_object_or_404(recording_holds_visible_to(request.user).select_related("recording__request"), pk=pk)
@@ -96,6 +108,7 @@ def _log_columns():
             _("Recording status")]
 
 
+@screen.route("log/", "log")
 def recording_log(request):
     """The recording archive log (《录音存档记录表》) of the user's centres."""
     centres = request_centres_handled_by(request.user)
