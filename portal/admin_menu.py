@@ -31,6 +31,16 @@ class AccessMenuItem(MenuItem):
         return answers[self.shown_to]
 
 
+def reaches_any(scope: Callable[[object], object]) -> Callable[[object], bool]:
+    """A menu predicate from a scope (user -> queryset, e.g. the centres a
+    user handles requests for): shown when the scope is not empty."""
+
+    def shown_to(user) -> bool:
+        return scope(user).exists()
+
+    return shown_to
+
+
 @dataclass(frozen=True)
 class MenuEntry:
     """A menu entry leading to one of a screen's URLs (`url_name` inside the

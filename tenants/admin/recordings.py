@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.admin_menu import AdminScreen, MenuEntry
+from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
 from portal.audit import audit_record
 from portal.files import private_stream_response
 from tenants.admin.feedback import act_and_tell
@@ -37,15 +37,10 @@ from tenants.services.recordings import (
     recording_release,
 )
 
-
-def handles_requests_anywhere(user) -> bool:
-    return request_centres_handled_by(user).exists()
-
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".amr": "audio/amr", ".ogg": "audio/ogg"}
 
 screen = AdminScreen("recordings/", "tenants_recordings", MenuEntry(
-    gettext_lazy("Recording archive log"), "log", handles_requests_anywhere, "media", 111))
-
-AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".amr": "audio/amr", ".ogg": "audio/ogg"}
+    gettext_lazy("Recording archive log"), "log", reaches_any(request_centres_handled_by), "media", 111))
 
 
 def _back(rec_or_sr):
