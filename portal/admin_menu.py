@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, wraps
 from importlib import import_module
 
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -28,6 +29,16 @@ class AccessMenuItem(MenuItem):
         if self.shown_to not in answers:
             answers[self.shown_to] = bool(self.shown_to(request.user))
         return answers[self.shown_to]
+
+
+def reaches_any(scope: Callable[[object], object]) -> Callable[[object], bool]:
+    """A menu predicate from a scope (user -> queryset, e.g. the centres a
+    user handles requests for): shown when the scope is not empty."""
+
+    def shown_to(user) -> bool:
+        return scope(user).exists()
+
+    return shown_to
 
 
 @dataclass(frozen=True)
@@ -57,9 +68,11 @@ class AdminScreen:
         self.menu = menu
         self._routes: list[tuple[str, str, str, str]] = []
 
-    def route(self, route: str, name: str):
+    def route(self, route: str, name: str, *, allow: Callable[[object], bool] | None = None):
         """The decorated view answers at /admin/<prefix><route>, named
-        <namespace>:<name>. The URL leads to the view as its module finally
+        <namespace>:<name>; given `allow` (a predicate of the user, usually
+        the menu entry's), only to whom it admits — anyone else gets 403
+        before the view runs. The URL leads to the view as its module finally
         holds it, so the view's other decorators (require_POST …) apply
         whether they stand above or below this one."""
 
@@ -67,13 +80,23 @@ class AdminScreen:
             if view.__qualname__ != view.__name__:
                 raise TypeError(f"{view.__qualname__}: an admin screen's views are functions at module level")
             self._routes.append((route, name, view.__module__, view.__name__))
-            return view
+            return view if allow is None else _allowed_only(view, allow)
 
         return add
 
     def urls(self) -> list:
         return [path(route, getattr(import_module(module), attr), name=name)
                 for route, name, module, attr in self._routes]
+
+
+def _allowed_only(view, allow: Callable[[object], bool]):
+    @wraps(view)
+    def allowed_view(request, *args, **kwargs):
+        if not allow(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return allowed_view
 
 
 def register_screen(screen: AdminScreen) -> None:

@@ -171,6 +171,10 @@ class ScopedSnippetViewSet(SnippetViewSet):
     `scope(user)`."""
 
     chooser_viewset_class = ScopedChooserViewSet
+    # Our records are letters, tenants, requests, settings of a centre: none
+    # is made by copying another (a copied letter or request would be a
+    # second record of one event), so no scoped viewset offers "copy".
+    copy_view_enabled = False
 
     @staticmethod
     def scope(user):  # pragma: no cover - subclasses define it

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from .access import centres_for
 from .admin_menu import AdminScreen, MenuEntry
+from .form_actions import form_action
 from .forms import InvitationForm
 from .models.accounts import Invitation, Role
 from .services import invitation_create
@@ -34,40 +35,25 @@ def invitations_visible_to(user):
     )
 
 
-@screen.route("", "index")
+@screen.route("", "index", allow=can_invite)
 def invitation_index(request):
-    if not can_invite(request.user):
-        raise PermissionDenied
     invitations = invitations_visible_to(request.user)[:200]
     return TemplateResponse(request, "portal/admin/invitation_index.html", {
         "invitations": invitations, "page_title": _("Invitations"), "header_icon": "mail",
     })
 
 
-@screen.route("new/", "new")
+@screen.route("new/", "new", allow=can_invite)
 def invitation_new(request):
-    if not can_invite(request.user):
-        raise PermissionDenied
     form = InvitationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitation_create(
-                inviter=request.user,
-                email=data["email"],
-                kind=data["kind"],
-                full_name=data["full_name"],
-                centre=data.get("centre"),
-                role=data.get("role", ""),
-                department=data.get("department", ""),
-                contact=data.get("contact"),
-                request=request,
-            )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
-            return redirect("portal_invitations:index")
+    sent = form_action(request, form, lambda data: invitation_create(
+        inviter=request.user, email=data["email"], kind=data["kind"], full_name=data["full_name"],
+        centre=data.get("centre"), role=data.get("role", ""), department=data.get("department", ""),
+        contact=data.get("contact"), request=request,
+    ), (PermissionDenied,))
+    if sent is not None:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        return redirect("portal_invitations:index")
     return TemplateResponse(request, "portal/admin/invitation_new.html", {
         "form": form, "page_title": _("Invite someone"), "header_icon": "mail",
     })

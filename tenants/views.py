@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.files import private_file_response
+from portal.form_actions import form_action, form_status, refusal_text
 from tenants.forms.requests import RateForm, ReasonForm, ReplyForm, TenantRequestForm
 from tenants.selectors.contacts import is_tenant_contact
 from tenants.selectors.requests import (
@@ -28,10 +29,6 @@ from tenants.services.requests import RequestError, request_create, request_repl
 def _tenant_only(user):
     if not is_tenant_contact(user):
         raise PermissionDenied
-
-
-def _form_error(form, exc):
-    form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
 
 
 @login_required
@@ -49,19 +46,14 @@ def my_requests(request):
 def my_request_new(request):
     _tenant_only(request.user)
     form = TenantRequestForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sr = request_create(
-                actor=request.user, tenant=data["tenant"], category=data["category"], subject=data["subject"],
-                description=data["description"], photos=data["photos"], request=request,
-            )
-        except (RequestError, ValidationError) as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Your request %(number)s was received.") % {"number": sr.number})
-            return redirect("tenants:my_request", pk=sr.pk)
-    return render(request, "tenants/requests/new.html", {"form": form}, status=400 if form.errors else 200)
+    sr = form_action(request, form, lambda data: request_create(
+        actor=request.user, tenant=data["tenant"], category=data["category"], subject=data["subject"],
+        description=data["description"], photos=data["photos"], request=request,
+    ), (RequestError, ValidationError))
+    if sr is not None:
+        messages.success(request, _("Your request %(number)s was received.") % {"number": sr.number})
+        return redirect("tenants:my_request", pk=sr.pk)
+    return render(request, "tenants/requests/new.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -74,7 +66,7 @@ def my_request(request, pk):
             request_reply(actor=request.user, service_request=sr, body=reply_form.cleaned_data["body"],
                           photos=reply_form.cleaned_data["photos"], request=request)
         except (RequestError, ValidationError) as exc:
-            _form_error(reply_form, exc)
+            reply_form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, _("Your message was sent."))
             return redirect("tenants:my_request", pk=sr.pk)

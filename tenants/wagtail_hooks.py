@@ -4,8 +4,8 @@ screens and menu entries they register live in tenants/admin/."""
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from portal.admin_menu import register_admin_screen
-from tenants.admin import menu
+from portal.admin_menu import register_admin_screen, register_screen
+from tenants.admin import menu, recordings
 from tenants.admin.directory import ArchiveGroup, audit_archive_change
 from tenants.admin.service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet
 from tenants.admin.storage import StorageViewSet
@@ -16,7 +16,7 @@ register_snippet(DeadlinePolicyViewSet)
 register_snippet(StorageViewSet)
 
 register_admin_screen("archive/", "tenants_archive", menu.ARCHIVE_URLS, *menu.ARCHIVE_MENU)
-register_admin_screen("recordings/", "tenants_recordings", menu.RECORDING_URLS, menu.RECORDING_MENU)
+register_screen(recordings.screen)
 
 
 @hooks.register("after_create_snippet")

@@ -54,6 +54,22 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture
+def seeded_demo(db):
+    """The whole demo, loaded once; call it with models to load the demo again
+    and assert that it added none of them (seed_demo is idempotent)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", quiet=True)
+
+    def seed_again_adds_nothing(*models):
+        counts = [m.objects.count() for m in models]
+        call_command("seed_demo", quiet=True)
+        assert [m.objects.count() for m in models] == counts
+
+    return seed_again_adds_nothing
+
+
 # Last, after pytest-django has dropped the test database (a session fixture
 # torn down by pytest's own sessionfinish): removing the folder first made that
 # teardown fail with FileNotFoundError.

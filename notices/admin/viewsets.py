@@ -55,7 +55,6 @@ class LetterViewSet(ScopedSnippetViewSet):
     menu_label = _("Letters")
     edit_view_class = LetterEditView
     workflow_action_view_class = LetterWorkflowAction
-    copy_view_enabled = False
     inspect_view_enabled = False
     list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter", "created_at"]
     list_filter = ["status", "kind", "delivery_state"]
@@ -99,7 +98,6 @@ class LetterTemplateViewSet(ScopedSnippetViewSet):
     model = LetterTemplate
     icon = "form"
     menu_label = _("Letter template")
-    copy_view_enabled = False
     list_display = ["centre", "letterhead_title", "number_pattern", "has_seal"]
     edit_handler = ObjectList(
         [
@@ -139,7 +137,6 @@ class SealUseViewSet(ScopedSnippetViewSet):
     icon = "tick-inverse"
     menu_label = _("Seal-use register")
     add_view_enabled = False
-    copy_view_enabled = False
     inspect_view_enabled = False
     list_display = ["used_at", "doc_number", "title", "centre", "applicant", "leader", "keeper"]
     list_export = ["used_at", "doc_number", "title", "centre", "applicant", "leader", "leader_approved_at", "keeper",

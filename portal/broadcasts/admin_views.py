@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.admin_menu import AdminScreen, MenuEntry
+from portal.form_actions import form_action
 
 from .forms import AlertForm, GreetingForm
 from .greetings import (
@@ -38,10 +39,8 @@ alert_screen = AdminScreen("alerts/", "portal_alerts",
                            MenuEntry(gettext_lazy("Weather and urgent alerts"), "index", may_send_alerts, "warning", 320))
 
 
-@alert_screen.route("", "index")
+@alert_screen.route("", "index", allow=may_send_alerts)
 def alert_index(request):
-    if not may_send_alerts(request.user):
-        raise PermissionDenied
     alerts = alerts_visible_to_staff(request.user).prefetch_related("centres")[:100]
     rows = [(a, alert_figures(a)) for a in alerts]
     return TemplateResponse(request, "portal/admin/alert_index.html", {
@@ -49,24 +48,22 @@ def alert_index(request):
     })
 
 
-@alert_screen.route("new/", "new")
+@alert_screen.route("new/", "new", allow=may_send_alerts)
 def alert_new(request):
-    if not may_send_alerts(request.user):
-        raise PermissionDenied
     form = AlertForm(request.POST or None, centres=alert_centres_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            alert = alert_create(
-                actor=request.user, kind=data["kind"], level=data["level"] or "", title=data["title"],
-                message=data["message"], centres=list(data["centres"]), send_sms=data["send_sms"],
-            )
-            count = alert_send(actor=request.user, alert=alert)
-        except (AlertError, PermissionDenied) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Alert sent to %(count)s tenants.") % {"count": count})
-            return redirect("portal_alerts:detail", alert.pk)
+
+    def create_and_send(data):
+        alert = alert_create(
+            actor=request.user, kind=data["kind"], level=data["level"] or "", title=data["title"],
+            message=data["message"], centres=list(data["centres"]), send_sms=data["send_sms"],
+        )
+        return alert, alert_send(actor=request.user, alert=alert)
+
+    sent = form_action(request, form, create_and_send, (AlertError, PermissionDenied))
+    if sent is not None:
+        alert, count = sent
+        messages.success(request, _("Alert sent to %(count)s tenants.") % {"count": count})
+        return redirect("portal_alerts:detail", alert.pk)
     return TemplateResponse(request, "portal/admin/alert_new.html", {
         "form": form, "page_title": _("Send an alert"), "header_icon": "warning",
     })
@@ -124,10 +121,8 @@ greeting_screen = AdminScreen("greetings/", "portal_greetings",
                               MenuEntry(gettext_lazy("Holiday greetings"), "index", may_see_greetings, "calendar", 330))
 
 
-@greeting_screen.route("", "index")
+@greeting_screen.route("", "index", allow=may_see_greetings)
 def greeting_index(request):
-    if not may_see_greetings(request.user):
-        raise PermissionDenied
     greetings = greetings_visible_to(request.user).select_related("centre", "approved_by")[:200]
     return TemplateResponse(request, "portal/admin/greeting_index.html", {
         "greetings": greetings, "page_title": _("Holiday greetings"), "header_icon": "calendar",

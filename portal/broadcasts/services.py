@@ -54,6 +54,23 @@ def _check_may_send(user, alert: BroadcastAlert) -> None:
         raise PermissionDenied(_("You may only send alerts to the centres you work for."))
 
 
+def _locked(actor, alert: BroadcastAlert, status: str, refusal: str) -> BroadcastAlert:
+    """The alert locked for a change (inside the caller's transaction), once
+    the actor may send it and it is in `status`; else `refusal`."""
+    alert = BroadcastAlert.objects.select_for_update().get(pk=alert.pk)
+    _check_may_send(actor, alert)
+    if alert.status != status:
+        raise AlertError(refusal)
+    return alert
+
+
+def _fan_out_on_commit(alert: BroadcastAlert) -> None:
+    from .tasks import alert_fan_out
+
+    alert_id = alert.pk
+    transaction.on_commit(lambda: alert_fan_out.delay(alert_id))
+
+
 def alert_create(*, actor, kind: str, level: str, title: str, message: str, centres, send_sms: bool = True) -> BroadcastAlert:
     allowed = set(alert_centres_for(actor))
     if not centres or any(c not in allowed for c in centres):
@@ -72,13 +89,8 @@ def alert_send(*, actor, alert: BroadcastAlert) -> int:
     then the fan-out (email, SMS) in Celery. Sending twice sends nothing twice."""
     from tenants.models import Tenant
 
-    from .tasks import alert_fan_out
-
     with transaction.atomic():
-        alert = BroadcastAlert.objects.select_for_update().get(pk=alert.pk)
-        _check_may_send(actor, alert)
-        if alert.status != AlertStatus.DRAFT:
-            raise AlertError(_("This alert has already been sent."))
+        alert = _locked(actor, alert, AlertStatus.DRAFT, _("This alert has already been sent."))
         tenants = Tenant.objects.current().filter(centre__in=alert.centres.all()).values_list("pk", flat=True)
         AlertRecipient.objects.bulk_create(
             [AlertRecipient(alert=alert, tenant_id=pk) for pk in tenants], ignore_conflicts=True, batch_size=500
@@ -90,36 +102,26 @@ def alert_send(*, actor, alert: BroadcastAlert) -> int:
         count = alert.recipients.count()
         for centre in alert.centres.all():
             audit_record(actor=actor, action="alert.sent", obj=alert, centre=centre, details={"recipients": count})
-        alert_id = alert.pk
-        transaction.on_commit(lambda: alert_fan_out.delay(alert_id))
+        _fan_out_on_commit(alert)
     return count
 
 
 def alert_chase(*, actor, alert: BroadcastAlert) -> int:
     """Notify again every tenant that has not confirmed."""
-    from .tasks import alert_fan_out
-
     with transaction.atomic():
-        alert = BroadcastAlert.objects.select_for_update().get(pk=alert.pk)
-        _check_may_send(actor, alert)
-        if alert.status != AlertStatus.SENT:
-            raise AlertError(_("Only a sent, open alert can be chased."))
+        alert = _locked(actor, alert, AlertStatus.SENT, _("Only a sent, open alert can be chased."))
         now = timezone.now()
         # A new round: each unconfirmed tenant may be told once more.
         count = alert.recipients.filter(confirmed_at__isnull=True).update(
             chase_requested_at=now, notified_at=None, **reset_claim_fields())
         audit_record(actor=actor, action="alert.chased", obj=alert, centre=alert.centres.first(), details={"tenants": count})
-        alert_id = alert.pk
-        transaction.on_commit(lambda: alert_fan_out.delay(alert_id))
+        _fan_out_on_commit(alert)
     return count
 
 
 def alert_close(*, actor, alert: BroadcastAlert) -> None:
     with transaction.atomic():
-        alert = BroadcastAlert.objects.select_for_update().get(pk=alert.pk)
-        _check_may_send(actor, alert)
-        if alert.status != AlertStatus.SENT:
-            raise AlertError(_("Only a sent alert can be closed."))
+        alert = _locked(actor, alert, AlertStatus.SENT, _("Only a sent alert can be closed."))
         alert.status = AlertStatus.CLOSED
         alert.closed_at = timezone.now()
         alert.save(update_fields=["status", "closed_at"])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.admin_menu import AdminScreen, MenuEntry
+from portal.form_actions import form_action
 from portal.models.handbook import HandbookEdition
 
 from .forms import EditionForm
@@ -46,18 +47,13 @@ def edition_new(request):
     if not handbooks.exists():
         raise PermissionDenied
     form = EditionForm(request.POST or None, handbooks=handbooks)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            edition = handbook_edition_issue(
-                actor=request.user, handbook=data["handbook"], changes=data["changes"],
-                requires_ack=data["requires_ack"], ack_due=data["ack_due"],
-            )
-        except (HandbookError, PermissionDenied) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("%(edition)s issued; its PDF is being prepared.") % {"edition": edition})
-            return redirect("portal_editions:detail", edition.pk)
+    edition = form_action(request, form, lambda data: handbook_edition_issue(
+        actor=request.user, handbook=data["handbook"], changes=data["changes"],
+        requires_ack=data["requires_ack"], ack_due=data["ack_due"],
+    ), (HandbookError, PermissionDenied))
+    if edition is not None:
+        messages.success(request, _("%(edition)s issued; its PDF is being prepared.") % {"edition": edition})
+        return redirect("portal_editions:detail", edition.pk)
     return TemplateResponse(request, "portal/admin/edition_new.html", {
         "form": form, "page_title": _("Issue a new edition"), "header_icon": "doc-full",
     })

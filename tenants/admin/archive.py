@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.files import private_stream_response
-from tenants.admin.feedback import form_errors_to_messages
+from tenants.admin.feedback import act_and_tell
 from tenants.forms.archive import AccessRequestForm, DocumentForm
 from tenants.models import (
     AccessGrantStatus,
@@ -192,17 +192,9 @@ def documents_index(request):
 @require_POST
 def access_ask(request, tenant_pk):
     tenant = _tenant_or_404(request.user, tenant_pk)
-    form = AccessRequestForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect("tenants_archive:documents", tenant.pk)
-    try:
-        access_request(actor=request.user, tenant=tenant, reason=form.cleaned_data["reason"],
-                       hours=form.cleaned_data["hours"], request=request)
-    except ArchiveError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Your request was sent to the centre's managers."))
+    act_and_tell(request, AccessRequestForm(request.POST), lambda data: access_request(
+        actor=request.user, tenant=tenant, reason=data["reason"], hours=data["hours"], request=request,
+    ), (ArchiveError,), _("Your request was sent to the centre's managers."))
     return redirect("tenants_archive:documents", tenant.pk)
 
 

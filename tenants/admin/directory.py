@@ -127,7 +127,6 @@ class CentreViewSet(ScopedSnippetViewSet):
     menu_label = _("Shopping centres")
     list_display = ["name", "code", "operator", "hotline"]
     inspect_view_enabled = True
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [
             FieldPanel("operator"),
@@ -154,7 +153,6 @@ class TenantViewSet(ScopedSnippetViewSet):
     index_view_class = TenantSearchIndexView
     inspect_view_class = TenantInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = TenantFilterSet
     list_display = ["code", "trading_name", "legal_name", "centre", "tier", "category", "status", "lease_end"]
     list_export = ["code", "trading_name", "legal_name", "centre", "tier", "category", "status", "lease_start", "lease_end"]
@@ -192,7 +190,6 @@ class UnitViewSet(ScopedSnippetViewSet):
     export_filename = "units"
     search_fields = ["number"]
     search_backend_name = None
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [FieldPanel("centre"), FieldRowPanel([FieldPanel("floor"), FieldPanel("number"), FieldPanel("area")]), FieldPanel("tenant")],
         base_form_class=UnitForm,
@@ -213,7 +210,6 @@ class ContactViewSet(ScopedSnippetViewSet):
     export_filename = "contacts"
     search_fields = ["name", "email", "phone", "tenant__trading_name"]
     search_backend_name = None
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [
             FieldPanel("tenant"),

@@ -1,7 +1,8 @@
-"""The tenants app's admin screens outside the snippet viewsets — archive
-documents, confidential access, import / export and the recording archive
-log —: their URLs, the menu entries that lead there and who sees them; and
-what the service desk puts on the staff's to-do panel."""
+"""The tenants app's archive screens outside the snippet viewsets — archive
+documents, confidential access, import / export —: their URLs, the menu
+entries that lead there and who sees them; and what the service desk puts
+on the staff's to-do panel. (The recording archive log declares its screen
+beside its views, tenants/admin/recordings.py.)"""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +13,9 @@ from portal.admin_menu import MenuEntry
 from portal.models.accounts import Role
 from tenants.admin import archive as admin_archive
 from tenants.admin import imports as admin_imports
-from tenants.admin import recordings as admin_recordings
 from tenants.models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
 from tenants.selectors.directory import archive_centres_editable_by, centres_visible_to
 from tenants.selectors.requests import (
-    request_centres_handled_by,
     requests_visible_to_staff,
 )
 
@@ -27,10 +26,6 @@ def works_on_archives(user) -> bool:
 
 def keeps_archives(user) -> bool:
     return archive_centres_editable_by(user).exists()
-
-
-def handles_requests(user) -> bool:
-    return request_centres_handled_by(user).exists()
 
 
 ARCHIVE_URLS = [
@@ -53,15 +48,6 @@ ARCHIVE_MENU = (
     MenuEntry(_("Confidential access"), "access", works_on_archives, "lock", 102),
     MenuEntry(_("Import / export"), "import", keeps_archives, "upload", 103),
 )
-
-RECORDING_URLS = [
-    path("request/<int:pk>/add/", admin_recordings.recording_add, name="add"),
-    path("<int:pk>/audio/", admin_recordings.recording_file, name="file"),
-    path("<int:pk>/hold/", admin_recordings.recording_hold_view, name="hold"),
-    path("holds/<int:pk>/release/", admin_recordings.hold_release, name="release"),
-    path("log/", admin_recordings.recording_log, name="log"),
-]
-RECORDING_MENU = MenuEntry(_("Recording archive log"), "log", handles_requests, "media", 111)
 
 
 def service_desk_work_items(user) -> list[WorkItem]:

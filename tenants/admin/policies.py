@@ -1,10 +1,13 @@
 """Wagtail permission policies of the tenants app's snippets. Which rows
 each person reaches is the scoped viewset's business (portal.admin_scoping);
-these answer only "may this person use the screen at all"."""
+these answer only "may this person use the screen at all" — but for the
+per-centre settings tables, whose policy, form and viewset are one rule and
+live together here."""
 
 from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from portal.models.accounts import StaffMembership, User
 from tenants.selectors.directory import (
     ARCHIVE_ROLES,
@@ -35,6 +38,22 @@ class CentreSettingPermissionPolicy(BasePermissionPolicy):
 
     def users_with_any_permission(self, actions):
         return _members_or_superusers(CENTRE_EDIT_ROLES)
+
+
+class CentreSettingForm(ScopedAdminForm):
+    scoped_fields = {"centre": centres_editable_by}
+
+
+class CentreSettingViewSet(ScopedSnippetViewSet):
+    """A per-centre settings table (a `centre` and its values): reached from
+    the centre's settings, not the menu; rows and choices of the centres the
+    user may edit. Subclasses give the model, icon, label and panels, with
+    `CentreSettingForm` as the panels' form."""
+
+    add_to_admin_menu = False
+
+    def scope(self, user):
+        return self.model.objects.filter(centre__in=centres_editable_by(user)).select_related("centre")
 
 
 class DeskRecordPermissionPolicy(BasePermissionPolicy):

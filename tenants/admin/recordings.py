@@ -1,6 +1,6 @@
 """Call recordings in the Wagtail admin: attach to a request, listen through
 an access-checked audited view, hold and release, and the recording archive
-log (《录音存档记录表》) with its export."""
+log (《录音存档记录表》) with its export; the screen and its menu entry."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
 from portal.audit import audit_record
 from portal.files import private_stream_response
-from tenants.admin.feedback import form_errors_to_messages, refusal_to_messages
+from tenants.admin.feedback import act_and_tell
 from tenants.exports import simple_xlsx, when
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
 from tenants.selectors.recordings import (
@@ -37,29 +39,27 @@ from tenants.services.recordings import (
 
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".amr": "audio/amr", ".ogg": "audio/ogg"}
 
+screen = AdminScreen("recordings/", "tenants_recordings", MenuEntry(
+    gettext_lazy("Recording archive log"), "log", reaches_any(request_centres_handled_by), "media", 111))
+
 
 def _back(rec_or_sr):
     sr = getattr(rec_or_sr, "request", rec_or_sr)
     return reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])
 
 
+@screen.route("request/<int:pk>/add/", "add")
 @require_POST
 def recording_add(request, pk):
     sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
-    form = RecordingForm(request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(_back(sr))
-    try:
-        recording_attach(actor=request.user, service_request=sr, upload=form.cleaned_data["file"],
-                         recorded_at=form.cleaned_data["recorded_at"], note=form.cleaned_data["note"], request=request)
-    except (RecordingError, ValidationError) as exc:
-        refusal_to_messages(request, exc)
-    else:
-        messages.success(request, _("Recording attached."))
+    act_and_tell(request, RecordingForm(request.POST, request.FILES), lambda data: recording_attach(
+        actor=request.user, service_request=sr, upload=data["file"], recorded_at=data["recorded_at"],
+        note=data["note"], request=request,
+    ), (RecordingError, ValidationError), _("Recording attached."))
     return redirect(_back(sr))
 
 
+@screen.route("<int:pk>/audio/", "file")
 def recording_file(request, pk):
     rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
     try:
@@ -72,23 +72,17 @@ def recording_file(request, pk):
     return private_stream_response(handle, content_type=AUDIO_TYPES.get(ext))
 
 
+@screen.route("<int:pk>/hold/", "hold")
 @require_POST
 def recording_hold_view(request, pk):
     rec = get_object_or_404(recordings_visible_to(request.user).select_related("request__centre"), pk=pk)
-    form = HoldForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(_back(rec))
-    try:
-        recording_hold(actor=request.user, recording=rec, reason=form.cleaned_data["reason"],
-                       keep_until=form.cleaned_data["keep_until"], request=request)
-    except RecordingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The recording is on hold and entered in the recording archive log."))
+    act_and_tell(request, HoldForm(request.POST), lambda data: recording_hold(
+        actor=request.user, recording=rec, reason=data["reason"], keep_until=data["keep_until"], request=request,
+    ), (RecordingError,), _("The recording is on hold and entered in the recording archive log."))
     return redirect(_back(rec))
 
 
+@screen.route("holds/<int:pk>/release/", "release")
 @require_POST
 def hold_release(request, pk):
     hold = get_object_or_404(recording_holds_visible_to(request.user).select_related("recording__request"), pk=pk)
@@ -109,6 +103,7 @@ def _log_columns():
             _("Recording status")]
 
 
+@screen.route("log/", "log")
 def recording_log(request):
     """The recording archive log (《录音存档记录表》) of the user's centres."""
     centres = request_centres_handled_by(request.user)

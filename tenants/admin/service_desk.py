@@ -26,15 +26,17 @@ from wagtail.permissions import register_permission_policy
 
 from portal.admin_scoping import (
     InspectRowsIndexView,
-    ScopedAdminForm,
     ScopedInspectView,
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
+from portal.form_actions import form_action, form_status
 from tenants.admin.feedback import form_errors_to_messages, refusal_to_messages
 from tenants.admin.filters import centre_filter, day_range_filters
 from tenants.admin.policies import (
+    CentreSettingForm,
     CentreSettingPermissionPolicy,
+    CentreSettingViewSet,
     DeskRecordPermissionPolicy,
 )
 from tenants.exports import record_pdf, record_queryset, record_xlsx
@@ -55,10 +57,7 @@ from tenants.models import (
     ServiceRequest,
     Severity,
 )
-from tenants.selectors.directory import (
-    centres_editable_by,
-    centres_visible_to,
-)
+from tenants.selectors.directory import centres_visible_to
 from tenants.selectors.requests import (
     handles_requests,
     may_assign,
@@ -195,25 +194,20 @@ def request_new(request):
     if not request_centres_handled_by(request.user).exists():
         raise PermissionDenied
     form = StaffRequestForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sr = request_log_call(
-                actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
-                severity=data["severity"], subject=data["subject"], description=data["description"],
-                contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
-                received_at=data["received_at"], photos=data["photos"], recording=data.get("recording"),
-                request=request,
-            )
-        except (RequestError, RecordingError, ValidationError) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, _("Request %(number)s recorded.") % {"number": sr.number})
-            return redirect("wagtailsnippets_tenants_servicerequest:inspect", sr.pk)
+    sr = form_action(request, form, lambda data: request_log_call(
+        actor=request.user, tenant=data["tenant"], channel=data["channel"], category=data["category"],
+        severity=data["severity"], subject=data["subject"], description=data["description"],
+        contact_name=data["contact_name"], contact_phone=data["contact_phone"], department=data["department"],
+        received_at=data["received_at"], photos=data["photos"], recording=data.get("recording"),
+        request=request,
+    ), (RequestError, RecordingError, ValidationError))
+    if sr is not None:
+        messages.success(request, _("Request %(number)s recorded.") % {"number": sr.number})
+        return redirect("wagtailsnippets_tenants_servicerequest:inspect", sr.pk)
     return TemplateResponse(
         request, "tenants/admin/request_new.html",
         {"form": form, "page_title": _("Record a request"), "header_icon": "help", "now": timezone.localtime()},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -255,7 +249,6 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
     index_view_class = RequestIndexView
     inspect_view_class = RequestInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = ServiceRequestFilterSet
     list_display = ["number", "subject", "tenant", "category", "severity", "status", "created_at", "response_due", "assignee"]
     list_export = [
@@ -292,16 +285,10 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
 register_permission_policy(DeadlinePolicy, CentreSettingPermissionPolicy(DeadlinePolicy), exact_class=True)
 
 
-class DeadlinePolicyForm(ScopedAdminForm):
-    scoped_fields = {"centre": centres_editable_by}
-
-
-class DeadlinePolicyViewSet(ScopedSnippetViewSet):
+class DeadlinePolicyViewSet(CentreSettingViewSet):
     model = DeadlinePolicy
     icon = "time"
     menu_label = gettext_lazy("Request deadlines")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     list_display = [
         "centre", "response_hours", "complaint_resolution_hours", "major_answer_hours", "warn_before_hours",
         "recording_retention_days",
@@ -313,9 +300,5 @@ class DeadlinePolicyViewSet(ScopedSnippetViewSet):
             FieldRowPanel([FieldPanel("major_answer_hours"), FieldPanel("warn_before_hours")]),
             FieldPanel("recording_retention_days"),
         ],
-        base_form_class=DeadlinePolicyForm,
+        base_form_class=CentreSettingForm,
     )
-
-    @staticmethod
-    def scope(user):
-        return DeadlinePolicy.objects.filter(centre__in=centres_editable_by(user)).select_related("centre")

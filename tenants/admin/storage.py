@@ -29,7 +29,8 @@ from portal.admin_scoping import (
     ScopedSnippetViewSet,
 )
 from portal.audit import audit_record
-from tenants.admin.feedback import form_errors_to_messages
+from portal.form_actions import form_action, form_status
+from tenants.admin.feedback import act_and_tell
 from tenants.admin.filters import centre_filter, day_range_filters
 from tenants.admin.policies import DeskRecordPermissionPolicy
 from tenants.exports import simple_xlsx, when
@@ -102,41 +103,27 @@ def storage_new(request):
         raise PermissionDenied
     tenants = Tenant.objects.filter(centre__in=centres).select_related("centre")
     form = StorageDepositForm(request.POST or None, tenants=tenants)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = storage_deposit(
-                actor=request.user, tenant=data["tenant"], contact=data["contact"],
-                depositor_name=data["depositor_name"], items=data["items"], quantity=data["quantity"],
-                location=data["location"], note=data["note"], deposited_at=data["deposited_at"], request=request,
-            )
-        except StorageError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Deposit %(number)s recorded.") % {"number": entry.number})
-            return redirect("wagtailsnippets_tenants_storagedeposit:inspect", entry.pk)
+    entry = form_action(request, form, lambda data: storage_deposit(
+        actor=request.user, tenant=data["tenant"], contact=data["contact"],
+        depositor_name=data["depositor_name"], items=data["items"], quantity=data["quantity"],
+        location=data["location"], note=data["note"], deposited_at=data["deposited_at"], request=request,
+    ), (StorageError,))
+    if entry is not None:
+        messages.success(request, _("Deposit %(number)s recorded.") % {"number": entry.number})
+        return redirect("wagtailsnippets_tenants_storagedeposit:inspect", entry.pk)
     return TemplateResponse(request, "tenants/admin/storage_new.html", {
         "form": form, "page_title": _("Record items left for storage"), "header_icon": "folder-inverse",
-    }, status=400 if form.errors else 200)
+    }, status=form_status(form))
 
 
 @require_POST
 def storage_collect_view(request, pk):
     entry = get_object_or_404(storage_visible_to(request.user), pk=pk)
-    form = StorageCollectForm(request.POST)
-    back = reverse("wagtailsnippets_tenants_storagedeposit:inspect", args=[entry.pk])
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(back)
-    try:
-        storage_collect(actor=request.user, deposit=entry, collector_name=form.cleaned_data["collector_name"],
-                        id_checked=form.cleaned_data["id_checked"], id_last4=form.cleaned_data["id_last4"],
-                        request=request)
-    except StorageError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Collection recorded."))
-    return redirect(back)
+    act_and_tell(request, StorageCollectForm(request.POST), lambda data: storage_collect(
+        actor=request.user, deposit=entry, collector_name=data["collector_name"], id_checked=data["id_checked"],
+        id_last4=data["id_last4"], request=request,
+    ), (StorageError,), _("Collection recorded."))
+    return redirect("wagtailsnippets_tenants_storagedeposit:inspect", entry.pk)
 
 
 def register_columns():
@@ -187,7 +174,6 @@ class StorageViewSet(ScopedSnippetViewSet):
     index_view_class = StorageIndexView
     inspect_view_class = StorageInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = StorageFilterSet
     list_display = ["number", "tenant", "items", "quantity", "location", "deposited_at", "received_by",
                     "collected_at", "collector_name"]

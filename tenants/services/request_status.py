@@ -21,7 +21,12 @@ from tenants.models import (
     Severity,
 )
 from tenants.selectors.requests import may_assign, may_work_on
-from tenants.services.requests import RequestError, contact_for, lock_request
+from tenants.services.requests import (
+    RequestError,
+    contact_for,
+    lock_open_request,
+    lock_request,
+)
 
 
 def request_close(
@@ -32,11 +37,7 @@ def request_close(
     if not (resolution or "").strip():
         raise RequestError(_("Say how the request was resolved."))
     with transaction.atomic():
-        sr = lock_request(service_request)
-        if not may_work_on(actor, sr):
-            raise PermissionDenied
-        if not sr.is_open:
-            raise RequestError(_("This request is already closed."))
+        sr = lock_open_request(service_request, lambda sr: may_work_on(actor, sr), _("This request is already closed."))
         now = timezone.now()
         from_status = sr.status
         sr.status, sr.closed_at = RequestStatus.CLOSED, now

@@ -8,7 +8,7 @@ tenants.services.deadlines."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -51,6 +51,17 @@ def contact_for(user, tenant: Tenant) -> Contact | None:
 
 def lock_request(sr: ServiceRequest) -> ServiceRequest:
     return ServiceRequest.objects.select_for_update().select_related("centre", "tenant").get(pk=sr.pk)
+
+
+def lock_open_request(sr: ServiceRequest, allowed: Callable[[ServiceRequest], bool], closed: str) -> ServiceRequest:
+    """The request locked for a change that `allowed(sr)` admits (else 403)
+    and only an open request takes (else `closed`)."""
+    sr = lock_request(sr)
+    if not allowed(sr):
+        raise PermissionDenied
+    if not sr.is_open:
+        raise RequestError(closed)
+    return sr
 
 
 def _save_photos(sr: ServiceRequest, entry: RequestEntry, checked: list, actor) -> None:
@@ -218,11 +229,8 @@ def request_assign(
     *, actor, service_request: ServiceRequest, assignee=None, department: str = "", request: HttpRequest | None = None
 ) -> ServiceRequest:
     with transaction.atomic():
-        sr = lock_request(service_request)
-        if not may_assign(actor, sr):
-            raise PermissionDenied
-        if not sr.is_open:
-            raise RequestError(_("This request is closed. Reopen it to continue."))
+        sr = lock_open_request(service_request, lambda sr: may_assign(actor, sr),
+                               _("This request is closed. Reopen it to continue."))
         if assignee is not None and not assignable_staff(sr.centre).filter(pk=assignee.pk).exists():
             raise RequestError(_("The person assigned does not work for this centre."))
         sr.assignee, sr.department = assignee, department or ""

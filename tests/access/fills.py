@@ -66,6 +66,18 @@ def _page(key="private_notice"):
     return lambda o: {"page_id": o[key].pk}
 
 
+def _revision(id_name, obj_key, revision_key):
+    return lambda o: {id_name: o[obj_key].pk, "revision_id": o[revision_key].pk}
+
+
+def _workflow_action(id_name, obj_key, state_key):
+    return lambda o: {id_name: o[obj_key].pk, "action_name": "approve", "task_state_id": o[state_key].pk}
+
+
+def _workflow_history(id_name, obj_key, state_key):
+    return lambda o: {id_name: o[obj_key].pk, "workflow_state_id": o[state_key].workflow_state_id}
+
+
 def _serve_paths(o):
     from urllib.parse import urlparse
 
@@ -152,18 +164,13 @@ EXPLICIT = {
                                                             for a in ("reply", "assign", "close")],
     "wagtailsnippets_tenants_storagedeposit:collect": _pk("deposit"),
     # --- the letter's workflow, revisions and history (Wagtail snippet views) ---
-    "wagtailsnippets_notices_letter:revisions_revert": lambda o: {"pk": o["pending_letter"].pk,
-                                                                 "revision_id": o["letter_revision"].pk},
-    "wagtailsnippets_notices_letter:revisions_unschedule": lambda o: {"pk": o["pending_letter"].pk,
-                                                                     "revision_id": o["letter_revision"].pk},
+    "wagtailsnippets_notices_letter:revisions_revert": _revision("pk", "pending_letter", "letter_revision"),
+    "wagtailsnippets_notices_letter:revisions_unschedule": _revision("pk", "pending_letter", "letter_revision"),
     "wagtailsnippets_notices_letter:revisions_compare":
         lambda o: f"/admin/snippets/notices/letter/history/{o['pending_letter'].pk}/revisions/compare/earliest...latest/",
-    "wagtailsnippets_notices_letter:workflow_action": lambda o: {
-        "pk": o["pending_letter"].pk, "action_name": "approve", "task_state_id": o["task_state"].pk},
-    "wagtailsnippets_notices_letter:collect_workflow_action_data": lambda o: {
-        "pk": o["pending_letter"].pk, "action_name": "approve", "task_state_id": o["task_state"].pk},
-    "wagtailsnippets_notices_letter:workflow_history_detail": lambda o: {
-        "pk": o["pending_letter"].pk, "workflow_state_id": o["task_state"].workflow_state_id},
+    "wagtailsnippets_notices_letter:workflow_action": _workflow_action("pk", "pending_letter", "task_state"),
+    "wagtailsnippets_notices_letter:collect_workflow_action_data": _workflow_action("pk", "pending_letter", "task_state"),
+    "wagtailsnippets_notices_letter:workflow_history_detail": _workflow_history("pk", "pending_letter", "task_state"),
     # --- Wagtail's pages ---
     "wagtailadmin_explore": lambda o: {"parent_page_id": o["bulletin"].pk},
     "wagtailadmin_explore_results": lambda o: {"parent_page_id": o["bulletin"].pk},
@@ -181,19 +188,14 @@ EXPLICIT = {
                                                   "destination_id": o["bulletin"].pk},
     "wagtailadmin_pages:move": lambda o: {"page_to_move_id": o["private_notice"].pk},
     "wagtailadmin_pages:set_page_position": lambda o: {"page_to_move_id": o["private_notice"].pk},
-    "wagtailadmin_pages:workflow_action": lambda o: {"page_id": o["draft_page"].pk, "action_name": "approve",
-                                                     "task_state_id": o["page_task_state"].pk},
-    "wagtailadmin_pages:collect_workflow_action_data": lambda o: {
-        "page_id": o["draft_page"].pk, "action_name": "approve", "task_state_id": o["page_task_state"].pk},
+    "wagtailadmin_pages:workflow_action": _workflow_action("page_id", "draft_page", "page_task_state"),
+    "wagtailadmin_pages:collect_workflow_action_data": _workflow_action("page_id", "draft_page", "page_task_state"),
     "wagtailadmin_pages:workflow_preview": lambda o: {"page_id": o["draft_page"].pk,
                                                       "task_id": o["page_task_state"].task_id},
-    "wagtailadmin_pages:workflow_history_detail": lambda o: {
-        "page_id": o["draft_page"].pk, "workflow_state_id": o["page_task_state"].workflow_state_id},
-    "wagtailadmin_pages:revisions_view": lambda o: {"page_id": o["draft_page"].pk, "revision_id": o["page_revision"].pk},
-    "wagtailadmin_pages:revisions_revert": lambda o: {"page_id": o["draft_page"].pk,
-                                                      "revision_id": o["page_revision"].pk},
-    "wagtailadmin_pages:revisions_unschedule": lambda o: {"page_id": o["draft_page"].pk,
-                                                          "revision_id": o["page_revision"].pk},
+    "wagtailadmin_pages:workflow_history_detail": _workflow_history("page_id", "draft_page", "page_task_state"),
+    "wagtailadmin_pages:revisions_view": _revision("page_id", "draft_page", "page_revision"),
+    "wagtailadmin_pages:revisions_revert": _revision("page_id", "draft_page", "page_revision"),
+    "wagtailadmin_pages:revisions_unschedule": _revision("page_id", "draft_page", "page_revision"),
     "wagtailadmin_pages:revisions_compare":
         lambda o: f"/admin/pages/{o['draft_page'].pk}/revisions/compare/earliest...latest/",
     "wagtailadmin_choose_page_child": lambda o: {"parent_page_id": o["bulletin"].pk},

@@ -69,9 +69,12 @@ class Session:
 def session_factory(browser, live_server):
     sessions = []
 
-    def make(**kwargs):
+    def make(*, login=None, **kwargs):
+        """A browser session; `login`: signed in as that email first."""
         s = Session(browser, live_server.url, **kwargs)
         sessions.append(s)
+        if login:
+            s.login(login)
         return s
 
     yield make

@@ -7,8 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_tenant_signatory_signs_in_on_a_phone_and_sees_the_tenant_home(e2e_world, session_factory):
-    s = session_factory(phone=True)
-    s.login("signer@a-shop.test")
+    s = session_factory(phone=True, login="signer@a-shop.test")
     assert s.page.url.endswith("/my/")
     block = s.page.get_by_test_id("tenant-block")
     assert "蜀香火锅" in block.inner_text()
@@ -22,8 +21,7 @@ def test_a_tenant_signatory_signs_in_on_a_phone_and_sees_the_tenant_home(e2e_wor
 
 
 def test_staff_reach_the_wagtail_admin_and_their_tenants(e2e_world, session_factory):
-    s = session_factory()
-    s.login("ops@a.test")
+    s = session_factory(login="ops@a.test")
     assert s.page.url.rstrip("/").endswith("/admin")
     s.goto("/admin/snippets/tenants/tenant/")
     listing = s.page.locator("main").inner_text()
@@ -36,8 +34,7 @@ def test_staff_reach_the_wagtail_admin_and_their_tenants(e2e_world, session_fact
 
 
 def test_staff_of_centre_b_cannot_open_a_tenant_of_centre_a_by_url(e2e_world, session_factory):
-    s = session_factory()
-    s.login("ops@b.test")
+    s = session_factory(login="ops@b.test")
     for view in ("edit", "inspect", "history"):
         response = s.goto(f"/admin/snippets/tenants/tenant/{view}/{e2e_world.tenant_a.pk}/")
         assert response.status == 404, view

@@ -24,8 +24,7 @@ N_TENANTS = 3000
 
 
 def _env(smtp_server, sms_gateway, **more) -> dict[str, str]:  # noqa: F811
-    return {"EMAIL_BACKEND": "smtp", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port), "EMAIL_USE_TLS": "0",
-            **sms_gateway.env(), "ATRIUM_DELIVERY_CHUNK": "100", **more}
+    return smtp_server.worker_env(**sms_gateway.env(), ATRIUM_DELIVERY_CHUNK="100", **more)
 
 
 @pytest.mark.worker

@@ -1,7 +1,5 @@
 """The demo holds a fire-safety month with failures and rectifications in several states; loading it twice adds nothing."""
 
-import pytest
-from django.core.management import call_command
 
 from notices.fire.models import (
     CaseEvent,
@@ -15,11 +13,8 @@ from notices.fire.selectors import monthly_status
 from notices.models import LetterKind, LetterStatus
 from tenants.models import Centre
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_has_fire_safety_months_in_several_states_and_is_idempotent():
-    call_command("seed_demo", quiet=True)
+def test_the_demo_has_fire_safety_months_in_several_states_and_is_idempotent(seeded_demo):
     centre = Centre.objects.get(code="BJ")
     rounds = list(InspectionRound.objects.filter(centre=centre).order_by("month"))
     assert len(rounds) == 2
@@ -35,6 +30,4 @@ def test_the_demo_has_fire_safety_months_in_several_states_and_is_idempotent():
     # signer1's shop has an open case to report in the demo.
     assert RectificationCase.objects.filter(tenant__contacts__user__email="signer1@tenant.atrium.demo",
                                             status=CaseStatus.OPEN).exists()
-    counts = (InspectionForm.objects.count(), RectificationCase.objects.count(), FirePhoto.objects.count())
-    call_command("seed_demo", quiet=True)
-    assert (InspectionForm.objects.count(), RectificationCase.objects.count(), FirePhoto.objects.count()) == counts
+    seeded_demo(InspectionForm, RectificationCase, FirePhoto)

@@ -2,9 +2,11 @@
 chain (approve, seal, deliver — tasks run in-process, on commit)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from notices.models import Delivery, Letter
 from portal import sms
@@ -31,6 +33,16 @@ def stamped_letter(world, **fields) -> Letter:
     decide(letter, world.leader_a)
     decide(letter, world.seal_a)
     letter.refresh_from_db()
+    return letter
+
+
+def letter_to_sign_within(days):
+    """A `letter` fixture: stamped_letter, to be signed within `days` of today."""
+
+    @pytest.fixture
+    def letter(world):
+        return stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=days))
+
     return letter
 
 

@@ -45,7 +45,7 @@ def test_a_worker_killed_mid_fan_out_and_restarted_leaves_one_delivery_per_tenan
     assert Delivery.objects.filter(letter=letter).count() == len(expected)  # created in one transaction
 
     # The killed worker's claims are taken over at once (ATRIUM_NOTIFY_CLAIM_MINUTES).
-    worker = start_worker(**SMALL_CHUNKS, ATRIUM_NOTIFY_CLAIM_MINUTES="0")
+    worker = start_worker(**SMALL_CHUNKS, ATRIUM_NOTIFY_CLAIM_MINUTES="0.01")
     # What the periodic sweep does, without waiting for it.
     with tasks_to_the_broker():
         stuck = list(letters_stuck_in_delivery(older_than=timedelta(0)).values_list("pk", flat=True))

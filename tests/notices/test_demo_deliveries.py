@@ -2,8 +2,6 @@
 paper (with sealed certificates), viewed, not viewed, reminded and overdue;
 loading it twice adds nothing."""
 
-import pytest
-from django.core.management import call_command
 
 from notices.models import (
     CertificateState,
@@ -18,11 +16,8 @@ from notices.models import (
 
 from . import pdftotext, squash
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_has_deliveries_and_receipts_in_every_state():
-    call_command("seed_demo", quiet=True)
+def test_the_demo_has_deliveries_and_receipts_in_every_state(seeded_demo):
     stamped = Letter.objects.filter(centre__code="BJ", status="stamped")
     assert stamped.count() >= 2 and all(letter.delivery_state == DeliveryState.DELIVERED for letter in stamped)
     methods = set(Receipt.objects.values_list("method", flat=True))
@@ -41,6 +36,4 @@ def test_the_demo_has_deliveries_and_receipts_in_every_state():
     assert schedule.file.name.endswith(".pdf") and len(schedule.sha256) == 64
     with schedule.letter.pdf.open("rb") as fh:
         assert schedule.sha256[:16] in squash(pdftotext(fh.read()))
-    count = Receipt.objects.count()
-    call_command("seed_demo", quiet=True)
-    assert Receipt.objects.count() == count
+    seeded_demo(Receipt)

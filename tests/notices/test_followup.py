@@ -29,14 +29,12 @@ from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
 from tests.base import PASSWORD, logged_in, pdf_upload, png_upload
 
-from .delivery import delivery_of, stamped_letter
+from .delivery import delivery_of, letter_to_sign_within, stamped_letter
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def letter(world):
-    return stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=6))
+letter = letter_to_sign_within(days=6)
 
 
 def _sign(world, letter):

@@ -1,24 +1,20 @@
+import pytest
+
 from notices.pdf.sanitize import sanitize_body_html as sanitize
 
 
-def test_it_removes_script_tags_and_their_content():
-    out = sanitize("<p>通知<script>alert('x')</script>正文</p><SCRIPT src=//evil></SCRIPT>")
-    assert out == "<p>通知正文</p>"
-
-
-def test_it_removes_style_and_iframe_with_their_content():
-    out = sanitize("<style>p{background:url(http://evil/)}</style><iframe src=x>框</iframe><p>留</p>")
-    assert out == "<p>留</p>"
-
-
-def test_it_drops_images_and_link_elements():
-    out = sanitize('<p>a<img src="file:///etc/passwd" alt="x">b<link rel=stylesheet href="http://e/x.css"></p>')
-    assert out == "<p>ab</p>"
-
-
-def test_it_unwraps_links_and_unknown_tags_keeping_their_text():
-    out = sanitize('<div><span style="color:red">见</span><a href="javascript:alert(1)">附件</a></div>')
-    assert out == "见附件"
+@pytest.mark.parametrize(("html", "expected"), [
+    # script tags go with their content
+    ("<p>通知<script>alert('x')</script>正文</p><SCRIPT src=//evil></SCRIPT>", "<p>通知正文</p>"),
+    # so do style and iframe
+    ("<style>p{background:url(http://evil/)}</style><iframe src=x>框</iframe><p>留</p>", "<p>留</p>"),
+    # images and link elements are dropped
+    ('<p>a<img src="file:///etc/passwd" alt="x">b<link rel=stylesheet href="http://e/x.css"></p>', "<p>ab</p>"),
+    # links and unknown tags are unwrapped, keeping their text
+    ('<div><span style="color:red">见</span><a href="javascript:alert(1)">附件</a></div>', "见附件"),
+], ids=["script", "style-and-iframe", "images-and-links", "unwraps-links-and-unknown-tags"])
+def test_it_removes_dangerous_elements_and_unwraps_the_rest(html, expected):
+    assert sanitize(html) == expected
 
 
 def test_it_strips_every_attribute_except_numeric_colspan_and_rowspan():

@@ -28,14 +28,18 @@ from portal.models import AuditEvent
 from tenants.models import Contact, RequestCategory
 from tests.base import logged_in
 
-from .delivery import delivery_of, last_code, sms_outbox, stamped_letter  # noqa: F401 - fixture
+from .delivery import (  # noqa: F401 - fixture
+    delivery_of,
+    last_code,
+    letter_to_sign_within,
+    sms_outbox,
+    stamped_letter,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def letter(world):
-    return stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=5))
+letter = letter_to_sign_within(days=5)
 
 
 def _client(user) -> Client:
@@ -45,6 +49,17 @@ def _client(user) -> Client:
 def _ask_code(delivery, user, channel="email"):
     with TestCase.captureOnCommitCallbacks(execute=True):
         return sign_code_send(delivery=delivery, user=user, channel=channel)
+
+
+def _code_emailed(world, letter):
+    """The tenant A delivery of `letter`, and the code its signatory was emailed for it."""
+    delivery = delivery_of(letter, world.tenant_a)
+    _ask_code(delivery, world.signer_a)
+    return delivery, last_code(world.signer_a.email)
+
+
+def _sign_as_signer(world, delivery, code):
+    return receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=code)
 
 
 def _post_code(client, delivery):
@@ -134,7 +149,7 @@ def test_a_code_by_sms_goes_to_the_signatorys_mobile(world, letter, sms_outbox):
     _ask_code(delivery, world.signer_a, "sms")
     assert sms_outbox[-1].to == "13900000002"
     code = re.search(r"\b(\d{6})\b", sms_outbox[-1].text).group(1)
-    receipt = receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=code)
+    receipt = _sign_as_signer(world, delivery, code)
     assert receipt.method == SignMethod.SMS_CODE
 
 
@@ -162,49 +177,41 @@ def test_a_wrong_code_signs_nothing_and_counts_an_attempt(world, letter):
 
 def test_too_many_wrong_codes_lock_the_code(world, letter, settings):
     settings.ATRIUM_SIGN_CODE_ATTEMPTS = 2
-    delivery = delivery_of(letter, world.tenant_a)
-    _ask_code(delivery, world.signer_a)
-    code = last_code(world.signer_a.email)
+    delivery, code = _code_emailed(world, letter)
     for _ in range(2):
         with pytest.raises(SignError):
-            receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code="000000" if code != "000000" else "111111")
+            _sign_as_signer(world, delivery, "000000" if code != "000000" else "111111")
     with pytest.raises(SignError):
-        receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=code)
+        _sign_as_signer(world, delivery, code)
     assert not Receipt.objects.exists()
 
 
 def test_an_expired_code_signs_nothing(world, letter):
-    delivery = delivery_of(letter, world.tenant_a)
-    _ask_code(delivery, world.signer_a)
-    code = last_code(world.signer_a.email)
+    delivery, code = _code_emailed(world, letter)
     SignCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(SignError, match="过期|expired"):
-        receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=code)
+        _sign_as_signer(world, delivery, code)
     assert not Receipt.objects.exists()
 
 
 def test_a_new_code_replaces_the_old_one(world, letter):
-    delivery = delivery_of(letter, world.tenant_a)
-    _ask_code(delivery, world.signer_a)
-    old = last_code(world.signer_a.email)
+    delivery, old = _code_emailed(world, letter)
     SignCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))
     _ask_code(delivery, world.signer_a)
     new = last_code(world.signer_a.email)
     if old != new:
         with pytest.raises(SignError):
-            receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=old)
-    assert receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=new)
+            _sign_as_signer(world, delivery, old)
+    assert _sign_as_signer(world, delivery, new)
 
 
 def test_the_hash_of_the_pdf_shown_must_match_the_document_delivered(world, letter):
-    delivery = delivery_of(letter, world.tenant_a)
-    _ask_code(delivery, world.signer_a)
-    code = last_code(world.signer_a.email)
+    delivery, code = _code_emailed(world, letter)
     response = _sign_with_code(_client(world.signer_a), delivery, code, sha="0" * 64)
     assert response.status_code == 400
     assert not Receipt.objects.exists()
     # The code was not spent on the refused attempt.
-    assert receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=code)
+    assert _sign_as_signer(world, delivery, code)
 
 
 def test_a_second_click_or_device_gets_a_clear_message_and_no_second_receipt(world, letter):
@@ -218,7 +225,7 @@ def test_a_second_click_or_device_gets_a_clear_message_and_no_second_receipt(wor
     page = client.get(response["Location"]).content.decode()
     assert "已" in page and Receipt.objects.filter(delivery=delivery).count() == 1
     with pytest.raises(AlreadySigned):
-        receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, code=code)
+        _sign_as_signer(world, delivery, code)
 
 
 def test_the_database_refuses_a_second_receipt_for_a_delivery(world, letter):

@@ -6,11 +6,9 @@ cryptography) — not a stub of the client."""
 import datetime as dt
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from asn1crypto import cms, tsp
+from asn1crypto import cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -28,6 +26,7 @@ from portal.evidence_key import HEAD, ROW, evidence_mac
 from portal.models import AuditChainHead, AuditEvent
 from portal.models.audit import GENESIS_HASH
 from portal.tasks import audit_checkpoint_task
+from tests.fixtures.tsa import timestamp_server
 from tests.portal import committed_evidence
 
 pytestmark = pytest.mark.django_db
@@ -80,36 +79,10 @@ def test_ca(tmp_path_factory):
 
 @pytest.fixture
 def tsa_server(test_ca):
-    """An RFC 3161 timestamp authority over HTTP on 127.0.0.1."""
+    """An RFC 3161 timestamp authority over HTTP on 127.0.0.1 (tests/fixtures/tsa.py)."""
     stamper = DummyTimeStamper(tsa_cert=test_ca["tsa"], tsa_key=test_ca["tsa_key"], certs_to_embed=[test_ca["ca"]])
-    requests: list[tsp.TimeStampReq] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            if self.headers.get("Content-Type") != "application/timestamp-query":
-                self.send_error(415)
-                return
-            request = tsp.TimeStampReq.load(body)
-            requests.append(request)
-            reply = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.requests = requests
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/tsa"
-    yield server
-    server.shutdown()
-    server.server_close()
+    with timestamp_server(stamper) as server:
+        yield server
 
 
 @pytest.fixture

@@ -75,24 +75,22 @@ def test_export_is_scoped_and_escapes_nothing_of_other_centres(client, world):
     assert "星芽童装" in body and "蜀香火锅" not in body
 
 
+def _add_tenant(client, user, centre, code, trading_name, legal_name, tier):
+    client.force_login(user)
+    return client.post(_url("tenant", "add"), {
+        "centre": centre.pk, "code": code, "status": "open", "trading_name": trading_name, "legal_name": legal_name,
+        "category": "food", "tier": tier,
+    })
+
+
 def test_a_tenant_cannot_be_created_in_another_centre(client, world):
-    client.force_login(world.ops_b)
-    response = client.post(
-        _url("tenant", "add"),
-        {"centre": world.centre_a.pk, "code": "X1", "status": "open", "trading_name": "X", "legal_name": "X",
-         "category": "food", "tier": "1"},
-    )
+    response = _add_tenant(client, world.ops_b, world.centre_a, "X1", "X", "X", "1")
     assert response.status_code == 200  # the form is shown again with an error
     assert not world.centre_a.tenants.filter(code="X1").exists()
 
 
 def test_creating_and_viewing_a_tenant_is_audited(client, world):
-    client.force_login(world.ops_a)
-    response = client.post(
-        _url("tenant", "add"),
-        {"centre": world.centre_a.pk, "code": "TA009", "status": "open", "trading_name": "新店", "legal_name": "新店有限公司",
-         "category": "food", "tier": "2"},
-    )
+    response = _add_tenant(client, world.ops_a, world.centre_a, "TA009", "新店", "新店有限公司", "2")
     assert response.status_code == 302
     tenant = world.centre_a.tenants.get(code="TA009")
     client.get(_url("tenant", "inspect", tenant.pk))

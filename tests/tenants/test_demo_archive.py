@@ -1,8 +1,6 @@
 """The demo shows archives (expiring and confidential documents, an access
 request), recordings (held, due for purge, purged) and storage records."""
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from portal.uploads import sniff
@@ -16,11 +14,8 @@ from tenants.models import (
 )
 from tenants.services.recordings import recording_purge_due
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_has_archives_recordings_and_storage_records_and_is_idempotent():
-    call_command("seed_demo", quiet=True)
+def test_the_demo_has_archives_recordings_and_storage_records_and_is_idempotent(seeded_demo):
     today = timezone.localdate()
     docs = ArchiveDocument.objects.current()
     assert docs.filter(expires_on__lt=today).exists()
@@ -38,6 +33,4 @@ def test_the_demo_has_archives_recordings_and_storage_records_and_is_idempotent(
     assert StorageDeposit.objects.filter(collected_at__isnull=True).exists()
     assert StorageDeposit.objects.filter(collector_id_checked=True).exists()
     assert any(e.left_too_long for e in StorageDeposit.objects.all())
-    counts = (ArchiveDocument.objects.count(), CallRecording.objects.count(), StorageDeposit.objects.count())
-    call_command("seed_demo", quiet=True)
-    assert counts == (ArchiveDocument.objects.count(), CallRecording.objects.count(), StorageDeposit.objects.count())
+    seeded_demo(ArchiveDocument, CallRecording, StorageDeposit)

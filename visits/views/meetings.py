@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.files import private_file_response
+from portal.form_actions import form_action, form_status
 from tenants.selectors.contacts import tenant_contacts_of
 
 from ..forms import AttendanceForm, MeetingForm, MinutesForm, SuggestionForm
@@ -43,22 +44,15 @@ def meeting_list(request):
     staff_only(request.user)
     centres = visit_centres_for(request.user)
     form = MeetingForm(request.POST or None, centres=centres)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            meeting = meeting_schedule(actor=request.user, centre=d["centre"], kind=d["kind"], title=d["title"],
-                                       starts_at=d["starts_at"], ends_at=d["ends_at"], location=d["location"],
-                                       agenda=d["agenda"], request=request)
-        except VisitError as exc:
-            form.add_error(None, str(exc))
-        except PermissionDenied:
-            form.add_error(None, _("You cannot schedule meetings for this centre."))
-        else:
-            messages.success(request, _("Meeting scheduled; its invitation is drafted as a meeting notice."))
-            return redirect("visits:meeting", pk=meeting.pk)
+    meeting = form_action(request, form, lambda d: meeting_schedule(
+        actor=request.user, centre=d["centre"], kind=d["kind"], title=d["title"], starts_at=d["starts_at"],
+        ends_at=d["ends_at"], location=d["location"], agenda=d["agenda"], request=request,
+    ), (VisitError,), denied=_("You cannot schedule meetings for this centre."))
+    if meeting is not None:
+        messages.success(request, _("Meeting scheduled; its invitation is drafted as a meeting notice."))
+        return redirect("visits:meeting", pk=meeting.pk)
     meetings = meetings_visible_to_staff(request.user).select_related("centre")[:100]
-    return render(request, "visits/staff/meetings.html", {"meetings": meetings, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "visits/staff/meetings.html", {"meetings": meetings, "form": form}, status=form_status(form))
 
 
 @login_required

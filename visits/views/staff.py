@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import has_role
 from portal.files import private_file_response
+from portal.form_actions import form_action, form_status
 from portal.models.accounts import Role
 from tenants.models import Tenant, Unit
 
@@ -81,21 +82,15 @@ def record_new(request):
     elif request.GET.get("tenant", "").isdigit():
         initial = {"tenant": int(request.GET["tenant"])}
     form = VisitRecordForm(request.POST or None, request.FILES or None, tenants=tenants, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = visit_record_create(
-                actor=request.user, tenant=data["tenant"], mode=data["mode"], people_met=data["people_met"],
-                topics=data["topics"], visited_at=data.get("visited_at"), checkin=checkin, raised=form.raised(),
-                photos=data["photos"], submission_key=data.get("submission_key") or "", request=request,
-            )
-        except (VisitError, ValidationError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            messages.success(request, _("Visit to %(tenant)s recorded.") % {"tenant": record.tenant.trading_name})
-            return redirect("visits:record", pk=record.pk)
-    return render(request, "visits/staff/record_new.html", {"form": form, "checkin": checkin},
-                  status=400 if form.errors else 200)
+    record = form_action(request, form, lambda data: visit_record_create(
+        actor=request.user, tenant=data["tenant"], mode=data["mode"], people_met=data["people_met"],
+        topics=data["topics"], visited_at=data.get("visited_at"), checkin=checkin, raised=form.raised(),
+        photos=data["photos"], submission_key=data.get("submission_key") or "", request=request,
+    ), (VisitError, ValidationError), describe=error_text)
+    if record is not None:
+        messages.success(request, _("Visit to %(tenant)s recorded.") % {"tenant": record.tenant.trading_name})
+        return redirect("visits:record", pk=record.pk)
+    return render(request, "visits/staff/record_new.html", {"form": form, "checkin": checkin}, status=form_status(form))
 
 
 @login_required
@@ -171,19 +166,14 @@ def reassign(request, pk):
     from tenants.selectors.directory import assignable_staff
 
     form = ReassignForm(request.POST or None, staff=assignable_staff(planned.centre))
-    if request.method == "POST" and form.is_valid():
-        try:
-            n = planned_visit_reassign(actor=request.user, planned=planned, assignee=form.cleaned_data["assignee"],
-                                       all_open_for_tenant=form.cleaned_data["all_open"], request=request)
-        except PlanError as exc:
-            form.add_error(None, str(exc))
-        except PermissionDenied:
-            form.add_error(None, _("Only a manager, or the person it is assigned to, can hand on this visit."))
-        else:
-            messages.success(request, _("%(n)s visit(s) re-assigned.") % {"n": n})
-            return redirect("visits:my_visits")
-    return render(request, "visits/staff/reassign.html", {"planned": planned, "form": form},
-                  status=400 if form.errors else 200)
+    n = form_action(request, form, lambda data: planned_visit_reassign(
+        actor=request.user, planned=planned, assignee=data["assignee"], all_open_for_tenant=data["all_open"],
+        request=request,
+    ), (PlanError,), denied=_("Only a manager, or the person it is assigned to, can hand on this visit."))
+    if n is not None:
+        messages.success(request, _("%(n)s visit(s) re-assigned.") % {"n": n})
+        return redirect("visits:my_visits")
+    return render(request, "visits/staff/reassign.html", {"planned": planned, "form": form}, status=form_status(form))
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.form_actions import form_action, form_status
 from tenants.selectors.contacts import tenants_of_contact
 
 from ..forms import SurveyAnswerForm, SurveyForm
@@ -45,21 +46,15 @@ def survey_list(request):
     if len(centres[:2]) == 1:  # most staff work for one centre: no choice to make
         initial["centre"] = centres.first()
     form = SurveyForm(request.POST or None, centres=centres, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            survey = survey_create(actor=request.user, centre=d["centre"], title=d["title"], opens_on=d["opens_on"],
-                                   closes_on=d["closes_on"], request=request)
-        except VisitError as exc:
-            form.add_error(None, str(exc))
-        except PermissionDenied:
-            form.add_error(None, _("You cannot create surveys for this centre."))
-        else:
-            messages.success(request, _("Survey created with the ACSI questions. Open it when ready."))
-            return redirect("visits:survey", pk=survey.pk)
+    survey = form_action(request, form, lambda d: survey_create(
+        actor=request.user, centre=d["centre"], title=d["title"], opens_on=d["opens_on"], closes_on=d["closes_on"],
+        request=request,
+    ), (VisitError,), denied=_("You cannot create surveys for this centre."))
+    if survey is not None:
+        messages.success(request, _("Survey created with the ACSI questions. Open it when ready."))
+        return redirect("visits:survey", pk=survey.pk)
     surveys = surveys_with_figures(surveys_visible_to_staff(request.user).order_by("-opens_on", "-pk")[:100])
-    return render(request, "visits/staff/surveys.html", {"surveys": surveys, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "visits/staff/surveys.html", {"surveys": surveys, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -113,5 +108,4 @@ def survey_answer_view(request, pk):
             return redirect("visits:survey_answer", pk=survey.pk)
         messages.success(request, _("Thank you for your answers."))
         return redirect("portal:tenant_home")
-    return render(request, "visits/tenant/survey.html", {"survey": survey, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "visits/tenant/survey.html", {"survey": survey, "form": form}, status=form_status(form))

@@ -30,7 +30,6 @@ class ChecklistItemViewSet(ScopedSnippetViewSet):
     menu_label = _("Fire-safety checklist")
     menu_order = 202
     add_to_admin_menu = True
-    copy_view_enabled = False
     inspect_view_enabled = False
     list_display = ["text", "centre", "sort_order", "active"]
     filterset_class = ChecklistItemFilterSet

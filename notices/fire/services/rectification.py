@@ -102,6 +102,14 @@ def _lock_case(case: RectificationCase) -> RectificationCase:
     return RectificationCase.objects.select_for_update().select_related("centre", "tenant", "form").get(pk=case.pk)
 
 
+def _lock_open_case(case: RectificationCase, closed: str) -> RectificationCase:
+    """The case locked for a change that only an open case takes (else `closed`)."""
+    case = _lock_case(case)
+    if case.status == CaseStatus.CLOSED:
+        raise FireError(closed)
+    return case
+
+
 def case_report(*, actor, case: RectificationCase, note: str, photos: Iterable,
                 request: HttpRequest | None = None) -> CaseEvent:
     """A contact of the tenant reports the rectification done, with photos."""
@@ -113,11 +121,9 @@ def case_report(*, actor, case: RectificationCase, note: str, photos: Iterable,
     if not note.strip():
         raise FireError(_("Say what was done."))
     with transaction.atomic():
-        case = _lock_case(case)
+        case = _lock_open_case(case, _("This case is closed."))
         if case.status == CaseStatus.REPORTED:
             raise FireError(_("The rectification was already reported; the inspector will re-inspect."))
-        if case.status == CaseStatus.CLOSED:
-            raise FireError(_("This case is closed."))
         event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REPORTED, actor=actor, by_tenant=True,
                                          note=note.strip())
         save_photos(checked, centre_id=case.centre_id, tenant_id=case.tenant_id, actor=actor, event=event)
@@ -149,9 +155,7 @@ def case_reinspect(*, actor, case: RectificationCase, rectified: bool, note: str
         if not note.strip():
             raise FireError(_("Say what is still not rectified."))
     with transaction.atomic():
-        case = _lock_case(case)
-        if case.status == CaseStatus.CLOSED:
-            raise FireError(_("This case is already closed."))
+        case = _lock_open_case(case, _("This case is already closed."))
         now = timezone.now()
         if rectified:
             event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CLOSED, actor=actor, note=note.strip(), at=now)
