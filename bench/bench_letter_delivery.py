@@ -17,7 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
-from common import ROOT, reset_database, setup
+from common import ROOT, approve_and_stamp, reset_database, setup
 
 VAR = setup("letter-delivery")
 VAR.mkdir(parents=True, exist_ok=True)
@@ -28,7 +28,6 @@ from django.db import connection
 
 from notices.models import Delivery, DeliveryState, Letter, LetterTemplate
 from notices.pdf.seal import make_demo_certificate, make_seal_png
-from notices.services.letters import letter_stamp
 from portal.models import Role, StaffMembership, User
 from tenants.models import Centre, Contact, Operator, Tenant
 
@@ -79,12 +78,7 @@ def stamped_letter(centre: Centre) -> Letter:
     from portal.celery import app
 
     app.conf.task_always_eager = True  # the chain's own tasks run here; delivery is undone below
-    letter.get_workflow().start(letter, people[Role.DRAFTER])
-    for role in (Role.LEADER, Role.SEAL_KEEPER):
-        letter.refresh_from_db()
-        state = letter.current_workflow_state.current_task_state
-        state.task.specific.on_action(state, people[role], "approve")
-    letter_stamp(letter_id=letter.pk)
+    approve_and_stamp(letter, people)
     app.conf.task_always_eager = False
     Delivery.objects.filter(letter=letter).delete()
     Letter.objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.PENDING, delivered_at=None)

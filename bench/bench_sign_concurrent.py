@@ -31,7 +31,7 @@ import time
 import uuid
 from pathlib import Path
 
-from common import ROOT, reset_database, setup
+from common import ROOT, approve_and_stamp, reset_database, setup
 
 VAR = setup("sign-concurrent", ALLOWED_HOSTS="127.0.0.1,testserver")
 VAR.mkdir(parents=True, exist_ok=True)
@@ -44,7 +44,6 @@ from django.test import Client
 
 from notices.models import Delivery, Letter, LetterTemplate, Receipt
 from notices.pdf.seal import make_demo_certificate, make_seal_png
-from notices.services.letters import letter_stamp
 from portal.models import AuditEvent, Role, StaffMembership, User
 from tenants.models import Centre, Contact, Operator, Tenant
 
@@ -88,12 +87,7 @@ def delivered_letter(centre: Centre, title: str) -> Letter:
     from portal.celery import app
 
     app.conf.task_always_eager = True
-    letter.get_workflow().start(letter, people[Role.DRAFTER])
-    for role in (Role.LEADER, Role.SEAL_KEEPER):
-        letter.refresh_from_db()
-        state = letter.current_workflow_state.current_task_state
-        state.task.specific.on_action(state, people[role], "approve")
-    letter_stamp(letter_id=letter.pk)
+    approve_and_stamp(letter, people)
     assert Delivery.objects.filter(letter=letter).count() == DELIVERIES
     return Letter.objects.get(pk=letter.pk)
 

@@ -23,14 +23,14 @@ from tests.notices.letters import decide, draft_letter, make_template, submit
 N_TENANTS = 3000
 
 
-def _env(smtp_server, sms_gateway, **more) -> dict[str, str]:  # noqa: F811
+def _env(smtp_server, sms_gateway, **more) -> dict[str, str]:
     return smtp_server.worker_env(**sms_gateway.env(), ATRIUM_DELIVERY_CHUNK="100", **more)
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_fan_out_and_a_re_queuing_sweep_notify_every_tenant_exactly_once(
-        world, start_worker, smtp_server, sms_gateway):  # noqa: F811
+        world, start_worker, smtp_server, sms_gateway):
     tenants = Tenant.objects.bulk_create(
         Tenant(centre=world.centre_a, code=f"K{i:04d}", trading_name=f"商户{i}", legal_name=f"杭州商户{i}有限公司",
                category="retail", tier="3")

@@ -58,3 +58,25 @@ def last_code(to: str) -> str:
             if found:
                 return found.group(1)
     raise AssertionError(f"no code mailed to {to}")
+
+
+def unnotified_letter(world, sms_outbox, *, extra_tenants: int, code_prefix: str) -> Letter:
+    """A stamped letter to the tenants of centre A plus `extra_tenants` more,
+    each with a signatory who has an email and a mobile number, whose
+    deliveries exist but are not notified yet (the fan-out's starting point)."""
+    from notices.models import DeliveryState
+    from portal.outbox import reset_claim_fields
+    from tenants.models import Contact
+    from tests.base import make_contact, make_tenant
+
+    for i in range(extra_tenants):
+        make_contact(make_tenant(world.centre_a, f"{code_prefix}{i:03d}", f"商户{i}"), f"shop{i}@shops.test",
+                     may_sign=True, with_account=False)
+    for i, contact in enumerate(Contact.objects.filter(tenant__centre=world.centre_a, may_sign=True)):
+        Contact.objects.filter(pk=contact.pk).update(phone=f"1390000{i:04d}")
+    letter = stamped_letter(world)
+    Delivery.objects.filter(letter=letter).update(notified_at=None, **reset_claim_fields())
+    Letter.objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING, delivered_at=None)
+    mail.outbox.clear()
+    sms_outbox.clear()
+    return letter

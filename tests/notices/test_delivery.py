@@ -24,7 +24,7 @@ from .delivery import delivery_of, sms_outbox, stamped_letter  # noqa: F401 - fi
 pytestmark = pytest.mark.django_db
 
 
-def test_stamping_delivers_once_to_every_recipient_tenant_and_notifies_their_signatories(world, sms_outbox):  # noqa: F811
+def test_stamping_delivers_once_to_every_recipient_tenant_and_notifies_their_signatories(world, sms_outbox):
     Contact.objects.filter(user=world.signer_a).update(phone="13800000001")
     mail.outbox.clear()
     letter = stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=7))

@@ -18,11 +18,9 @@ from notices.models import Delivery, DeliveryState, Letter, Reminder
 from notices.services.delivery import deliveries_notify, letter_deliver
 from notices.services.followup import letter_remind_now
 from notices.tasks import deliver_letter_task, follow_up_letters, sweep_stuck_deliveries
-from portal.outbox import claim, reset_claim_fields
-from tenants.models import Contact
-from tests.base import make_contact, make_tenant
+from portal.outbox import claim
 
-from .delivery import sms_outbox, stamped_letter  # noqa: F401 - fixture
+from .delivery import sms_outbox, stamped_letter, unnotified_letter  # noqa: F401 - fixture
 from .notify_backends import DiesAfterAcceptBackend, SecondWorkerBackend, WorkerDied
 
 pytestmark = pytest.mark.django_db
@@ -30,19 +28,10 @@ EXTRA_TENANTS = 12
 
 
 @pytest.fixture
-def letter(world, sms_outbox, settings):  # noqa: F811
+def letter(world, sms_outbox, settings):
     """A letter to 14 tenants of centre A, each with a signatory who has an
     email and a phone, whose deliveries exist but are not notified yet."""
-    for i in range(EXTRA_TENANTS):
-        make_contact(make_tenant(world.centre_a, f"TN{i:03d}", f"商户{i}"), f"shop{i}@shops.test", may_sign=True,
-                     with_account=False)
-    for i, contact in enumerate(Contact.objects.filter(tenant__centre=world.centre_a, may_sign=True)):
-        Contact.objects.filter(pk=contact.pk).update(phone=f"1390000{i:04d}")
-    letter = stamped_letter(world)
-    Delivery.objects.filter(letter=letter).update(notified_at=None, **reset_claim_fields())
-    Letter.objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING, delivered_at=None)
-    mail.outbox.clear()
-    sms_outbox.clear()
+    letter = unnotified_letter(world, sms_outbox, extra_tenants=EXTRA_TENANTS, code_prefix="TN")
     return letter
 
 
@@ -50,7 +39,7 @@ def _letter_mails():
     return Counter(tuple(m.to) for m in mail.outbox if "/my/letters/" in m.body)
 
 
-def _every_tenant_told_once(letter, sms_outbox):  # noqa: F811
+def _every_tenant_told_once(letter, sms_outbox):
     tenants = Delivery.objects.filter(letter=letter).count()
     emails, texts = _letter_mails(), Counter(t.to for t in sms_outbox)
     assert len(emails) == tenants and set(emails.values()) == {1}, emails
@@ -63,7 +52,7 @@ def _age_claims(qs, settings):
     qs.update(notify_claimed_at=timezone.now() - timedelta(minutes=settings.ATRIUM_NOTIFY_CLAIM_MINUTES + 1))
 
 
-def test_a_re_queued_fan_out_while_a_batch_is_being_sent_repeats_no_email_and_no_text(world, letter, sms_outbox, settings):  # noqa: F811
+def test_a_re_queued_fan_out_while_a_batch_is_being_sent_repeats_no_email_and_no_text(world, letter, sms_outbox, settings):
     settings.ATRIUM_DELIVERY_CHUNK = 5
     settings.ATRIUM_DELIVERY_STUCK_MINUTES = 1
     settings.EMAIL_BACKEND = "tests.notices.notify_backends.SecondWorkerBackend"
@@ -87,7 +76,7 @@ def test_a_re_queued_fan_out_while_a_batch_is_being_sent_repeats_no_email_and_no
 
 
 def test_a_worker_that_died_holding_a_claim_is_replaced_after_the_threshold_and_each_tenant_is_told_once(
-        world, letter, sms_outbox, settings):  # noqa: F811
+        world, letter, sms_outbox, settings):
     settings.ATRIUM_DELIVERY_STUCK_MINUTES = settings.ATRIUM_NOTIFY_CLAIM_MINUTES
     pending = Delivery.objects.filter(letter=letter, notified_at__isnull=True)
     ids = list(pending.values_list("pk", flat=True))
@@ -109,7 +98,7 @@ def test_a_worker_that_died_holding_a_claim_is_replaced_after_the_threshold_and_
 
 
 def test_an_email_accepted_by_the_server_before_the_worker_died_is_not_sent_again_and_staff_see_it(
-        world, letter, sms_outbox, settings):  # noqa: F811
+        world, letter, sms_outbox, settings):
     delivery = Delivery.objects.get(letter=letter, tenant=world.tenant_a)
     settings.EMAIL_BACKEND = "tests.notices.notify_backends.DiesAfterAcceptBackend"
     with pytest.raises(WorkerDied):
@@ -135,7 +124,7 @@ def test_an_email_accepted_by_the_server_before_the_worker_died_is_not_sent_agai
     assert "未确认送达" in page.content.decode()
 
 
-def test_remind_now_pressed_twice_reminds_each_tenant_once(world, letter, sms_outbox):  # noqa: F811
+def test_remind_now_pressed_twice_reminds_each_tenant_once(world, letter, sms_outbox):
     with TestCase.captureOnCommitCallbacks(execute=True):
         letter_deliver(letter_id=letter.pk)
     Letter.objects.filter(pk=letter.pk).update(requires_receipt=True)
@@ -152,7 +141,7 @@ def test_remind_now_pressed_twice_reminds_each_tenant_once(world, letter, sms_ou
     assert Reminder.objects.filter(notified_at__isnull=False).count() == tenants
 
 
-def test_a_reminder_whose_worker_died_is_sent_by_the_hourly_follow_up_once(world, letter, sms_outbox, settings):  # noqa: F811
+def test_a_reminder_whose_worker_died_is_sent_by_the_hourly_follow_up_once(world, letter, sms_outbox, settings):
     with TestCase.captureOnCommitCallbacks(execute=True):
         letter_deliver(letter_id=letter.pk)
     Delivery.objects.filter(letter=letter).update(next_reminder_at=timezone.now() - timedelta(minutes=1))

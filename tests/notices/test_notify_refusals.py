@@ -17,42 +17,23 @@ from django.utils import timezone
 from notices.models import Delivery, DeliveryState, Letter
 from notices.services.delivery import deliveries_notify
 from portal.models.audit import AuditEvent
-from portal.outbox import reset_claim_fields
 from portal.sms import SmsNotSent
 from tenants.models import Contact
-from tests.base import make_contact, make_tenant
-from tests.fixtures.sms_gateway import sms_gateway  # noqa: F401 - fixture
+from tests.fixtures.sms_gateway import aliyun, sms_gateway  # noqa: F401 - fixture
 from tests.fixtures.smtp import smtp_server  # noqa: F401 - fixture
 
-from .delivery import sms_outbox, stamped_letter  # noqa: F401 - fixture
+from .delivery import sms_outbox, stamped_letter, unnotified_letter  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def letter(world, sms_outbox):  # noqa: F811
+def letter(world, sms_outbox):
     """A letter to the 5 tenants of centre A (one signatory each, with an
     email and a mobile number), delivered but not notified yet."""
-    for i in range(3):
-        make_contact(make_tenant(world.centre_a, f"TR{i:03d}", f"商户{i}"), f"shop{i}@shops.test", may_sign=True,
-                     with_account=False)
-    for i, contact in enumerate(Contact.objects.filter(tenant__centre=world.centre_a, may_sign=True)):
-        Contact.objects.filter(pk=contact.pk).update(phone=f"1390000{i:04d}")
-    letter = stamped_letter(world)
-    Delivery.objects.filter(letter=letter).update(notified_at=None, **reset_claim_fields())
-    Letter.objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING, delivered_at=None)
+    letter = unnotified_letter(world, sms_outbox, extra_tenants=3, code_prefix="TR")
     assert Delivery.objects.filter(letter=letter).count() == 5
-    mail.outbox.clear()
-    sms_outbox.clear()
     return letter
-
-
-@pytest.fixture
-def aliyun(settings, sms_gateway):  # noqa: F811 - fixture
-    for name, value in sms_gateway.settings().items():
-        setattr(settings, name, value)
-    settings.ATRIUM_SMS_TIMEOUT_SECONDS = 1
-    return sms_gateway
 
 
 def _ids(letter) -> list[int]:
@@ -102,8 +83,8 @@ def test_a_number_the_gateway_refuses_for_good_holds_back_no_other_tenant(world,
     assert aliyun.requests == 5 and len(aliyun.messages) == 4 and len(mail.outbox) == 5
 
 
-def test_an_address_the_mail_server_refuses_with_550_holds_back_no_other_tenant(world, letter, settings, sms_outbox,  # noqa: F811
-                                                                                  smtp_server):  # noqa: F811
+def test_an_address_the_mail_server_refuses_with_550_holds_back_no_other_tenant(world, letter, settings, sms_outbox,
+                                                                                  smtp_server):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", smtp_server.port, False
     ids = _ids(letter)
@@ -124,8 +105,8 @@ def test_an_address_the_mail_server_refuses_with_550_holds_back_no_other_tenant(
     assert len(smtp_server.messages) == 4 and len(sms_outbox) == 5
 
 
-def test_a_mailbox_the_server_refuses_for_now_with_450_is_tried_again(world, letter, settings, sms_outbox,  # noqa: F811
-                                                                       smtp_server):  # noqa: F811
+def test_a_mailbox_the_server_refuses_for_now_with_450_is_tried_again(world, letter, settings, sms_outbox,
+                                                                       smtp_server):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", smtp_server.port, False
     ids = _ids(letter)

@@ -142,7 +142,7 @@ def test_a_signatory_signs_with_a_code_sent_by_email_and_the_receipt_holds_the_e
     assert result.intact and result.trusted
 
 
-def test_a_code_by_sms_goes_to_the_signatorys_mobile(world, letter, sms_outbox):  # noqa: F811
+def test_a_code_by_sms_goes_to_the_signatorys_mobile(world, letter, sms_outbox):
     Contact.objects.filter(user=world.signer_a).update(phone="13900000002")
     delivery = delivery_of(letter, world.tenant_a)
     sms_outbox.clear()

@@ -20,19 +20,11 @@ from portal.outbox import outcome_unknown_q, send_once
 from portal.sms import SmsMessage, SmsNotSent, SmsOutcomeUnknown, SmsRefused, send_sms
 from portal.sms_aliyun import AliyunSmsBackend, sign
 from tenants.models import Contact
-from tests.fixtures.sms_gateway import expected_signature, sms_gateway  # noqa: F401 - fixture
+from tests.fixtures.sms_gateway import aliyun, expected_signature, sms_gateway  # noqa: F401 - fixture
 from tests.notices.delivery import delivery_of, stamped_letter
 from tests.portal.test_settings import _manage, _production
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def aliyun(settings, sms_gateway):  # noqa: F811 - fixture
-    for name, value in sms_gateway.settings().items():
-        setattr(settings, name, value)
-    settings.ATRIUM_SMS_TIMEOUT_SECONDS = 1
-    return sms_gateway
 
 
 def _expire_claim(entry):
