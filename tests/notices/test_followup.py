@@ -169,7 +169,7 @@ def test_the_letter_page_lists_signed_viewed_and_not_viewed_with_filters(world, 
     url = reverse("notices_letters:detail", args=[letter.pk])
     page = client.get(url)
     assert page.status_code == 200 and page.context["delivery_counts"] == {
-        "all": 2, "signed": 1, "viewed": 0, "not_viewed": 1, "overdue": 0, "unknown": 0}
+        "all": 2, "signed": 1, "viewed": 0, "not_viewed": 1, "overdue": 0, "unknown": 0, "refused": 0}
     signed = client.get(url, {"show": "signed"}).context["deliveries"]
     assert [d.tenant for d in signed] == [world.tenant_a]
     assert [d.tenant for d in client.get(url, {"show": "not_viewed"}).context["deliveries"]] == [world.tenant_a2]

@@ -16,8 +16,10 @@ def _manage(*args, **env):
     base = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
     base.update({"ATRIUM_VAR_DIR": str(ROOT / "var" / "test-settings")})
     base.update(env)
+    # A fresh `migrate` runs every app's migrations: minutes, not seconds, on a
+    # 2-core machine that is also running the rest of the suite.
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=600
     )
 
 
