@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from .audit import audit_record
 from .audit_anchor import ANCHOR_FILE, anchor_dir
 from .evidence_key import MANIFEST, evidence_mac, evidence_mac_ok, key_id
 
@@ -197,7 +198,8 @@ def _check_manifest_mac(path: Path, workdir: Path, data: bytes, *, accept_unsign
 
 
 def backup_create(*, directory: Path | None = None, keep: int | None = None) -> BackupResult:
-    """Write one backup archive and prune the oldest beyond `keep`."""
+    """Write one backup archive, record it in the audit trail and prune the
+    oldest beyond `keep` (the nightly task and `manage.py backup` alike)."""
     directory = Path(directory or settings.ATRIUM_BACKUP_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
@@ -228,6 +230,9 @@ def backup_create(*, directory: Path | None = None, keep: int | None = None) -> 
         # truncated archive that looks finished.
         final = directory / f"atrium-{stamp}.tar"
         partial.replace(final)
+    audit_record(actor=None, action="backup.created", details={
+        "file": final.name, "files": manifest["files"], "media": manifest["media"],
+    })
     _prune(directory, keep if keep is not None else settings.ATRIUM_BACKUP_KEEP)
     return BackupResult(path=final, manifest=manifest)
 

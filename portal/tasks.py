@@ -14,14 +14,9 @@ def send_invitation_email(invitation_id: int, token: str) -> bool:
 def backup_nightly() -> str:
     """The scheduled backup. Running it twice only makes one more archive,
     and the oldest beyond ATRIUM_BACKUP_KEEP are pruned."""
-    from .audit import audit_record
     from .backup import backup_create
 
-    result = backup_create()
-    audit_record(actor=None, action="backup.created", details={
-        "file": result.path.name, "files": result.manifest["files"], "media": result.manifest["media"],
-    })
-    return str(result.path)
+    return str(backup_create().path)
 
 
 @shared_task(acks_late=True)

@@ -1,6 +1,7 @@
 """Backups (R29): the database and the uploaded files go into one archive
 that is checked against its manifest and can be restored."""
 
+import io
 import sqlite3
 import tarfile
 import uuid
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -16,6 +18,8 @@ from django.core.management.base import CommandError
 from django_celery_beat.models import PeriodicTask
 
 from portal.backup import BackupError, backup_create, backup_restore
+from portal.models.audit import AuditEvent
+from portal.tasks import backup_nightly
 from tenants.models import Tenant
 from tests.base import build_world
 
@@ -100,6 +104,18 @@ def test_only_the_newest_archives_are_kept(tmp_path):
         (folder / f"atrium-{stamp}.tar").write_bytes(b"old")
     newest = backup_create(directory=folder, keep=2).path
     assert sorted(p.name for p in folder.glob("atrium-*.tar")) == ["atrium-20260103T000000Z.tar", newest.name]
+
+
+def test_every_backup_is_recorded_once_in_the_audit_trail_by_the_task_and_the_command(tmp_path, settings):
+    settings.ATRIUM_BACKUP_DIR = str(tmp_path / "backups")
+    build_world()
+    with time_machine.travel("2026-12-01 02:30 +0800", tick=False):
+        backup_nightly.delay()
+    with time_machine.travel("2026-12-01 09:00 +0800", tick=False):
+        call_command("backup", "--dir", str(tmp_path / "backups"), stdout=io.StringIO())
+    events = AuditEvent.objects.filter(action="backup.created").order_by("pk")
+    assert [e.details["file"] for e in events] == sorted(p.name for p in (tmp_path / "backups").glob("atrium-*.tar"))
+    assert all(e.details["media"] for e in events)
 
 
 def test_the_nightly_backup_is_scheduled():

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.audit import audit_record
 from portal.backup import BackupError, backup_create
 
 
@@ -21,7 +20,6 @@ class Command(BaseCommand):
             result = backup_create(directory=options["dir"], keep=options["keep"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        audit_record(actor=None, action="backup.created", details={"file": result.path.name, "files": result.manifest["files"]})
         self.stdout.write(f"{result.path}")
         for name, facts in result.manifest["files"].items():
             self.stdout.write(f"  {name}  {facts['size']} bytes  sha256 {facts['sha256']}")
