@@ -47,8 +47,10 @@ suite = $(1) $(PYTEST) -m "$(PARALLEL_LANE)" -n $(XDIST); parallel=$$?; \
 test: system venv messages
 	$(call suite,)
 
-# While working: the parallel lane without the tests that seed the whole demo
-# (marker slow): about 2 minutes and 200 s of CPU on this 2-core machine.
+# While working: the parallel lane without the tests that seed the whole demo or
+# run every migration (marker slow): about 7-8 minutes and 850 s of CPU on this
+# 2-core machine (issue 12 wants it under 3: the URL x role walk and creating
+# the test database are most of it).
 test-fast: system venv messages
 	$(PYTEST) -m "$(PARALLEL_LANE) and not slow" -n $(XDIST)
 

@@ -24,7 +24,9 @@ def pytest_collection_modifyitems(config, items):
     - `worker`: any test using a real Celery worker process (`worker`,
       `start_worker`, tests/fixtures/worker.py).
     - `slow`: tests that seed the whole demo (`test_demo*.py`: seed_demo, run
-      twice to prove it idempotent) — tens of seconds each.
+      twice to prove it idempotent) — tens of seconds each — and the
+      migration tests (`test_*_migration.py`: every migration backwards and
+      forwards, over a minute).
     - `faults`: the fault suite (tests/faults/, `make test-faults`): workers
       killed mid-task. Left out of both lanes of `make test`.
     """
@@ -35,7 +37,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if names & {"worker", "start_worker"}:
             item.add_marker(pytest.mark.worker)
-        if path.name.startswith("test_demo"):
+        if path.name.startswith("test_demo") or path.name.endswith("_migration.py"):
             item.add_marker(pytest.mark.slow)
         if TESTS / "faults" in path.parents:
             item.add_marker(pytest.mark.faults)
