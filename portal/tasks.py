@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 
 @shared_task(acks_late=True)
@@ -10,7 +11,8 @@ def send_invitation_email(invitation_id: int, token: str) -> bool:
 
 # The longest task (settings ATRIUM_LONGEST_TASK_SECONDS, below the broker's
 # visibility timeout): pg_dump and the media archive of a large site take minutes.
-@shared_task(acks_late=True, time_limit=900, soft_time_limit=840)
+@shared_task(acks_late=True, time_limit=settings.ATRIUM_LONGEST_TASK_SECONDS,
+             soft_time_limit=settings.ATRIUM_LONGEST_TASK_SECONDS - 60)
 def backup_nightly() -> str:
     """The scheduled backup. Running it twice only makes one more archive,
     and the oldest beyond ATRIUM_BACKUP_KEEP are pruned."""

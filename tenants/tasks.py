@@ -4,6 +4,7 @@ service, and are safe to run twice."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 SWEEP_TASK_NAME = "tenants.tasks.sweep_request_deadlines"
 
@@ -50,7 +51,7 @@ def reindex_imported(model_label: str, ids: list[int]) -> int:
 # rows took 4-5 minutes on a loaded 2-core machine. The hard limit is the
 # longest any task may have (ATRIUM_LONGEST_TASK_SECONDS, below the broker's
 # visibility timeout: portal/settings/recovery.py).
-IMPORT_SOFT_LIMIT, IMPORT_HARD_LIMIT = 840, 900
+IMPORT_SOFT_LIMIT, IMPORT_HARD_LIMIT = settings.ATRIUM_LONGEST_TASK_SECONDS - 60, settings.ATRIUM_LONGEST_TASK_SECONDS
 
 
 @shared_task(name="tenants.tasks.run_import_job", acks_late=True, soft_time_limit=IMPORT_SOFT_LIMIT,
