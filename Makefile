@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/atrium
 REDIS_BROKER ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-fast test-pg test-faults bench bench-pg lint system venv messages clean
+.PHONY: run test test-fast test-pg test-faults bench bench-full bench-pg lint system venv messages clean
 
 system:
 	@bash scripts/system-deps.sh
@@ -68,6 +68,10 @@ test-faults: system venv messages
 
 bench: system venv messages
 	$(PY) bench/run.py
+
+# The large sizes (100,000 deliveries, 50,000 letters, 10,000 recipients): long.
+bench-full: system venv messages
+	BENCH_FULL=1 $(PY) bench/run.py
 
 # The same benchmarks on the production stack, in a database they may empty
 # (atrium_bench, created if missing): the dashboard's 200 centres × 1,000

@@ -54,6 +54,30 @@ def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def full() -> bool:
+    """`make bench-full` (BENCH_FULL=1) runs the large sizes; `make bench`
+    a quick set that stays under ten minutes on a 2-core machine."""
+    return os.environ.get("BENCH_FULL") == "1"
+
+
+def cpu_ms(fn, runs: int = 7) -> float:
+    """Median process CPU milliseconds of `fn()` after one warm-up: CPU time,
+    not wall time, so that another process on a shared machine weighs less on
+    a ratio measured in the same run."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.process_time()
+        fn()
+        samples.append(time.process_time() - start)
+    return statistics.median(samples) * 1000
+
+
+def report(name: str, value: float, unit: str = "") -> None:
+    """One `name: value unit` line, the format every benchmark prints."""
+    print(f"{name}: {value:.3g} {unit}".rstrip(), flush=True)
+
+
 def reset_database() -> None:
     """Migrate a fresh database; on PostgreSQL empty it first."""
     from django.core.management import call_command
