@@ -25,6 +25,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -202,7 +203,6 @@ def backup_create(*, directory: Path | None = None, keep: int | None = None) -> 
     oldest beyond `keep` (the nightly task and `manage.py backup` alike)."""
     directory = Path(directory or settings.ATRIUM_BACKUP_DIR)
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         workdir = Path(tmp)
         head = _chain_head()
@@ -217,7 +217,7 @@ def backup_create(*, directory: Path | None = None, keep: int | None = None) -> 
             # one more anchor, kept wherever the backups are kept.
             "audit_chain": head,
         }
-        partial = directory / f".atrium-{stamp}.tar.partial"
+        partial, final = _reserve_names(directory)
         with tarfile.open(partial, "w") as tar:
             data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
             for name, content in (("manifest.json", data), ("manifest.hmac", _manifest_mac(data))):
@@ -228,13 +228,33 @@ def backup_create(*, directory: Path | None = None, keep: int | None = None) -> 
                 tar.add(str(part), arcname=part.name)
         # Renamed only once complete: a crash leaves a .partial, never a
         # truncated archive that looks finished.
-        final = directory / f"atrium-{stamp}.tar"
         partial.replace(final)
     audit_record(actor=None, action="backup.created", details={
         "file": final.name, "files": manifest["files"], "media": manifest["media"],
     })
     _prune(directory, keep if keep is not None else settings.ATRIUM_BACKUP_KEEP)
     return BackupResult(path=final, manifest=manifest)
+
+
+def _reserve_names(directory: Path) -> tuple[Path, Path]:
+    """The .partial and final names of a new archive, the .partial created
+    exclusively: two backups started in the same instant (the nightly task
+    and an operator's `manage.py backup`) each get their own archive instead
+    of the second replacing the first. The names sort in the order they were
+    made: microseconds, then a counter only on a clash ("…Z.tar" < "…Z001.tar")."""
+    base = timezone.now().strftime("%Y%m%dT%H%M%S%fZ")
+    for n in itertools.count():
+        stamp = base if n == 0 else f"{base}{n:03d}"
+        partial = directory / f".atrium-{stamp}.tar.partial"
+        final = directory / f"atrium-{stamp}.tar"
+        if final.exists():
+            continue
+        try:
+            partial.touch(exist_ok=False)
+        except FileExistsError:
+            continue
+        return partial, final
+    raise AssertionError("unreachable")
 
 
 def _prune(directory: Path, keep: int) -> None:

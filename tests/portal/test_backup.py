@@ -130,3 +130,14 @@ def test_restoring_over_the_live_data_without_a_terminal_needs_yes(tmp_path):
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(archive))
     assert Tenant.objects.filter(code="TA001").exists()  # nothing was touched
+
+
+def test_two_backups_in_the_same_instant_are_both_kept(tmp_path):
+    build_world()
+    folder = tmp_path / "backups"
+    with time_machine.travel("2026-12-01 02:30 +0800", tick=False):
+        first = backup_create(directory=folder, keep=5).path
+        second = backup_create(directory=folder, keep=5).path
+    assert first != second
+    assert sorted(p.name for p in folder.glob("atrium-*.tar")) == [first.name, second.name]
+    assert not list(folder.glob(".atrium-*"))
