@@ -91,9 +91,10 @@ def delivery_mark_viewed(*, delivery: Delivery, user, request: HttpRequest | Non
 
 
 def _check_password(delivery: Delivery, user, password: str) -> tuple[bool, str, str]:
-    # Wrong passwords are limited like wrong codes, per person and letter, so
-    # the signing form cannot be used to guess a password.
-    key = f"atrium:sign-password:{user.pk}:{delivery.pk}"
+    # Wrong passwords are limited like wrong codes, per person — not per
+    # letter, or a tenant with N letters to sign would give a guesser N times
+    # the attempts — so the signing form cannot be used to guess a password.
+    key = f"atrium:sign-password:{user.pk}"
     failures = cache.get(key, 0)
     if failures >= settings.ATRIUM_SIGN_CODE_ATTEMPTS:
         return False, "", _("Too many wrong passwords. Use a one-time code instead, or try again later.")

@@ -285,6 +285,22 @@ def test_wrong_passwords_are_limited_like_wrong_codes(world, letter, settings):
     assert not Receipt.objects.exists()
 
 
+def test_wrong_passwords_are_counted_per_person_across_letters(world, letter, settings):
+    """A guesser does not get a fresh allowance with each letter the tenant has to sign."""
+    from tests.base import PASSWORD
+
+    settings.ATRIUM_SIGN_CODE_ATTEMPTS = 2
+    other = stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=5))
+    for one in (letter, other):
+        delivery = delivery_of(one, world.tenant_a)
+        with pytest.raises(SignError, match="密码不正确"):
+            receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, password="guess")
+    delivery = delivery_of(other, world.tenant_a)
+    with pytest.raises(SignError, match="密码错误次数过多"):
+        receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, password=PASSWORD)
+    assert not Receipt.objects.exists()
+
+
 def test_the_sweep_seals_a_certificate_whose_task_was_lost(world, letter):
     from notices.tasks import sweep_stuck_deliveries
 
