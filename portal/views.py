@@ -1,9 +1,11 @@
+from allauth.account import app_settings as account_settings
+from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -64,9 +66,14 @@ def invitation_accept_view(request, token):
             )
         except InvitationUnusable as exc:
             return _unusable(request, exc.state)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Atrium. Your account is ready."))
-        return redirect("portal:landing")
+        # Through allauth's login, not django's login(): its stages (MFA where
+        # the person has it), its authentication record (what re-authentication
+        # and the staff MFA check read) and its signals run as for any sign-in.
+        # The email is verified: the invitation link reached that mailbox.
+        user.backend = "django.contrib.auth.backends.ModelBackend"
+        return perform_login(request, user, email_verification=account_settings.EmailVerificationMethod.NONE,
+                             redirect_url=reverse("portal:landing"))
     return render(request, "portal/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

@@ -125,3 +125,24 @@ def test_the_invitation_screens_answer_inviters_only(world):
         allowed=[world.ops_a, world.manager],
         refused=[world.drafter_a, world.editor_a, world.signer_a, ANONYMOUS],
     )
+
+
+def test_accepting_signs_in_through_allauth(client, world, django_capture_on_commit_callbacks):
+    """allauth's login runs (its stages, signals and session records), not a bare django login()."""
+    from allauth.account.signals import user_logged_in
+
+    seen = []
+
+    def _seen(sender, request, user, **kwargs):
+        seen.append(user.email)
+
+    user_logged_in.connect(_seen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation_create(inviter=world.manager, email="ops.new@a.test", kind="staff", centre=world.centre_a,
+                              role=Role.OPERATIONS)
+        response = _accept(client, _token_from_mail())
+    finally:
+        user_logged_in.disconnect(_seen)
+    assert response.status_code == 302 and response["Location"] == reverse("portal:landing")
+    assert seen == ["ops.new@a.test"]
