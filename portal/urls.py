@@ -10,6 +10,7 @@ from wagtail.documents.views import serve as wagtaildocs_serve
 
 from . import views
 from .login_paths import rate_limited_shared_password, to_allauth_login
+from .pages.scoping import scoped_tag_autocomplete
 
 # Django's admin login goes through allauth, so MFA and rate limits apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -42,8 +43,17 @@ login_shadows = [
     ),
 ]
 
+# Wagtail admin views that answer every admin user for every centre and offer
+# no hook: the same addresses, scoped, matched before wagtailadmin_urls.
+scoped_shadows = [
+    path("admin/tag-autocomplete/", scoped_tag_autocomplete, name="atrium_tag_autocomplete"),
+    path("admin/tag-autocomplete/<app_name>/<model_name>/", scoped_tag_autocomplete,
+         name="atrium_tag_model_autocomplete"),
+]
+
 urlpatterns = [
     *login_shadows,
+    *scoped_shadows,
     # Wagtail's deliberate error page (a test of error reporting) would be a
     # 500 that any staff member can cause at will.
     path("admin/failwhale/", views.not_found, name="admin_error_test_off"),

@@ -200,6 +200,8 @@ EXPLICIT = {
         lambda o: f"/admin/pages/{o['draft_page'].pk}/revisions/compare/earliest...latest/",
     "wagtailadmin_choose_page_child": lambda o: {"parent_page_id": o["bulletin"].pk},
     "wagtailadmin_tag_model_autocomplete": lambda o: {"app_name": "wagtaildocs", "model_name": "document"},
+    "atrium_tag_model_autocomplete": lambda o: [{"app_name": "taggit", "model_name": "tag"},
+                                                {"app_name": "wagtaildocs", "model_name": "document"}],
     "wagtailforms:list_submissions": _page(),
     "wagtailforms:list_submissions_results": _page(),
     "wagtailforms:delete_submissions": _page(),

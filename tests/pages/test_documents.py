@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.documents.models import Document
 
+from portal.models import User
 from portal.pages.site import centre_collection
 from tests.base import PDF_BYTES
 
@@ -36,3 +37,19 @@ def test_an_editor_cannot_put_files_in_another_centres_collection(site):
     })
     # Only the editor's own centre's collection is offered, whatever is posted.
     assert not Document.objects.filter(collection=centre_collection(site.w.centre_b)).exists()
+
+
+def test_tag_suggestions_come_from_the_staff_members_own_centres(site):
+    """Tag names are free text: centre A's editor is not offered centre B's."""
+    for centre, tag in ((site.w.centre_a, "甲方整改"), (site.w.centre_b, "甲方欠费")):
+        document = Document.objects.create(title=tag, file=SimpleUploadedFile("t.pdf", PDF_BYTES),
+                                           collection=centre_collection(centre))
+        document.tags.add(tag)
+    client = Client()
+    client.force_login(site.w.editor_a)
+    for url in ("/admin/tag-autocomplete/", "/admin/tag-autocomplete/taggit/tag/"):
+        assert client.get(url, {"term": "甲方"}).json() == ["甲方整改"]
+    assert client.get("/admin/tag-autocomplete/wagtaildocs/document/", {"term": "甲"}).status_code == 404
+    superuser = Client()
+    superuser.force_login(User.objects.create_superuser(email="root@operator.test", password="x"))
+    assert sorted(superuser.get("/admin/tag-autocomplete/", {"term": "甲方"}).json()) == sorted(["甲方欠费", "甲方整改"])
