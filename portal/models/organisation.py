@@ -45,6 +45,13 @@ class Centre(models.Model):
     letterhead_address = models.CharField(_("letterhead address"), max_length=300, blank=True)
     letterhead_phone = models.CharField(_("letterhead phone"), max_length=30, blank=True)
     email = models.EmailField(_("service email"), blank=True)
+    # The Wagtail collection that holds the centre's documents and images
+    # (portal.pages.site): held by key, so renaming the centre keeps its
+    # editors' files and the scoping of choosers.
+    collection = models.OneToOneField(
+        "wagtailcore.Collection", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="+", verbose_name=_("document collection"),
+    )
 
     class Meta:
         db_table = "tenants_centre"

@@ -41,8 +41,7 @@ def collections_visible_to(user):
     """The collections of the user's centres and everything under them."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return Collection.objects.all()
-    names = centres_for(user).values_list("name", flat=True)
-    roots = list(Collection.objects.filter(depth=2, name__in=list(names)))
+    roots = list(Collection.objects.filter(pk__in=centres_for(user).values("collection_id")))
     return Collection.objects.filter(_subtrees(roots))
 
 

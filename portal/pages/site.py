@@ -110,9 +110,11 @@ def centre_site_ensure(centre) -> CentreHomePage:
         GroupPagePermission.objects.get_or_create(group=reviewers, page=home, permission=_page_perm(codename))
     # Attachments live in the centre's own collection: an editor of one centre
     # neither sees nor replaces another centre's files.
-    collection = Collection.objects.filter(name=centre.name).first()
+    collection = centre_collection(centre)
     if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=centre.name)
+        collection = Collection.get_first_root_node().add_child(name=_free_collection_name(centre))
+        type(centre).objects.filter(pk=centre.pk).update(collection=collection)
+        centre.collection = collection
     for codename in DOC_PERMS:
         perm = Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
         GroupCollectionPermission.objects.get_or_create(group=editors, collection=collection, permission=perm)
@@ -131,7 +133,14 @@ def centre_site_ensure(centre) -> CentreHomePage:
 
 
 def centre_collection(centre) -> Collection | None:
-    return Collection.objects.filter(name=centre.name).first()
+    return Collection.objects.filter(pk=centre.collection_id).first() if centre.collection_id else None
+
+
+def _free_collection_name(centre) -> str:
+    # Wagtail's collection form refuses two siblings with one name; two centres may
+    # share a name (in different cities), so the second gets its code.
+    taken = Collection.objects.filter(depth=2, name=centre.name).exists()
+    return f"{centre.name} ({centre.code})" if taken else centre.name
 
 
 def sync_web_groups(user) -> None:

@@ -53,3 +53,15 @@ def test_tag_suggestions_come_from_the_staff_members_own_centres(site):
     superuser = Client()
     superuser.force_login(User.objects.create_superuser(email="root@operator.test", password="x"))
     assert sorted(superuser.get("/admin/tag-autocomplete/", {"term": "甲方"}).json()) == sorted(["甲方欠费", "甲方整改"])
+
+
+def test_renaming_a_centre_keeps_its_editors_files(site):
+    """The centre's collection is held by key, not found by the centre's name."""
+    document = Document.objects.create(title="平面图", file=SimpleUploadedFile("p.pdf", PDF_BYTES),
+                                       collection=centre_collection(site.w.centre_a))
+    site.w.centre_a.name = "新名字购物中心"
+    site.w.centre_a.save()
+    client = Client()
+    client.force_login(site.w.editor_a)
+    assert document.title in client.get(reverse("wagtaildocs:index")).content.decode()
+    assert centre_collection(site.w.centre_a) == document.collection
