@@ -270,7 +270,11 @@ WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 
 # --- Import / export --------------------------------------------------------
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: every export cell goes through portal.spreadsheets.escape_formula,
+# which marks "=", "+", "-" and "@" cells as text. import-export's own
+# escaping deletes a leading "=" instead ("=A1" is exported as "A1"),
+# altering what the tenant typed before ours could mark it.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

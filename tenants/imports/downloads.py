@@ -46,8 +46,8 @@ def export_dataset(resource_cls, queryset) -> tablib.Dataset:
     dataset = resource.export(queryset=queryset)
     escaped = tablib.Dataset(headers=resource_cls.headers())
     for row in dataset:
-        # import-export's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT)
-        # drops a leading "="; "+", "-" and "@" start formulae too.
+        # Ours, not import-export's (off in settings: it deletes a leading
+        # "="); "+", "-" and "@" start formulae too.
         escaped.append(escape_row(row))
     return escaped
 

@@ -302,6 +302,8 @@ def test_exports_are_scoped_and_escape_formulae(world):
     ws = load_workbook(io.BytesIO(response.content)).active
     values = [c.value for row in ws.iter_rows() for c in row]
     assert not any(isinstance(v, str) and v.startswith(("=", "+", "@")) for v in values)
+    # Marked as text, not altered: the name reads as the tenant typed it.
+    assert "'=HYPERLINK(\"http://evil\")" in values
     assert world.tenant_b.code not in values and world.tenant_a2.code in values
     csv_text = _client(world.ops_a).get(reverse("tenants_archive:export", args=["contacts", "csv"])).content.decode("utf-8-sig")
     assert "signer@b-shop.test" not in csv_text and "signer@a-shop.test" in csv_text
