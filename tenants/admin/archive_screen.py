@@ -1,0 +1,25 @@
+"""The archive screens outside the snippet viewsets — archive documents,
+confidential access, import / export —: the views in
+tenants/admin/archive.py and imports.py join this screen; its menu entries
+and who sees them."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_menu import AdminScreen, MenuEntry
+from tenants.selectors.directory import archive_centres_editable_by, centres_visible_to
+
+
+def works_on_archives(user) -> bool:
+    return centres_visible_to(user).exists()
+
+
+def keeps_archives(user) -> bool:
+    return archive_centres_editable_by(user).exists()
+
+
+archive_screen = AdminScreen(
+    "archive/", "tenants_archive",
+    MenuEntry(_("Archive documents"), "documents_index", works_on_archives, "doc-full", 101),
+    MenuEntry(_("Confidential access"), "access", works_on_archives, "lock", 102),
+    MenuEntry(_("Import / export"), "import", keeps_archives, "upload", 103),
+)
