@@ -34,3 +34,21 @@ class CreatedByStaff(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TimelineEvent(models.Model):
+    """One step of a record's history that both sides read (a request's
+    timeline, a rectification case's history): what happened — the concrete
+    model's own `kind` choices —, who did it (none when the system did), on
+    which side, what was said, and when. The concrete model adds what the
+    step belongs to and keeps its own rule for a deleted account."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    by_tenant = models.BooleanField(_("from the tenant"), default=False)
+    body = models.TextField(_("text"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
