@@ -5,16 +5,11 @@ and who sees them."""
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_menu import AdminScreen, MenuEntry
+from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
 from tenants.selectors.directory import archive_centres_editable_by, centres_visible_to
 
-
-def works_on_archives(user) -> bool:
-    return centres_visible_to(user).exists()
-
-
-def keeps_archives(user) -> bool:
-    return archive_centres_editable_by(user).exists()
+works_on_archives = reaches_any(centres_visible_to)
+keeps_archives = reaches_any(archive_centres_editable_by)
 
 
 archive_screen = AdminScreen(
