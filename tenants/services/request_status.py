@@ -21,6 +21,7 @@ from tenants.models import (
     Severity,
 )
 from tenants.selectors.requests import may_assign, may_work_on
+from tenants.services import whole_number_between
 from tenants.services.requests import (
     RequestError,
     contact_for,
@@ -97,11 +98,8 @@ def request_rate(
     *, actor, service_request: ServiceRequest, rating: int, comment: str = "", request: HttpRequest | None = None
 ) -> ServiceRequest:
     """The tenant rates the outcome of a closed request, once."""
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
+    rating = whole_number_between(rating, 1, 5)
+    if rating is None:
         raise RequestError(_("Choose a rating from 1 to 5."))
     with transaction.atomic():
         sr = lock_request(service_request)
