@@ -100,27 +100,19 @@ def _allowed_only(view, allow: Callable[[object], bool]):
 
 
 def register_screen(screen: AdminScreen) -> None:
-    _register(screen.prefix, screen.namespace, screen.urls, screen.menu)
-
-
-def register_admin_screen(prefix: str, namespace: str, urls: list, *menu: MenuEntry) -> None:
-    """An admin screen whose URLs are listed in one place rather than beside
-    its views (see AdminScreen)."""
-    _register(prefix, namespace, lambda: urls, menu)
+    # The URLs are read when Wagtail builds the admin URLs, after every app's
+    # wagtail_hooks.py (and the view modules it imports) has loaded.
+    hooks.register("register_admin_urls",
+                   lambda: [path(screen.prefix, include((screen.urls(), screen.namespace)))])
+    for entry in screen.menu:
+        hooks.register("register_admin_menu_item",
+                       partial(_menu_item, f"{screen.namespace}:{entry.url_name}", entry))
 
 
 def register_admin_link(entry: MenuEntry) -> None:
     """A menu entry leading out of the admin: `entry.url_name` is the full
     URL name (with its namespace)."""
     hooks.register("register_admin_menu_item", partial(_menu_item, entry.url_name, entry))
-
-
-def _register(prefix: str, namespace: str, urls: Callable[[], list], menu) -> None:
-    # The URLs are read when Wagtail builds the admin URLs, after every app's
-    # wagtail_hooks.py (and the view modules it imports) has loaded.
-    hooks.register("register_admin_urls", lambda: [path(prefix, include((urls(), namespace)))])
-    for entry in menu:
-        hooks.register("register_admin_menu_item", partial(_menu_item, f"{namespace}:{entry.url_name}", entry))
 
 
 def _menu_item(url_name: str, entry: MenuEntry) -> AccessMenuItem:

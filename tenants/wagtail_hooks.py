@@ -4,8 +4,11 @@ screens and menu entries they register live in tenants/admin/."""
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from portal.admin_menu import register_admin_screen, register_screen
-from tenants.admin import menu, recordings
+from portal.admin_menu import register_screen
+
+# The archive views join archive_screen as their modules load.
+from tenants.admin import archive, imports, menu, recordings  # noqa: F401
+from tenants.admin.archive_screen import archive_screen
 from tenants.admin.directory import ArchiveGroup, audit_archive_change
 from tenants.admin.service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet
 from tenants.admin.storage import StorageViewSet
@@ -15,7 +18,7 @@ register_snippet(ServiceRequestViewSet)
 register_snippet(DeadlinePolicyViewSet)
 register_snippet(StorageViewSet)
 
-register_admin_screen("archive/", "tenants_archive", menu.ARCHIVE_URLS, *menu.ARCHIVE_MENU)
+register_screen(archive_screen)
 register_screen(recordings.screen)
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models.base import UploadedPhoto
+from portal.models.base import TimelineEvent, UploadedPhoto
 
 
 class ChecklistItem(models.Model):
@@ -161,7 +161,7 @@ class RectificationCase(models.Model):
         return self.status == CaseStatus.OPEN and self.deadline < timezone.localdate()
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TimelineEvent):
     """The case's history as both sides see it."""
 
     class Kind(models.TextChoices):
@@ -174,15 +174,11 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(RectificationCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Unlike a request's timeline, a case's history keeps its people: an
+    # account that inspected or reported cannot be deleted from under it.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    by_tenant = models.BooleanField(default=False)
-    note = models.TextField(blank=True)
     letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     deadline = models.DateField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.case} · {self.get_kind_display()}"

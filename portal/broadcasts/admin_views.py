@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.admin_menu import AdminScreen, MenuEntry
+from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
 from portal.form_actions import form_action
 
 from .forms import AlertForm, GreetingForm
@@ -30,9 +30,7 @@ from .services import (
     alerts_visible_to_staff,
 )
 
-
-def may_send_alerts(user) -> bool:
-    return alert_centres_for(user).exists()
+may_send_alerts = reaches_any(alert_centres_for)
 
 
 alert_screen = AdminScreen("alerts/", "portal_alerts",

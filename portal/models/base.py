@@ -26,6 +26,22 @@ class UploadedPhoto(models.Model):
         ordering = ["created_at", "id"]
 
 
+class StoredFile(models.Model):
+    """A file kept as evidence (an archive document, a call recording) with
+    what identifies the bytes received: the name it came with, its size and
+    SHA-256, and who uploaded it when. The concrete model declares `file`
+    itself: its folder is its own, and a purge may empty it."""
+
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class CreatedByStaff(models.Model):
     """Who on the staff set the row up, and when; the row outlives the account."""
 
@@ -34,3 +50,21 @@ class CreatedByStaff(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TimelineEvent(models.Model):
+    """One step of a record's history that both sides read (a request's
+    timeline, a rectification case's history): what happened — the concrete
+    model's own `kind` choices —, who did it (none when the system did), on
+    which side, what was said, and when. The concrete model adds what the
+    step belongs to and keeps its own rule for a deleted account."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    by_tenant = models.BooleanField(_("from the tenant"), default=False)
+    body = models.TextField(_("text"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin_menu import AdminScreen, MenuEntry
+from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
 from portal.form_actions import form_action
 from portal.models.handbook import HandbookEdition
 
@@ -20,9 +20,7 @@ from .handbook import (
     handbooks_for_staff,
 )
 
-
-def may_follow_editions(user) -> bool:
-    return handbooks_for_staff(user).exists()
+may_follow_editions = reaches_any(handbooks_for_staff)
 
 
 screen = AdminScreen("handbook-editions/", "portal_editions",

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from portal.access import has_role
 from portal.audit import audit_record
 from portal.files import private_stream_response
+from tenants.admin.archive_screen import archive_screen
 from tenants.admin.feedback import act_and_tell
 from tenants.forms.archive import AccessRequestForm, DocumentForm
 from tenants.models import (
@@ -77,6 +78,7 @@ def expiry_flag(doc, today) -> str:
     return ""
 
 
+@archive_screen.route("tenant/<int:tenant_pk>/documents/", "documents")
 def tenant_documents(request, tenant_pk):
     tenant = _tenant_or_404(request.user, tenant_pk)
     docs, may_see = tenant_documents_for(request.user, tenant)
@@ -130,10 +132,12 @@ def _upload_view(request, *, tenant, replaces=None):
     }, status=400 if form.errors else 200)
 
 
+@archive_screen.route("tenant/<int:tenant_pk>/documents/new/", "document_new")
 def document_new(request, tenant_pk):
     return _upload_view(request, tenant=_tenant_or_404(request.user, tenant_pk))
 
 
+@archive_screen.route("documents/<int:pk>/replace/", "document_replace")
 def document_replace(request, pk):
     doc = _document_or_404(request.user, pk)
     if not doc.is_current:
@@ -142,6 +146,7 @@ def document_replace(request, pk):
     return _upload_view(request, tenant=doc.tenant, replaces=doc)
 
 
+@archive_screen.route("documents/<int:pk>/download/", "document_download")
 def document_download(request, pk):
     doc = _document_or_404(request.user, pk)
     try:
@@ -154,6 +159,7 @@ def document_download(request, pk):
     return private_stream_response(handle, content_type=mimetypes.guess_type(doc.file.name)[0], download_name=name)
 
 
+@archive_screen.route("documents/", "documents_index")
 def documents_index(request):
     """Current documents of the user's centres, with expiry flags."""
     centres = centres_visible_to(request.user)
@@ -189,6 +195,7 @@ def documents_index(request):
 # --- confidential access -------------------------------------------------------------
 
 
+@archive_screen.route("tenant/<int:tenant_pk>/access/", "access_ask")
 @require_POST
 def access_ask(request, tenant_pk):
     tenant = _tenant_or_404(request.user, tenant_pk)
@@ -198,6 +205,7 @@ def access_ask(request, tenant_pk):
     return redirect("tenants_archive:documents", tenant.pk)
 
 
+@archive_screen.route("access/", "access")
 def access_index(request):
     if not centres_visible_to(request.user).exists():
         raise PermissionDenied
@@ -214,6 +222,7 @@ def access_index(request):
     })
 
 
+@archive_screen.route("access/<int:pk>/<slug:decision>/", "access_decide")
 @require_POST
 def access_decision(request, pk, decision):
     grant = get_object_or_404(access_grants_visible_to(request.user), pk=pk)

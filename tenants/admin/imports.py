@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
+from tenants.admin.archive_screen import archive_screen
 from tenants.forms.archive import ImportUploadForm
 from tenants.imports.downloads import export_bytes, template_xlsx
 from tenants.imports.resources import RESOURCE_LABELS, RESOURCES
@@ -51,6 +52,7 @@ def _resource_choices():
     return [(key, label) for key, label in RESOURCE_LABELS.items()]
 
 
+@archive_screen.route("import/", "import")
 def import_start(request):
     """GET: the upload form. POST: store the file, queue its check, follow it."""
     _import_centres(request.user)
@@ -69,6 +71,7 @@ def import_start(request):
     }, status=400 if form.errors else 200)
 
 
+@archive_screen.route("import/<str:token>/confirm/", "import_confirm")
 @require_POST
 def import_confirm(request, token):
     _import_centres(request.user)
@@ -80,6 +83,7 @@ def import_confirm(request, token):
     return redirect("tenants_archive:import_job", job.token)
 
 
+@archive_screen.route("import/<str:token>/", "import_job")
 def import_job(request, token):
     """One import followed from its check to its result; the page refreshes
     itself while a task works on it."""
@@ -93,6 +97,7 @@ def import_job(request, token):
     })
 
 
+@archive_screen.route("import/template/<slug:resource>/", "import_template")
 def import_template(request, resource):
     _import_centres(request.user)
     if resource not in RESOURCES:
@@ -109,6 +114,7 @@ _EXPORT_SCOPES = {
 }
 
 
+@archive_screen.route("export/<slug:resource>.<slug:fmt>", "export")
 def export(request, resource, fmt):
     if resource not in RESOURCES or fmt not in ("xlsx", "csv"):
         raise Http404

@@ -1,52 +1,16 @@
-"""The tenants app's archive screens outside the snippet viewsets — archive
-documents, confidential access, import / export —: their URLs, the menu
-entries that lead there and who sees them; and what the service desk puts
-on the staff's to-do panel. (The recording archive log declares its screen
-beside its views, tenants/admin/recordings.py.)"""
+"""What the service desk puts on the staff's to-do panel. (The archive
+screens declare their URLs and menu entries in tenants/admin/archive_screen.py,
+the recording archive log beside its views, tenants/admin/recordings.py.)"""
 
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import centres_for
 from portal.admin_home import WorkItem
-from portal.admin_menu import MenuEntry
 from portal.models.accounts import Role
-from tenants.admin import archive as admin_archive
-from tenants.admin import imports as admin_imports
 from tenants.models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
-from tenants.selectors.directory import archive_centres_editable_by, centres_visible_to
 from tenants.selectors.requests import (
     requests_visible_to_staff,
-)
-
-
-def works_on_archives(user) -> bool:
-    return centres_visible_to(user).exists()
-
-
-def keeps_archives(user) -> bool:
-    return archive_centres_editable_by(user).exists()
-
-
-ARCHIVE_URLS = [
-    path("documents/", admin_archive.documents_index, name="documents_index"),
-    path("tenant/<int:tenant_pk>/documents/", admin_archive.tenant_documents, name="documents"),
-    path("tenant/<int:tenant_pk>/documents/new/", admin_archive.document_new, name="document_new"),
-    path("tenant/<int:tenant_pk>/access/", admin_archive.access_ask, name="access_ask"),
-    path("documents/<int:pk>/replace/", admin_archive.document_replace, name="document_replace"),
-    path("documents/<int:pk>/download/", admin_archive.document_download, name="document_download"),
-    path("access/", admin_archive.access_index, name="access"),
-    path("access/<int:pk>/<slug:decision>/", admin_archive.access_decision, name="access_decide"),
-    path("import/", admin_imports.import_start, name="import"),
-    path("import/<str:token>/confirm/", admin_imports.import_confirm, name="import_confirm"),
-    path("import/<str:token>/", admin_imports.import_job, name="import_job"),
-    path("import/template/<slug:resource>/", admin_imports.import_template, name="import_template"),
-    path("export/<slug:resource>.<slug:fmt>", admin_imports.export, name="export"),
-]
-ARCHIVE_MENU = (
-    MenuEntry(_("Archive documents"), "documents_index", works_on_archives, "doc-full", 101),
-    MenuEntry(_("Confidential access"), "access", works_on_archives, "lock", 102),
-    MenuEntry(_("Import / export"), "import", keeps_archives, "upload", 103),
 )
 
 

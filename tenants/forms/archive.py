@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.uploads import AUDIO_KINDS, DOCUMENT_KINDS, validate_upload
+from tenants.forms import DatesInOrder
 from tenants.models import Confidentiality, DocumentKind
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(DatesInOrder, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("title"), max_length=200, required=False)
     file = forms.FileField(label=_("file"))
@@ -25,6 +26,7 @@ class DocumentForm(forms.Form):
     confidentiality = forms.ChoiceField(
         label=_("confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.NORMAL
     )
+    dates_in_order = ("issued_on", "expires_on", _("A document cannot expire before it was issued."))
     tenant_renews = forms.BooleanField(
         label=_("the tenant renews it"), required=False,
         help_text=_("Remind the tenant's signatories too when it is about to expire."),
@@ -40,13 +42,6 @@ class DocumentForm(forms.Form):
         upload = self.cleaned_data["file"]
         validate_upload(upload, kinds=DOCUMENT_KINDS)
         return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
-        if issued and expires and expires < issued:
-            self.add_error("expires_on", _("A document cannot expire before it was issued."))
-        return cleaned
 
 
 class AccessRequestForm(forms.Form):

@@ -5,6 +5,7 @@ confidential fields left out for those who may not see them."""
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import ScopedAdminForm
+from tenants.forms import DatesInOrder
 from tenants.models import (
     CONFIDENTIAL_CONTACT_FIELDS,
     CONFIDENTIAL_TENANT_FIELDS,
@@ -45,20 +46,14 @@ class ConfidentialFieldsMixin:
                 self.fields.pop(name, None)
 
 
-class TenantForm(ConfidentialFieldsMixin, ScopedAdminForm):
+class TenantForm(DatesInOrder, ConfidentialFieldsMixin, ScopedAdminForm):
     scoped_fields = {"centre": archive_centres_editable_by}
     confidential_fields = CONFIDENTIAL_TENANT_FIELDS
+    dates_in_order = ("lease_start", "lease_end", _("The lease cannot end before it starts."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._drop_confidential(self.instance if self.instance.pk else None)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("lease_start"), cleaned.get("lease_end")
-        if start and end and end < start:
-            self.add_error("lease_end", _("The lease cannot end before it starts."))
-        return cleaned
 
 
 class UnitForm(ScopedAdminForm):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.base import StoredFile
 from tenants.models.archive import Tenant
 
 
@@ -41,14 +42,11 @@ def _document_path(instance, filename):
     return f"archive/{instance.tenant.centre_id}/{instance.tenant_id}/{filename}"
 
 
-class ArchiveDocument(models.Model):
+class ArchiveDocument(StoredFile):
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="documents", verbose_name=_("tenant"))
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
-    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
     confidentiality = models.CharField(
@@ -64,8 +62,6 @@ class ArchiveDocument(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by", verbose_name=_("replaces")
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     objects = ArchiveDocumentQuerySet.as_manager()
 

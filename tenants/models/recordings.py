@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.base import StoredFile
 from tenants.models.service_desk import ServiceRequest
 
 
@@ -34,18 +35,13 @@ class CallRecordingQuerySet(models.QuerySet):
         return self.exclude(pk__in=RecordingHold.objects.filter(released_at__isnull=True).values("recording"))
 
 
-class CallRecording(models.Model):
+class CallRecording(StoredFile):
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.PROTECT, related_name="recordings", verbose_name=_("request")
     )
     file = models.FileField(_("recording"), upload_to=_recording_path, max_length=300, blank=True)
-    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=RecordingStatus.choices, default=RecordingStatus.KEPT)
     purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
 

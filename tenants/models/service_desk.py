@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.accounts import Department
-from portal.models.base import UploadedPhoto
+from portal.models.base import TimelineEvent, UploadedPhoto
 from tenants.models.archive import Centre, Contact, Tenant
 
 
@@ -220,7 +220,7 @@ class ServiceRequest(models.Model):
         return out
 
 
-class RequestEntry(models.Model):
+class RequestEntry(TimelineEvent):
     """One line of a request's timeline. Notes are internal to staff."""
 
     class Kind(models.TextChoices):
@@ -234,18 +234,13 @@ class RequestEntry(models.Model):
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    by_tenant = models.BooleanField(_("from the tenant"), default=False)
-    body = models.TextField(_("text"), blank=True)
     public = models.BooleanField(_("visible to the tenant"), default=True)
     from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
-        ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(kind="note") | Q(public=False), name="request_note_is_internal"),
         ]

@@ -38,7 +38,7 @@ def request_photos_visible_to(user):
 
 def request_timeline_for(service_request, *, staff: bool):
     """The timeline a reader sees: tenants never see internal notes."""
-    entries = service_request.entries.select_related("author").prefetch_related("photos")
+    entries = service_request.entries.select_related("actor").prefetch_related("photos")
     return entries if staff else entries.filter(public=True)
 
 

@@ -30,6 +30,7 @@ from tenants.models import (
 )
 from tenants.selectors.archive import has_confidential_permission, may_see_confidential
 from tenants.selectors.directory import ARCHIVE_EDIT_ROLES, tenants_visible_to
+from tenants.services import whole_number_between
 
 REMINDER_DAYS = (90, 30, 7)
 
@@ -118,11 +119,8 @@ def access_request(
         raise ArchiveError(_("You already have access to confidential records."))
     if not (reason or "").strip():
         raise ArchiveError(_("Say why you need access."))
-    try:
-        hours = int(hours)
-    except (TypeError, ValueError):
-        hours = 0
-    if not 1 <= hours <= 168:
+    hours = whole_number_between(hours, 1, 168)
+    if hours is None:
         raise ArchiveError(_("Access can be asked for 1 to 168 hours."))
     with transaction.atomic():
         if ArchiveAccessGrant.objects.filter(tenant=tenant, requested_by=actor, status=AccessGrantStatus.PENDING).exists():

@@ -81,7 +81,7 @@ def _alert(sr: ServiceRequest, milestone: str, due: datetime, kind: str, now: da
         if kind == DeadlineAlert.Kind.ESCALATION:
             ServiceRequest.objects.filter(pk=sr.pk, escalated_at__isnull=True).update(escalated_at=now)
             RequestEntry.objects.create(
-                request=sr, kind=RequestEntry.Kind.ESCALATED, public=False, created_at=now,
+                request=sr, kind=RequestEntry.Kind.ESCALATED, public=False, at=now,
                 body=_("%(milestone)s deadline %(due)s passed; escalated to the centre's managers.") % {
                     "milestone": Milestone(milestone).label, "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
                 },

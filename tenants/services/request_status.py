@@ -21,6 +21,7 @@ from tenants.models import (
     Severity,
 )
 from tenants.selectors.requests import may_assign, may_work_on
+from tenants.services import whole_number_between
 from tenants.services.requests import (
     RequestError,
     contact_for,
@@ -46,7 +47,7 @@ def request_close(
             sr.answered_at = sr.answered_at or now
         sr.save(update_fields=["status", "closed_at", "responded_at", "answered_at"])
         RequestEntry.objects.create(
-            request=sr, kind=RequestEntry.Kind.STATUS, author=actor, body=resolution.strip(),
+            request=sr, kind=RequestEntry.Kind.STATUS, actor=actor, body=resolution.strip(),
             from_status=from_status, to_status=RequestStatus.CLOSED,
         )
         audit_record(actor=actor, action="request.closed", obj=sr, request=request)
@@ -82,7 +83,7 @@ def request_reopen(
                 sr.resolution_due = now + deadlines.resolution
         sr.save()
         RequestEntry.objects.create(
-            request=sr, kind=RequestEntry.Kind.STATUS, author=actor, by_tenant=by_tenant, body=reason.strip(),
+            request=sr, kind=RequestEntry.Kind.STATUS, actor=actor, by_tenant=by_tenant, body=reason.strip(),
             from_status=RequestStatus.CLOSED, to_status=RequestStatus.IN_PROGRESS,
         )
         audit_record(
@@ -97,11 +98,8 @@ def request_rate(
     *, actor, service_request: ServiceRequest, rating: int, comment: str = "", request: HttpRequest | None = None
 ) -> ServiceRequest:
     """The tenant rates the outcome of a closed request, once."""
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
+    rating = whole_number_between(rating, 1, 5)
+    if rating is None:
         raise RequestError(_("Choose a rating from 1 to 5."))
     with transaction.atomic():
         sr = lock_request(service_request)
@@ -114,7 +112,7 @@ def request_rate(
         sr.rating, sr.rating_comment, sr.rated_at, sr.rated_by = rating, (comment or "").strip(), timezone.now(), actor
         sr.save(update_fields=["rating", "rating_comment", "rated_at", "rated_by"])
         RequestEntry.objects.create(
-            request=sr, kind=RequestEntry.Kind.RATED, author=actor, by_tenant=True,
+            request=sr, kind=RequestEntry.Kind.RATED, actor=actor, by_tenant=True,
             body=f"{'★' * rating}{'☆' * (5 - rating)} {sr.rating_comment}".strip(),
         )
         audit_record(actor=actor, action="request.rated", obj=sr, request=request, details={"rating": rating})

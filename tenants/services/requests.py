@@ -125,8 +125,8 @@ def request_create(
         sr.number = f"{centre.code}-{received.astimezone(timezone.get_current_timezone()):%Y%m}-{sr.pk:06d}"
         sr.save(update_fields=["number"])
         entry = RequestEntry.objects.create(
-            request=sr, kind=RequestEntry.Kind.CREATED, author=sr.created_by, by_tenant=by_tenant,
-            body=sr.description, to_status=RequestStatus.NEW, created_at=received,
+            request=sr, kind=RequestEntry.Kind.CREATED, actor=sr.created_by, by_tenant=by_tenant,
+            body=sr.description, to_status=RequestStatus.NEW, at=received,
         )
         _save_photos(sr, entry, checked, actor)
         audit_record(
@@ -212,7 +212,7 @@ def request_reply(
         if changed:
             sr.save(update_fields=changed)
         entry = RequestEntry.objects.create(
-            request=sr, kind=RequestEntry.Kind.NOTE if internal else RequestEntry.Kind.REPLY, author=actor,
+            request=sr, kind=RequestEntry.Kind.NOTE if internal else RequestEntry.Kind.REPLY, actor=actor,
             by_tenant=not staff, body=body.strip(), public=not internal,
             from_status=from_status if "status" in changed else "", to_status=sr.status if "status" in changed else "",
         )
@@ -236,7 +236,7 @@ def request_assign(
         sr.assignee, sr.department = assignee, department or ""
         sr.save(update_fields=["assignee", "department"])
         label = ", ".join(x for x in [sr.get_department_display() if sr.department else "", str(assignee or "")] if x)
-        RequestEntry.objects.create(request=sr, kind=RequestEntry.Kind.ASSIGNED, author=actor, body=label, public=True)
+        RequestEntry.objects.create(request=sr, kind=RequestEntry.Kind.ASSIGNED, actor=actor, body=label, public=True)
         audit_record(
             actor=actor, action="request.assigned", obj=sr, request=request,
             details={"assignee": getattr(assignee, "pk", None), "department": sr.department},

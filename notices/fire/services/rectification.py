@@ -125,7 +125,7 @@ def case_report(*, actor, case: RectificationCase, note: str, photos: Iterable,
         if case.status == CaseStatus.REPORTED:
             raise FireError(_("The rectification was already reported; the inspector will re-inspect."))
         event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REPORTED, actor=actor, by_tenant=True,
-                                         note=note.strip())
+                                         body=note.strip())
         save_photos(checked, centre_id=case.centre_id, tenant_id=case.tenant_id, actor=actor, event=event)
         RectificationCase.objects.filter(pk=case.pk).update(status=CaseStatus.REPORTED)
         audit_record(actor=actor, action="fire.case_reported", obj=case, request=request,
@@ -158,12 +158,12 @@ def case_reinspect(*, actor, case: RectificationCase, rectified: bool, note: str
         case = _lock_open_case(case, _("This case is already closed."))
         now = timezone.now()
         if rectified:
-            event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CLOSED, actor=actor, note=note.strip(), at=now)
+            event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CLOSED, actor=actor, body=note.strip(), at=now)
             RectificationCase.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=now, closed_by=actor)
             audit_record(actor=actor, action="fire.case_closed", obj=case, request=request)
         else:
             event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REINSPECTED_FAILED, actor=actor,
-                                             note=note.strip(), deadline=new_deadline, at=now)
+                                             body=note.strip(), deadline=new_deadline, at=now)
             RectificationCase.objects.filter(pk=case.pk).update(
                 status=CaseStatus.OPEN, deadline=new_deadline, escalated_at=None, letter=None,
             )
