@@ -8,12 +8,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.access import reaches_centres
 from portal.admin_menu import AdminScreen, MenuEntry
 from portal.form_actions import form_action
 from portal.models.handbook import HandbookEdition
 
 from .forms import EditionForm
 from .handbook import (
+    EDITION_ROLES,
     HandbookError,
     edition_pending_tenants,
     handbook_edition_issue,
@@ -22,7 +24,8 @@ from .handbook import (
 
 
 def may_follow_editions(user) -> bool:
-    return handbooks_for_staff(user).exists()
+    # Most staff hold no editing role: they are answered without a query.
+    return reaches_centres(user, EDITION_ROLES) and handbooks_for_staff(user).exists()
 
 
 screen = AdminScreen("handbook-editions/", "portal_editions",

@@ -7,25 +7,25 @@ beside its views, tenants/admin/recordings.py.)"""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import centres_for
+from portal.access import centres_for, reaches_centres
 from portal.admin_home import WorkItem
 from portal.admin_menu import MenuEntry
 from portal.models.accounts import Role
 from tenants.admin import archive as admin_archive
 from tenants.admin import imports as admin_imports
 from tenants.models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
-from tenants.selectors.directory import archive_centres_editable_by, centres_visible_to
+from tenants.selectors.directory import ARCHIVE_EDIT_ROLES, ARCHIVE_ROLES
 from tenants.selectors.requests import (
     requests_visible_to_staff,
 )
 
 
 def works_on_archives(user) -> bool:
-    return centres_visible_to(user).exists()
+    return reaches_centres(user, ARCHIVE_ROLES)
 
 
 def keeps_archives(user) -> bool:
-    return archive_centres_editable_by(user).exists()
+    return reaches_centres(user, ARCHIVE_EDIT_ROLES)
 
 
 ARCHIVE_URLS = [
