@@ -8,7 +8,7 @@ wagtail_hooks.py registers it. The predicate is the app's own access rule
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial, wraps
 from importlib import import_module
@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+
+from portal.access import reaches_centres
 
 
 class AccessMenuItem(MenuItem):
@@ -31,12 +33,13 @@ class AccessMenuItem(MenuItem):
         return answers[self.shown_to]
 
 
-def reaches_any(scope: Callable[[object], object]) -> Callable[[object], bool]:
-    """A menu predicate from a scope (user -> queryset, e.g. the centres a
-    user handles requests for): shown when the scope is not empty."""
+def reaches_any(roles: Iterable[str]) -> Callable[[object], bool]:
+    """A menu predicate from roles (e.g. those that handle requests): shown
+    to whoever holds one of them in some centre — read from the memberships
+    the request already loaded, no query of its own."""
 
     def shown_to(user) -> bool:
-        return scope(user).exists()
+        return reaches_centres(user, roles)
 
     return shown_to
 

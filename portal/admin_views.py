@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .access import centres_for
+from .access import centres_for, reaches_centres
 from .admin_menu import AdminScreen, MenuEntry
 from .form_actions import form_action
 from .forms import InvitationForm
@@ -19,7 +19,7 @@ INVITER_ROLES = (Role.OPERATIONS, Role.MANAGER)
 
 
 def can_invite(user) -> bool:
-    return centres_for(user, INVITER_ROLES).exists()
+    return reaches_centres(user, INVITER_ROLES)
 
 
 screen = AdminScreen("invitations/", "portal_invitations",

@@ -1,7 +1,9 @@
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from .models.accounts import StaffMembership
+from .models.accounts import StaffMembership, User
+from .models.organisation import Centre
+from .request_memo import forget
 
 
 @receiver(post_migrate)
@@ -28,3 +30,15 @@ def membership_changed(sender, instance, **kwargs):
     from .roles import sync_user_groups
 
     sync_user_groups(instance.user)
+
+
+# Who reaches which centre is remembered for the rest of a request
+# (portal.request_memo); a request that changes it forgets, so that what it
+# does next sees the change.
+@receiver(post_save, sender=StaffMembership)
+@receiver(post_delete, sender=StaffMembership)
+@receiver(post_save, sender=Centre)
+@receiver(post_delete, sender=Centre)
+@receiver(post_save, sender=User)
+def reach_changed(sender, **kwargs):
+    forget()

@@ -4,12 +4,14 @@ from . import admin_views
 from .admin_home import add_my_work_panel
 from .admin_menu import register_screen
 from .admin_reports import scope_model_log_entries, scope_page_reports
+from .admin_review import bound_review_queries, drop_idle_panels
 from .admin_scoping import refuse_unscoped_viewsets, scoped_wagtail_bulk_actions
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
 register_screen(admin_views.screen)
 hooks.register("construct_homepage_panels", add_my_work_panel)
+hooks.register("construct_homepage_panels", drop_idle_panels)
 
 # Runs when the admin URLs are built, after Wagtail's own hook has registered
 # every viewset (order=100).
@@ -21,3 +23,4 @@ for _action in scoped_wagtail_bulk_actions():
 
 scope_model_log_entries()
 scope_page_reports()
+bound_review_queries()

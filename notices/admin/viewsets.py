@@ -116,7 +116,7 @@ class LetterTemplateViewSet(ScopedSnippetViewSet):
 
     @staticmethod
     def scope(user):
-        return _templates_for(user)
+        return _templates_for(user).select_related("centre")
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):

@@ -21,7 +21,7 @@ from notices.fire.models import (
     InspectionRound,
     RectificationCase,
 )
-from portal.access import centres_for, has_role, users_with_role
+from portal.access import centres_for, has_role, reaches_centres, users_with_role
 from portal.models.accounts import Department, Role
 from tenants.models import Centre, Tenant, TenantStatus
 from tenants.selectors.contacts import tenant_contacts_of
@@ -64,7 +64,12 @@ def fire_centres_for(user) -> QuerySet[Centre]:
 
 def works_on_fire_safety(user) -> bool:
     """Whether the fire-safety screens are for `user` at all (their menu entry, their work items)."""
-    return fire_centres_for(user).exists()
+    # Asked on every admin page (the menu): answered from the memberships the
+    # request already holds, except for a drafter, who must be of the safety
+    # department.
+    if reaches_centres(user, [Role.OPERATIONS, Role.LEADER, Role.MANAGER]):
+        return True
+    return reaches_centres(user, [Role.DRAFTER]) and fire_centres_for(user).exists()
 
 
 def may_edit_checklist(user, centre: Centre) -> bool:

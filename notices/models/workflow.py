@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
 
-from portal.access import centres_for, has_role
+from portal.access import centre_ids_for, centres_for
 from portal.models.accounts import Role
 
 
@@ -25,13 +25,15 @@ class CentreRoleApprovalTask(Task):
         verbose_name_plural = _("centre role approval tasks")
 
     def user_may_decide(self, obj, user) -> bool:
-        centre = getattr(obj, "centre", None)
-        if centre is None or not user.is_authenticated:
+        centre_id = getattr(obj, "centre_id", None)
+        if centre_id is None or not user.is_authenticated:
             return False
         # Nobody approves their own letter, whatever roles they hold.
         if getattr(obj, "drafter_id", None) == user.pk:
             return False
-        return has_role(user, centre, self.role)
+        # By id, from the memberships the request holds: the review list on
+        # the admin home asks this for every letter without loading its centre.
+        return centre_id in centre_ids_for(user, [self.role])
 
     def user_can_access_editor(self, obj, user):
         return self.user_may_decide(obj, user)

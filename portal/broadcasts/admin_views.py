@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.access import reaches_centres
 from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
 from portal.form_actions import form_action
 
@@ -20,6 +21,7 @@ from .greetings import (
     greetings_visible_to,
 )
 from .services import (
+    ALERT_ROLES,
     AlertError,
     alert_centres_for,
     alert_chase,
@@ -30,7 +32,7 @@ from .services import (
     alerts_visible_to_staff,
 )
 
-may_send_alerts = reaches_any(alert_centres_for)
+may_send_alerts = reaches_any(ALERT_ROLES)
 
 
 alert_screen = AdminScreen("alerts/", "portal_alerts",
@@ -108,11 +110,9 @@ def alert_action(request, alert_id: int, action: str):
 # --- greetings -----------------------------------------------------------------
 
 def may_see_greetings(user) -> bool:
-    from portal.access import centres_for
-
     from .greetings import EDIT_ROLES
 
-    return centres_for(user, EDIT_ROLES + APPROVE_ROLES).exists()
+    return reaches_centres(user, EDIT_ROLES + APPROVE_ROLES)
 
 
 greeting_screen = AdminScreen("greetings/", "portal_greetings",

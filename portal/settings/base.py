@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.request_memo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.AtriumCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -6,10 +6,10 @@ and who sees them."""
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
-from tenants.selectors.directory import archive_centres_editable_by, centres_visible_to
+from tenants.selectors.directory import ARCHIVE_EDIT_ROLES, ARCHIVE_ROLES
 
-works_on_archives = reaches_any(centres_visible_to)
-keeps_archives = reaches_any(archive_centres_editable_by)
+works_on_archives = reaches_any(ARCHIVE_ROLES)
+keeps_archives = reaches_any(ARCHIVE_EDIT_ROLES)
 
 
 archive_screen = AdminScreen(

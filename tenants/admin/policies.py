@@ -7,15 +7,15 @@ live together here."""
 from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from portal.access import reaches_centres
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from portal.models.accounts import StaffMembership, User
 from tenants.selectors.directory import (
     ARCHIVE_ROLES,
     CENTRE_EDIT_ROLES,
     centres_editable_by,
-    centres_visible_to,
 )
-from tenants.selectors.requests import REQUEST_HANDLE_ROLES, request_centres_handled_by
+from tenants.selectors.requests import REQUEST_HANDLE_ROLES
 
 
 def _members_or_superusers(roles):
@@ -30,11 +30,9 @@ class CentreSettingPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action):
         if action not in ("view", "add", "change"):
             return False
-        # Asked once per menu item and button on a page: answer once per request.
-        cache = user.__dict__.setdefault("_centre_setting_perms", {})
-        if "any" not in cache:
-            cache["any"] = centres_editable_by(user).exists()
-        return cache["any"]
+        # Asked once per menu item and button on a page: read from the
+        # memberships the request already holds.
+        return reaches_centres(user, CENTRE_EDIT_ROLES)
 
     def users_with_any_permission(self, actions):
         return _members_or_superusers(CENTRE_EDIT_ROLES)
@@ -64,13 +62,9 @@ class DeskRecordPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action):
         if action not in ("view", "add"):
             return False
-        # Asked once per row by the listing's buttons: remember the answer on
-        # the user object, which lives as long as the HTTP request.
-        cache = user.__dict__.setdefault("_desk_record_perms", {})
-        if action not in cache:
-            centres = centres_visible_to(user) if action == "view" else request_centres_handled_by(user)
-            cache[action] = centres.exists()
-        return cache[action]
+        # Asked once per row by the listing's buttons: read from the
+        # memberships the request already holds.
+        return reaches_centres(user, ARCHIVE_ROLES if action == "view" else REQUEST_HANDLE_ROLES)
 
     def users_with_any_permission(self, actions):
         roles = set(ARCHIVE_ROLES) if "view" in actions else set()

@@ -26,6 +26,7 @@ from tenants.selectors.recordings import (
     recordings_visible_to,
 )
 from tenants.selectors.requests import (
+    REQUEST_HANDLE_ROLES,
     request_centres_handled_by,
     requests_visible_to_staff,
 )
@@ -40,7 +41,7 @@ from tenants.services.recordings import (
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".amr": "audio/amr", ".ogg": "audio/ogg"}
 
 screen = AdminScreen("recordings/", "tenants_recordings", MenuEntry(
-    gettext_lazy("Recording archive log"), "log", reaches_any(request_centres_handled_by), "media", 111))
+    gettext_lazy("Recording archive log"), "log", reaches_any(REQUEST_HANDLE_ROLES), "media", 111))
 
 
 def _back(rec_or_sr):

@@ -6,7 +6,7 @@ the staff records, only their own centre's published minutes and surveys."""
 
 from __future__ import annotations
 
-from portal.access import centres_for
+from portal.access import centres_for, reaches_centres
 from portal.models.accounts import Role
 from tenants.selectors.contacts import tenant_contacts_of
 
@@ -32,11 +32,11 @@ def dashboard_centres_for(user):
 
 
 def sees_dashboard(user) -> bool:
-    return dashboard_centres_for(user).exists()
+    return reaches_centres(user, DASHBOARD_ROLES)
 
 
 def is_visit_staff(user) -> bool:
-    return visit_centres_for(user).exists()
+    return reaches_centres(user, STAFF_ROLES)
 
 
 def planned_visits_visible_to(user):

@@ -1,0 +1,79 @@
+"""Wagtail's "awaiting your review" list, found in a few queries.
+
+`TaskState.objects.reviewable_by(user)` — behind the admin home's
+moderation panel — asks every active task in turn; a `GroupApprovalTask`
+(each centre's page review step, portal.pages.site) answers with a query
+of its own, so the home page ran one query per centre for everyone, even
+for people who review nothing. Here all group approval tasks are answered
+by one query on the user's groups; every other kind of task (the letters'
+`CentreRoleApprovalTask`) still answers for itself, from the memberships
+the request already holds."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import GroupApprovalTask, Task, TaskState, WorkflowMixin
+from wagtail.models.workflows import BaseTaskStateManager
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.snippets.models import get_snippet_models
+
+from .patching import wrap_once
+
+
+def _reviewable_by(original):
+    def reviewable_by(self, user):
+        group_tasks = GroupApprovalTask.objects.filter(active=True)
+        if not user.is_superuser:
+            group_tasks = group_tasks.filter(groups__user=user)
+        states = self.get_queryset().filter(status=TaskState.STATUS_IN_PROGRESS, task__in=group_tasks.values("pk"))
+        others = Task.objects.filter(active=True).exclude(
+            content_type=ContentType.objects.get_for_model(GroupApprovalTask)
+        )
+        for task in others.specific():
+            states = states | task.get_task_states_user_can_moderate(user=user)
+        return states
+
+    return reviewable_by
+
+
+def bound_review_queries() -> None:
+    wrap_once(BaseTaskStateManager, "reviewable_by", _reviewable_by)
+
+
+# Wagtail's home panels about pages and workflows, and what makes each worth
+# its queries for a given person.
+_PAGE_PANELS = {"recent_edits", "locked_pages"}
+_SUBMITTER_PANEL = "user_objects_in_workflow_moderation"
+
+
+def _edits_pages(user) -> bool:
+    # The page permissions are already loaded for the menu (and kept on the
+    # user by Wagtail's policy): no query of its own.
+    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish", "lock", "unlock"})
+
+
+def _submits_to_workflows(user) -> bool:
+    """Pages, or a snippet with a workflow (a letter) the user may change."""
+    if _edits_pages(user):
+        return True
+    return any(
+        user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+        for model in get_snippet_models()
+        if issubclass(model, WorkflowMixin)
+    )
+
+
+def drop_idle_panels(request, panels) -> None:
+    """A `construct_homepage_panels` hook: Wagtail's page and workflow panels
+    (recent edits, locked pages, my submissions) left out for the staff to
+    whom they can never show anything — most of them, who edit no page and
+    draft no letter — so their home page does not pay their queries."""
+    user = request.user
+    if user.is_superuser:
+        return
+    drop = set()
+    if not _edits_pages(user):
+        drop |= _PAGE_PANELS
+    if not _submits_to_workflows(user):
+        drop.add(_SUBMITTER_PANEL)
+    panels[:] = [panel for panel in panels if getattr(panel, "name", None) not in drop]
