@@ -31,6 +31,15 @@ def letters_visible_to(user) -> QuerySet[Letter]:
     return Letter.objects.filter(centre__in=centres_for(user, LETTER_ROLES))
 
 
+def letters_listing_for(user) -> QuerySet[Letter]:
+    """letters_visible_to for the admin listing: the same letters, with the
+    centre ids read first, so that `centre = x` (or a short list) lets the
+    database read the newest letters from the (centre, -created_at) index
+    instead of sorting every letter of a subquery's centres."""
+    centre_ids = list(centres_for(user, LETTER_ROLES).values_list("pk", flat=True))
+    return Letter.objects.filter(centre__in=centre_ids)
+
+
 def seal_uses_visible_to(user) -> QuerySet[SealUse]:
     return SealUse.objects.filter(centre__in=centres_for(user, (Role.SEAL_KEEPER, Role.MANAGER, Role.LEADER)))
 
