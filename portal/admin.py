@@ -55,6 +55,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "evidence", "centre"]
     search_fields = ["actor_repr", "object_repr", "action"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    # A filtered page does not also count the whole table.
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

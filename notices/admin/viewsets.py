@@ -19,7 +19,7 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 from notices.admin.letters import LetterWorkflowAction
 from notices.forms import LetterForm, LetterTemplateForm
 from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
-from notices.selectors import TEMPLATE_ROLES, letters_visible_to, seal_uses_visible_to
+from notices.selectors import TEMPLATE_ROLES, letters_listing_for, seal_uses_visible_to
 from portal.access import centres_for
 from portal.admin_scoping import ScopedSnippetViewSet
 
@@ -87,7 +87,7 @@ class LetterViewSet(ScopedSnippetViewSet):
 
     @staticmethod
     def scope(user):
-        return letters_visible_to(user).select_related("centre", "drafter")
+        return letters_listing_for(user).select_related("centre", "drafter")
 
 
 def _templates_for(user):

@@ -50,6 +50,11 @@ class Delivery(NotifyClaim):
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True, db_index=True)
     overdue_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
+    # The letter asks for a receipt and none is recorded yet. Kept on the row
+    # (set at delivery, cleared by Receipt.save) so that "letters to sign" is
+    # read from a partial index of a tenant's few unsigned deliveries instead
+    # of joining every delivery the tenant ever had to its receipt.
+    awaiting_receipt = models.BooleanField(_("awaiting a receipt"), default=False, editable=False)
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -58,7 +63,17 @@ class Delivery(NotifyClaim):
         verbose_name_plural = _("deliveries")
         ordering = ["letter", "tenant__code"]
         constraints = [models.UniqueConstraint(fields=["letter", "tenant"], name="delivery_one_per_letter_tenant")]
-        indexes = [models.Index(fields=["letter", "notified_at"]), models.Index(fields=["tenant", "-created_at"])]
+        indexes = [
+            models.Index(fields=["letter", "notified_at"]),
+            models.Index(fields=["tenant", "-created_at"]),
+            # The tenant inbox reads its two parts from these, newest first
+            # (keyset pages, notices.selectors.inbox_page): both stay small
+            # and ordered whatever the tenant's history.
+            models.Index(fields=["tenant", "-created_at", "-id"], condition=Q(awaiting_receipt=True),
+                         name="delivery_to_sign_by_tenant"),
+            models.Index(fields=["tenant", "-created_at", "-id"], condition=Q(awaiting_receipt=False),
+                         name="delivery_done_by_tenant"),
+        ]
 
     def __str__(self):
         return f"{self.letter} → {self.tenant}"
@@ -123,6 +138,14 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"{self.letter} · {self.tenant} · {self.signer_name}"
+
+    def save(self, *args, **kwargs):
+        # Every path that records a receipt (online, paper, fixtures) goes
+        # through here, so the delivery's "awaiting a receipt" flag follows.
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating:
+            Delivery.objects.filter(pk=self.delivery_id, awaiting_receipt=True).update(awaiting_receipt=False)
 
     @property
     def is_paper(self) -> bool:

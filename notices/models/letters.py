@@ -126,6 +126,12 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         ordering = ["-created_at"]
+        # The admin listing's default order, read from an index: one centre's
+        # newest letters, or (several centres) the newest of all, filtered.
+        indexes = [
+            models.Index(fields=["centre", "-created_at"], name="letter_centre_newest"),
+            models.Index(fields=["-created_at"], name="letter_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "doc_year", "doc_seq"], condition=Q(doc_seq__isnull=False), name="letter_number_unique"

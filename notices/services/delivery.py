@@ -56,7 +56,8 @@ def letter_deliver(*, letter_id: int) -> list[list[int]]:
             Delivery.objects.bulk_create(
                 [
                     Delivery(letter_id=letter.pk, tenant_id=tenant_id, centre_id=letter.centre_id,
-                             pdf_sha256=letter.pdf_sha256, created_at=now, next_reminder_at=remind_at)
+                             pdf_sha256=letter.pdf_sha256, created_at=now, next_reminder_at=remind_at,
+                             awaiting_receipt=letter.requires_receipt)
                     for tenant_id in tenant_ids
                 ],
                 batch_size=500,

@@ -12,4 +12,4 @@ def letters_to_sign(user, limit: int = 10):
     (None for a contact who may not sign: letters are not theirs to see)."""
     if not tenant_contacts_of(user).filter(may_sign=True).exists():
         return None
-    return list(inbox_to_sign_for(user)[:limit])
+    return inbox_to_sign_for(user, limit=limit)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from notices.forms import LetterQuestionForm, SignCodeRequestForm, SignForm
 from notices.models import CertificateState, Delivery, LetterAttachment, Receipt
-from notices.selectors import deliveries_for_signatory, inbox_for
+from notices.selectors import deliveries_for_signatory, inbox_page
 from notices.services.attachments import attachment_of, attachment_response
 from notices.services.letter_questions import letter_question_raise
 from notices.services.receipts import (
@@ -30,6 +30,7 @@ from notices.services.receipts import (
 from notices.services.sign_codes import sign_code_send
 from portal.audit import audit_record
 from portal.files import private_file_response
+from portal.keyset import BadCursor
 from tenants.selectors.contacts import tenant_contacts_of
 
 
@@ -46,7 +47,13 @@ def _receipt_of(delivery: Delivery) -> Receipt | None:
 def inbox(request):
     if not tenant_contacts_of(request.user).filter(may_sign=True).exists():
         raise PermissionDenied
-    return render(request, "notices/inbox/list.html", {"items": inbox_for(request.user)[:300]})
+    try:
+        page = inbox_page(request.user, after=request.GET.get("after", ""), before=request.GET.get("before", ""))
+    except BadCursor:
+        # An edited or stale page link: the first page, and say so.
+        messages.info(request, _("That page link could not be read; here is the start of your letters."))
+        page = inbox_page(request.user)
+    return render(request, "notices/inbox/list.html", {"items": page.items, "page": page})
 
 
 def _letter_page(request, delivery: Delivery, *, sign_form=None, question_form=None, status=200):

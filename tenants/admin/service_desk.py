@@ -64,6 +64,7 @@ from tenants.selectors.requests import (
     may_work_on,
     request_centres_handled_by,
     request_timeline_for,
+    requests_listing_for,
     requests_visible_to_staff,
 )
 from tenants.services.recordings import RecordingError, request_log_call
@@ -264,7 +265,7 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
 
     @staticmethod
     def scope(user):
-        return requests_visible_to_staff(user).select_related("tenant", "assignee", "centre")
+        return requests_listing_for(user).select_related("tenant", "assignee", "centre")
 
     @property
     def add_view(self):

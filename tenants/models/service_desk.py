@@ -181,6 +181,8 @@ class ServiceRequest(models.Model):
         indexes = [
             models.Index(fields=["centre", "status", "-created_at"]),
             models.Index(fields=["tenant", "-created_at"]),
+            # The request log's default order, for a centre's staff.
+            models.Index(fields=["centre", "-created_at", "-id"], name="request_centre_newest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="request_rating_1_to_5"),

@@ -21,6 +21,13 @@ def requests_visible_to_staff(user):
     return ServiceRequest.objects.filter(centre__in=centres_visible_to(user))
 
 
+def requests_listing_for(user):
+    """requests_visible_to_staff for the request log's listing: the centre ids
+    read first, so its newest-first page comes from the (centre, -created_at,
+    -id) index instead of a sort of every request of a centre subquery."""
+    return ServiceRequest.objects.filter(centre__in=list(centres_visible_to(user).values_list("pk", flat=True)))
+
+
 def requests_of_tenant_user(user):
     """Requests a tenant-side user may follow: their own tenants' only."""
     return ServiceRequest.objects.filter(tenant__in=tenants_of_contact(user))

@@ -79,7 +79,7 @@ def test_the_inbox_lists_letters_to_sign_first_with_their_due_dates(world, lette
     assert response.status_code == 200
     items = list(response.context["items"])
     assert [d.letter for d in items] == [letter, other]
-    assert items[0].to_sign and not items[1].to_sign
+    assert items[0].awaiting_receipt and not items[1].awaiting_receipt
     assert timezone.localdate().strftime("%Y") in response.content.decode()
     home = _client(world.signer_a).get(reverse("portal:tenant_home")).content.decode()
     assert letter.title in home and other.title not in home
