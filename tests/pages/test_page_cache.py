@@ -28,6 +28,8 @@ def test_the_second_anonymous_read_of_a_public_notice_costs_no_query(site, djang
     assert "public" in cache_control and f"max-age={settings.ATRIUM_PUBLIC_PAGE_MAX_AGE}" in cache_control
     assert response["ETag"] and response["Last-Modified"]
     assert {"cookie", "accept-language"} <= {v.strip().lower() for v in response["Vary"].split(",")}
+    # The security headers come with a cached copy too.
+    assert response["X-Frame-Options"] == "DENY" and "frame-ancestors" in response["Content-Security-Policy"]
 
 
 def test_an_anonymous_public_page_sets_no_cookie(site):
