@@ -6,12 +6,17 @@ Builds a throw-away installation under var/bench-pages (see common.py), loads th
 - median serve time and query count of the notices bulletin and a handbook
   chapter, for an anonymous visitor and a signed-in tenant signatory. The
   handbook is tenant-only, so the anonymous chapter request is the redirect to
-  sign in."""
+  sign in;
+- a public notice read anonymously from the page cache: its query count on
+  the second read (`public_notice_warm_queries`, 0), its CPU over a bare
+  Django 404 in the same process (`public_notice_over_404`), and the queries
+  of a handbook chapter read by a signed-in tenant (`handbook_chapter_queries`)."""
 
+import logging
 import statistics
 import time
 
-from common import reset_database, setup
+from common import cpu_ms, report, reset_database, setup
 
 setup("pages", CELERY_TASK_ALWAYS_EAGER="1")
 
@@ -21,7 +26,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.models import HandbookChapterPage, HandbookPage, NoticeIndexPage, User
+from portal.models import (
+    HandbookChapterPage,
+    HandbookPage,
+    NoticeIndexPage,
+    NoticePage,
+    User,
+)
 from portal.pages.pdf import HandbookChapter, render_handbook_pdf
 
 
@@ -65,6 +76,26 @@ def main():
         label = "handbook_chapter_anonymous_redirect" if who == "anonymous" else f"handbook_chapter_{who}"
         print(f"{label}: {ms:.1f} ms")
         print(f"{label}_queries: {queries} queries")
+        if who == "signatory":
+            report("handbook_chapter_queries", queries, "queries")
+    measure_public_notice()
+
+
+def measure_public_notice():
+    notice = NoticePage.objects.live().filter(audience="public").order_by("path").first()
+    anonymous = Client()
+    anonymous.get(notice.url)  # renders and fills the cache
+    with CaptureQueriesContext(connection) as ctx:
+        response = anonymous.get(notice.url)
+    assert response.status_code == 200 and "public" in response["Cache-Control"], response.headers
+    report("public_notice_warm_queries", len(ctx.captured_queries), "queries")
+    # The floor: a path no URL pattern matches, Django's own 404 page (its
+    # warning in the log silenced: the output is the figures).
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    assert anonymous.get("/bench-no-such-path/").status_code == 404
+    floor = cpu_ms(lambda: anonymous.get("/bench-no-such-path/"), runs=51)
+    warm = cpu_ms(lambda: anonymous.get(notice.url), runs=51)
+    report("public_notice_over_404", warm / floor, "x")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -61,7 +63,10 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("my/fire-safety/", include("notices.fire.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from CSRF: a forged switch can only change the victim's display
+    # language, and a token in the header of every page would set a csrftoken
+    # cookie on public pages, which no shared cache may then keep.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("documents/", include(wagtaildocs_urls)),
     path("visits/", include("visits.urls")),
     path("", include("notices.urls")),

@@ -15,6 +15,7 @@ from tenants.selectors.contacts import is_tenant_contact, tenant_home_for
 
 from .access import is_staff_member
 from .forms import AcceptInvitationForm
+from .pages.cache import mark_public
 from .services import InvitationUnusable, invitation_accept, invitation_by_token
 
 
@@ -27,7 +28,9 @@ def landing(request):
             return redirect("wagtailadmin_home")
         return render(request, "portal/no_access.html", status=403)
     centres = Centre.objects.select_related("home_page").order_by("name")
-    return render(request, "portal/landing.html", {"centres": centres})
+    response = render(request, "portal/landing.html", {"centres": centres})
+    mark_public(response)
+    return response
 
 
 @login_required

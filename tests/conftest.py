@@ -3,7 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .base import build_world
 from .fixtures.worker import start_worker, worker  # noqa: F401 - fixtures for every test
@@ -46,9 +46,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth keeps login rate limits in the cache; tests must not share them.
-    cache.clear()
+    # The public page cache too: a page cached by one test is not another's.
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

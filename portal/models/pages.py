@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from portal.search import segment
@@ -48,9 +48,28 @@ class CentrePageMixin:
         home = self.centre_home
         return home.centre if home else None
 
+    @cached_property
+    def ancestors(self) -> list[Page]:
+        return list(self.get_ancestors())
+
+    def get_view_restrictions(self):
+        # Serving a page asks three times (Wagtail's own check, the refusal of
+        # signed-in readers, the page cache); a page instance lives for one
+        # request, so it asks the database once, with the groups. Callers that
+        # refine the result (.order_by in the admin) get a fresh query.
+        # The ancestors are the ones the breadcrumbs show; an alias answers to
+        # its source page's restrictions, as in Wagtail's own method.
+        restrictions = self.__dict__.get("_view_restrictions")
+        if restrictions is None:
+            page_ids = {page.alias_of_id or page.pk for page in (self, *self.ancestors)}
+            restrictions = PageViewRestriction.objects.filter(page_id__in=page_ids).prefetch_related("groups")
+            self._view_restrictions = restrictions
+        return restrictions
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["centre_home"] = self.centre_home
+        context["ancestors"] = self.ancestors
         return context
 
 
@@ -244,7 +263,7 @@ class HandbookChapterPage(CentrePageMixin, Page):
         context["chapter_number"] = index_of + 1
         context["previous_chapter"] = siblings[index_of - 1] if index_of > 0 else None
         context["next_chapter"] = siblings[index_of + 1] if index_of + 1 < len(siblings) else None
-        context["handbook"] = self.get_parent()
+        context["handbook"] = self.ancestors[-1]
         return context
 
 

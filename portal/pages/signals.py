@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.models.accounts import StaffMembership
 
@@ -57,6 +57,39 @@ def _centre_saved(sender, instance, created, **kwargs):
         transaction.on_commit(ensure, robust=True)
 
 
+# What a draft save writes on the live page's row: nothing a reader sees.
+_DRAFT_ONLY_FIELDS = frozenset(
+    {"draft_title", "latest_revision", "latest_revision_created_at", "has_unpublished_changes", "locked",
+     "locked_at", "locked_by", "live_revision", "search_text"}
+)
+
+
+def _content_changed(sender, **kwargs):
+    from .cache import pages_purge
+
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= _DRAFT_ONLY_FIELDS:
+        return
+    pages_purge()
+
+
+def connect_purges() -> None:
+    """Every change to what the public reads starts a new generation of the
+    page cache (see portal/pages/cache.py)."""
+    from django.db.models.signals import m2m_changed
+    from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+
+    from portal.models.handbook import HandbookEdition
+    from tenants.models import Centre
+
+    for name, signal in (("published", page_published), ("unpublished", page_unpublished), ("moved", post_page_move)):
+        signal.connect(_content_changed, dispatch_uid=f"pages_purge_{name}")
+    for model in {Page, *get_page_models(), PageViewRestriction, Site, Centre, HandbookEdition}:
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"pages_purge_saved_{model._meta.label}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pages_purge_deleted_{model._meta.label}")
+    m2m_changed.connect(_content_changed, sender=PageViewRestriction.groups.through, dispatch_uid="pages_purge_groups")
+
+
 def connect() -> None:
     from django.db.models.signals import post_init
 
@@ -69,3 +102,4 @@ def connect() -> None:
 
 
 connect()
+connect_purges()

@@ -13,6 +13,7 @@ from portal.admin_menu import register_screen
 from portal.admin_scoping import register_model_scope
 
 from . import admin_views
+from .cache import public_pages_from_cache
 from .privacy import draft_audience
 from .scoping import (
     documents_of_my_centres,
@@ -27,6 +28,7 @@ from .scoping import (
 )
 from .serving import documents_for_staff_only, refuse_signed_in_readers
 
+hooks.register("on_serve_page", public_pages_from_cache, order=-20)
 hooks.register("on_serve_page", refuse_signed_in_readers, order=-10)
 hooks.register("before_serve_document", documents_for_staff_only)
 

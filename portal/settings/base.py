@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.pages.cache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -118,10 +119,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# `pages` holds public pages read anonymously (portal/pages/cache.py). It must
+# be shared by every web process and the worker (a scheduled publish purges
+# it): Redis in production, files on the embedded default.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+# Server side, a cached page lives until purged or for this long; browsers
+# and shared caches downstream (which nothing purges) keep it for max-age.
+ATRIUM_PAGE_CACHE_SECONDS = env_int("ATRIUM_PAGE_CACHE_SECONDS", 3600)
+ATRIUM_PUBLIC_PAGE_MAX_AGE = env_int("ATRIUM_PUBLIC_PAGE_MAX_AGE", 60)
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -19,7 +19,10 @@ from .base import *
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Unit tests run tasks in-process; tests marked `worker` start a real worker.
