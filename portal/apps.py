@@ -8,7 +8,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .local_names import install_local_names
         from .pages import signals as _pages_signals  # noqa: F401
         from .spreadsheets import install_wagtail_export_escaping
 
         install_wagtail_export_escaping()
+        install_local_names()

@@ -3,9 +3,9 @@ on the admin home."""
 
 import pytest
 from django.urls import reverse
-from wagtail.admin.navigation import get_site_for_user
 from wagtail.users.models import UserProfile
 
+from portal.pages.site import centre_site_ensure
 from tests.base import logged_in
 
 URL = "/admin/language/"
@@ -43,4 +43,6 @@ def test_tenants_and_visitors_do_not_reach_the_admin_switch(world, client):
 
 @pytest.mark.django_db
 def test_the_admin_home_is_titled_with_the_operators_name_not_the_hostname(world):
-    assert get_site_for_user(world.editor_a)["site_name"] == world.operator.name
+    # Wagtail titles the home with the site of the user's explorable root page.
+    home = centre_site_ensure(world.centre_a)
+    assert home.get_site().site_name == world.operator.name
