@@ -11,7 +11,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.ui.tables import DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
@@ -101,7 +101,7 @@ class LetterTemplateViewSet(ScopedSnippetViewSet):
     model = LetterTemplate
     icon = "form"
     menu_label = _("Letter template")
-    list_display = ["centre", "letterhead_title", "number_pattern", "has_seal"]
+    list_display = ["centre", "letterhead_title", "number_pattern", BooleanColumn("has_seal", label=_("seal set up"))]
     edit_handler = ObjectList(
         [
             FieldPanel("centre"),
