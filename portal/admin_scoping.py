@@ -45,6 +45,7 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
+from portal.admin_i18n import LazyBreadcrumbsMixin
 from portal.audit import audit_record
 
 Scope = Callable[[object], object]  # user -> QuerySet
@@ -166,7 +167,7 @@ class ScopedChooserViewSet(SnippetChooserViewSet):
 # --- the snippet viewset --------------------------------------------------------------
 
 
-class ScopedSnippetViewSet(SnippetViewSet):
+class ScopedSnippetViewSet(LazyBreadcrumbsMixin, SnippetViewSet):
     """A SnippetViewSet whose every view, chooser included, answers only for
     `scope(user)`."""
 

@@ -1,5 +1,7 @@
-from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 def portal(request):
-    return {"ATRIUM_SITE_NAME": settings.WAGTAIL_SITE_NAME}
+    # The product's name in the reader's language; settings.WAGTAIL_SITE_NAME
+    # (the brand alone) is what Wagtail falls back to where no Site names itself.
+    return {"ATRIUM_SITE_NAME": _("Atrium tenant-relations portal")}

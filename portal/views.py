@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -45,10 +46,10 @@ def tenant_home(request):
 
 
 _UNUSABLE_MESSAGES = {
-    "invalid": _("This invitation link is not valid. Check that you copied the whole link from the email."),
-    "expired": _("This invitation has expired. Ask the centre's staff to send you a new one."),
-    "accepted": _("This invitation has already been used. If it was you, sign in with your email and password."),
-    "revoked": _("This invitation was withdrawn. Ask the centre's staff if you need access."),
+    "invalid": gettext_lazy("This invitation link is not valid. Check that you copied the whole link from the email."),
+    "expired": gettext_lazy("This invitation has expired. Ask the centre's staff to send you a new one."),
+    "accepted": gettext_lazy("This invitation has already been used. If it was you, sign in with your email and password."),
+    "revoked": gettext_lazy("This invitation was withdrawn. Ask the centre's staff if you need access."),
 }
 
 

@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from . import admin_views
+from . import admin_language, admin_views
 from .admin_home import add_my_work_panel
 from .admin_menu import register_screen
 from .admin_reports import scope_model_log_entries, scope_page_reports
@@ -10,6 +10,7 @@ from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
 
 register_screen(admin_views.screen)
+register_screen(admin_language.screen)
 hooks.register("construct_homepage_panels", add_my_work_panel)
 hooks.register("construct_homepage_panels", drop_idle_panels)
 

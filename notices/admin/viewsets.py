@@ -11,6 +11,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
+from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
@@ -56,7 +57,9 @@ class LetterViewSet(ScopedSnippetViewSet):
     edit_view_class = LetterEditView
     workflow_action_view_class = LetterWorkflowAction
     inspect_view_enabled = False
-    list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter", "created_at"]
+    list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter",
+                    # The field has no verbose name (its migration predates it): Wagtail would say "Created at".
+                    DateColumn("created_at", label=_("drafted at"), sort_key="created_at")]
     list_filter = ["status", "kind", "delivery_state"]
     list_export = ["doc_number", "title", "centre", "kind", "status", "drafter", "stamped_at", "pdf_sha256"]
     export_filename = "letters"
@@ -98,7 +101,7 @@ class LetterTemplateViewSet(ScopedSnippetViewSet):
     model = LetterTemplate
     icon = "form"
     menu_label = _("Letter template")
-    list_display = ["centre", "letterhead_title", "number_pattern", "has_seal"]
+    list_display = ["centre", "letterhead_title", "number_pattern", BooleanColumn("has_seal", label=_("seal set up"))]
     edit_handler = ObjectList(
         [
             FieldPanel("centre"),

@@ -1,4 +1,6 @@
-"""Emails of the approval chain, in Chinese first."""
+"""Emails of the approval chain, each in its reader's language (the admin
+language chosen in Wagtail's preferences or the menu's switch; Chinese when
+none is chosen), as Wagtail's own workflow emails are."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +17,18 @@ def _letter_url(letter: Letter) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("notices_letters:detail", args=[letter.pk])
 
 
+def reader_language(user) -> str:
+    profile = getattr(user, "wagtail_userprofile", None)
+    return profile.get_preferred_language() if profile else settings.LANGUAGE_CODE
+
+
+def by_language(users) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for user in users:
+        groups.setdefault(reader_language(user), []).append(user.email)
+    return groups
+
+
 def send_approval_request(task_state_id: int) -> int:
     state = TaskState.objects.filter(pk=task_state_id, status=TaskState.STATUS_IN_PROGRESS).first()
     if state is None:
@@ -23,17 +37,18 @@ def send_approval_request(task_state_id: int) -> int:
     role = getattr(state.task.specific, "role", None)
     if not isinstance(letter, Letter) or not role:
         return 0
-    recipients = [u.email for u in users_with_role(letter.centre, role).exclude(pk=letter.drafter_id)]
-    if not recipients:
-        return 0
-    with translation.override("zh-hans"):
-        subject = _("[Atrium] Letter awaiting your approval: %(title)s") % {"title": letter.title}
-        body = _("%(drafter)s submitted the letter “%(title)s” (%(centre)s). Step: %(step)s.\n\nOpen it: %(url)s") % {
-            "drafter": letter.drafter, "title": letter.title, "centre": letter.centre, "step": state.task.name,
-            "url": _letter_url(letter),
-        }
-    send_mail(subject, body, None, recipients)
-    return len(recipients)
+    readers = users_with_role(letter.centre, role).exclude(pk=letter.drafter_id).select_related("wagtail_userprofile")
+    sent = 0
+    for language, recipients in by_language(readers).items():
+        with translation.override(language):
+            subject = _("[Atrium] Letter awaiting your approval: %(title)s") % {"title": letter.title}
+            body = _("%(drafter)s submitted the letter “%(title)s” (%(centre)s). Step: %(step)s.\n\nOpen it: %(url)s") % {
+                "drafter": letter.drafter, "title": letter.title, "centre": letter.centre, "step": state.task.name,
+                "url": _letter_url(letter),
+            }
+        send_mail(subject, body, None, recipients)
+        sent += len(recipients)
+    return sent
 
 
 def send_returned_to_drafter(workflow_state_id: int) -> int:
@@ -45,7 +60,7 @@ def send_returned_to_drafter(workflow_state_id: int) -> int:
         return 0
     rejected = workflow_state.task_states.filter(status=TaskState.STATUS_REJECTED).order_by("-finished_at").first()
     comment = rejected.comment if rejected else ""
-    with translation.override("zh-hans"):
+    with translation.override(reader_language(letter.drafter)):
         subject = _("[Atrium] Letter returned for changes: %(title)s") % {"title": letter.title}
         body = _("%(who)s returned the letter “%(title)s” with this comment:\n\n%(comment)s\n\nOpen it: %(url)s") % {
             "who": rejected.finished_by if rejected else "", "title": letter.title, "comment": comment or "—",

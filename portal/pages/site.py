@@ -83,11 +83,18 @@ def portal_root() -> PortalIndexPage:
         root = tree_root.add_child(instance=PortalIndexPage(title="Atrium 租户服务", slug="atrium"))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True, site_name="Atrium")
+        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
     elif site.root_page_id != root.pk:
         site.root_page = root
         site.save(update_fields=["root_page"])
     return root
+
+
+def site_name_ensure(name: str) -> None:
+    """Name the default Site after the operator when nobody has named it:
+    Wagtail titles the admin home with the site's name, else its hostname
+    ("localhost" from Wagtail's first migration)."""
+    Site.objects.filter(is_default_site=True, site_name__in=("", "Atrium")).update(site_name=name)
 
 
 def _page_perm(codename: str) -> Permission:
@@ -99,6 +106,7 @@ def centre_site_ensure(centre) -> CentreHomePage:
     """The centre's home page, groups, collection and workflow. Idempotent."""
     home = CentreHomePage.objects.filter(centre=centre).first()
     root = portal_root()
+    site_name_ensure(centre.operator.name)
     if home is None:
         slug = slugify(centre.code) or f"centre-{centre.pk}"
         home = root.add_child(instance=CentreHomePage(title=centre.name, slug=slug, centre=centre))

@@ -266,7 +266,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Wagtail ----------------------------------------------------------------
-WAGTAIL_SITE_NAME = "Atrium 租户关系门户"
+# The brand alone: Wagtail shows it where no Site names itself, in either language.
+WAGTAIL_SITE_NAME = "Atrium"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"

@@ -94,7 +94,7 @@ class Tenant(index.Indexed, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.trading_name}（{self.code}）"
+        return _("%(name)s (%(detail)s)") % {"name": self.trading_name, "detail": self.code}
 
     def search_text(self) -> str:
         return segment(self.trading_name, self.legal_name, self.code, self.get_category_display())
@@ -175,7 +175,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.tenant.trading_name}）"
+        return _("%(name)s (%(detail)s)") % {"name": self.name, "detail": self.tenant.trading_name}
 
     @property
     def centre(self):

@@ -207,6 +207,7 @@ READ_ONLY = {
     "tenants_archive:import": "stores the user's own upload and queues its check (a dry run); writes nothing to the archive",
     "visits_dashboard:export_request": "queues an export of the user's own centres only",
     "wagtailsnippets_notices_letter:edit": "Wagtail's edit view, scoped by the viewset wrapper (tests/notices)",
+    "portal_language:switch": "sets the poster's own admin language only (tests/portal/test_admin_language.py)",
 }
 
 

@@ -44,7 +44,7 @@ class Meeting(CreatedByStaff):
         ]
 
     def __str__(self):
-        return f"{self.title}（{self.starts_at:%Y-%m-%d}）"
+        return _("%(name)s (%(detail)s)") % {"name": self.title, "detail": f"{self.starts_at:%Y-%m-%d}"}
 
     @property
     def minutes_published(self) -> bool:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.models.accounts import User
@@ -29,6 +31,13 @@ class Row:
     @property
     def rate(self):
         return rate(self.met, self.total)
+
+
+def month_label(month: int) -> str:
+    """"3月" in Chinese (Django would say "三月"), "Mar" in English."""
+    if (get_language() or "").startswith("zh"):
+        return f"{month}月"
+    return date_format(date(2000, month, 1), "M")
 
 
 def floor_label(floor) -> str:
@@ -79,7 +88,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
     staff = _rows(figures["attainment"], "staff", staff_names)
     tiers = {key: _rows(figures[key], "tier", tier_names) for key in ("visit_rate", "attainment", "face_to_face", "satisfaction")}
     months = figures["attainment"].by.get("month", {})
-    month_rows = [Row(m, f"{m}月", *months.get(m, (0, 0))) for m in range(1, 13)]
+    month_rows = [Row(m, month_label(m), *months.get(m, (0, 0))) for m in range(1, 13)]
     satisfaction = figures["satisfaction"]
     charts = {
         "targets": bars([(f.label, f.rate) for f in figures.values()], goal=90, title=_("Targets this year")),

@@ -31,12 +31,12 @@ from ..selectors import targets as t
 from ..selectors.dashboard import dashboard_data
 
 DRILLS = {
-    "overdue": _("Overdue visits"),
-    "behind": _("Tenants not visited as often as their tier requires"),
-    "not_met": _("Tenants not met face to face this year"),
-    "unanswered": _("Meeting suggestions not answered"),
-    "unsatisfied": _("Tenants who gave a score below 4"),
-    "unsigned": _("Letters not yet signed for"),
+    "overdue": gettext_lazy("Overdue visits"),
+    "behind": gettext_lazy("Tenants not visited as often as their tier requires"),
+    "not_met": gettext_lazy("Tenants not met face to face this year"),
+    "unanswered": gettext_lazy("Meeting suggestions not answered"),
+    "unsatisfied": gettext_lazy("Tenants who gave a score below 4"),
+    "unsigned": gettext_lazy("Letters not yet signed for"),
 }
 
 

@@ -1,0 +1,45 @@
+"""Two of Wagtail's admin texts are put into words once, in the language of
+whoever came first after a start: a snippet viewset's breadcrumbs ("Home",
+"Snippets", built when the URLs are) and a snippet chooser's buttons ("Choose
+tenant", built with the form class Wagtail caches). Here they are put into
+words when shown, in the reader's language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
+from wagtail.snippets.widgets import AdminSnippetChooser
+
+from .patching import wrap_once
+
+
+class LazyBreadcrumbsMixin:
+    """For a SnippetViewSet: Wagtail's `breadcrumbs_items`, with lazy labels."""
+
+    @property
+    def breadcrumbs_items(self):
+        items = [{"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")}]
+        if getattr(settings, "WAGTAILSNIPPETS_MENU_SHOW_ALL", False) or not self.get_menu_item_is_registered():
+            items.append({"url": reverse_lazy("wagtailsnippets:index"), "label": gettext_lazy("Snippets")})
+        return items
+
+
+def _lazy_text(text: str, model) -> str:
+    return lazy(lambda: gettext(text) % {"object": model._meta.verbose_name}, str)()
+
+
+def install_lazy_chooser_texts() -> None:
+    def wrap(original):
+        def __init__(self, model=None, **kwargs):
+            given = set(kwargs)  # texts a caller passes stay as given
+            original(self, model, **kwargs)
+            for attr, text in (("choose_one_text", "Choose %(object)s"), ("choose_another_text", "Choose another %(object)s"),
+                               ("link_to_chosen_text", "Edit this %(object)s")):
+                if attr not in given:
+                    setattr(self, attr, _lazy_text(text, self.model))
+
+        return __init__
+
+    wrap_once(AdminSnippetChooser, "__init__", wrap)

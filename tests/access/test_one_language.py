@@ -1,0 +1,112 @@
+"""Every page in one language: the pages of the generated access walk,
+rendered for a member of staff, a manager and a tenant, in Chinese and in
+English, must not show a string of the other language.
+
+In Chinese a page fails on English words (two in a row, or one beside
+Chinese text, or "1 pages"); in English it fails on any Chinese character.
+What records hold (names, titles, bodies the world's fixtures typed in
+Chinese or with a marker) is data and is taken out first (visible_text.py);
+ALLOWED below lists, with a reason, the few remaining strings that are
+neither the product's words nor a record's."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pytest
+from django.test import Client
+from wagtail.users.models import UserProfile
+
+from .fills import NoFill, fill
+from .test_url_access import NOT_REQUESTED
+from .visible_text import (
+    chinese_runs,
+    data_strings,
+    english_runs,
+    take_out,
+    visible_chunks,
+)
+from .walk import is_file, response_bytes, walk_patterns
+
+pytestmark = pytest.mark.slow
+
+ROLES = ("ops_a", "manager", "signer_a")
+
+# Strings that may stay in the other language, and why. Each is cut out of
+# the page's text before it is judged, as data is.
+ALLOWED = {
+    "zh-hans": [
+        "English",  # the language switch names each language in itself
+    ],
+    "en": [
+        "简体中文",  # the language switch names each language in itself
+        # The procedure's official forms, named by their printed (Chinese) titles.
+        "租户临时物品寄存记录表", "诉求(需求)记录表",
+        # Examples of what is written in Chinese whatever the screen's language:
+        # a checklist item, the addressee printed on a letter.
+        "e.g. 消防通道畅通", "e.g. 各位商户",
+    ],
+}
+# Pages not judged: not a page of the product's words.
+SKIPPED = {
+    "wagtailadmin_api:pages:listing",
+}
+
+
+def _client(user, language: str) -> Client:
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies["django_language"] = language
+    if user is not None:
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = language
+        profile.save()
+        client.force_login(user)
+    return client
+
+
+def _judge(chunks, language, data):
+    finder = english_runs if language == "zh-hans" else chinese_runs
+    found = []
+    for chunk in chunks:
+        if not finder(chunk):
+            continue  # the fast path: most chunks are in the page's language
+        found += [f"{run!r} in {chunk[:90]!r}" for run in finder(take_out(chunk, data))]
+    return found
+
+
+def _pages(world):
+    objs = world.objects("A")
+    seen = set()
+    for pattern in walk_patterns():
+        if pattern.name in NOT_REQUESTED or pattern.name in SKIPPED:
+            continue
+        try:
+            paths, _keys = fill(pattern, objs)
+        except NoFill:
+            continue
+        for path in paths:
+            if path not in seen:
+                seen.add(path)
+                yield pattern, path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_is_in_one_language(access_world, role, language):
+    other = re.compile("[A-Za-z]" if language == "zh-hans" else "[\u3400-\u9fff\uff00-\uffef]")
+    data = ALLOWED[language] + [d for d in data_strings() if other.search(d)]
+    client = _client(access_world.people[role], language)
+    problems: dict[str, set[str]] = defaultdict(set)  # string -> pages
+    for _pattern, path in _pages(access_world):
+        response = client.get(path)
+        if response.status_code != 200 or is_file(response):
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        found = _judge(visible_chunks(response_bytes(response).decode("utf-8", "ignore")), language, data)
+        for text in found:
+            problems[text].add(path)
+    assert not problems, f"{len(problems)} string(s) as {role} in {language} from the other language:\n" + "\n".join(
+        f"{text}  on {len(paths)} page(s): {', '.join(sorted(paths)[:3])}" for text, paths in sorted(problems.items()))
