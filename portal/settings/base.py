@@ -119,27 +119,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
-# `pages` holds public pages read anonymously (portal/pages/cache.py). It must
-# be shared by every web process and the worker (a scheduled publish purges
-# it): Redis in production, files on the embedded default.
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
-        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"},
-    }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache" / "pages"),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        },
-    }
-# Server side, a cached page lives until purged or for this long; browsers
-# and shared caches downstream (which nothing purges) keep it for max-age.
-ATRIUM_PAGE_CACHE_SECONDS = env_int("ATRIUM_PAGE_CACHE_SECONDS", 3600)
-ATRIUM_PUBLIC_PAGE_MAX_AGE = env_int("ATRIUM_PUBLIC_PAGE_MAX_AGE", 60)
+from .caches import *  # noqa: E402 - after the section heading, on purpose
+
+CACHES = cache_settings(REDIS_URL, VAR_DIR)
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -407,6 +389,3 @@ ATRIUM_SMS_TIMEOUT_SECONDS = env_int("ATRIUM_SMS_TIMEOUT_SECONDS", 5)
 # long before and after a tenant meeting its door code is accepted.
 ATRIUM_VISIT_CHECKIN_MINUTES = env_int("ATRIUM_VISIT_CHECKIN_MINUTES", 120)
 ATRIUM_MEETING_DOOR_MARGIN_MINUTES = env_int("ATRIUM_MEETING_DOOR_MARGIN_MINUTES", 60)
-# How long the managers' dashboard keeps its figures before computing them
-# again (seconds; 0 computes on every view). Exports always compute afresh.
-ATRIUM_DASHBOARD_CACHE_SECONDS = env_int("ATRIUM_DASHBOARD_CACHE_SECONDS", 300)
