@@ -48,9 +48,11 @@ test: system venv messages
 	$(call suite,)
 
 # While working: the parallel lane without the tests that seed the whole demo or
-# run every migration (marker slow): about 7-8 minutes and 850 s of CPU on this
-# 2-core machine (issue 12 wants it under 3: the URL x role walk and creating
-# the test database are most of it).
+# run every migration (marker slow). The test database is migrated once into a
+# template and copied for each process (tests/fixtures/database.py), so only
+# the first run after a migration changes pays the minute of CPU that every
+# xdist worker used to pay. Issue 12 wants it under 3 minutes wall; the URL x
+# role walk (about 100 s of CPU) is its largest part.
 test-fast: system venv messages
 	$(PYTEST) -m "$(PARALLEL_LANE) and not slow" -n $(XDIST)
 
