@@ -48,7 +48,7 @@ def test_a_message_of_the_batch_is_the_one_django_would_build():
 
 
 def test_a_value_the_shortcut_cannot_hold_gets_djangos_own_message():
-    batch = EmailBatch("通知", _render, ("name", "url"))
+    batch = EmailBatch("【安泰广场】新函件：消防检查", _render, ("name", "url"))
     for name in ("两行\n名字", "长" * 400):
         message = batch.message(["a@shops.test"], name=name, url="https://atrium.test/")
         assert not isinstance(message, PreparedEmail)
