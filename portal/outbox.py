@@ -11,15 +11,20 @@ fields (portal.models.outbox):
    and serialises writers instead).
 2. `send_claimed`: per row and channel, "handed" is written and committed
    before the backend call, on condition that this worker still holds the
-   claim and that the channel was never handed; "accepted" right after it.
-   Only one worker can ever hand a given channel of a given row. A server
+   claim and that the channel was never handed; "accepted" right after it,
+   in the same statement as the next channel's "handed" (or alone after the
+   row's last channel), so it is always committed before the next backend
+   call: a kill leaves at most one channel unconfirmed. Only one worker can ever hand a given channel of a given row. A server
    that refuses the channel for good (an SMTP 5xx for the address, a number
    the SMS gateway rejects) gets it recorded instead (`<channel>_refused_at`,
    `notify_refusal`): the row goes on with its other channel and is done, so
    one bad address never holds back a letter. Any other refusal (server
    unreachable, SMTP 4xx, a rate limit) releases the channel and stops the
    batch, to be tried again later.
-3. the row's own "done" mark (`notified_at`, …), still under the claim.
+3. the rows' own "done" mark (`notified_at`, …), still under the claim, in
+   one statement for the batch once it ends: by then each of their channels
+   is recorded, so a row a killed worker did not mark done is finished by
+   the next claim without sending anything.
 
 A worker killed after 1 leaves a claim that expires, and the row is taken
 again. One killed during a backend call leaves a channel handed and never
@@ -28,6 +33,7 @@ accepted: the message may or may not have arrived, so it is not sent again
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import smtplib
@@ -38,7 +44,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -122,17 +128,44 @@ def claim(qs: QuerySet, *, limit: int | None = None) -> tuple[str, list[int]]:
     return token, pks
 
 
-def _step(model, pk: int, token: str, *, accepted: str | None, hand: str | None, done: dict | None = None) -> bool:
-    """Record the previous channel accepted and hand the next one (or finish
-    the row), in one commit. False if another worker has taken the claim."""
-    now = timezone.now()
-    with transaction.atomic():
-        if accepted:
-            model.objects.filter(pk=pk).update(**{f"{accepted}_sent_at": now})
-        if hand:
-            return model.objects.filter(pk=pk, notify_claim=token, **{f"{hand}_handed_at__isnull": True}).update(
-                **{f"{hand}_handed_at": now, "notify_claimed_at": now}) == 1
-        return model.objects.filter(pk=pk, notify_claim=token).update(**(done or {})) == 1
+@functools.cache
+def _mark_sql(model, vendor: str, hand: str | None, accepted: str | None) -> str:
+    """The one statement that hands `hand` under the claim (and records
+    `accepted` accepted), or only records `accepted`. Written once per model
+    and shape: the ORM compiles an UPDATE anew each time (about 0.2 ms of
+    CPU), and these run once per recipient and channel."""
+    meta, quote = model._meta, connections[router.db_for_write(model)].ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    sets = [f"{column(hand + '_handed_at')} = %s", f"{column('notify_claimed_at')} = %s"] if hand else []
+    if accepted:
+        sets.append(f"{column(accepted + '_sent_at')} = %s")
+    where = f"{quote(meta.pk.column)} = %s"
+    if hand:
+        where += f" AND {column('notify_claim')} = %s AND {column(hand + '_handed_at')} IS NULL"
+    # Only names from the model's own fields go into the text; values are parameters.
+    return f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {where}"  # noqa: S608
+
+
+def _mark(model, pk: int, token: str, *, hand: str | None, accepted: str | None) -> bool:
+    """Hand `hand` to its backend, still under this worker's claim, and
+    record `accepted` (the row's previous channel) accepted, in one commit;
+    or, without `hand`, record `accepted` alone. False if another worker has
+    taken the claim (the acceptance is still recorded)."""
+    connection = connections[router.db_for_write(model)]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [now, now] if hand else []
+    params += [now] if accepted else []
+    params += [pk, token] if hand else [pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_mark_sql(model, connection.vendor, hand, accepted), params)
+        if cursor.rowcount == 1:
+            return True
+    if hand and accepted:
+        _mark(model, pk, token, hand=None, accepted=accepted)
+    return False
 
 
 def _call(channel: str, messages: list, mailer) -> int:
@@ -155,7 +188,9 @@ def _refuse(model, item: Outgoing, token: str, channel: str, reason: str) -> Non
         **{f"{channel}_refused_at": timezone.now(), "notify_refusal": item.row.notify_refusal})
 
 
-def _send_row(model, token: str, item: Outgoing, mailer, done: Callable[[], dict]) -> bool:
+def _send_row(model, token: str, item: Outgoing, mailer) -> bool:
+    """Send the row's channels, each handed (committed) before its backend
+    call. True when every channel is accepted, refused or was handed before."""
     ref = f"{model._meta.model_name}:{item.row.pk}"  # the gateway's OutId, to match its records to this row
     texts = [replace(t, ref=t.ref or ref) for t in item.texts if t.to]
     pending = [(c, m) for c, m in (("email", item.emails), ("sms", texts)) if m]
@@ -163,7 +198,7 @@ def _send_row(model, token: str, item: Outgoing, mailer, done: Callable[[], dict
     pending = [(c, m) for c, m in pending if getattr(item.row, f"{c}_handed_at") is None]
     accepted = None
     for channel, messages in pending:
-        if not _step(model, item.row.pk, token, accepted=accepted, hand=channel):
+        if not _mark(model, item.row.pk, token, hand=channel, accepted=accepted):
             log.info("notification %s:%s was taken over by another worker", model.__name__, item.row.pk)
             return False
         try:
@@ -181,22 +216,33 @@ def _send_row(model, token: str, item: Outgoing, mailer, done: Callable[[], dict
             _release(model, item.row.pk, token, channel)
             raise RuntimeError(f"the {channel} backend accepted none of {len(messages)} messages")
         accepted = channel
-    return _step(model, item.row.pk, token, accepted=accepted, hand=None, done=done())
+    if accepted:
+        _mark(model, item.row.pk, token, hand=None, accepted=accepted)
+    return True
 
 
 def send_claimed(model, token: str, items: list[Outgoing], *, done: Callable[[], dict]) -> int:
     """Send the messages of rows claimed with `token`, one row and channel at
-    a time, and mark each row done with `done()`. Returns the rows finished.
+    a time, and mark the rows done with `done()`. Returns the rows finished.
     The mail connection is opened first, so a mail server that cannot be
-    reached fails the batch before anything is handed over."""
+    reached fails the batch before anything is handed over, and is used for
+    the whole batch.
+
+    The "done" marks are written together, once the batch ends (also when it
+    fails half-way): every channel of those rows is already recorded as
+    accepted or refused, so a worker killed before that leaves rows that the
+    next claim finishes without sending anything."""
     if not items:
         return 0
-    finished = 0
-    with get_connection() as mailer:
-        for item in items:
-            if _send_row(model, token, item, mailer, done):
-                finished += 1
-    return finished
+    finished = []
+    try:
+        with get_connection() as mailer:
+            for item in items:
+                if _send_row(model, token, item, mailer):
+                    finished.append(item.row.pk)
+    finally:
+        count = model.objects.filter(pk__in=finished, notify_claim=token).update(**done()) if finished else 0
+    return count
 
 
 def send_once(key: str, *, emails: list | None = None, texts: list[SmsMessage] | None = None) -> bool:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from notices.models import Delivery, Letter
 from portal.access import users_with_role
+from portal.mail_batch import EmailBatch
 from portal.models.accounts import Role
 from portal.sms import SmsMessage, send_sms
 from tenants.models import Contact
@@ -31,9 +32,30 @@ def inbox_url(delivery: Delivery) -> str:
 
 def signatories_by_tenant(tenant_ids) -> dict[int, list[Contact]]:
     found = defaultdict(list)
-    for contact in Contact.objects.signatories().filter(tenant_id__in=list(tenant_ids)).only("tenant_id", "name", "email", "phone"):
+    # user_id too: a post_init handler (portal.pages.signals) reads it, and a
+    # deferred field would cost one query per contact.
+    fields = ("tenant_id", "user_id", "name", "email", "phone")
+    for contact in Contact.objects.signatories().filter(tenant_id__in=list(tenant_ids)).only(*fields):
         found[contact.tenant_id].append(contact)
     return found
+
+
+def _letter_email_batch(letter: Letter, kind: str) -> EmailBatch:
+    """The letter's notice, rendered once per batch; each tenant's name and
+    link are put in per message (portal.mail_batch)."""
+    if kind == "new":
+        subject = _("[Atrium] New letter from %(centre)s: %(title)s")
+    else:
+        subject = _("[Atrium] Reminder: please sign for %(title)s")
+    subject = subject % {"centre": letter.centre.name, "title": letter.title}
+
+    def render(values: dict) -> tuple[str, str]:
+        context = {"letter": letter, "tenant": {"legal_name": values["name"]}, "kind": kind,
+                   "url": values["url"], "due": letter.sign_by}
+        return (render_to_string("notices/email/letter.txt", context),
+                render_to_string("notices/email/letter.html", context))
+
+    return EmailBatch(subject, render, ("name", "url"))
 
 
 def letter_notifications(letter: Letter, deliveries: list[Delivery], *, kind: str) -> dict[int, tuple[list, list[SmsMessage]]]:
@@ -43,30 +65,17 @@ def letter_notifications(letter: Letter, deliveries: list[Delivery], *, kind: st
     contacts = signatories_by_tenant(d.tenant_id for d in deliveries)
     found = {}
     with translation.override("zh-hans"):
-        if kind == "new":
-            subject = _("[Atrium] New letter from %(centre)s: %(title)s")
-        else:
-            subject = _("[Atrium] Reminder: please sign for %(title)s")
-        subject = subject % {"centre": letter.centre.name, "title": letter.title}
+        batch = _letter_email_batch(letter, kind)
+        sms = (_("%(centre)s letter “%(title)s” for %(tenant)s: %(url)s") if kind == "new"
+               else _("Reminder: please sign for “%(title)s” (%(tenant)s): %(url)s"))
         for delivery in deliveries:
             people = contacts.get(delivery.tenant_id, [])
-            emails, texts = [], []
-            context = {"letter": letter, "delivery": delivery, "tenant": delivery.tenant, "kind": kind,
-                       "url": inbox_url(delivery), "due": letter.sign_by}
+            url = inbox_url(delivery)
             to = [c.email for c in people if c.email]
-            if to:
-                message = EmailMultiAlternatives(
-                    subject, render_to_string("notices/email/letter.txt", context), None, to
-                )
-                message.attach_alternative(render_to_string("notices/email/letter.html", context), "text/html")
-                emails.append(message)
-            text = (_("%(centre)s letter “%(title)s” for %(tenant)s: %(url)s") if kind == "new"
-                    else _("Reminder: please sign for “%(title)s” (%(tenant)s): %(url)s")) % {
-                "centre": letter.centre.name, "title": letter.title, "tenant": delivery.tenant.trading_name,
-                "url": context["url"],
-            }
-            texts.extend(SmsMessage(to=c.phone, text=text) for c in people if c.phone)
-            found[delivery.pk] = (emails, texts)
+            emails = [batch.message(to, name=delivery.tenant.legal_name, url=url)] if to else []
+            text = sms % {"centre": letter.centre.name, "title": letter.title,
+                          "tenant": delivery.tenant.trading_name, "url": url}
+            found[delivery.pk] = (emails, [SmsMessage(to=c.phone, text=text) for c in people if c.phone])
     return found
 
 
