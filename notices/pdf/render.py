@@ -52,6 +52,7 @@ class LetterContext:
     copy_to: str = ""  # 抄送 (the 版记's first line) when set
     printed_by: str = ""  # 印发机关; with printed_on the 版记's last line
     printed_on: dt.date | None = None
+    compact: bool = False  # tighter spacing for a one-page form such as the receipt certificate
     logo_png: bytes | None = None
     seal_png: bytes | None = None
     lang: str = "zh-CN"
@@ -101,7 +102,7 @@ _TEMPLATE = Template(
 <meta name="author" content="$letterhead_name">
 <meta name="description" content="$doc_number">
 </head>
-<body>
+<body class="$body_class">
 <header class="letterhead"><div class="issuer" style="font-size: ${issuer_pt}pt">$logo<span class="name">$letterhead_name</span></div>
 <p class="doc-number">$doc_number</p>
 <hr class="red-rule"></header>
@@ -133,13 +134,13 @@ def _width_em(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
 
 
-def issuer_font_size(name: str, *, has_logo: bool = False) -> float:
-    """The issuer name's font size in pt: as large as fits, at most 30 pt."""
+def issuer_font_size(name: str, *, has_logo: bool = False, largest: float = ISSUER_MAX_PT) -> float:
+    """The issuer name's font size in pt: as large as fits, at most ``largest``."""
     ems = _width_em(name) + len(name) * ISSUER_LETTER_SPACING_EM
     room = (TYPE_AREA_PT - (LOGO_PT if has_logo else 0)) * 0.97
     if ems <= 0:
-        return ISSUER_MAX_PT
-    return round(max(ISSUER_MIN_PT, min(ISSUER_MAX_PT, room / ems)), 2)
+        return largest
+    return round(max(ISSUER_MIN_PT, min(largest, room / ems)), 2)
 
 
 def _attachments_html(names: list[str]) -> str:
@@ -206,9 +207,12 @@ def build_letter_html(context: LetterContext, *, seal: SealMode = "image") -> st
     )
     return _TEMPLATE.substitute(
         lang=e(context.lang),
+        body_class="compact" if context.compact else "letter",
         title=e(context.title),
         letterhead_name=e(context.letterhead_name),
-        issuer_pt=issuer_font_size(context.letterhead_name, has_logo=bool(context.logo_png)),
+        issuer_pt=issuer_font_size(
+            context.letterhead_name, has_logo=bool(context.logo_png), largest=22.0 if context.compact else ISSUER_MAX_PT
+        ),
         doc_number=e(context.doc_number),
         logo=logo,
         addressee=e(context.addressee),
