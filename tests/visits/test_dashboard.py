@@ -115,3 +115,28 @@ def test_the_auditor_pack_has_a_manifest_of_hashes(data, django_capture_on_commi
         for f in manifest["files"]:
             assert hashlib.sha256(zf.read(f["name"])).hexdigest() == f["sha256"]
     assert manifest["centres"] == [{"id": w.centre_a.pk, "code": "TA", "name": "测试广场A"}]
+
+
+def test_tiers_are_listed_one_two_three_special_not_by_their_names():
+    from visits.selectors.dashboard import _rows
+    from visits.selectors.targets import Figure
+
+    fig = Figure("visit_rate", by={"tier": {"special": (1, 1), "3": (1, 2), "1": (2, 2), "2": (0, 1)}})
+    labels = {"1": "一级", "2": "二级", "3": "三级", "special": "特殊"}
+    assert [r.label for r in _rows(fig, "tier", labels, order=["1", "2", "3", "special"])] == ["一级", "二级", "三级", "特殊"]
+    # by string, Chinese numerals would sort 一级, 三级, 二级: the bug this guards
+    assert [r.label for r in _rows(fig, "tier", labels)][:3] == ["一级", "三级", "二级"]
+
+
+def test_the_dashboards_tier_table_reads_in_tier_order(data):
+    from tenants.models import Tenant
+
+    Tenant.objects.filter(pk=data.tenant_a.pk).update(tier="3")
+    Tenant.objects.filter(pk=data.tenant_a2.pk).update(tier="2")
+    plan_sync(centre=data.centre_a, year=timezone.localdate().year)
+    html = logged_in(data.manager).get(reverse("visits_dashboard:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    heading = "按等级" if "按等级" in html else "By tier"
+    table = html.split(heading, 1)[1].split("</table>", 1)[0]
+    labels = ("一级", "二级", "三级", "特殊") if "二级" in table else ("Tier 1", "Tier 2", "Tier 3", "Special")
+    positions = [table.find(label) for label in labels if label in table]
+    assert len(positions) >= 2 and positions == sorted(positions), table
