@@ -95,7 +95,8 @@ def bare_sign(pdf: bytes, key_pem: bytes, cert_pem: bytes) -> Callable[[], bytes
 def main() -> None:
     seal_png = make_seal_png(COMPANY)
     key_pem, cert_pem = make_demo_certificate("朝阳大悦城电子公章", COMPANY)
-    one_page, five_pages = letter(3, seal_png), letter(31, seal_png)
+    # One page and five (the signature mid-page 5) in the GB/T 9704 type area.
+    one_page, five_pages = letter(0, seal_png), letter(26, seal_png)
 
     def stamp(context: LetterContext) -> Callable[[], object]:
         return lambda: stamp_letter(context, key_pem=key_pem, cert_pem=cert_pem)

@@ -221,7 +221,8 @@ class VerifyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("pdf") and not cleaned.get("sha256"):
+        # A mistyped hash already has its own message: say it once, not twice.
+        if not cleaned.get("pdf") and not cleaned.get("sha256") and not self.errors:
             raise forms.ValidationError(_("Upload the PDF or paste its SHA-256."))
         upload = cleaned.get("pdf")
         if upload and upload.size > MAX_PDF_BYTES:

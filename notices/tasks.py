@@ -7,9 +7,14 @@ from celery import shared_task
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def stamp_letter_task(letter_id: int) -> str:
+    from notices.models import LetterStatus
+    from notices.services.letter_pages import letter_pages_render_quietly
     from notices.services.letters import letter_stamp
 
-    return letter_stamp(letter_id=letter_id).status
+    status = letter_stamp(letter_id=letter_id).status
+    if status == LetterStatus.STAMPED:
+        letter_pages_render_quietly(letter_id)  # the pages a phone shows inline
+    return status
 
 
 @shared_task

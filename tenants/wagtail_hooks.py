@@ -1,6 +1,8 @@
 """The tenants app in the Wagtail admin: registrations only. The viewsets,
 screens and menu entries they register live in tenants/admin/."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -40,3 +42,9 @@ def audit_archive_deleted(request, instances):
 @hooks.register("atrium_work_items")
 def service_desk_work_items(user):
     return menu.service_desk_work_items(user)
+
+
+@hooks.register("insert_global_admin_css")
+def request_log_css():
+    # The request log's overdue rows and tag (tenants/admin/service_desk.py).
+    return format_html('<link rel="stylesheet" href="{}">', static("tenants/request_log.css"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -47,7 +48,11 @@ class LetterContext:
     body_html: str  # already sanitized (sanitize_body_html)
     signatory_name: str  # company name above the date in the signature block
     attachments: list[str] = field(default_factory=list)
-    footer_text: str = ""
+    footer_text: str = ""  # a line of the 版记 (e.g. the centre's address and hotline)
+    copy_to: str = ""  # 抄送 (the 版记's first line) when set
+    printed_by: str = ""  # 印发机关; with printed_on the 版记's last line
+    printed_on: dt.date | None = None
+    compact: bool = False  # tighter spacing for a one-page form such as the receipt certificate
     logo_png: bytes | None = None
     seal_png: bytes | None = None
     lang: str = "zh-CN"
@@ -76,21 +81,6 @@ class RenderedLetter:
     seal_box: SealBox | None  # None when the letter has no seal element
 
 
-def _css_string(text: str) -> str:
-    """Quote ``text`` as a CSS string. Every ASCII non-alphanumeric is
-    hex-escaped, so quotes, backslashes, newlines and ``</style>`` cannot
-    break out of the string or the <style> element."""
-    out = []
-    for ch in text:
-        if ch.isalnum() or ord(ch) > 0x7F and ch.isprintable():
-            out.append(ch)
-        elif ch == " ":
-            out.append(" ")
-        else:
-            out.append(f"\\{ord(ch):06x}")
-    return '"' + "".join(out) + '"'
-
-
 def _image_data_url(data: bytes, what: str) -> str:
     # Only formats we expect; anything else is a programming error upstream,
     # not something to hand to the image decoders.
@@ -111,26 +101,84 @@ _TEMPLATE = Template(
 <title>$title</title>
 <meta name="author" content="$letterhead_name">
 <meta name="description" content="$doc_number">
-<style>@page { @bottom-center { content: $footer_css "第 " counter(page) " 页 / 共 " counter(pages) " 页"; } }</style>
 </head>
-<body>
-<header class="letterhead">$logo<span class="name">$letterhead_name</span></header>
+<body class="$body_class">
+<header class="letterhead"><div class="issuer" style="font-size: ${issuer_pt}pt">$logo<span class="name">$letterhead_name</span></div>
 <p class="doc-number">$doc_number</p>
-<hr class="red-rule">
-<p class="contact">$contact</p>
-<p class="addressee">$addressee：</p>
+<hr class="red-rule"></header>
 <h1 class="title">$title</h1>
+<p class="addressee">$addressee：</p>
 <div class="body">$body_html</div>
 $attachments
 <div class="sign-wrap"><div class="sign"><p class="signatory">$signatory_name</p><p class="date">$date</p>$seal</div></div>
+$contact
+$colophon
 </body>
 </html>
 """
 )
 
+# The issuer line (发文机关标志) is one line that shrinks to fit the 156 mm
+# type area: WeasyPrint has no fit-to-width, so the size is computed from the
+# name's width in ems (CJK and full-width glyphs are 1 em; Latin is taken as
+# 0.6 em, wider than most). white-space: nowrap in the stylesheet keeps it on
+# one line even if the estimate is a little short.
+TYPE_AREA_PT = 156 / 25.4 * 72
+LOGO_PT = 18 / 25.4 * 72  # 14 mm logo + 4 mm gap
+ISSUER_MAX_PT = 30.0
+ISSUER_MIN_PT = 9.0
+ISSUER_LETTER_SPACING_EM = 0.05  # letter.css .issuer .name
+
+
+def _width_em(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+
+
+def issuer_font_size(name: str, *, has_logo: bool = False, largest: float = ISSUER_MAX_PT) -> float:
+    """The issuer name's font size in pt: as large as fits, at most ``largest``."""
+    ems = _width_em(name) + len(name) * ISSUER_LETTER_SPACING_EM
+    room = (TYPE_AREA_PT - (LOGO_PT if has_logo else 0)) * 0.97
+    if ems <= 0:
+        return largest
+    return round(max(ISSUER_MIN_PT, min(largest, room / ems)), 2)
+
+
+def _attachments_html(names: list[str]) -> str:
+    """附件说明: "附件：1. …" with later items aligned under the first."""
+    if not names:
+        return ""
+    e = functools.partial(escape, quote=True)
+    if len(names) == 1:
+        items = f"<li>{e(names[0])}</li>"
+    else:
+        items = "".join(f"<li>{i}. {e(name)}</li>" for i, name in enumerate(names, start=1))
+    return f'<div class="attachments"><span class="label">附件：</span><ol>{items}</ol></div>'
+
+
+def _colophon_html(context: LetterContext) -> str:
+    """版记: 抄送, any footer line of the template, then 印发机关 and 印发日期."""
+    e = functools.partial(escape, quote=True)
+    rows = []
+    if context.copy_to.strip():
+        rows.append(f'<p class="cc">抄送：{e(context.copy_to.strip())}</p>')
+    for line in context.footer_text.strip().splitlines():
+        if line.strip():
+            rows.append(f'<p class="note">{e(line.strip())}</p>')
+    if context.printed_by.strip():
+        when = chinese_date(context.printed_on) + "印发" if context.printed_on else ""
+        rows.append(
+            f'<p class="printed"><span class="by">{e(context.printed_by.strip())}</span>'
+            f'<span class="on">{e(when)}</span></p>'
+        )
+    if not rows:
+        return ""
+    return f'<div class="colophon">{"".join(rows)}</div>'
+
 
 def build_letter_html(context: LetterContext, *, seal: SealMode = "image") -> str:
-    """The letter as an HTML document (what WeasyPrint renders).
+    """The letter as an HTML document (what WeasyPrint renders), in the order
+    of GB/T 9704-2012: 版头 (issuer, number, red rule), 主体 (title, 主送,
+    body, 附件说明, 署名, 成文日期 with the seal, 附注), 版记.
 
     ``seal``: ``"image"`` draws ``context.seal_png`` into the page;
     ``"placeholder"`` only reserves the seal's box (an empty element) so that
@@ -149,37 +197,32 @@ def build_letter_html(context: LetterContext, *, seal: SealMode = "image") -> st
         seal_html = '<div class="seal" id="seal"></div>'
     else:
         seal_html = ""
-    if context.attachments:
-        items = "".join(
-            f"<li>{i}. {e(name)}</li>" for i, name in enumerate(context.attachments, start=1)
-        )
-        attachments = f'<div class="attachments"><span class="label">附件：</span><ol>{items}</ol></div>'
-    else:
-        attachments = ""
     contact = "　".join(
         e(part)
         for part in (
-            context.centre_name,
             f"地址：{context.letterhead_address}" if context.letterhead_address else "",
             f"电话：{context.letterhead_phone}" if context.letterhead_phone else "",
         )
         if part
     )
-    footer = context.footer_text.strip()
     return _TEMPLATE.substitute(
         lang=e(context.lang),
+        body_class="compact" if context.compact else "letter",
         title=e(context.title),
         letterhead_name=e(context.letterhead_name),
+        issuer_pt=issuer_font_size(
+            context.letterhead_name, has_logo=bool(context.logo_png), largest=22.0 if context.compact else ISSUER_MAX_PT
+        ),
         doc_number=e(context.doc_number),
-        footer_css=_css_string(footer + "\n") if footer else '""',
         logo=logo,
-        contact=contact,
         addressee=e(context.addressee),
         body_html=context.body_html,  # sanitized upstream; see module doc
-        attachments=attachments,
+        attachments=_attachments_html(context.attachments),
         signatory_name=e(context.signatory_name),
         date=e(chinese_date(context.date)),
         seal=seal_html,
+        contact=f'<p class="contact">（{contact}）</p>' if contact else "",
+        colophon=_colophon_html(context),
     )
 
 

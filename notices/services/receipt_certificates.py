@@ -3,10 +3,13 @@ recorded, online or on paper."""
 
 from __future__ import annotations
 
+import base64
+import io
 import logging
 from datetime import UTC
 from html import escape
 
+import segno
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,9 +22,14 @@ from notices.models import (
 )
 from notices.pdf.render import LetterContext
 from notices.pdf.stamp import stamp_letter
+from notices.services.verification import letter_verify_url
 from portal.audit import audit_record
 
 log = logging.getLogger(__name__)
+
+
+class _Hash(str):
+    """A table value shown as a hash (see _hash_html)."""
 
 _METHOD_ZH = {
     SignMethod.EMAIL_CODE: "电子签收（邮件一次性验证码确认）",
@@ -38,14 +46,31 @@ def _when(value) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S}（北京时间）／{value.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
+def _hash_html(value: str) -> str:
+    """A 64-character hash in groups of eight in a monospace block: it breaks
+    between groups, never in the middle of one."""
+    if not value or value == "—":
+        return "—"
+    groups = " ".join(value[i : i + 8] for i in range(0, len(value), 8))
+    return f'<code class="hash">{escape(groups)}</code>'
+
+
+def certificate_qr_png(url: str) -> bytes:
+    """The QR code (PNG) that opens ``url``; medium error correction, so a
+    slightly smudged print still scans."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=4, border=2)
+    return buffer.getvalue()
+
+
 def certificate_context(receipt: Receipt, template: LetterTemplate) -> LetterContext:
     letter, tenant, centre = receipt.letter, receipt.tenant, receipt.letter.centre
     rows = [
         ("函件文号", letter.doc_number),
         ("函件标题", letter.title),
         ("发文单位", template.signatory_name),
-        ("函件 SHA-256", letter.pdf_sha256),
-        ("签收文件 SHA-256", receipt.pdf_sha256),
+        ("函件 SHA-256", _Hash(letter.pdf_sha256)),
+        ("签收文件 SHA-256", _Hash(receipt.pdf_sha256)),
         ("签收商户", f"{tenant.legal_name}（{tenant.trading_name}，{tenant.code}）"),
         ("签收人", receipt.signer_name + (f"（{receipt.signer.email}）" if receipt.signer else "")),
         ("送达时间", _when(receipt.delivery.created_at)),
@@ -57,13 +82,22 @@ def certificate_context(receipt: Receipt, template: LetterTemplate) -> LetterCon
     ]
     if receipt.is_paper:
         rows += [("登记人", str(receipt.recorded_by)), ("登记时间", _when(receipt.recorded_at)),
-                 ("扫描件 SHA-256", receipt.scan_sha256)]
-    rows.append(("证据链哈希", receipt.evidence_hash or "—"))
-    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
+                 ("扫描件 SHA-256", _Hash(receipt.scan_sha256))]
+    rows.append(("证据链哈希", _Hash(receipt.evidence_hash)))
+    table = "".join(
+        f"<tr><th>{escape(k)}</th><td>{_hash_html(v) if isinstance(v, _Hash) else escape(str(v))}</td></tr>"
+        for k, v in rows
+    )
+    url = letter_verify_url(letter.pdf_sha256)
+    qr = base64.b64encode(certificate_qr_png(url)).decode("ascii")
     body = (
+        '<div class="certificate">'
         f"<p>兹证明{escape(tenant.legal_name)}已签收下列函件。本回执由系统根据签收记录自动生成，并加盖电子公章。</p>"
         f"<table><tbody>{table}</tbody></table>"
-        "<p>核验方式：在本中心公开核验页面上传函件 PDF 或输入其 SHA-256，可确认函件真实性及签收数量。</p>"
+        f'<div class="verify"><img class="qr" alt="" src="data:image/png;base64,{qr}"><div>'
+        "<p>核验方式：扫描二维码，或在浏览器中打开下列地址，即可确认函件真实性及签收数量；"
+        f'也可在该页面上传函件 PDF 核对。</p><p class="url">{escape(url)}</p></div></div>'
+        "</div>"
     )
     return LetterContext(
         centre_name=centre.name, letterhead_name=template.letterhead_title,
@@ -71,8 +105,8 @@ def certificate_context(receipt: Receipt, template: LetterTemplate) -> LetterCon
         letterhead_phone=centre.letterhead_phone or centre.hotline,
         doc_number=f"{letter.doc_number} 签收回执 No.{receipt.pk:06d}", date=timezone.localdate(receipt.signed_at),
         addressee=tenant.legal_name, title="函件签收回执", body_html=body, signatory_name=template.signatory_name,
-        footer_text=template.footer_text, logo_png=bytes(template.logo_png) if template.logo_png else None,
-        seal_png=bytes(template.seal_png),
+        logo_png=bytes(template.logo_png) if template.logo_png else None,
+        seal_png=bytes(template.seal_png), compact=True,
     )
 
 

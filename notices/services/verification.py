@@ -14,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notices.models import Letter, LetterStatus, SealUse
@@ -76,3 +79,11 @@ def letter_verify(*, data: bytes | None = None, sha256: str | None = None) -> Ve
         % {"error": result.error or "-"}
     )
     return verdict
+
+
+def letter_verify_url(sha256: str) -> str:
+    """The full public address that checks the letter with this SHA-256: what
+    a receipt certificate prints and its QR code opens (GET /verify/?sha256=…
+    runs the check at once)."""
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return f"{base}{reverse('notices:verify')}?{urlencode({'sha256': sha256})}"

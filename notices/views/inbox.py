@@ -19,6 +19,7 @@ from notices.forms import LetterQuestionForm, SignCodeRequestForm, SignForm
 from notices.models import CertificateState, Delivery, LetterAttachment, Receipt
 from notices.selectors import deliveries_for_signatory, inbox_page
 from notices.services.attachments import attachment_of, attachment_response
+from notices.services.letter_pages import PageImageError, letter_page_open
 from notices.services.letter_questions import letter_question_raise
 from notices.services.receipts import (
     AlreadySigned,
@@ -29,7 +30,7 @@ from notices.services.receipts import (
 )
 from notices.services.sign_codes import sign_code_send
 from portal.audit import audit_record
-from portal.files import private_file_response
+from portal.files import private_file_response, private_stream_response
 from portal.keyset import BadCursor
 from tenants.selectors.contacts import tenant_contacts_of
 
@@ -69,6 +70,7 @@ def _letter_page(request, delivery: Delivery, *, sign_form=None, question_form=N
             "sign_form": sign_form or SignForm(initial={"pdf_sha256": delivery.pdf_sha256}),
             "question_form": question_form or LetterQuestionForm(),
             "questions": delivery.questions.select_related("service_request"),
+            "pages": range(1, (delivery.letter.pdf_pages or 0) + 1),
         },
         status=status,
     )
@@ -95,6 +97,22 @@ def letter_pdf(request, pk):
     response = private_file_response(letter.pdf, content_type="application/pdf", inline_name=f"{letter.doc_number}.pdf")
     delivery_mark_viewed(delivery=delivery, user=request.user, request=request)
     return response
+
+
+@login_required
+@require_GET
+def letter_page_image(request, pk, page):
+    """One page of the stamped letter as an image (made at stamping), what the
+    letter page shows inline on a phone. Seeing the letter page already
+    counted as viewing it."""
+    delivery = _delivery_for(request, pk)
+    try:
+        handle = letter_page_open(letter=delivery.letter, page=page)
+    except PageImageError as exc:
+        raise Http404 from exc
+    if handle is None:
+        raise Http404
+    return private_stream_response(handle, content_type="image/png")
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
@@ -106,7 +107,28 @@ class ServiceRequestFilterSet(WagtailFilterSet):
         fields = ["centre", "status", "category", "severity", "channel", "is_repeat_complaint"]
 
 
+class DeadlineColumn(Column):
+    """The response deadline, with a red "overdue" tag when the request is past
+    any of its deadlines (so it is seen without filtering)."""
+
+    cell_template_name = "tenants/admin/deadline_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["overdue"] = instance.is_overdue()
+        return context
+
+
+class RequestTable(Table):
+    """Staff see a late request at a glance: its whole row is marked."""
+
+    def get_row_classname(self, instance):
+        return "request-overdue" if instance.is_overdue() else ""
+
+
 class RequestIndexView(InspectRowsIndexView):
+    table_class = RequestTable
+
     def more_header_buttons(self):
         return [
             HeaderButton(_("Record form (XLSX / PDF)"), url=reverse("wagtailsnippets_tenants_servicerequest:record_form"),
@@ -251,7 +273,12 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
     inspect_view_class = RequestInspectView
     inspect_view_enabled = True
     filterset_class = ServiceRequestFilterSet
-    list_display = ["number", "subject", "tenant", "category", "severity", "status", "created_at", "response_due", "assignee"]
+    # Seven columns: with the received date in the number (…-YYYYMM-…) and
+    # in the record's page, the list fits a 1366 px screen with the assignee.
+    list_display = [
+        "number", "subject", "tenant", "category", "severity", "status",
+        DeadlineColumn("response_due", label=gettext_lazy("response due")), "assignee",
+    ]
     list_export = [
         "number", "centre", "tenant", "contact_name", "contact_phone", "channel", "category", "severity", "subject",
         "description", "department", "assignee", "status", "created_at", "response_due", "responded_at", "answer_due",

@@ -204,6 +204,18 @@ class ServiceRequest(models.Model):
     def is_open(self) -> bool:
         return self.status != RequestStatus.CLOSED
 
+    def is_overdue(self, now=None) -> bool:
+        """Past a deadline not yet met: the row-level twin of
+        ``ServiceRequest.objects.overdue()``."""
+        now = now or timezone.now()
+        if not self.is_open:
+            return False
+        return (
+            (self.responded_at is None and self.response_due is not None and self.response_due < now)
+            or (self.answered_at is None and self.answer_due is not None and self.answer_due < now)
+            or (self.resolution_due is not None and self.resolution_due < now)
+        )
+
     def milestones(self, now=None) -> list[dict]:
         """Each deadline with its state: met, missed, due or overdue."""
         now = now or timezone.now()

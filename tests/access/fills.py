@@ -110,6 +110,7 @@ EXPLICIT = {
     "tenants:request_photo": _pk("request_photo"),
     "notices_inbox:letter": _pk("delivery"),
     "notices_inbox:pdf": _pk("delivery"),
+    "notices_inbox:page": lambda o: {"pk": o["delivery"].pk, "page": 1},
     "notices_inbox:code": _pk("delivery"),
     "notices_inbox:sign": _pk("delivery"),
     "notices_inbox:question": _pk("delivery"),

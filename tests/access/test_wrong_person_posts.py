@@ -190,7 +190,7 @@ READ_ONLY = {
         "wagtailsnippets_tenants_storagedeposit:register"
     ], "a file"),
     **dict.fromkeys([
-        "notices_inbox:letter", "notices_inbox:pdf", "notices_inbox:receipt", "notices_inbox:attachment"
+        "notices_inbox:letter", "notices_inbox:pdf", "notices_inbox:page", "notices_inbox:receipt", "notices_inbox:attachment"
     ], "GET only"),
     "admin_error_test_off": "a 404 in place of Wagtail's deliberate error page",
     "portal:invitation_accept": "the token from the email is the credential; tested in tests/portal",

@@ -50,7 +50,7 @@ def test_a_signatory_signs_on_a_phone_and_staff_see_it_signed(e2e_world, session
     with phone.page.expect_navigation():
         block.get_by_role("link", name=letter.title).click()
     assert phone.page.get_by_test_id("doc-number").inner_text() == letter.doc_number
-    assert phone.page.get_by_test_id("pdf-hash").inner_text() == letter.pdf_sha256
+    assert phone.page.get_by_test_id("pdf-hash").get_attribute("data-full") == letter.pdf_sha256
     pdf = phone.page.request.get(phone.base_url + phone.page.get_by_test_id("open-pdf").get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
 

@@ -6,8 +6,10 @@ import datetime as dt
 import functools
 import io
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
+from defusedxml import ElementTree
 from PIL import Image
 
 from notices.pdf.render import LetterContext, SealBox
@@ -21,9 +23,10 @@ PARAGRAPH = (
     "<p>为进一步加强商场消防安全管理，保障广大顾客和商户的生命财产安全，"
     "根据《中华人民共和国消防法》及相关规定，现将有关事项通知如下。</p>"
 )
-# 31 of these (plus the first sentence) lay out to five A4 pages with Noto
-# Serif CJK, the signature block in the middle of page 5 (28–34 all give 5).
-FIVE_PAGE_PARAGRAPHS = 31
+# 26 of these (plus the first sentence) lay out to five A4 pages in the
+# GB/T 9704 type area with Noto Serif CJK, the signature block in the middle
+# of page 5 (24–28 all give 5).
+FIVE_PAGE_PARAGRAPHS = 26
 
 
 @functools.cache
@@ -36,7 +39,7 @@ def demo_keys() -> tuple[bytes, bytes]:
     return make_demo_certificate("朝阳大悦城电子公章", COMPANY)
 
 
-def make_context(paragraphs: int = 2, **overrides) -> LetterContext:
+def make_context(paragraphs: int = 0, **overrides) -> LetterContext:
     body = f"<p>{BODY_SENTENCE}，并将自查表报送物业管理处。</p>" + PARAGRAPH * paragraphs
     fields = {
         "centre_name": "朝阳大悦城",
@@ -100,3 +103,43 @@ def red_pixels_in_box(image: Image.Image, box: SealBox, dpi: int = 50, page_heig
     return sum(
         1 for i in range(0, len(raw), 3) if raw[i] > 170 and raw[i + 1] < 110 and raw[i + 2] < 110
     )
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    page: int  # 1-based
+    top: float  # pt from the top of the page
+    left: float
+    right: float
+    text: str  # without whitespace
+
+
+def pdf_lines(pdf: bytes) -> list[PdfLine]:
+    """Every text line of the PDF in reading order, with its box, as poppler's
+    ``pdftotext -bbox-layout`` finds it (a line is what the layout set on one
+    baseline: a name that wrapped is two lines)."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-bbox-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.fromstring(xhtml)
+    lines = []
+    for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1):
+        for line in page.iterfind(".//x:line", ns):
+            words = "".join((w.text or "") for w in line.iterfind("x:word", ns))
+            lines.append(PdfLine(number, float(line.get("yMin")), float(line.get("xMin")),
+                                 float(line.get("xMax")), squash(words)))
+    return lines
+
+
+def line_index(lines: list[PdfLine], text: str) -> int:
+    """Index of the one line whose whole text is ``text`` (whitespace aside)."""
+    found = [i for i, line in enumerate(lines) if line.text == squash(text)]
+    assert len(found) == 1, (text, [line.text for line in lines])
+    return found[0]
+
+
+def line_starting(lines: list[PdfLine], text: str) -> int:
+    found = [i for i, line in enumerate(lines) if line.text.startswith(squash(text))]
+    assert found, (text, [line.text for line in lines])
+    return found[0]

@@ -70,11 +70,11 @@ def test_it_lists_the_attachments(one_page_pdf):
     assert "2.整改通知书模板.docx" in text
 
 
-def test_it_numbers_pages_in_chinese_in_the_margin(five_page_stamped):
+def test_it_numbers_pages_in_the_standards_style(five_page_stamped):
     _, stamped = five_page_stamped
     text = squash(pdftotext(stamped.pdf))
     for n in range(1, 6):
-        assert f"第{n}页/共5页" in text
+        assert f"—{n}—" in text
     assert "抄送：朝阳区消防救援支队" in text
 
 
@@ -115,11 +115,10 @@ def test_fields_other_than_the_body_are_html_escaped():
     assert "<img src=" not in html
 
 
-def test_footer_text_cannot_break_out_of_its_css_string():
+def test_footer_text_is_escaped_into_the_colophon():
     evil = '"; } body { display: none } </style><script>alert(1)</script> "'
     html = build_letter_html(make_context(footer_text=evil))
-    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
-    assert "<" not in style and "display: none" not in style
+    assert "<script>" not in html and "&lt;/style&gt;&lt;script&gt;" in html
     text = squash(pdftotext(render_letter_pdf(make_context(footer_text="联系人：王经理 \"甲\"\\乙"))))
     assert '联系人：王经理"甲"\\乙' in text
 

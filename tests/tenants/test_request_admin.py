@@ -160,3 +160,23 @@ def test_the_listing_links_to_the_record_form(client, world):
     client.force_login(world.ops_a)
     page = client.get(_url("list")).content.decode()
     assert f'href="{_url("record_form")}"' in page
+
+
+def test_the_listing_marks_requests_past_a_deadline_in_chinese(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    late = make_request(world, subject="逾期的请求")
+    fresh = make_request(world, subject="新请求")
+    ServiceRequest.objects.filter(pk=late.pk).update(response_due=timezone.now() - timedelta(hours=2))
+    client.force_login(world.ops_a)
+    page = client.get(_url("list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    rows = {number: row for row in page.split("<tr")[1:] for number in (late.number, fresh.number) if number in row}
+    assert 'class="request-overdue"' in "<tr" + rows[late.number].split(">", 1)[0] + ">"
+    assert "已超时" in rows[late.number] and 'data-testid="overdue"' in rows[late.number]
+    assert "request-overdue" not in rows[fresh.number] and "已超时" not in rows[fresh.number]
+    # seven columns, the assignee among them (it fits a 1366 px screen)
+    header = page.split('class="listing', 1)[1].split("<thead", 1)[1].split("</thead>", 1)[0]
+    assert "处理人" in header
+    assert header.count("<th") <= 9  # the seven, the row-selection box and Wagtail's own

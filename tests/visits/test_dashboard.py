@@ -115,3 +115,29 @@ def test_the_auditor_pack_has_a_manifest_of_hashes(data, django_capture_on_commi
         for f in manifest["files"]:
             assert hashlib.sha256(zf.read(f["name"])).hexdigest() == f["sha256"]
     assert manifest["centres"] == [{"id": w.centre_a.pk, "code": "TA", "name": "测试广场A"}]
+
+
+def test_tiers_are_listed_one_two_three_special_not_by_their_names():
+    from visits.selectors.dashboard import _rows
+    from visits.selectors.targets import Figure
+
+    fig = Figure("visit_rate", by={"tier": {"special": (1, 1), "3": (1, 2), "1": (2, 2), "2": (0, 1)}})
+    labels = {"1": "一级", "2": "二级", "3": "三级", "special": "特殊"}
+    assert [r.label for r in _rows(fig, "tier", labels, order=["1", "2", "3", "special"])] == ["一级", "二级", "三级", "特殊"]
+    # by string, Chinese numerals would sort 一级, 三级, 二级: the bug this guards
+    assert [r.label for r in _rows(fig, "tier", labels)][:3] == ["一级", "三级", "二级"]
+
+
+def test_the_dashboards_tier_table_reads_in_tier_order(data):
+    from tenants.models import Tenant
+
+    Tenant.objects.filter(pk=data.tenant_a.pk).update(tier="3")
+    Tenant.objects.filter(pk=data.tenant_a2.pk).update(tier="2")
+    plan_sync(centre=data.centre_a, year=timezone.localdate().year)
+    response = logged_in(data.manager).get(reverse("visits_dashboard:index"))
+    rank = {"1": 0, "2": 1, "3": 2, "special": 3}
+    tables = response.context["tiers"]
+    assert any(len(rows) >= 2 for rows in tables.values())
+    for rows in tables.values():
+        keys = [rank.get(r.key, 9) for r in rows]
+        assert keys == sorted(keys), [r.label for r in rows]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.base import UploadedPhoto
 from tenants.models import Centre, ServiceRequest, Tenant, Unit
@@ -57,7 +58,9 @@ class UnitCheckIn(models.Model):
 class VisitMode(models.TextChoices):
     ON_SITE = "on_site", _("On site")
     PHONE = "phone", _("Phone")
-    MESSAGE = "message", _("Message")
+    # Its own context: the project catalogue's "Message" (a broadcast's
+    # content, 内容) would otherwise win over this one.
+    MESSAGE = "message", pgettext_lazy("visit mode", "Message")
     MEETING = "meeting", _("Meeting")
 
 

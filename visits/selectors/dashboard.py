@@ -46,9 +46,14 @@ def floor_label(floor) -> str:
     return f"B{-floor}" if floor < 0 else f"{floor}F"
 
 
-def _rows(fig: Figure, group: str, labels: dict) -> list[Row]:
+def _rows(fig: Figure, group: str, labels: dict, *, order: list | None = None) -> list[Row]:
+    """The figure's rows for ``group``, by label, or in ``order`` (its keys)
+    when the labels do not sort as people read them (一级, 二级, 三级, 特殊)."""
     items = fig.by.get(group, {})
     rows = [Row(k, labels.get(k, str(k) if k is not None else _("Unassigned")), m, t) for k, (m, t) in items.items()]
+    if order is not None:
+        rank = {key: i for i, key in enumerate(order)}
+        return sorted(rows, key=lambda r: (rank.get(r.key, len(rank)), r.label))
     return sorted(rows, key=lambda r: r.label)
 
 
@@ -86,7 +91,8 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
         for key, fig in figures.items()
     }
     staff = _rows(figures["attainment"], "staff", staff_names)
-    tiers = {key: _rows(figures[key], "tier", tier_names) for key in ("visit_rate", "attainment", "face_to_face", "satisfaction")}
+    tier_order = list(Tier.values)  # 1, 2, 3, special: the order the choices declare
+    tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in ("visit_rate", "attainment", "face_to_face", "satisfaction")}
     months = figures["attainment"].by.get("month", {})
     month_rows = [Row(m, month_label(m), *months.get(m, (0, 0))) for m in range(1, 13)]
     satisfaction = figures["satisfaction"]
