@@ -80,7 +80,7 @@ def test_the_second_leader_is_told_who_approved_and_when(world, in_approval):
     assert response.status_code == 302 and response["Location"] == reverse("notices_letters:detail", args=[letter.pk])
     decided = TaskState.objects.get(pk=step)
     when = timezone.localtime(decided.finished_at).strftime("%Y-%m-%d %H:%M")
-    assert _texts(response) == [f"「领导审批 Leader approval」已由 王领导 于 {when} 决定（已批准），无需再操作。"]
+    assert _texts(response) == [f"「领导审批」已由 王领导 于 {when} 决定（已批准），无需再操作。"]
     assert decided.status == "approved" and decided.finished_by == world.leader_a
     assert _events(letter, "letter.approved") == 1
     # The chain moved on to the seal step, untouched by the loser.
@@ -149,7 +149,7 @@ def test_the_second_seal_keeper_is_told_and_the_seal_is_used_once(world, in_appr
     assert _decide(first, letter, step).status_code == 302
     response = _decide(second, letter, step)
     [text] = _texts(response)
-    assert text.startswith("「用章审批 Seal-use approval」已由 周印章 于 ") and "已批准" in text
+    assert text.startswith("「用章审批」已由 周印章 于 ") and "已批准" in text
     letter.refresh_from_db()
     assert letter.status == LetterStatus.STAMPED
     assert SealUse.objects.filter(letter=letter).count() == 1
