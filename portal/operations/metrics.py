@@ -24,6 +24,7 @@ import prometheus_client
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from prometheus_client import CollectorRegistry, multiprocess
 
 from notices.metrics import LetterFigures
@@ -55,6 +56,7 @@ def _process_registry() -> CollectorRegistry:
     return prometheus_client.REGISTRY
 
 
+@require_safe
 @never_cache
 def metrics(request):
     if not metrics_allowed(request):

@@ -33,6 +33,11 @@ def test_the_local_host_reads_every_metric(client):
     assert "django_http_requests_total_by_method_total" in text
 
 
+def test_a_post_is_refused(client):
+    assert client.post("/metrics").status_code == 405
+    assert client.post("/health/").status_code == 405
+
+
 @pytest.mark.parametrize("address", ["10.1.2.3", "2001:db8::1", "not-an-address"])
 def test_any_other_address_gets_404(client, address):
     assert client.get("/metrics", REMOTE_ADDR=address).status_code == 404
