@@ -83,3 +83,17 @@ def test_the_worker_check_says_so_when_no_worker_answers(client):
     (name, verdict), = json.loads(response.content).items()
     assert name == "Workers()"
     assert verdict.startswith("Unavailable: ")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+@override_settings(ATRIUM_HEALTH_WORKER_TIMEOUT=3)
+def test_the_worker_check_passes_when_a_real_worker_answers(client, worker):
+    answers = []
+
+    def healthy():
+        answers[:] = [client.get("/health/workers/?format=json")]
+        return answers[0].status_code == 200
+
+    worker.wait_for(healthy, timeout=90, what="a worker answering /health/workers/")
+    assert answers[0].json() == {"Workers()": "OK"}
