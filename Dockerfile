@@ -31,8 +31,8 @@ RUN python manage.py compilemessages -l zh_Hans --ignore=var -v0 \
  && rm -rf /var/lib/atrium /tmp/anchors
 
 RUN useradd --system --uid 1000 --home-dir /var/lib/atrium atrium \
- && mkdir -p /var/lib/atrium /var/lib/atrium-audit /run/atrium-metrics \
- && chown atrium /var/lib/atrium /var/lib/atrium-audit /run/atrium-metrics
+ && mkdir -p /var/lib/atrium/backups /var/lib/atrium-audit /run/atrium-metrics \
+ && chown -R atrium /var/lib/atrium /var/lib/atrium-audit /run/atrium-metrics
 USER atrium
 EXPOSE 8000
 CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "portal.wsgi"]
