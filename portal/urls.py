@@ -12,6 +12,8 @@ from wagtail.documents.views import serve as wagtaildocs_serve
 
 from . import views
 from .login_paths import rate_limited_shared_password, to_allauth_login
+from .operations.health import HealthView, WorkerHealthView
+from .operations.metrics import metrics
 from .pages.scoping import scoped_tag_autocomplete
 
 # Django's admin login goes through allauth, so MFA and rate limits apply.
@@ -53,7 +55,15 @@ scoped_shadows = [
          name="atrium_tag_model_autocomplete"),
 ]
 
+# Operations (issue 17): public by design, see portal/operations/.
+operations_patterns = [
+    path("health/", HealthView.as_view(), name="health"),
+    path("health/workers/", WorkerHealthView.as_view(), name="health_workers"),
+    path("metrics", metrics, name="metrics"),
+]
+
 urlpatterns = [
+    *operations_patterns,
     *login_shadows,
     *scoped_shadows,
     # Wagtail's deliberate error page (a test of error reporting) would be a

@@ -3,9 +3,11 @@
 # subsetting (libharfbuzz-subset0: without it a Chinese page takes ~10 s),
 # CJK fonts, poppler for PDF checks in tests, gettext for translations,
 # chromium for browser tests, postgresql-client for backups (pg_dump).
-# Installs when run as root; otherwise prints the line.
+# Installs when run as root; otherwise prints the line. ATRIUM_SYSTEM_DEPS=runtime
+# (the Dockerfile) leaves out chromium, which only the browser tests use.
 set -euo pipefail
 PKGS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-wqy-zenhei poppler-utils gettext chromium postgresql-client"
+[ "${ATRIUM_SYSTEM_DEPS:-}" = "runtime" ] && PKGS=${PKGS/chromium /}
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

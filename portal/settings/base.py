@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "csp",
+    "health_check",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.operations.request_id.RequestIDMiddleware",
     "portal.request_memo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.AtriumCSPMiddleware",
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "portal.middleware.AdminEntranceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -299,6 +303,8 @@ LOGGING = {
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # A folder has no host name; kombu warns about it on every connection.
     LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
+
+from .operations import *  # noqa: E402 - health, metrics, Sentry, request ids
 
 ATRIUM_DEMO_PASSWORD = "atrium-demo"  # noqa: S105 - only used by seed_demo; documented in the README
 ATRIUM_NAME = _("Atrium tenant portal")

@@ -32,3 +32,7 @@ if len(ATRIUM_AUDIT_KEY) < 32 or ATRIUM_AUDIT_KEY == SECRET_KEY:
     )
 if ATRIUM_AUDIT_ANCHOR_DIR is None:
     raise ImproperlyConfigured("Environment variable ATRIUM_AUDIT_ANCHOR_DIR must name a folder in production.")
+# One JSON object per log line, with the request id (portal/settings/operations.py).
+LOGGING = json_logging(LOGGING)
+# A load balancer and Prometheus poll over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]

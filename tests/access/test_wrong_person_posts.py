@@ -208,6 +208,7 @@ READ_ONLY = {
     "visits_dashboard:export_request": "queues an export of the user's own centres only",
     "wagtailsnippets_notices_letter:edit": "Wagtail's edit view, scoped by the viewset wrapper (tests/notices)",
     "portal_language:switch": "sets the poster's own admin language only (tests/portal/test_admin_language.py)",
+    **dict.fromkeys(["health", "health_workers", "metrics"], "GET only: a POST is a 405 (tests/operations)"),
 }
 
 
