@@ -92,7 +92,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
     }
     staff = _rows(figures["attainment"], "staff", staff_names)
     tier_order = list(Tier.values)  # 1, 2, 3, special: the order the choices declare
-    tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in ("visit_rate", "attainment", "face_to_face", "satisfaction")}
+    tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in ("visit_rate", "attainment", "face_to_face", "on_site", "satisfaction")}
     months = figures["attainment"].by.get("month", {})
     month_rows = [Row(m, month_label(m), *months.get(m, (0, 0))) for m in range(1, 13)]
     satisfaction = figures["satisfaction"]

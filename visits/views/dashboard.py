@@ -33,7 +33,8 @@ from ..selectors.dashboard import dashboard_data
 DRILLS = {
     "overdue": gettext_lazy("Overdue visits"),
     "behind": gettext_lazy("Tenants not visited as often as their tier requires"),
-    "not_met": gettext_lazy("Tenants not met face to face this year"),
+    "not_met": gettext_lazy("Tenants who attended no tenant meeting this year"),
+    "not_on_site": gettext_lazy("Tenants not visited in person this year"),
     "unanswered": gettext_lazy("Meeting suggestions not answered"),
     "unsatisfied": gettext_lazy("Tenants who gave a score below 4"),
     "unsigned": gettext_lazy("Letters not yet signed for"),
@@ -41,7 +42,7 @@ DRILLS = {
 
 
 FIGURE_DRILLS = {
-    "visit_rate": "behind", "attainment": "overdue", "face_to_face": "not_met", "suggestion_reply": "unanswered",
+    "visit_rate": "behind", "attainment": "overdue", "face_to_face": "not_met", "on_site": "not_on_site", "suggestion_reply": "unanswered",
     "satisfaction": "unsatisfied", "sign_for": "unsigned",
 }
 
@@ -90,6 +91,8 @@ def drill_queryset(kind: str, centre_ids, period):
         return t.tenants_behind_on_visits(centre_ids, period).select_related("centre").order_by("centre", "code")
     if kind == "not_met":
         return t.tenants_not_met(centre_ids, period).select_related("centre").order_by("centre", "code")
+    if kind == "not_on_site":
+        return t.tenants_not_visited_in_person(centre_ids, period).select_related("centre").order_by("centre", "code")
     if kind == "unanswered":
         return t.suggestions(centre_ids, period).filter(responded_at__isnull=True).select_related("tenant", "centre")
     if kind == "unsigned":
