@@ -26,6 +26,7 @@ from .scoping import (
     scope_page_chosen_multiple,
     scoped_admin_api,
 )
+from .self_approval import refuse_own_approval_on_edit, refuse_self_approval
 from .serving import documents_for_staff_only, refuse_signed_in_readers
 
 hooks.register("on_serve_page", public_pages_from_cache, order=-20)
@@ -45,5 +46,7 @@ scope_page_chosen_multiple()
 
 hooks.register("after_create_page", draft_audience)
 hooks.register("after_edit_page", draft_audience)
+hooks.register("before_edit_page", refuse_own_approval_on_edit)
+refuse_self_approval()
 
 register_screen(admin_views.screen)
