@@ -35,6 +35,7 @@ class At:
 DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
 EXPIRY_REMINDER_NAME = "Archive: remind of expiring documents (档案证照到期提醒)"
 RECORDING_PURGE_NAME = "Service desk: purge call recordings past retention (通话录音到期清除)"
+HOLD_EXPIRY_NAME = "Service desk: release recording holds past their keep-until date (录音存档到期解除)"
 WEEKLY_REMINDER_NAME = "Visits: weekly list of due and overdue visits to each staff member (每周拜访提醒)"
 MONTHLY_SUMMARY_NAME = "Visits: monthly target summary to managers (月度指标汇总)"
 PLAN_SYNC_NAME = "Visits: bring the visit plans in line with the tenants (拜访计划同步)"
@@ -49,6 +50,9 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         # recordings are purged when the hotline is quiet.
         (DEADLINE_SWEEP_NAME, "tenants.tasks.sweep_request_deadlines", Every(settings.ATRIUM_DEADLINE_SWEEP_MINUTES)),
         (EXPIRY_REMINDER_NAME, "tenants.tasks.remind_expiring_documents", At(7, 30)),
+        # Holds past their keep-until date are released first, so that the
+        # same night's purge applies the normal retention to them.
+        (HOLD_EXPIRY_NAME, "tenants.tasks.release_expired_recording_holds", At(3, 0)),
         (RECORDING_PURGE_NAME, "tenants.tasks.purge_call_recordings", At(3, 15)),
         # Letters: the sweeps that finish work a dead worker left half done.
         # Every ATRIUM_RECOVERY_SWEEP_MINUTES, so that threshold + interval keeps
