@@ -24,12 +24,13 @@ class Every:
 @dataclass(frozen=True)
 class At:
     """A time of day, Shanghai time (settings.TIME_ZONE), optionally on a
-    weekday (1 = Monday) or a day of the month."""
+    weekday (1 = Monday), a day of the month or some months ("1,4,7,10": quarterly)."""
 
     hour: int
     minute: int = 0
     day_of_week: str = "*"
     day_of_month: str = "*"
+    month_of_year: str = "*"
 
 
 DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
@@ -39,6 +40,7 @@ HOLD_EXPIRY_NAME = "Service desk: release recording holds past their keep-until 
 WEEKLY_REMINDER_NAME = "Visits: weekly list of due and overdue visits to each staff member (每周拜访提醒)"
 MONTHLY_SUMMARY_NAME = "Visits: monthly target summary to managers (月度指标汇总)"
 PLAN_SYNC_NAME = "Visits: bring the visit plans in line with the tenants (拜访计划同步)"
+MEETING_GAP_NAME = "Visits: flag centres without a tenant meeting last quarter (季度租户大会检查)"
 
 
 def beat_schedule() -> list[tuple[str, str, Every | At]]:
@@ -66,6 +68,7 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         (WEEKLY_REMINDER_NAME, "visits.tasks.weekly_visit_reminders", At(8, day_of_week="1")),
         (MONTHLY_SUMMARY_NAME, "visits.tasks.monthly_manager_summary", At(8, 30, day_of_month="1")),
         (PLAN_SYNC_NAME, "visits.tasks.sync_all_plans", At(2, 30)),
+        (MEETING_GAP_NAME, "visits.tasks.quarterly_meeting_check", At(8, 15, day_of_month="1", month_of_year="1,4,7,10")),
         # Published content, alerts and greetings.
         ("pages: publish scheduled pages", "portal.pages.tasks.publish_scheduled_pages", Every(1)),
         ("pages: re-queue missing handbook PDFs", "portal.pages.tasks.handbook_pdf_sweep", Every(5)),
@@ -86,7 +89,8 @@ def schedule_sync() -> None:
             ensure_interval_task(name=name, task=task, minutes=when.minutes)
         else:
             ensure_crontab_task(name=name, task=task, minute=str(when.minute), hour=str(when.hour),
-                                day_of_week=when.day_of_week, day_of_month=when.day_of_month)
+                                day_of_week=when.day_of_week, day_of_month=when.day_of_month,
+                                month_of_year=when.month_of_year)
 
 
 def ensure_interval_task(*, name: str, task: str, minutes: int) -> PeriodicTask:
@@ -97,9 +101,10 @@ def ensure_interval_task(*, name: str, task: str, minutes: int) -> PeriodicTask:
     return periodic
 
 
-def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_week="*", day_of_month="*") -> PeriodicTask:
+def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_week="*", day_of_month="*",
+                        month_of_year="*") -> PeriodicTask:
     schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute=minute, hour=hour, day_of_week=day_of_week, day_of_month=day_of_month, month_of_year="*",
+        minute=minute, hour=hour, day_of_week=day_of_week, day_of_month=day_of_month, month_of_year=month_of_year,
         timezone=settings.TIME_ZONE,
     )
     periodic, _ = PeriodicTask.objects.update_or_create(

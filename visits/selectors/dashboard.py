@@ -17,7 +17,7 @@ from portal.models.accounts import User
 from tenants.models import Centre, Tier
 
 from ..charts import bars, trend
-from ..models import Dimension
+from ..models import Dimension, MeetingGap
 from .targets import Figure, Period, all_figures, by_operator, rate
 
 
@@ -70,6 +70,15 @@ def cached_figures(centre_ids: list[int], period: Period, *, seconds: int) -> tu
     if seconds > 0:
         cache.set(key, value, seconds)
     return value
+
+
+def meeting_gaps(centres: list[Centre], period: Period) -> list[MeetingGap]:
+    """Quarters of the year without a tenant meeting, and last year's fourth
+    quarter, which is only found in January."""
+    from django.db.models import Q
+
+    return list(MeetingGap.objects.filter(centre__in=centres).filter(
+        Q(year=period.year) | Q(year=period.year - 1, quarter=4)).select_related("centre"))
 
 
 def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int = 0) -> dict:

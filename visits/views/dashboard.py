@@ -28,7 +28,7 @@ from ..forms import DashboardFilterForm, ExportRequestForm
 from ..models import AuditExport, ExportStatus
 from ..selectors import dashboard_centres_for, sees_dashboard
 from ..selectors import targets as t
-from ..selectors.dashboard import dashboard_data
+from ..selectors.dashboard import dashboard_data, meeting_gaps
 
 DRILLS = {
     "overdue": gettext_lazy("Overdue visits"),
@@ -78,7 +78,7 @@ def dashboard(request):
     # Deadlines are the service desk's: its log lists the overdue requests.
     links["response"] = links["resolution"] = reverse("wagtailsnippets_tenants_servicerequest:list") + "?overdue=true"
     data["cards"] = [(key, fig, links.get(key)) for key, fig in data["figures"].items()]
-    data.update({"form": form, "query": query, "drills": DRILLS,
+    data.update({"form": form, "query": query, "drills": DRILLS, "meeting_gaps": meeting_gaps(centres, period),
                  "export_form": ExportRequestForm(initial={"start": date(period.year, 1, 1), "end": period.as_of}),
                  "exports": AuditExport.objects.filter(requested_by=request.user)[:5]})
     return TemplateResponse(request, "visits/admin/dashboard.html", data)
