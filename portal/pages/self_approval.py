@@ -48,7 +48,7 @@ def is_own_work(obj, user) -> bool:
 
 def _refuse(request, page, task) -> None:
     audit_record(actor=request.user, action="pages.self_approval_refused", obj=page,
-                 details={"page": page.pk, "task": task.pk}, request=request)
+                 details={"page": page.pk, "task": task.pk if task else None}, request=request)
     messages.error(request, _message())
 
 
@@ -82,18 +82,46 @@ def _workflow_action_dispatch(original):
     return dispatch
 
 
+def _approves(request) -> bool:
+    return bool(request.POST.get("action-workflow-action")) and request.POST.get("workflow-action-name") == APPROVE
+
+
 def refuse_own_approval_on_edit(request, page):
     """A `before_edit_page` hook: the edit view's "approve" button posts the
-    form with the workflow action's name."""
-    if request.method != "POST" or request.POST.get("workflow-action-name") != APPROVE:
+    form with the workflow action's name. Its "publish" button, which the
+    reviewer group's publish permission offers, would skip the review
+    altogether: the page's author may not use it either."""
+    if request.method != "POST" or not (_approves(request) or request.POST.get("action-publish")):
         return None
-    if not request.POST.get("action-workflow-action"):
-        return None
-    task = page.current_workflow_task
-    if isinstance(task, GroupApprovalTask) and is_own_work(page, request.user):
-        _refuse(request, page, task)
+    if page.get_workflow() is not None and is_own_work(page, request.user):
+        _refuse(request, page, page.current_workflow_task)
         return redirect(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
     return None
+
+
+def refuse_publish_on_create(request, parent_page, page_class):
+    """A `before_create_page` hook: whoever creates a page wrote it, so under
+    a review workflow it is submitted, never published by them."""
+    if request.method == "POST" and request.POST.get("action-publish") and parent_page.get_workflow() is not None:
+        audit_record(actor=request.user, action="pages.self_approval_refused", obj=parent_page,
+                     details={"parent": parent_page.pk, "created": True}, request=request)
+        messages.error(request, _message())
+        return redirect(reverse("wagtailadmin_pages:add", args=(
+            page_class._meta.app_label, page_class._meta.model_name, parent_page.pk)))
+    return None
+
+
+def hide_own_publish(menu_items, request, context):
+    """A `construct_page_action_menu` hook: no "publish" button for the
+    page's author under a review workflow (they submit it instead)."""
+    page, parent = context.get("page"), context.get("parent_page")
+    if context.get("view") == "create":
+        own = parent is not None and parent.get_workflow() is not None
+    else:
+        own = page is not None and page.pk is not None and page.get_workflow() is not None and is_own_work(
+            page, request.user)
+    if own:
+        menu_items[:] = [item for item in menu_items if getattr(item, "name", "") != "action-publish"]
 
 
 def refuse_self_approval() -> None:

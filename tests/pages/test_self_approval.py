@@ -78,3 +78,25 @@ def test_the_person_with_both_roles_still_approves_someone_elses_page(site, both
                          {"comment": ""})
     page.refresh_from_db()
     assert page.live
+
+
+def test_the_author_cannot_skip_the_review_with_the_publish_button(site, both):
+    page, _state = _submit(both, site, "lift")
+    client = logged_in(both)
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    assert 'name="action-publish"' not in client.get(edit_url).content.decode()
+    response = client.post(edit_url, {**notice_form("电梯维保通知", slug="lift"), "action-publish": "1"}, follow=True)
+    page.refresh_from_db()
+    assert not page.live and "另一位审核人" in response.content.decode()
+    # Nor when creating a page: whoever creates it wrote it.
+    add_url = reverse("wagtailadmin_pages:add", args=("portal", "noticepage", site.bulletin_a.pk))
+    assert 'name="action-publish"' not in client.get(add_url).content.decode()
+    client.post(add_url, {**notice_form("燃气检修通知", slug="gas-now"), "action-publish": "1"})
+    assert not NoticePage.objects.filter(slug="gas-now", live=True).exists()
+    assert AuditEvent.objects.filter(action="pages.self_approval_refused", actor=both).count() == 2
+
+
+def test_a_reviewer_who_did_not_write_the_page_keeps_the_publish_button(site):
+    page, _state = _submit(site.w.editor_a, site, "lift")
+    html = logged_in(site.reviewer_a).get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    assert 'name="action-publish"' in html and 'data-workflow-action-name="approve"' in html
