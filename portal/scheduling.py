@@ -24,20 +24,23 @@ class Every:
 @dataclass(frozen=True)
 class At:
     """A time of day, Shanghai time (settings.TIME_ZONE), optionally on a
-    weekday (1 = Monday) or a day of the month."""
+    weekday (1 = Monday), a day of the month or some months ("1,4,7,10": quarterly)."""
 
     hour: int
     minute: int = 0
     day_of_week: str = "*"
     day_of_month: str = "*"
+    month_of_year: str = "*"
 
 
 DEADLINE_SWEEP_NAME = "Service desk: warn and escalate request deadlines (服务台诉求时限提醒与升级)"
 EXPIRY_REMINDER_NAME = "Archive: remind of expiring documents (档案证照到期提醒)"
 RECORDING_PURGE_NAME = "Service desk: purge call recordings past retention (通话录音到期清除)"
+HOLD_EXPIRY_NAME = "Service desk: release recording holds past their keep-until date (录音存档到期解除)"
 WEEKLY_REMINDER_NAME = "Visits: weekly list of due and overdue visits to each staff member (每周拜访提醒)"
 MONTHLY_SUMMARY_NAME = "Visits: monthly target summary to managers (月度指标汇总)"
 PLAN_SYNC_NAME = "Visits: bring the visit plans in line with the tenants (拜访计划同步)"
+MEETING_GAP_NAME = "Visits: flag centres without a tenant meeting last quarter (季度租户大会检查)"
 
 
 def beat_schedule() -> list[tuple[str, str, Every | At]]:
@@ -49,6 +52,9 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         # recordings are purged when the hotline is quiet.
         (DEADLINE_SWEEP_NAME, "tenants.tasks.sweep_request_deadlines", Every(settings.ATRIUM_DEADLINE_SWEEP_MINUTES)),
         (EXPIRY_REMINDER_NAME, "tenants.tasks.remind_expiring_documents", At(7, 30)),
+        # Holds past their keep-until date are released first, so that the
+        # same night's purge applies the normal retention to them.
+        (HOLD_EXPIRY_NAME, "tenants.tasks.release_expired_recording_holds", At(3, 0)),
         (RECORDING_PURGE_NAME, "tenants.tasks.purge_call_recordings", At(3, 15)),
         # Letters: the sweeps that finish work a dead worker left half done.
         # Every ATRIUM_RECOVERY_SWEEP_MINUTES, so that threshold + interval keeps
@@ -62,6 +68,7 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         (WEEKLY_REMINDER_NAME, "visits.tasks.weekly_visit_reminders", At(8, day_of_week="1")),
         (MONTHLY_SUMMARY_NAME, "visits.tasks.monthly_manager_summary", At(8, 30, day_of_month="1")),
         (PLAN_SYNC_NAME, "visits.tasks.sync_all_plans", At(2, 30)),
+        (MEETING_GAP_NAME, "visits.tasks.quarterly_meeting_check", At(8, 15, day_of_month="1", month_of_year="1,4,7,10")),
         # Published content, alerts and greetings.
         ("pages: publish scheduled pages", "portal.pages.tasks.publish_scheduled_pages", Every(1)),
         ("pages: re-queue missing handbook PDFs", "portal.pages.tasks.handbook_pdf_sweep", Every(5)),
@@ -82,7 +89,8 @@ def schedule_sync() -> None:
             ensure_interval_task(name=name, task=task, minutes=when.minutes)
         else:
             ensure_crontab_task(name=name, task=task, minute=str(when.minute), hour=str(when.hour),
-                                day_of_week=when.day_of_week, day_of_month=when.day_of_month)
+                                day_of_week=when.day_of_week, day_of_month=when.day_of_month,
+                                month_of_year=when.month_of_year)
 
 
 def ensure_interval_task(*, name: str, task: str, minutes: int) -> PeriodicTask:
@@ -93,9 +101,10 @@ def ensure_interval_task(*, name: str, task: str, minutes: int) -> PeriodicTask:
     return periodic
 
 
-def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_week="*", day_of_month="*") -> PeriodicTask:
+def ensure_crontab_task(*, name: str, task: str, minute="0", hour="*", day_of_week="*", day_of_month="*",
+                        month_of_year="*") -> PeriodicTask:
     schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute=minute, hour=hour, day_of_week=day_of_week, day_of_month=day_of_month, month_of_year="*",
+        minute=minute, hour=hour, day_of_week=day_of_week, day_of_month=day_of_month, month_of_year=month_of_year,
         timezone=settings.TIME_ZONE,
     )
     periodic, _ = PeriodicTask.objects.update_or_create(

@@ -40,6 +40,16 @@ def purge_call_recordings() -> int:
     return recordings_purge()
 
 
+HOLD_EXPIRY_TASK_NAME = "tenants.tasks.release_expired_recording_holds"
+
+
+@shared_task(name=HOLD_EXPIRY_TASK_NAME, acks_late=True)
+def release_expired_recording_holds() -> int:
+    from tenants.services.recordings import recording_holds_expire
+
+    return recording_holds_expire()
+
+
 @shared_task(name="tenants.tasks.reindex_imported", acks_late=True)
 def reindex_imported(model_label: str, ids: list[int]) -> int:
     from tenants.search_index import reindex

@@ -7,6 +7,15 @@ from celery import shared_task
 WEEKLY_TASK_NAME = "visits.tasks.weekly_visit_reminders"
 MONTHLY_TASK_NAME = "visits.tasks.monthly_manager_summary"
 SYNC_TASK_NAME = "visits.tasks.sync_all_plans"
+MEETING_GAP_TASK_NAME = "visits.tasks.quarterly_meeting_check"
+
+
+@shared_task(name=MEETING_GAP_TASK_NAME, acks_late=True)
+def quarterly_meeting_check() -> int:
+    """At the start of each quarter: centres without a tenant meeting in the last one."""
+    from .services.meeting_gaps import meeting_gaps_check
+
+    return len(meeting_gaps_check())
 
 
 @shared_task(acks_late=True)

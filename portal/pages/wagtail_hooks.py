@@ -26,6 +26,12 @@ from .scoping import (
     scope_page_chosen_multiple,
     scoped_admin_api,
 )
+from .self_approval import (
+    hide_own_publish,
+    refuse_own_approval_on_edit,
+    refuse_publish_on_create,
+    refuse_self_approval,
+)
 from .serving import documents_for_staff_only, refuse_signed_in_readers
 
 hooks.register("on_serve_page", public_pages_from_cache, order=-20)
@@ -45,5 +51,9 @@ scope_page_chosen_multiple()
 
 hooks.register("after_create_page", draft_audience)
 hooks.register("after_edit_page", draft_audience)
+hooks.register("before_edit_page", refuse_own_approval_on_edit)
+hooks.register("before_create_page", refuse_publish_on_create)
+hooks.register("construct_page_action_menu", hide_own_publish)
+refuse_self_approval()
 
 register_screen(admin_views.screen)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
@@ -121,6 +121,31 @@ def recording_release(*, actor, hold: RecordingHold, note: str = "", request: Ht
         audit_record(actor=actor, action="recording.released", obj=hold.recording, request=request,
                      details={"hold": hold.pk, "note": hold.release_note})
     return hold
+
+
+def recording_hold_expire(*, hold_id: int, today: date | None = None) -> bool:
+    """Release one hold whose keep-until date has passed (the day itself is
+    still kept). Nobody released it, so `released_by` stays empty and the
+    note says why; the recording then meets the normal purge schedule."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        hold = RecordingHold.objects.select_for_update().filter(pk=hold_id).first()
+        if hold is None or hold.released_at is not None or hold.keep_until >= today:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):  # the log's language, not a request's
+            note = _("Released automatically: the keep-until date has passed.")
+        hold.released_at, hold.release_note = timezone.now(), note
+        hold.save(update_fields=["released_at", "release_note"])
+        audit_record(actor=None, action="recording.hold_expired", obj=hold.recording,
+                     details={"hold": hold.pk, "keep_until": hold.keep_until})
+    return True
+
+
+def recording_holds_expire(*, today: date | None = None) -> int:
+    """The daily run, before the purge: release every hold past its date."""
+    today = today or timezone.localdate()
+    due = RecordingHold.objects.filter(released_at__isnull=True, keep_until__lt=today).values_list("pk", flat=True)
+    return sum(recording_hold_expire(hold_id=pk, today=today) for pk in list(due))
 
 
 def recording_purge_due(recording: CallRecording, now: datetime) -> bool:

@@ -141,3 +141,38 @@ def test_the_dashboards_tier_table_reads_in_tier_order(data):
     for rows in tables.values():
         keys = [rank.get(r.key, 9) for r in rows]
         assert keys == sorted(keys), [r.label for r in rows]
+
+
+def test_face_to_face_counts_meeting_attendance_and_in_person_visits_are_shown_apart(data):
+    """Clause 4.10: 在租户大会上当面沟通. A tenant visited on site is not met
+    face to face by that; the visits have their own card, drill-down and
+    spreadsheet row, without a goal of their own."""
+    from visits.models import MeetingAttendance
+    from visits.services.standing import standing_refresh
+
+    w = data
+    today = timezone.localdate()
+    past_visit(w.tenant_a, w.ops_a, date(today.year, 2, 3), mode="on_site")
+    meeting = Meeting.objects.get(centre=w.centre_a)
+    MeetingAttendance.objects.create(meeting=meeting, tenant=w.tenant_a2, attendee_name="张", method="staff",
+                                     at=meeting.starts_at)
+    standing_refresh(year=today.year, centre_ids=[w.centre_a.pk])
+
+    response = logged_in(w.ops_a).get(reverse("visits_dashboard:index"))
+    figures = response.context["figures"]
+    assert (figures["face_to_face"].met, figures["face_to_face"].total) == (1, 2)
+    assert (figures["on_site"].met, figures["on_site"].total) == (1, 2)
+    html = response.content.decode()
+    assert "当面沟通率（租户大会）" in html and "当面走访率" in html
+    card = html.split('data-testid="figure-on_site"')[1]
+    assert card.split('<div class="vd-goal">')[1].startswith("1/2</div>")  # no goal to show
+
+    not_met = logged_in(w.ops_a).get(reverse("visits_dashboard:drill", args=["not_met"])).context["rows"]
+    assert [x.pk for x in not_met] == [w.tenant_a.pk]
+    not_visited = logged_in(w.ops_a).get(reverse("visits_dashboard:drill", args=["not_on_site"])).context["rows"]
+    assert [x.pk for x in not_visited] == [w.tenant_a2.pk]
+
+    wb = load_workbook(io.BytesIO(logged_in(w.ops_a).get(reverse("visits_dashboard:xlsx")).content))
+    targets = {row[0]: row[1:] for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert targets["当面沟通率（租户大会）"] == (50.0, 90, 1, 2)
+    assert targets["当面走访率"] == (50.0, None, 1, 2)

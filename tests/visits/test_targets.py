@@ -85,11 +85,24 @@ def test_plan_attainment_per_staff_member_and_month(world, year):
     assert sorted((p.tenant.code, p.period) for p in overdue) == [("TA001", "M11"), ("TA011", "M03")]
 
 
-def test_face_to_face_rate_counts_on_site_visits_and_meetings(world, year):
+def test_face_to_face_rate_counts_tenant_meetings_only(world, year):
+    # Clause 4.10: talked to face to face *at a tenant meeting*. 撤场店 came to
+    # the meeting; 换级店's on-site visit does not count here.
     fig = t.face_to_face([world.centre_a.pk], PERIOD)
-    assert (fig.met, fig.total, fig.rate) == (2, 4, 50.0)  # 换级店 on site, 撤场店 at the meeting
+    assert (fig.met, fig.total, fig.rate) == (1, 4, 25.0)
+    assert fig.goal == 90.0 and fig.ok is False
     not_met = set(t.tenants_not_met([world.centre_a.pk], PERIOD).values_list("code", flat=True))
-    assert not_met == {"TA001", "TA002"}
+    assert not_met == {"TA001", "TA002", "TA010"}
+
+
+def test_in_person_visits_are_their_own_figure_without_a_goal(world, year):
+    fig = t.visited_in_person([world.centre_a.pk], PERIOD)
+    assert (fig.met, fig.total, fig.rate) == (1, 4, 25.0)  # 换级店 on site; the meeting does not count here
+    assert fig.by["tier"] == {"1": (1, 3), "3": (0, 1)}
+    assert fig.goal is None and fig.ok is None
+    not_visited = set(t.tenants_not_visited_in_person([world.centre_a.pk], PERIOD).values_list("code", flat=True))
+    assert not_visited == {"TA001", "TA002", "TA011"}
+    assert "on_site" in t.all_figures([world.centre_a.pk], PERIOD)
 
 
 def test_suggestion_reply_rate(world, year):
@@ -167,6 +180,10 @@ def test_the_standing_follows_visits_and_meetings_recorded_through_the_services(
                                starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1), location="中庭",
                                agenda="议程", draft_invitation=False)
     meeting_register(actor=world.ops_a, meeting=meeting, tenant=world.tenant_a2, attendee_name="张")
-    fig = t.face_to_face([world.centre_a.pk], t.period_for(today.year, today))
-    assert (fig.met, fig.total) == (2, 2)
-    assert not t.tenants_not_met([world.centre_a.pk], period).exists()
+    period = t.period_for(today.year, today)
+    fig = t.face_to_face([world.centre_a.pk], period)
+    assert (fig.met, fig.total) == (1, 2)  # the meeting, not the visit
+    assert list(t.tenants_not_met([world.centre_a.pk], period)) == [world.tenant_a]
+    on_site = t.visited_in_person([world.centre_a.pk], period)
+    assert (on_site.met, on_site.total) == (1, 2)
+    assert list(t.tenants_not_visited_in_person([world.centre_a.pk], period)) == [world.tenant_a2]

@@ -3,6 +3,7 @@ from .meetings import (
     AttendanceMethod,
     Meeting,
     MeetingAttendance,
+    MeetingGap,
     MeetingKind,
     MeetingSuggestion,
 )
@@ -36,7 +37,7 @@ from .surveys import (
 
 __all__ = [
     "IN_PERSON_MODES", "SATISFIED_SCORE", "SPECIAL_CHOICES", "AttendanceMethod", "AuditExport", "Dimension",
-    "ExportKind", "ExportStatus", "Meeting", "MeetingAttendance", "MeetingKind", "MeetingSuggestion", "PlannedVisit",
+    "ExportKind", "ExportStatus", "Meeting", "MeetingAttendance", "MeetingGap", "MeetingKind", "MeetingSuggestion", "PlannedVisit",
     "PlannedVisitStatus", "ReminderSent", "Survey", "SurveyQuestion", "SurveyResponse", "SurveyScore", "SurveyStatus", "TenantYear", "TierChange",
     "UnitCheckIn", "UnitCode", "VisitMode", "VisitPhoto", "VisitPlan", "VisitPolicy", "VisitRecord",
 ]

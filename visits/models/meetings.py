@@ -91,3 +91,30 @@ class MeetingSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.meeting_id} {self.request.number}"
+
+
+class MeetingGap(models.Model):
+    """A centre that held no tenant meeting in a quarter (4.7 asks for one
+    each quarter): written by the check at the start of the next quarter,
+    once per centre and quarter, and shown on the managers' dashboard."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+", verbose_name=_("centre"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    flagged_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quarter without a tenant meeting")
+        verbose_name_plural = _("quarters without a tenant meeting")
+        ordering = ["-year", "-quarter", "centre"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "year", "quarter"], name="meeting_gap_once"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="meeting_gap_quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return _("Q%(quarter)s %(year)s") % {"quarter": self.quarter, "year": self.year}

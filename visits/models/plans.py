@@ -174,7 +174,10 @@ class TenantYear(models.Model):
     - `windows`: live planned windows this year (0: not counted, pro rata);
     - `first_due_end`: end of the earliest window still due — the tenant is
       behind on visits once that day is past;
-    - `first_met`: first day met in person (on-site visit or meeting)."""
+    - `first_met`: first day met face to face at a tenant meeting (the
+      face-to-face rate of clause 4.10 counts meetings only);
+    - `first_on_site`: first day visited in person (on site, or a meeting
+      with the tenant on a visit), reported as its own figure."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -183,6 +186,7 @@ class TenantYear(models.Model):
     windows = models.PositiveSmallIntegerField(default=0)
     first_due_end = models.DateField(null=True, blank=True)
     first_met = models.DateField(null=True, blank=True)
+    first_on_site = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="tenant_year_once")]

@@ -17,7 +17,7 @@ from portal.models.accounts import User
 from tenants.models import Centre, Tier
 
 from ..charts import bars, trend
-from ..models import Dimension
+from ..models import Dimension, MeetingGap
 from .targets import Figure, Period, all_figures, by_operator, rate
 
 
@@ -72,6 +72,15 @@ def cached_figures(centre_ids: list[int], period: Period, *, seconds: int) -> tu
     return value
 
 
+def meeting_gaps(centres: list[Centre], period: Period) -> list[MeetingGap]:
+    """Quarters of the year without a tenant meeting, and last year's fourth
+    quarter, which is only found in January."""
+    from django.db.models import Q
+
+    return list(MeetingGap.objects.filter(centre__in=centres).filter(
+        Q(year=period.year) | Q(year=period.year - 1, quarter=4)).select_related("centre"))
+
+
 def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int = 0) -> dict:
     centre_ids = [c.pk for c in centres]
     figures, computed_at = cached_figures(centre_ids, period, seconds=cache_seconds)
@@ -92,7 +101,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
     }
     staff = _rows(figures["attainment"], "staff", staff_names)
     tier_order = list(Tier.values)  # 1, 2, 3, special: the order the choices declare
-    tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in ("visit_rate", "attainment", "face_to_face", "satisfaction")}
+    tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in ("visit_rate", "attainment", "face_to_face", "on_site", "satisfaction")}
     months = figures["attainment"].by.get("month", {})
     month_rows = [Row(m, month_label(m), *months.get(m, (0, 0))) for m in range(1, 13)]
     satisfaction = figures["satisfaction"]

@@ -12,8 +12,12 @@ Definitions (year Y, judged as of day D, D ≤ 31 Dec Y):
   still due ÷ tenants counted (target 100%);
 - plan attainment (per staff member, tier, month): windows done ÷ windows
   ended or done, by the windows' assignee;
-- face-to-face rate: tenants met in person in Y up to D (an on-site visit or
-  meeting attendance) ÷ tenants counted (target 90%);
+- face-to-face rate: tenants who attended a tenant meeting in Y up to D ÷
+  tenants counted (target 90%) — clause 4.10 says "在租户大会上当面沟通", so
+  visits do not count;
+- visited in person: tenants visited in person (on site, or a meeting with
+  the tenant on a visit) in Y up to D ÷ tenants counted, its own figure,
+  without a goal of its own (the annual visit rate is the visits' target);
 - suggestion reply rate: meeting suggestions in Y with a staff reply ÷ all
   meeting suggestions in Y (target 100%);
 - request deadlines: from the service desk's figures (tenants.selectors.figures);
@@ -62,6 +66,7 @@ LABELS = {
     "visit_rate": _("Annual visit rate"),
     "attainment": _("Plan attainment"),
     "face_to_face": _("Face-to-face rate"),
+    "on_site": _("In-person visit rate"),
     "suggestion_reply": _("Suggestion reply rate"),
     "response": _("Requests answered within deadline"),
     "resolution": _("Complaints resolved within deadline"),
@@ -86,8 +91,8 @@ class Figure:
         return rate(self.met, self.total)
 
     @property
-    def goal(self) -> float:
-        return GOALS[self.key]
+    def goal(self) -> float | None:
+        return GOALS.get(self.key)  # None: a figure reported without a target
 
     @property
     def label(self):
@@ -95,7 +100,7 @@ class Figure:
 
     @property
     def ok(self) -> bool | None:
-        return None if self.rate is None else self.rate >= self.goal
+        return None if self.rate is None or self.goal is None else self.rate >= self.goal
 
 
 @dataclass(frozen=True)
@@ -165,13 +170,17 @@ def tenants_behind_on_visits(centre_ids, period: Period):
 
 
 def tenants_not_met(centre_ids, period: Period):
-    """Neither an in-person visit nor a meeting: two anti-joins, which the
-    database runs as hash joins however many tenants there are."""
+    """Tenants who attended no tenant meeting: an anti-join, which the
+    database runs as a hash join however many tenants there are."""
+    meetings = MeetingAttendance.objects.filter(tenant=OuterRef("pk"), at__gte=period.start, at__lt=period.end)
+    return counted_tenants(centre_ids, period).exclude(Exists(meetings))
+
+
+def tenants_not_visited_in_person(centre_ids, period: Period):
     visits = VisitRecord.objects.filter(
         tenant=OuterRef("pk"), mode__in=IN_PERSON_MODES, visited_at__gte=period.start, visited_at__lt=period.end
     )
-    meetings = MeetingAttendance.objects.filter(tenant=OuterRef("pk"), at__gte=period.start, at__lt=period.end)
-    return counted_tenants(centre_ids, period).exclude(Exists(visits)).exclude(Exists(meetings))
+    return counted_tenants(centre_ids, period).exclude(Exists(visits))
 
 
 def overdue_visits(centre_ids, period: Period):
@@ -201,16 +210,17 @@ def unsatisfied_tenants(centre_ids, period: Period):
 
 
 def tenant_year_rows(centre_ids, period: Period) -> list[tuple]:
-    """(centre, tier, tenants counted, visited as often as required, met in
-    person) from the tenants' standing for the year: one row per tenant,
-    grouped in one query."""
+    """(centre, tier, tenants counted, visited as often as required, met at
+    a tenant meeting, visited in person) from the tenants' standing for the
+    year: one row per tenant, grouped in one query."""
     ahead = Q(first_due_end__isnull=True) | Q(first_due_end__gte=period.cutoff)
     rows = (
         TenantYear.objects.filter(centre_id__in=centre_ids, year=period.year, windows__gt=0)
         .order_by().values("centre_id", "tier")
-        .annotate(total=Count("pk"), ok=Count("pk", filter=ahead), met=Count("pk", filter=Q(first_met__lte=period.as_of)))
+        .annotate(total=Count("pk"), ok=Count("pk", filter=ahead), met=Count("pk", filter=Q(first_met__lte=period.as_of)),
+                  on_site=Count("pk", filter=Q(first_on_site__lte=period.as_of)))
     )
-    return [(r["centre_id"], r["tier"], r["total"], r["ok"], r["met"]) for r in rows]
+    return [(r["centre_id"], r["tier"], r["total"], r["ok"], r["met"], r["on_site"]) for r in rows]
 
 
 def _tenant_figure(key: str, rows: list[tuple], column: int) -> Figure:
@@ -230,6 +240,10 @@ def visit_rate(centre_ids, period: Period, *, rows: list[tuple] | None = None) -
 
 def face_to_face(centre_ids, period: Period, *, rows: list[tuple] | None = None) -> Figure:
     return _tenant_figure("face_to_face", rows if rows is not None else tenant_year_rows(centre_ids, period), 4)
+
+
+def visited_in_person(centre_ids, period: Period, *, rows: list[tuple] | None = None) -> Figure:
+    return _tenant_figure("on_site", rows if rows is not None else tenant_year_rows(centre_ids, period), 5)
 
 
 def attainment(centre_ids, period: Period) -> Figure:
@@ -328,6 +342,7 @@ def _all_figures(centre_ids, period: Period) -> dict[str, Figure]:
         "visit_rate": visit_rate(centre_ids, period, rows=rows),
         "attainment": attainment(centre_ids, period),
         "face_to_face": face_to_face(centre_ids, period, rows=rows),
+        "on_site": visited_in_person(centre_ids, period, rows=rows),
         "suggestion_reply": suggestion_reply(centre_ids, period),
         "response": response,
         "resolution": resolution,

@@ -52,23 +52,28 @@ def standing_refresh(*, year: int, tenant_ids: Iterable[int] | None = None, cent
         )
     }
     tz = timezone.get_current_timezone()
-    met: dict[int, date] = {}
-    for r in (VisitRecord.objects.filter(tenant_id__in=ids, mode__in=IN_PERSON_MODES, visited_at__gte=start,
-                                         visited_at__lt=end)
-              .order_by().values("tenant_id").annotate(first=Min(TruncDate("visited_at", tzinfo=tz)))):
-        met[r["tenant_id"]] = r["first"]
-    for r in (MeetingAttendance.objects.filter(tenant_id__in=ids, at__gte=start, at__lt=end)
-              .order_by().values("tenant_id").annotate(first=Min(TruncDate("at", tzinfo=tz)))):
-        met[r["tenant_id"]] = min(filter(None, [met.get(r["tenant_id"]), r["first"]]))
+    # Clause 4.10 counts tenants talked to at a tenant meeting; in-person
+    # visits are a separate figure and never make up for a missed meeting.
+    on_site = {
+        r["tenant_id"]: r["first"]
+        for r in VisitRecord.objects.filter(tenant_id__in=ids, mode__in=IN_PERSON_MODES, visited_at__gte=start,
+                                            visited_at__lt=end)
+        .order_by().values("tenant_id").annotate(first=Min(TruncDate("visited_at", tzinfo=tz)))
+    }
+    met = {
+        r["tenant_id"]: r["first"]
+        for r in MeetingAttendance.objects.filter(tenant_id__in=ids, at__gte=start, at__lt=end)
+        .order_by().values("tenant_id").annotate(first=Min(TruncDate("at", tzinfo=tz)))
+    }
     objs = [
         TenantYear(tenant_id=pk, year=year, centre_id=t["centre_id"], tier=t["tier"],
                    windows=plan.get(pk, {}).get("n", 0), first_due_end=plan.get(pk, {}).get("first_due"),
-                   first_met=met.get(pk))
+                   first_met=met.get(pk), first_on_site=on_site.get(pk))
         for pk, t in rows.items()
     ]
     TenantYear.objects.bulk_create(
         objs, batch_size=2000, update_conflicts=True, unique_fields=["tenant", "year"],
-        update_fields=["centre", "tier", "windows", "first_due_end", "first_met"],
+        update_fields=["centre", "tier", "windows", "first_due_end", "first_met", "first_on_site"],
     )
     return len(objs)
 

@@ -28,12 +28,13 @@ from ..forms import DashboardFilterForm, ExportRequestForm
 from ..models import AuditExport, ExportStatus
 from ..selectors import dashboard_centres_for, sees_dashboard
 from ..selectors import targets as t
-from ..selectors.dashboard import dashboard_data
+from ..selectors.dashboard import dashboard_data, meeting_gaps
 
 DRILLS = {
     "overdue": gettext_lazy("Overdue visits"),
     "behind": gettext_lazy("Tenants not visited as often as their tier requires"),
-    "not_met": gettext_lazy("Tenants not met face to face this year"),
+    "not_met": gettext_lazy("Tenants who attended no tenant meeting this year"),
+    "not_on_site": gettext_lazy("Tenants not visited in person this year"),
     "unanswered": gettext_lazy("Meeting suggestions not answered"),
     "unsatisfied": gettext_lazy("Tenants who gave a score below 4"),
     "unsigned": gettext_lazy("Letters not yet signed for"),
@@ -41,7 +42,7 @@ DRILLS = {
 
 
 FIGURE_DRILLS = {
-    "visit_rate": "behind", "attainment": "overdue", "face_to_face": "not_met", "suggestion_reply": "unanswered",
+    "visit_rate": "behind", "attainment": "overdue", "face_to_face": "not_met", "on_site": "not_on_site", "suggestion_reply": "unanswered",
     "satisfaction": "unsatisfied", "sign_for": "unsigned",
 }
 
@@ -77,7 +78,7 @@ def dashboard(request):
     # Deadlines are the service desk's: its log lists the overdue requests.
     links["response"] = links["resolution"] = reverse("wagtailsnippets_tenants_servicerequest:list") + "?overdue=true"
     data["cards"] = [(key, fig, links.get(key)) for key, fig in data["figures"].items()]
-    data.update({"form": form, "query": query, "drills": DRILLS,
+    data.update({"form": form, "query": query, "drills": DRILLS, "meeting_gaps": meeting_gaps(centres, period),
                  "export_form": ExportRequestForm(initial={"start": date(period.year, 1, 1), "end": period.as_of}),
                  "exports": AuditExport.objects.filter(requested_by=request.user)[:5]})
     return TemplateResponse(request, "visits/admin/dashboard.html", data)
@@ -90,6 +91,8 @@ def drill_queryset(kind: str, centre_ids, period):
         return t.tenants_behind_on_visits(centre_ids, period).select_related("centre").order_by("centre", "code")
     if kind == "not_met":
         return t.tenants_not_met(centre_ids, period).select_related("centre").order_by("centre", "code")
+    if kind == "not_on_site":
+        return t.tenants_not_visited_in_person(centre_ids, period).select_related("centre").order_by("centre", "code")
     if kind == "unanswered":
         return t.suggestions(centre_ids, period).filter(responded_at__isnull=True).select_related("tenant", "centre")
     if kind == "unsigned":

@@ -1,0 +1,130 @@
+"""R18 (4.16): a page is approved by a reviewer who did not write it.
+
+Each centre's review step is a plain GroupApprovalTask (portal.pages.site): it
+asks only "is the user in the centre's reviewer group". Someone who holds both
+the web editor and the web reviewer role at a centre would pass that for a
+page they wrote themselves. Wagtail offers no hook on task actions, so its
+task and its two action views are wrapped once at start-up (portal.patching):
+
+- the task no longer offers "approve" to the page's author — the person who
+  submitted it to the workflow or wrote its latest revision;
+- a POST that asks for it anyway (the workflow action view, or the edit view's
+  workflow action) is refused with a message that says why, and audited;
+- the task's own `on_action` refuses too, for any other caller.
+
+Letters have their own task (notices.models.workflow), which already refuses
+the drafter; this concerns page review only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.admin.views.generic.workflow import WorkflowAction
+from wagtail.models import GroupApprovalTask, Page
+
+from portal.audit import audit_record
+from portal.patching import wrap_once
+
+APPROVE = "approve"
+
+
+def _message() -> str:
+    return _("You wrote this page or submitted it for review: another reviewer of the centre must approve it.")
+
+
+def is_own_work(obj, user) -> bool:
+    """Did `user` submit `obj` to its workflow or write its latest revision?"""
+    if not isinstance(obj, Page) or not getattr(user, "is_authenticated", False):
+        return False
+    state = obj.current_workflow_state
+    if state is not None and state.requested_by_id == user.pk:
+        return True
+    revision = obj.get_latest_revision()
+    return revision is not None and revision.user_id == user.pk
+
+
+def _refuse(request, page, task) -> None:
+    audit_record(actor=request.user, action="pages.self_approval_refused", obj=page,
+                 details={"page": page.pk, "task": task.pk if task else None}, request=request)
+    messages.error(request, _message())
+
+
+def _get_actions(original):
+    def get_actions(self, obj, user):
+        actions = original(self, obj, user)
+        if actions and is_own_work(obj, user):
+            return [action for action in actions if action[0] != APPROVE]
+        return actions
+
+    return get_actions
+
+
+def _on_action(original):
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == APPROVE and is_own_work(task_state.workflow_state.content_object, user):
+            raise PermissionDenied(_message())
+        return original(self, task_state, user, action_name, **kwargs)
+
+    return on_action
+
+
+def _workflow_action_dispatch(original):
+    def dispatch(self, request, *args, **kwargs):
+        if (self.action_name == APPROVE and isinstance(self.task, GroupApprovalTask)
+                and isinstance(self.object, Page) and is_own_work(self.object, request.user)):
+            _refuse(request, self.object, self.task)
+            return redirect(self.redirect_url)
+        return original(self, request, *args, **kwargs)
+
+    return dispatch
+
+
+def _approves(request) -> bool:
+    return bool(request.POST.get("action-workflow-action")) and request.POST.get("workflow-action-name") == APPROVE
+
+
+def refuse_own_approval_on_edit(request, page):
+    """A `before_edit_page` hook: the edit view's "approve" button posts the
+    form with the workflow action's name. Its "publish" button, which the
+    reviewer group's publish permission offers, would skip the review
+    altogether: the page's author may not use it either."""
+    if request.method != "POST" or not (_approves(request) or request.POST.get("action-publish")):
+        return None
+    if page.get_workflow() is not None and is_own_work(page, request.user):
+        _refuse(request, page, page.current_workflow_task)
+        return redirect(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    return None
+
+
+def refuse_publish_on_create(request, parent_page, page_class):
+    """A `before_create_page` hook: whoever creates a page wrote it, so under
+    a review workflow it is submitted, never published by them."""
+    if request.method == "POST" and request.POST.get("action-publish") and parent_page.get_workflow() is not None:
+        audit_record(actor=request.user, action="pages.self_approval_refused", obj=parent_page,
+                     details={"parent": parent_page.pk, "created": True}, request=request)
+        messages.error(request, _message())
+        return redirect(reverse("wagtailadmin_pages:add", args=(
+            page_class._meta.app_label, page_class._meta.model_name, parent_page.pk)))
+    return None
+
+
+def hide_own_publish(menu_items, request, context):
+    """A `construct_page_action_menu` hook: no "publish" button for the
+    page's author under a review workflow (they submit it instead)."""
+    page, parent = context.get("page"), context.get("parent_page")
+    if context.get("view") == "create":
+        own = parent is not None and parent.get_workflow() is not None
+    else:
+        own = page is not None and page.pk is not None and page.get_workflow() is not None and is_own_work(
+            page, request.user)
+    if own:
+        menu_items[:] = [item for item in menu_items if getattr(item, "name", "") != "action-publish"]
+
+
+def refuse_self_approval() -> None:
+    wrap_once(GroupApprovalTask, "get_actions", _get_actions)
+    wrap_once(GroupApprovalTask, "on_action", _on_action)
+    wrap_once(WorkflowAction, "dispatch", _workflow_action_dispatch)
