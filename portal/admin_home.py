@@ -2,29 +2,35 @@
 
 Each app contributes through the `atrium_work_items` hook — a function
 (user) -> list[WorkItem] — so the portal knows nothing of their models and
-each app decides, with its own selectors, what the user may see."""
+each app decides, with its own selectors, what the user may see. An item
+names the records waiting (a queryset), not their number: the figures of
+every app are counted together, in one query (portal/counting.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.db.models import QuerySet
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from portal.access import is_staff_member
+from portal.counting import count_together
 
 
 @dataclass(frozen=True)
 class WorkItem:
     label: str
-    count: int
+    waiting: QuerySet
     url: str
     urgent: bool = False
+    count: int | None = None  # filled in by work_items_for
 
 
 def work_items_for(user) -> list[WorkItem]:
     items = [item for provider in hooks.get_hooks("atrium_work_items") for item in provider(user)]
-    return [item for item in items if item.count]
+    counts = count_together(user, [item.waiting for item in items])
+    return [replace(item, count=count) for item, count in zip(items, counts, strict=True) if count]
 
 
 class MyWorkPanel(Component):

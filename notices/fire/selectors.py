@@ -23,6 +23,7 @@ from notices.fire.models import (
 )
 from portal.access import centres_for, has_role, reaches_centres, users_with_role
 from portal.models.accounts import Department, Role
+from portal.request_memo import remember
 from tenants.models import Centre, Tenant, TenantStatus
 from tenants.selectors.contacts import tenant_contacts_of
 
@@ -69,7 +70,10 @@ def works_on_fire_safety(user) -> bool:
     # department.
     if reaches_centres(user, [Role.OPERATIONS, Role.LEADER, Role.MANAGER]):
         return True
-    return reaches_centres(user, [Role.DRAFTER]) and fire_centres_for(user).exists()
+    # (the menu and the home's work items both ask: once per request).
+    return reaches_centres(user, [Role.DRAFTER]) and remember(
+        ("works_on_fire_safety", user.pk), lambda: fire_centres_for(user).exists()
+    )
 
 
 def may_edit_checklist(user, centre: Centre) -> bool:
