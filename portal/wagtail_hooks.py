@@ -8,11 +8,13 @@ from .admin_review import bound_review_queries, drop_idle_panels
 from .admin_scoping import refuse_unscoped_viewsets, scoped_wagtail_bulk_actions
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
+from .review_panels import use_bounded_workflow_panels
 
 register_screen(admin_views.screen)
 register_screen(admin_language.screen)
 hooks.register("construct_homepage_panels", add_my_work_panel)
 hooks.register("construct_homepage_panels", drop_idle_panels)
+hooks.register("construct_homepage_panels", use_bounded_workflow_panels)
 
 # Runs when the admin URLs are built, after Wagtail's own hook has registered
 # every viewset (order=100).
