@@ -15,7 +15,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from portal.access import is_staff_member
-from portal.counting import count_together
+from portal.counting import Tally, tally_for
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,19 @@ class WorkItem:
     count: int | None = None  # filled in by work_items_for
 
 
-def work_items_for(user) -> list[WorkItem]:
+def _ask(tally: Tally, user) -> list[tuple[WorkItem, int]]:
     items = [item for provider in hooks.get_hooks("atrium_work_items") for item in provider(user)]
-    counts = count_together(user, [item.waiting for item in items])
-    return [replace(item, count=count) for item, count in zip(items, counts, strict=True) if count]
+    return [(item, tally.ask(item.waiting)) for item in items]
+
+
+def _answer(tally: Tally, asked) -> list[WorkItem]:
+    counted = [replace(item, count=tally.answer(key)) for item, key in asked]
+    return [item for item in counted if item.count]
+
+
+def work_items_for(user) -> list[WorkItem]:
+    tally = tally_for(user)
+    return _answer(tally, _ask(tally, user))
 
 
 class MyWorkPanel(Component):
@@ -38,14 +47,17 @@ class MyWorkPanel(Component):
     order = 10
     template_name = "portal/admin/my_work_panel.html"
 
-    def __init__(self, items: list[WorkItem]):
-        self.items = items
+    def __init__(self, user):
+        # Asked now, counted when shown: with the site summary's figures,
+        # in the same query.
+        self.tally = tally_for(user)
+        self.asked = _ask(self.tally, user)
 
     def get_context_data(self, parent_context=None):
-        return {"items": self.items}
+        return {"items": _answer(self.tally, self.asked)}
 
 
 def add_my_work_panel(request, panels):
     """A `construct_homepage_panels` hook: staff find their work first."""
     if is_staff_member(request.user):
-        panels.insert(0, MyWorkPanel(work_items_for(request.user)))
+        panels.insert(0, MyWorkPanel(request.user))
