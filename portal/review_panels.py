@@ -5,7 +5,8 @@ Wagtail's "Awaiting your review" asked, for every letter listed, which
 revision is the latest and the status of each task of its workflow: two
 queries per letter (a leader with ten letters to approve paid twenty). Here
 the statuses of every listed workflow come from one query, the letters with
-their latest revision from one, and each task's own kind from one per kind.
+their latest revision from one, and each task in its own kind (whose
+`get_actions` applies) with the task states themselves.
 "Your pages and snippets in a workflow" likewise loads each letter with its
 latest revision in one query instead of two."""
 
