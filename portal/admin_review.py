@@ -5,9 +5,10 @@ moderation panel — asks every active task in turn; a `GroupApprovalTask`
 (each centre's page review step, portal.pages.site) answers with a query
 of its own, so the home page ran one query per centre for everyone, even
 for people who review nothing. Here all group approval tasks are answered
-by one query on the user's groups; every other kind of task (the letters'
-`CentreRoleApprovalTask`) still answers for itself, from the memberships
-the request already holds."""
+by one query on the user's groups. A kind of task that can say what all its
+tasks let a person decide at once (a `task_states_reviewable_by(user)`
+class method, as the letters' `CentreRoleApprovalTask` has) does so without
+its tasks being loaded; any other kind still answers task by task."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from wagtail.models import GroupApprovalTask, Task, TaskState, WorkflowMixin
 from wagtail.models.workflows import BaseTaskStateManager
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import get_snippet_models
+from wagtail.workflows import get_task_types
 
 from .patching import wrap_once
 
@@ -26,11 +28,16 @@ def _reviewable_by(original):
         if not user.is_superuser:
             group_tasks = group_tasks.filter(groups__user=user)
         states = self.get_queryset().filter(status=TaskState.STATUS_IN_PROGRESS, task__in=group_tasks.values("pk"))
-        others = Task.objects.filter(active=True).exclude(
-            content_type=ContentType.objects.get_for_model(GroupApprovalTask)
-        )
-        for task in others.specific():
-            states = states | task.get_task_states_user_can_moderate(user=user)
+        for model in get_task_types():
+            if model is GroupApprovalTask:
+                continue
+            in_bulk = getattr(model, "task_states_reviewable_by", None)
+            if in_bulk is not None:
+                states = states | in_bulk(user)
+                continue
+            own = Task.objects.filter(active=True, content_type=ContentType.objects.get_for_model(model))
+            for task in own.specific():
+                states = states | task.get_task_states_user_can_moderate(user=user)
         return states
 
     return reviewable_by

@@ -6,13 +6,18 @@ from .admin_menu import register_screen
 from .admin_reports import scope_model_log_entries, scope_page_reports
 from .admin_review import bound_review_queries, drop_idle_panels
 from .admin_scoping import refuse_unscoped_viewsets, scoped_wagtail_bulk_actions
+from .admin_summary import bound_site_summary, count_summary_together
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
 from .pages import wagtail_hooks as _pages_hooks  # noqa: F401
+from .review_panels import use_bounded_workflow_panels
 
 register_screen(admin_views.screen)
 register_screen(admin_language.screen)
 hooks.register("construct_homepage_panels", add_my_work_panel)
 hooks.register("construct_homepage_panels", drop_idle_panels)
+hooks.register("construct_homepage_panels", use_bounded_workflow_panels)
+# After Wagtail's own summary items are added (order 0).
+hooks.register("construct_homepage_summary_items", count_summary_together, order=100)
 
 # Runs when the admin URLs are built, after Wagtail's own hook has registered
 # every viewset (order=100).
@@ -25,3 +30,4 @@ for _action in scoped_wagtail_bulk_actions():
 scope_model_log_entries()
 scope_page_reports()
 bound_review_queries()
+bound_site_summary()

@@ -18,7 +18,7 @@ def letter_work_items(user):
         centre__in=centres_for(user, (Role.OPERATIONS, Role.MANAGER)), overdue_at__isnull=False, receipt__isnull=True
     )
     return [
-        WorkItem(_("letters whose stamping failed"), letters_visible_to(user).filter(status=LetterStatus.STAMPING_FAILED).count(),
+        WorkItem(_("letters whose stamping failed"), letters_visible_to(user).filter(status=LetterStatus.STAMPING_FAILED),
                  f"{listing}?status={LetterStatus.STAMPING_FAILED}", urgent=True),
-        WorkItem(_("letters overdue for signing, to deliver by hand"), overdue.count(), listing),
+        WorkItem(_("letters overdue for signing, to deliver by hand"), overdue, listing),
     ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from notices.fire.models import (
@@ -23,6 +24,7 @@ from notices.fire.models import (
 )
 from portal.access import centres_for, has_role, reaches_centres, users_with_role
 from portal.models.accounts import Department, Role
+from portal.request_memo import remember
 from tenants.models import Centre, Tenant, TenantStatus
 from tenants.selectors.contacts import tenant_contacts_of
 
@@ -69,7 +71,10 @@ def works_on_fire_safety(user) -> bool:
     # department.
     if reaches_centres(user, [Role.OPERATIONS, Role.LEADER, Role.MANAGER]):
         return True
-    return reaches_centres(user, [Role.DRAFTER]) and fire_centres_for(user).exists()
+    # (the menu and the home's work items both ask: once per request).
+    return reaches_centres(user, [Role.DRAFTER]) and remember(
+        ("works_on_fire_safety", user.pk), lambda: fire_centres_for(user).exists()
+    )
 
 
 def may_edit_checklist(user, centre: Centre) -> bool:
@@ -145,37 +150,56 @@ class MonthlyStatus:
         return max(self.tenants - self.inspected, 0)
 
 
+def _count(queryset) -> Coalesce:
+    # A correlated COUNT(*) (no GROUP BY): one figure per round, in the round's row.
+    return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
+
+
+def _with_figures(rounds: QuerySet[InspectionRound], today: date) -> QuerySet[InspectionRound]:
+    """Each round with its month's figures, counted in the round's own row."""
+    forms = InspectionForm.objects.filter(round=OuterRef("pk"))
+    cases = RectificationCase.objects.filter(form__round=OuterRef("pk"))
+    return rounds.select_related("centre").annotate(
+        tenant_count=_count(Tenant.objects.filter(centre=OuterRef("centre_id")).exclude(status=TenantStatus.LEFT)),
+        inspected=_count(forms),
+        failed=_count(forms.filter(failed_count__gt=0)),
+        rectified=_count(cases.filter(status=CaseStatus.CLOSED)),
+        awaiting=_count(cases.exclude(status=CaseStatus.CLOSED)),
+        overdue=_count(cases.filter(status=CaseStatus.OPEN, deadline__lt=today)),
+    )
+
+
+def _status(round_: InspectionRound) -> MonthlyStatus:
+    return MonthlyStatus(
+        centre=round_.centre, month=round_.month, round=round_, tenants=round_.tenant_count,
+        inspected=round_.inspected, passed=round_.inspected - round_.failed, failed=round_.failed,
+        rectified=round_.rectified, awaiting=round_.awaiting, overdue=round_.overdue,
+    )
+
+
 def monthly_status(centre: Centre, month: date, *, today: date | None = None) -> MonthlyStatus:
     """The month's figures: forms recorded, passed and failed; of the failed,
     cases rectified (closed), still open or reported, and overdue (open past
     their deadline). failed = rectified + awaiting; overdue ⊆ awaiting."""
     today = today or timezone.localdate()
-    round_ = InspectionRound.objects.filter(centre=centre, month=month_start(month)).first()
-    tenants = Tenant.objects.filter(centre=centre).exclude(status=TenantStatus.LEFT).count()
+    round_ = _with_figures(InspectionRound.objects.filter(centre=centre, month=month_start(month)), today).first()
     if round_ is None:
+        tenants = Tenant.objects.filter(centre=centre).exclude(status=TenantStatus.LEFT).count()
         return MonthlyStatus(centre, month_start(month), None, tenants, 0, 0, 0, 0, 0, 0)
-    forms = round_.forms.aggregate(
-        inspected=Count("pk"), failed=Count("pk", filter=Q(failed_count__gt=0)),
-    )
-    cases = RectificationCase.objects.filter(form__round=round_).aggregate(
-        rectified=Count("pk", filter=Q(status=CaseStatus.CLOSED)),
-        awaiting=Count("pk", filter=~Q(status=CaseStatus.CLOSED)),
-        overdue=Count("pk", filter=Q(status=CaseStatus.OPEN, deadline__lt=today)),
-    )
-    return MonthlyStatus(
-        centre=centre, month=round_.month, round=round_, tenants=tenants,
-        inspected=forms["inspected"], passed=forms["inspected"] - forms["failed"], failed=forms["failed"],
-        rectified=cases["rectified"], awaiting=cases["awaiting"], overdue=cases["overdue"],
-    )
+    return _status(round_)
 
 
 def monthly_statuses_for(user, *, months: int = 6) -> list[MonthlyStatus]:
-    """The last `months` months with a round, for each centre the user reads."""
-    rows = []
-    for centre in fire_centres_for(user):
-        for month in InspectionRound.objects.filter(centre=centre).order_by("-month").values_list("month", flat=True)[:months]:
-            rows.append(monthly_status(centre, month))
-    return rows
+    """The last `months` months with a round, for each centre the user reads:
+    one query, however many centres and months."""
+    latest_first = Window(RowNumber(), partition_by=F("centre_id"), order_by=F("month").desc())
+    rounds = (
+        InspectionRound.objects.filter(centre__in=fire_centres_for(user))
+        .annotate(recency=latest_first)
+        .filter(recency__lte=months)
+        .order_by("centre__code", "-month")
+    )
+    return [_status(round_) for round_ in _with_figures(rounds, timezone.localdate())]
 
 
 @dataclass

@@ -13,6 +13,18 @@ from portal.access import centre_ids_for, centres_for
 from portal.models.accounts import Role
 
 
+def _letter_ids_decided_by(user, role):
+    from notices.models import Letter
+
+    # WorkflowState.object_id is text; compare against the letters' ids as text.
+    return (
+        Letter.objects.filter(centre__in=centres_for(user, [role]))
+        .exclude(drafter=user)
+        .annotate(pk_text=Cast("pk", models.CharField()))
+        .values("pk_text")
+    )
+
+
 class CentreRoleApprovalTask(Task):
     role = models.CharField(
         _("approving role"), max_length=20, choices=[(Role.LEADER, Role.LEADER.label), (Role.SEAL_KEEPER, Role.SEAL_KEEPER.label)]
@@ -69,18 +81,25 @@ class CentreRoleApprovalTask(Task):
         task_decide(task_state=task_state, user=user, action=action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from notices.models import Letter
-
         if not user.is_authenticated:
             return TaskState.objects.none()
-        # WorkflowState.object_id is text; compare against the letters' ids as text.
-        letter_ids = (
-            Letter.objects.filter(centre__in=centres_for(user, [self.role]))
-            .exclude(drafter=user)
-            .annotate(pk_text=Cast("pk", models.CharField()))
-            .values("pk_text")
-        )
-        return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS, workflow_state__object_id__in=letter_ids)
+        return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS,
+                                       workflow_state__object_id__in=_letter_ids_decided_by(user, self.role))
+
+    @classmethod
+    def task_states_reviewable_by(cls, user):
+        """What every active task of this kind lets `user` decide, without
+        loading the tasks (portal/admin_review.py asks on each admin home):
+        the same rule as `get_task_states_user_can_moderate`, per role."""
+        if not user.is_authenticated:
+            return TaskState.objects.none()
+        states = TaskState.objects.none()
+        for role, _label in cls._meta.get_field("role").choices:
+            states |= TaskState.objects.filter(
+                status=TaskState.STATUS_IN_PROGRESS, task__active=True, task__centreroleapprovaltask__role=role,
+                workflow_state__object_id__in=_letter_ids_decided_by(user, role),
+            )
+        return states
 
     @classmethod
     def get_description(cls):

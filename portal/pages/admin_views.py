@@ -19,6 +19,7 @@ from .forms import EditionForm
 from .handbook import (
     EDITION_ROLES,
     HandbookError,
+    attach_centre_homes,
     edition_pending_tenants,
     handbook_edition_issue,
     handbooks_for_staff,
@@ -47,6 +48,7 @@ def edition_index(request):
         .annotate(ack_count=Count("acknowledgements"))
     )
     rows = [(e, e.ack_count) for e in editions]
+    attach_centre_homes([e.handbook for e in editions])
     return TemplateResponse(request, "portal/admin/edition_index.html", {
         "rows": rows, "page_title": _("Handbook editions"), "header_icon": "doc-full",
     })

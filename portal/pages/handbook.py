@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, F, Max, OuterRef
+from django.db.models.lookups import StartsWith
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,12 +37,27 @@ class HandbookError(Exception):
 
 
 def handbooks_for_staff(user):
-    """The handbooks whose editions `user` may issue and follow up."""
-    homes = CentreHomePage.objects.filter(centre__in=centres_for(user, EDITION_ROLES))
-    condition = Q(pk__in=[])
-    for home in homes:
-        condition |= Q(path__startswith=home.path)
-    return HandbookPage.objects.filter(condition)
+    """The handbooks whose editions `user` may issue and follow up: those
+    below the home page of a centre where `user` holds an edition role. One
+    query wherever it is used (the admin menu asks on every page)."""
+    homes = CentreHomePage.objects.filter(
+        StartsWith(OuterRef("path"), F("path")), centre__in=centres_for(user, EDITION_ROLES)
+    )
+    return HandbookPage.objects.filter(Exists(homes))
+
+
+def attach_centre_homes(pages) -> None:
+    """Set each page's `centre_home` (hence `.centre`) from one query, for a
+    listing of pages of several centres that would otherwise ask per page."""
+    steplen = CentreHomePage.steplen
+
+    def ancestors(page):  # shallowest first, as `centre_home` looks them up
+        return [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
+
+    wanted = {path for page in pages for path in ancestors(page)}
+    homes = {home.path: home for home in CentreHomePage.objects.filter(path__in=wanted).select_related("centre")}
+    for page in pages:
+        page.__dict__["centre_home"] = next((homes[path] for path in ancestors(page) if path in homes), None)
 
 
 def handbook_edition_issue(*, actor, handbook: HandbookPage, changes: str, requires_ack: bool, ack_due: date | None = None) -> HandbookEdition:

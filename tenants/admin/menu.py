@@ -2,7 +2,6 @@
 screens declare their URLs and menu entries in tenants/admin/archive_screen.py,
 the recording archive log beside its views, tenants/admin/recordings.py.)"""
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,16 +23,11 @@ def service_desk_work_items(user) -> list[WorkItem]:
     pending_access = ArchiveAccessGrant.objects.filter(
         status=AccessGrantStatus.PENDING, tenant__centre__in=centres_for(user, (Role.MANAGER,))
     )
-    # The three request figures in one query: the home page asks on every visit.
-    counts = visible.aggregate(
-        overdue=Count("pk", filter=Q(pk__in=mine.overdue().values("pk"))),
-        mine=Count("pk", filter=Q(pk__in=mine.values("pk"))),
-        untaken=Count("pk", filter=Q(status=RequestStatus.NEW, assignee__isnull=True)),
-    )
     return [
-        WorkItem(_("requests past a deadline, assigned to you"), counts["overdue"],
+        WorkItem(_("requests past a deadline, assigned to you"), mine.overdue(),
                  f"{log}?assigned_to_me=true&overdue=true", urgent=True),
-        WorkItem(_("open requests assigned to you"), counts["mine"], f"{log}?assigned_to_me=true"),
-        WorkItem(_("new requests nobody has taken"), counts["untaken"], f"{log}?status=new"),
-        WorkItem(_("confidential access requests to decide"), pending_access.count(), reverse("tenants_archive:access")),
+        WorkItem(_("open requests assigned to you"), mine, f"{log}?assigned_to_me=true"),
+        WorkItem(_("new requests nobody has taken"), visible.filter(status=RequestStatus.NEW, assignee__isnull=True),
+                 f"{log}?status=new"),
+        WorkItem(_("confidential access requests to decide"), pending_access, reverse("tenants_archive:access")),
     ]

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +16,7 @@ def visit_work_items(user):
     today = timezone.localdate()
     mine = planned_visits_visible_to(user).filter(assignee=user, status=PlannedVisitStatus.DUE)
     url = reverse("visits:my_visits")
-    counts = mine.aggregate(  # both figures in one query
-        overdue=Count("pk", filter=Q(window_end__lt=today)),
-        this_week=Count("pk", filter=Q(window_end__gte=today, window_start__lte=today + timedelta(days=7))),
-    )
     return [
-        WorkItem(_("visits overdue"), counts["overdue"], url, urgent=True),
-        WorkItem(_("visits due this week"), counts["this_week"], url),
+        WorkItem(_("visits overdue"), mine.filter(window_end__lt=today), url, urgent=True),
+        WorkItem(_("visits due this week"), mine.filter(window_end__gte=today, window_start__lte=today + timedelta(days=7)), url),
     ]

@@ -12,5 +12,5 @@ def fire_work_items(user):
     """Rectifications the shops reported, waiting for the inspector."""
     if not works_on_fire_safety(user):
         return []
-    reported = cases_visible_to(user).filter(status=CaseStatus.REPORTED).count()
+    reported = cases_visible_to(user).filter(status=CaseStatus.REPORTED)
     return [WorkItem(_("fire-safety rectifications to re-inspect"), reported, reverse("fire_admin:overview"))]
