@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from notices.models import Letter
+from tests.base import PNG_BYTES
 
 from .letters import make_template
 
@@ -61,3 +62,55 @@ def test_the_add_page_does_not_autosave_so_saving_the_draft_makes_one_letter(wor
     assert saved.status_code == 200 and saved.json()["success"] is True
     assert Letter.objects.count() == 1
     assert Letter.objects.get().latest_revision.as_object().title == "关于消防演练的通知（改）"
+
+
+# --- a refused file leaves nothing half-saved -----------------------------------------
+
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+
+
+def _with_attachments(centre, *files):
+    data = letter_data(centre, **{"attachments-TOTAL_FORMS": str(len(files))})
+    for i, (title, upload) in enumerate(files):
+        data.update({f"attachments-{i}-title": title, f"attachments-{i}-file": upload,
+                     f"attachments-{i}-ORDER": str(i + 1), f"attachments-{i}-id": ""})
+    return data
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("fees.pdf", EXE_BYTES, "不接受该文件类型"),  # a program renamed .pdf
+    ("fees.pdf", b"", "空文件"),  # nothing uploaded under the name
+    ("fees.pdf", b"%PDF", "不接受该文件类型"),  # cut short: not even a PDF header
+])
+def test_a_refused_attachment_leaves_no_letter_and_says_why_on_the_field(world, drafter, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from notices.models import LetterAttachment
+
+    good = SimpleUploadedFile("plan.png", PNG_BYTES)
+    bad = SimpleUploadedFile(name, content)
+    response = drafter.post(reverse("wagtailsnippets_notices_letter:add"),
+                            _with_attachments(world.centre_a, ("平面图", good), ("收费标准表", bad)))
+    assert response.status_code == 200
+    assert not Letter.objects.exists() and not LetterAttachment.objects.exists()
+    forms = response.context["form"].formsets["attachments"].forms
+    assert not forms[0].errors
+    assert message in " ".join(forms[1].errors["file"])
+    assert message in response.content.decode()
+
+
+def test_an_autosave_with_a_refused_attachment_changes_nothing_on_the_letter(world, drafter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from notices.models import LetterAttachment
+
+    assert drafter.post(reverse("wagtailsnippets_notices_letter:add"), letter_data(world.centre_a)).status_code == 302
+    letter = Letter.objects.get()
+    data = _with_attachments(world.centre_a, ("收费标准表", SimpleUploadedFile("fees.pdf", EXE_BYTES)))
+    data["title"] = "改过的标题"
+    edit = reverse("wagtailsnippets_notices_letter:edit", args=[letter.pk])
+    autosave = drafter.post(edit, data, headers={"accept": "application/json"})
+    assert autosave.status_code == 400 and autosave.json()["success"] is False
+    assert not LetterAttachment.objects.exists()
+    letter.refresh_from_db()
+    assert letter.title == "关于消防演练的通知" and letter.latest_revision.as_object().title == "关于消防演练的通知"
