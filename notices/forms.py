@@ -1,6 +1,7 @@
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notices.pdf.sanitize import TextLoss, text_losses
@@ -30,6 +31,31 @@ def _loss_message(loss: TextLoss) -> str:
     return _("Part of the text would be missing from the sealed letter: “%(text)s”. Remove the markup around it.") % {
         "text": text
     }
+
+
+class _AttachmentLink:
+    """What ClearableFileInput shows as the current file: the uploader's
+    name, linked to the letter page's access-checked download."""
+
+    def __init__(self, file):
+        attachment = file.instance
+        self.url = reverse("notices_letters:attachment", args=[attachment.letter_id, attachment.pk])
+        self.name = attachment.original_name or attachment.title
+
+    def __str__(self):
+        return self.name
+
+
+class AttachmentFileInput(forms.ClearableFileInput):
+    """Attachments live in private storage: the default widget links the
+    file's storage URL (/media/…), which nothing serves — a 404 in the
+    editor. The link goes through the same view as the letter page's."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value is not None and getattr(getattr(value, "instance", None), "pk", None):
+            return _AttachmentLink(value)
+        return value
 
 
 def _drafter_centres(user):

@@ -23,7 +23,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from notices.admin.letters import LetterWorkflowAction
-from notices.forms import LetterForm, LetterTemplateForm
+from notices.forms import AttachmentFileInput, LetterForm, LetterTemplateForm
 from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
 from notices.selectors import TEMPLATE_ROLES, letters_listing_for, seal_uses_visible_to
 from portal.access import centres_for
@@ -108,7 +108,8 @@ class LetterViewSet(ScopedSnippetViewSet):
             FieldPanel("title"),
             FieldPanel("addressee"),
             FieldPanel("body"),
-            InlinePanel("attachments", label=_("Attachments")),
+            InlinePanel("attachments", label=_("Attachments"),
+                        panels=[FieldPanel("title"), FieldPanel("file", widget=AttachmentFileInput)]),
             MultiFieldPanel(
                 [
                     FieldPanel("recipient_mode"),

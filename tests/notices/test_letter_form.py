@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from notices.models import Letter
-from tests.base import PNG_BYTES
+from tests.base import PDF_BYTES, PNG_BYTES
 
 from .letters import make_template
 
@@ -114,3 +114,31 @@ def test_an_autosave_with_a_refused_attachment_changes_nothing_on_the_letter(wor
     assert not LetterAttachment.objects.exists()
     letter.refresh_from_db()
     assert letter.title == "关于消防演练的通知" and letter.latest_revision.as_object().title == "关于消防演练的通知"
+
+
+# --- every link works in edit mode ---------------------------------------------------
+
+def test_every_attachment_link_on_the_edit_page_is_the_access_checked_download(world, drafter):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from notices.models import LetterAttachment
+
+    files = [("平面图", SimpleUploadedFile("平面图.png", PNG_BYTES)),
+             ("收费标准表", SimpleUploadedFile("fees.pdf", PDF_BYTES))]
+    assert drafter.post(reverse("wagtailsnippets_notices_letter:add"),
+                        _with_attachments(world.centre_a, *files)).status_code == 302
+    letter = Letter.objects.get()
+    page = drafter.get(reverse("wagtailsnippets_notices_letter:edit", args=[letter.pk])).content.decode()
+    assert "/media/" not in page
+    links = re.findall(r'href="(/admin/letters/\d+/attachments/\d+/)"', page)
+    expected = [reverse("notices_letters:attachment", args=[letter.pk, a.pk])
+                for a in LetterAttachment.objects.filter(letter=letter).order_by("sort_order")]
+    assert links == expected
+    assert "平面图.png" in page
+    other = Client()
+    other.force_login(world.ops_b)
+    for link in links:
+        assert drafter.get(link).status_code == 200
+        assert other.get(link).status_code in (403, 404)
