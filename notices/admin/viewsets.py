@@ -1,6 +1,7 @@
 """The letters, the letter template and the seal-use register as snippet
 viewsets, and the letter's place in the snippet listing and editor."""
 
+from django import forms
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -117,7 +118,8 @@ class LetterViewSet(ScopedSnippetViewSet):
                     FieldPanel("recipient_floors"),
                     FieldPanel("recipient_units"),
                     FieldPanel("recipient_categories"),
-                    FieldPanel("recipient_tenants"),
+                    # A ticked list the form's script lets the drafter search.
+                    FieldPanel("recipient_tenants", widget=forms.CheckboxSelectMultiple),
                 ],
                 heading=_("Recipients"),
             ),

@@ -195,6 +195,7 @@ READ_ONLY = {
     "admin_error_test_off": "a 404 in place of Wagtail's deliberate error page",
     "portal:invitation_accept": "the token from the email is the credential; tested in tests/portal",
     "notices:verify": "public: checks an uploaded PDF, stores nothing",
+    "notices_letters:recipient_count": "GET only: a count for the letter form",
     "visits:scan": "GET check-in by the unit's QR token, for staff of the unit's centre (tests/visits)",
     "visits:qr_sheet": "a sheet",
     "visits:meetings": "GET list; POST creates a meeting in the user's own centres",

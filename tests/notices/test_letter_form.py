@@ -2,6 +2,8 @@
 half-saved behind a refused file, working links in edit mode, and recipient
 fields that fit the chosen mode."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -119,8 +121,6 @@ def test_an_autosave_with_a_refused_attachment_changes_nothing_on_the_letter(wor
 # --- every link works in edit mode ---------------------------------------------------
 
 def test_every_attachment_link_on_the_edit_page_is_the_access_checked_download(world, drafter):
-    import re
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from notices.models import LetterAttachment
@@ -142,3 +142,53 @@ def test_every_attachment_link_on_the_edit_page_is_the_access_checked_download(w
     for link in links:
         assert drafter.get(link).status_code == 200
         assert other.get(link).status_code in (403, 404)
+
+
+# --- the recipient fields fit the mode -------------------------------------------------
+
+def test_the_recipient_modes_and_fields_say_what_they_are_in_chinese(world, drafter):
+    from tests.factories import UnitFactory
+
+    UnitFactory(centre=world.centre_a, floor=-1, tenant=world.tenant_a)
+    UnitFactory(centre=world.centre_b, floor=5)  # another centre's floor is not offered
+    page = drafter.get(reverse("wagtailsnippets_notices_letter:add"))
+    form = page.context["form"]
+    modes = dict(form.fields["recipient_mode"].choices)
+    assert str(modes["units"]) == "受影响铺位的商户" and str(modes["all"]) == "本中心全部商户"
+    assert len({str(label) for label in modes.values()}) == len(modes)
+    assert str(form.fields["recipient_units"].help_text).startswith("铺位号")
+    assert [(v, str(label)) for v, label in form.fields["recipient_floors"].choices] == [(-1, "B1"), (1, "1F"), (2, "2F")]
+    html = page.content.decode()
+    assert 'type="checkbox" name="recipient_floors" value="-1"' in html
+    assert 'type="checkbox" name="recipient_tenants"' in html  # ticked, not ctrl-clicked
+    assert "notices/letter_form.js" in html and "data-recipient-count-url" in html
+
+
+def test_the_drafter_ticks_floors_and_the_letter_keeps_them_as_numbers(world, drafter):
+    response = drafter.post(reverse("wagtailsnippets_notices_letter:add"),
+                            letter_data(world.centre_a, recipient_mode="floor", recipient_floors=["2"]))
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    letter = Letter.objects.get()
+    assert letter.recipient_floors == [2] and "2F" in letter.recipient_summary()
+    page = drafter.get(reverse("wagtailsnippets_notices_letter:edit", args=[letter.pk])).content.decode()
+    ticked = re.findall(r'<input[^>]*name="recipient_floors" value="(-?\d+)"[^>]*checked>', page)
+    assert ticked == ["2"]
+    refused = drafter.post(reverse("wagtailsnippets_notices_letter:add"),
+                           letter_data(world.centre_a, recipient_mode="floor", recipient_floors=["7"]))
+    assert refused.status_code == 200 and Letter.objects.count() == 1
+
+
+def test_the_live_count_counts_the_recipients_for_staff_of_the_centre_only(world, drafter):
+    url = reverse("notices_letters:recipient_count", args=[world.centre_a.pk])
+    assert drafter.get(url, {"recipient_mode": "all"}).json()["count"] == 2
+    assert drafter.get(url, {"recipient_mode": "tier", "recipient_tiers": ["1"]}).json() == {
+        "count": 1, "text": "1 家商户"}
+    assert drafter.get(url, {"recipient_mode": "floor", "recipient_floors": ["2", "x"]}).json()["count"] == 1
+    assert drafter.get(url, {"recipient_mode": "units", "recipient_units": "2F-TA002，1F-TA001"}).json()["count"] == 2
+    named = {"recipient_mode": "named", "recipient_tenants": [world.tenant_a.pk, world.tenant_b.pk]}
+    assert drafter.get(url, named).json()["count"] == 1  # centre B's tenant is not counted
+    for person in (world.ops_b, world.signer_a):
+        other = Client()
+        other.force_login(person)
+        assert other.get(url, {"recipient_mode": "all"}).status_code in (302, 403, 404)
+    assert Client().get(url).status_code == 302
