@@ -1,5 +1,7 @@
 """Staff letter page (status, approval history, PDF, hash, signature) and the PDF download."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -99,9 +101,9 @@ def letter_recipient_count(request, centre_pk):
     units = q.get("recipient_units", "").replace("，", ",").replace("、", ",").split(",")
     count = recipients_matching(
         centre=centre, mode=q.get("recipient_mode", ""), tiers=q.getlist("recipient_tiers"),
-        floors=[int(f) for f in q.getlist("recipient_floors") if f.lstrip("-").isdigit()],
+        floors=[int(f) for f in q.getlist("recipient_floors") if re.fullmatch(r"-?\d{1,3}", f)],
         units=[u.strip() for u in units if u.strip()], categories=q.getlist("recipient_categories"),
-        tenant_ids=[int(t) for t in q.getlist("recipient_tenants") if t.isdigit()],
+        tenant_ids=[int(t) for t in q.getlist("recipient_tenants") if re.fullmatch(r"\d{1,18}", t)],
     ).count()
     return JsonResponse({"count": count, "text": ngettext("%(n)s tenant", "%(n)s tenants", count) % {"n": count}})
 

@@ -183,9 +183,9 @@ def test_the_live_count_counts_the_recipients_for_staff_of_the_centre_only(world
     assert drafter.get(url, {"recipient_mode": "all"}).json()["count"] == 2
     assert drafter.get(url, {"recipient_mode": "tier", "recipient_tiers": ["1"]}).json() == {
         "count": 1, "text": "1 家商户"}
-    assert drafter.get(url, {"recipient_mode": "floor", "recipient_floors": ["2", "x"]}).json()["count"] == 1
+    assert drafter.get(url, {"recipient_mode": "floor", "recipient_floors": ["2", "x", "--1", "٣"]}).json()["count"] == 1
     assert drafter.get(url, {"recipient_mode": "units", "recipient_units": "2F-TA002，1F-TA001"}).json()["count"] == 2
-    named = {"recipient_mode": "named", "recipient_tenants": [world.tenant_a.pk, world.tenant_b.pk]}
+    named = {"recipient_mode": "named", "recipient_tenants": [world.tenant_a.pk, world.tenant_b.pk, "x", "9" * 40]}
     assert drafter.get(url, named).json()["count"] == 1  # centre B's tenant is not counted
     for person in (world.ops_b, world.signer_a):
         other = Client()
