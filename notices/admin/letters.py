@@ -90,22 +90,30 @@ def letter_attachment(request, pk, attachment_pk):
     return attachment_response(attachment)
 
 
+PREVIEW_NAMES = 8
+
+
 @letter_screen.route("centres/<int:centre_pk>/recipient-count/", "recipient_count")
 @require_GET
 def letter_recipient_count(request, centre_pk):
     """The letter form's live count: how many tenants the recipient choice
-    on screen reaches now. Only a number leaves, for a centre whose letters
-    the user works on."""
+    on screen reaches now, and the first few names as a preview — for a
+    centre whose letters the user works on, and nobody else."""
     centre = get_object_or_404(centres_for(request.user, LETTER_ROLES), pk=centre_pk)
     q = request.GET
     units = q.get("recipient_units", "").replace("，", ",").replace("、", ",").split(",")
-    count = recipients_matching(
+    tenants = recipients_matching(
         centre=centre, mode=q.get("recipient_mode", ""), tiers=q.getlist("recipient_tiers"),
         floors=[int(f) for f in q.getlist("recipient_floors") if re.fullmatch(r"-?\d{1,3}", f)],
         units=[u.strip() for u in units if u.strip()], categories=q.getlist("recipient_categories"),
         tenant_ids=[int(t) for t in q.getlist("recipient_tenants") if re.fullmatch(r"\d{1,18}", t)],
-    ).count()
-    return JsonResponse({"count": count, "text": ngettext("%(n)s tenant", "%(n)s tenants", count) % {"n": count}})
+    )
+    count = tenants.count()
+    names = list(tenants.values_list("trading_name", flat=True)[:PREVIEW_NAMES])
+    text = ngettext("%(n)s tenant", "%(n)s tenants", count) % {"n": count}
+    if names:
+        text = _("%(count)s: %(names)s") % {"count": text, "names": "、".join(names) + ("…" if count > len(names) else "")}
+    return JsonResponse({"count": count, "names": names, "text": text})
 
 
 @letter_screen.route("<int:pk>/decide/", "decide")

@@ -22,13 +22,13 @@ def test_the_recipient_fields_follow_the_mode_with_a_live_count(e2e_world, sessi
 
     assert not page.locator("input[name=recipient_tiers]").first.is_visible()
     assert not page.locator("input[name=recipient_units]").is_visible()
-    expect(count).to_have_text("2 家商户")
+    expect(count).to_have_text("2 家商户：蜀香火锅、云裳女装")
 
     page.select_option("select[name=recipient_mode]", "floor")
     assert page.locator("input[name=recipient_floors]").first.is_visible()
     assert not page.locator("input[name=recipient_tiers]").first.is_visible()
     page.get_by_label("2F", exact=True).check()
-    expect(count).to_have_text("1 家商户")
+    expect(count).to_have_text("1 家商户：云裳女装")
 
     page.select_option("select[name=recipient_mode]", "named")
     search = page.locator("[data-tenant-search]")
@@ -37,7 +37,7 @@ def test_the_recipient_fields_follow_the_mode_with_a_live_count(e2e_world, sessi
     assert page.get_by_label("蜀香火锅", exact=False).is_visible()
     assert not page.get_by_label("云裳女装", exact=False).is_visible()
     page.get_by_label("蜀香火锅", exact=False).check()
-    expect(count).to_have_text("1 家商户")
+    expect(count).to_have_text("1 家商户：蜀香火锅")
 
     page.fill("input[name=title]", "关于营业时间调整的通知")
     page.locator(".public-DraftEditor-content").click()
