@@ -1,6 +1,7 @@
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notices.pdf.sanitize import TextLoss, text_losses
@@ -32,6 +33,35 @@ def _loss_message(loss: TextLoss) -> str:
     }
 
 
+class _AttachmentLink:
+    """What ClearableFileInput shows as the current file: the uploader's
+    name, linked to the letter page's access-checked download."""
+
+    def __init__(self, file):
+        attachment = file.instance
+        self.url = reverse("notices_letters:attachment", args=[attachment.letter_id, attachment.pk])
+        self.name = attachment.original_name or attachment.title
+
+    def __str__(self):
+        return self.name
+
+
+class AttachmentFileInput(forms.ClearableFileInput):
+    """Attachments live in private storage: the default widget links the
+    file's storage URL (/media/…), which nothing serves — a 404 in the
+    editor. The link goes through the same view as the letter page's."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value is not None and getattr(getattr(value, "instance", None), "pk", None):
+            return _AttachmentLink(value)
+        return value
+
+
+def floor_label(floor: int) -> str:
+    return f"B{-floor}" if floor < 0 else f"{floor}F"
+
+
 def _drafter_centres(user):
     return centres_for(user, [Role.DRAFTER])
 
@@ -48,12 +78,16 @@ class LetterForm(ScopedAdminForm):
     recipient_categories = forms.MultipleChoiceField(
         label=_("categories"), choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    recipient_floors = forms.CharField(
-        label=_("floors"), required=False, help_text=_("Comma-separated, e.g. -1, 1, 2 (-1 is B1).")
+    recipient_floors = forms.TypedMultipleChoiceField(
+        label=_("floors"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The tenants of every unit on the ticked floors receive the letter."),
     )
     recipient_units = forms.CharField(
         label=_("affected units"), required=False, help_text=_("Unit numbers, comma-separated, e.g. B1-101, B1-102.")
     )
+
+    class Media:
+        js = ["notices/letter_form.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,8 +98,11 @@ class LetterForm(ScopedAdminForm):
             self.fields["recipient_tenants"].queryset = Tenant.objects.filter(centre_id=self.instance.centre_id).current()
         if isinstance(self.instance.recipient_units, list):
             self.initial["recipient_units"] = ", ".join(self.instance.recipient_units)
-        if isinstance(self.instance.recipient_floors, list):
-            self.initial["recipient_floors"] = ", ".join(str(f) for f in self.instance.recipient_floors)
+        self._offer_floors()
+        self.fields["recipient_mode"].widget.attrs.update({
+            "data-recipient-count-url": reverse("notices_letters:recipient_count", args=[0]),
+            "data-search-placeholder": _("Search tenants by name or code"),
+        })
         if not self.instance.pk and self.for_user is not None:
             membership = StaffMembership.objects.active().filter(user=self.for_user, role=Role.DRAFTER).first()
             if membership:
@@ -86,18 +123,16 @@ class LetterForm(ScopedAdminForm):
             raise forms.ValidationError(_loss_message(loss))
         return body
 
-    def clean_recipient_floors(self):
-        raw = (self.cleaned_data.get("recipient_floors") or "").replace("，", ",")
-        floors = []
-        for part in filter(None, (p.strip() for p in raw.split(","))):
-            try:
-                floor = int(part.upper().replace("B", "-").replace("F", ""))
-            except ValueError:
-                raise forms.ValidationError(_("“%(part)s” is not a floor number.") % {"part": part}) from None
-            if floor == 0:
-                raise forms.ValidationError(_("There is no floor 0: use 1 for the ground floor and -1 for B1."))
-            floors.append(floor)
-        return floors
+    def _offer_floors(self):
+        """The floors of the letter's centre (or the drafter's centres), as
+        B1 / 1F; a floor the letter already names stays, even if no unit is
+        left on it, so that saving does not fail on it."""
+        from tenants.models import Unit
+
+        centre = self.fields["centre"].queryset
+        floors = set(Unit.objects.filter(centre__in=centre).values_list("floor", flat=True))
+        floors.update(f for f in self.instance.recipient_floors or [] if isinstance(f, int))
+        self.fields["recipient_floors"].choices = [(f, floor_label(f)) for f in sorted(floors)]
 
     def clean_recipient_units(self):
         raw = (self.cleaned_data.get("recipient_units") or "").replace("，", ",").replace("、", ",")

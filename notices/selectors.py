@@ -50,18 +50,27 @@ def user_may_edit_template(user, centre) -> bool:
 
 def letter_recipients(letter: Letter) -> QuerySet[Tenant]:
     """The tenants a letter goes to, resolved now (delivery fixes the list at stamping)."""
-    tenants = Tenant.objects.filter(centre=letter.centre).exclude(status=TenantStatus.LEFT)
-    mode = letter.recipient_mode
+    named = [t.pk for t in letter.recipient_tenants.all()] if letter.recipient_mode == RecipientMode.NAMED else []
+    return recipients_matching(centre=letter.centre, mode=letter.recipient_mode, tiers=letter.recipient_tiers,
+                               floors=letter.recipient_floors, units=letter.recipient_units,
+                               categories=letter.recipient_categories, tenant_ids=named)
+
+
+def recipients_matching(*, centre, mode: str, tiers=(), floors=(), units=(), categories=(),
+                        tenant_ids=()) -> QuerySet[Tenant]:
+    """The tenants of `centre` a recipient choice reaches: for a saved letter,
+    and for the letter form's live count while the drafter chooses."""
+    tenants = Tenant.objects.filter(centre=centre).exclude(status=TenantStatus.LEFT)
     if mode == RecipientMode.TIER:
-        tenants = tenants.filter(tier__in=letter.recipient_tiers)
+        tenants = tenants.filter(tier__in=tiers)
     elif mode == RecipientMode.FLOOR:
-        tenants = tenants.filter(units__floor__in=letter.recipient_floors)
+        tenants = tenants.filter(units__floor__in=floors)
     elif mode == RecipientMode.UNITS:
-        tenants = tenants.filter(units__centre=letter.centre, units__number__in=letter.recipient_units)
+        tenants = tenants.filter(units__centre=centre, units__number__in=units)
     elif mode == RecipientMode.CATEGORY:
-        tenants = tenants.filter(category__in=letter.recipient_categories)
+        tenants = tenants.filter(category__in=categories)
     elif mode == RecipientMode.NAMED:
-        tenants = tenants.filter(pk__in=[t.pk for t in letter.recipient_tenants.all()])
+        tenants = tenants.filter(pk__in=tenant_ids)
     return tenants.distinct().order_by("code")
 
 

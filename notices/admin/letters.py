@@ -1,12 +1,16 @@
 """Staff letter page (status, approval history, PDF, hash, signature) and the PDF download."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import TaskState
 from wagtail.rich_text import expand_db_html
 from wagtail.snippets.views.snippets import WorkflowActionView
@@ -15,11 +19,18 @@ from notices.admin.deliveries import delivery_context
 from notices.admin.letter_screen import letter_screen
 from notices.models import LetterAttachment, LetterStatus
 from notices.pdf.sanitize import sanitize_body_html
-from notices.selectors import letter_history, letter_recipients, letters_visible_to
+from notices.selectors import (
+    LETTER_ROLES,
+    letter_history,
+    letter_recipients,
+    letters_visible_to,
+    recipients_matching,
+)
 from notices.services.attachments import attachment_of, attachment_response
 from notices.services.decisions import AlreadyDecided, letter_decide
 from notices.services.letters import LetterError, letter_retry_stamping
 from notices.services.verification import letter_validate_stored
+from portal.access import centres_for
 from portal.audit import audit_record
 from portal.files import private_file_response
 
@@ -77,6 +88,32 @@ def letter_attachment(request, pk, attachment_pk):
     audit_record(actor=request.user, action="letter.attachment_downloaded", obj=letter, request=request,
                  details={"attachment": attachment.pk, "sha256": attachment.sha256})
     return attachment_response(attachment)
+
+
+PREVIEW_NAMES = 8
+
+
+@letter_screen.route("centres/<int:centre_pk>/recipient-count/", "recipient_count")
+@require_GET
+def letter_recipient_count(request, centre_pk):
+    """The letter form's live count: how many tenants the recipient choice
+    on screen reaches now, and the first few names as a preview — for a
+    centre whose letters the user works on, and nobody else."""
+    centre = get_object_or_404(centres_for(request.user, LETTER_ROLES), pk=centre_pk)
+    q = request.GET
+    units = q.get("recipient_units", "").replace("，", ",").replace("、", ",").split(",")
+    tenants = recipients_matching(
+        centre=centre, mode=q.get("recipient_mode", ""), tiers=q.getlist("recipient_tiers"),
+        floors=[int(f) for f in q.getlist("recipient_floors") if re.fullmatch(r"-?\d{1,3}", f)],
+        units=[u.strip() for u in units if u.strip()], categories=q.getlist("recipient_categories"),
+        tenant_ids=[int(t) for t in q.getlist("recipient_tenants") if re.fullmatch(r"\d{1,18}", t)],
+    )
+    count = tenants.count()
+    names = list(tenants.values_list("trading_name", flat=True)[:PREVIEW_NAMES])
+    text = ngettext("%(n)s tenant", "%(n)s tenants", count) % {"n": count}
+    if names:
+        text = _("%(count)s: %(names)s") % {"count": text, "names": "、".join(names) + ("…" if count > len(names) else "")}
+    return JsonResponse({"count": count, "names": names, "text": text})
 
 
 @letter_screen.route("<int:pk>/decide/", "decide")

@@ -1,6 +1,7 @@
 """The letters, the letter template and the seal-use register as snippet
 viewsets, and the letter's place in the snippet listing and editor."""
 
+from django import forms
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +16,15 @@ from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
-from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CopyView,
+    CreateView,
+    EditView,
+    SnippetViewSetGroup,
+)
 
 from notices.admin.letters import LetterWorkflowAction
-from notices.forms import LetterForm, LetterTemplateForm
+from notices.forms import AttachmentFileInput, LetterForm, LetterTemplateForm
 from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
 from notices.selectors import TEMPLATE_ROLES, letters_listing_for, seal_uses_visible_to
 from portal.access import centres_for
@@ -32,6 +38,38 @@ def may_withdraw(letter, user) -> bool:
     approver of the current step cancel the workflow, which would let a leader
     silently drop a letter instead of returning it with a comment."""
     return letter is not None and letter.drafter_id is not None and letter.drafter_id == user.pk
+
+
+class NoAutosaveUntilCreated:
+    """A letter comes into existence once, when the drafter presses a save
+    button. Wagtail's autosave would create it from the add page while the
+    drafter types, then switch the form over to the new letter's edit page;
+    a click on "保存草稿" while an autosave request is still on its way (or
+    a page re-rendered with an error, which points at the add page again)
+    posts to the add page a second time: two identical drafts, or a letter
+    half-saved behind a refusal. Reusing the autosaved letter would mean
+    trusting an id from the browser; not autosaving before the letter exists
+    is simpler and loses nothing, since autosave resumes on the edit page,
+    where every save lands on the same letter."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
+
+    def post(self, request, *args, **kwargs):
+        # An autosave request from a page rendered before this change (or a
+        # script) would still create a letter: only a person's submit does.
+        if self.expects_json_response:
+            return self.json_error_response("autosave_disabled", _("Save the letter with a button first."))
+        return super().post(request, *args, **kwargs)
+
+
+class LetterCreateView(NoAutosaveUntilCreated, CreateView):
+    pass
+
+
+class LetterCopyView(NoAutosaveUntilCreated, CopyView):
+    pass
 
 
 class LetterEditView(EditView):
@@ -54,6 +92,8 @@ class LetterViewSet(ScopedSnippetViewSet):
     model = Letter
     icon = "doc-full"
     menu_label = _("Letters")
+    add_view_class = LetterCreateView
+    copy_view_class = LetterCopyView
     edit_view_class = LetterEditView
     workflow_action_view_class = LetterWorkflowAction
     inspect_view_enabled = False
@@ -69,7 +109,8 @@ class LetterViewSet(ScopedSnippetViewSet):
             FieldPanel("title"),
             FieldPanel("addressee"),
             FieldPanel("body"),
-            InlinePanel("attachments", label=_("Attachments")),
+            InlinePanel("attachments", label=_("Attachments"),
+                        panels=[FieldPanel("title"), FieldPanel("file", widget=AttachmentFileInput)]),
             MultiFieldPanel(
                 [
                     FieldPanel("recipient_mode"),
@@ -77,7 +118,8 @@ class LetterViewSet(ScopedSnippetViewSet):
                     FieldPanel("recipient_floors"),
                     FieldPanel("recipient_units"),
                     FieldPanel("recipient_categories"),
-                    FieldPanel("recipient_tenants"),
+                    # A ticked list the form's script lets the drafter search.
+                    FieldPanel("recipient_tenants", widget=forms.CheckboxSelectMultiple),
                 ],
                 heading=_("Recipients"),
             ),

@@ -143,6 +143,7 @@ EXPLICIT = {
     "notices_letters:pdf": _pk("letter"),
     "notices_letters:attachment": lambda o: {"pk": o["letter"].pk, "attachment_pk": o["letter_attachment"].pk},
     "notices_letters:retry": _pk("letter"),
+    "notices_letters:recipient_count": lambda o: {"centre_pk": o["centre"].pk},
     "notices_letters:decide": _pk("pending_letter"),
     "notices_letters:deliveries_xlsx": _pk("letter"),
     "notices_letters:remind": _pk("letter"),

@@ -91,6 +91,15 @@ POST_CASES = {
     "wagtailsnippets_notices_letter:workflow_action": (
         "B", lambda o: {"pk": o["pending_letter"].pk, "action_name": "approve", "task_state_id": o["task_state"].pk},
         lambda o: {}, (*NOT_CENTRE_B_STAFF, "ops_b")),
+    # The letter's add page (its own view class: no autosave before the letter exists).
+    "wagtailsnippets_notices_letter:add": (
+        "B", lambda o: {}, lambda o: {
+            "centre": o["centre"].pk, "kind": "notice", "department": "safety", "title": "x", "addressee": "各位商户",
+            "body": '{"blocks":[{"key":"a","text":"x","type":"unstyled","depth":0,"inlineStyleRanges":[],'
+                    '"entityRanges":[]}],"entityMap":{}}',
+            "recipient_mode": "all", "remind_after_days": 1, "remind_every_days": 2, "remind_max": 5,
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"},
+        (*STAFF_A, "ops_b", *TENANTS, "anonymous")),
     "notices_letters:remind": ("B", lambda o: {"pk": o["letter"].pk}, lambda o: {}, NOT_CENTRE_B_STAFF),
     "notices_letters:paper": ("OPEN", lambda o: {"pk": o["open_letter"].pk, "delivery_pk": o["open_delivery_y"].pk},
                               lambda o: {"signer_name": "x", "signed_at": timezone.now().strftime("%Y-%m-%d %H:%M"),
@@ -156,6 +165,7 @@ POST_CASES = {
 # 400) — nothing is written, which the row check proves.
 FORM_REFUSES = {
     "wagtailsnippets_tenants_servicerequest:add", "wagtailsnippets_tenants_storagedeposit:add", "visits:record_new",
+    "wagtailsnippets_notices_letter:add",
     "portal_alerts:new", "portal_invitations:new", "portal_editions:new",
 }
 # A staff member of the same centre who may see the record but not act on it
@@ -195,6 +205,7 @@ READ_ONLY = {
     "admin_error_test_off": "a 404 in place of Wagtail's deliberate error page",
     "portal:invitation_accept": "the token from the email is the credential; tested in tests/portal",
     "notices:verify": "public: checks an uploaded PDF, stores nothing",
+    "notices_letters:recipient_count": "GET only: a count for the letter form",
     "visits:scan": "GET check-in by the unit's QR token, for staff of the unit's centre (tests/visits)",
     "visits:qr_sheet": "a sheet",
     "visits:meetings": "GET list; POST creates a meeting in the user's own centres",
