@@ -45,6 +45,9 @@ def test_a_person_gets_a_page_that_is_never_cached(client):
 def test_an_unreachable_broker_gives_503_and_names_the_failing_check(client, monkeypatch):
     # A port nothing listens on: the connection is refused at once.
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    # Celery reads CELERY_BROKER_URL from the environment before its own
+    # setting (as the PostgreSQL + Redis run sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
     response = client.get("/health/", HTTP_ACCEPT="application/json")
     assert response.status_code == 503
