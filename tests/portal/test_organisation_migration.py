@@ -4,8 +4,8 @@ at them and what hangs on their content type (permissions, audit events) are
 all still there afterwards, and the way back works too."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import latest, migrate_to
 
 BEFORE = [
     ("portal", "0004_audit_key_and_positions"),
@@ -17,16 +17,9 @@ BEFORE = [
 AFTER = [("tenants", "0005_organisation_moved_to_portal")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_existing_database_keeps_its_centres_and_their_permissions():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     operator = old.get_model("tenants", "Operator").objects.create(name="旧运营公司", code="OLD")
     centre = old.get_model("tenants", "Centre").objects.create(operator=operator, name="旧广场", code="OLDC",
                                                                hotline="0571-1234567")
@@ -37,7 +30,7 @@ def test_an_existing_database_keeps_its_centres_and_their_permissions():
     permission = old.get_model("auth", "Permission").objects.get_or_create(
         content_type=centre_type, codename="view_centre", defaults={"name": "Can view centre"})[0]
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     moved = new.get_model("portal", "Centre").objects.get(pk=centre.pk)
     assert moved.name == "旧广场" and moved.operator.code == "OLD"
     assert new.get_model("tenants", "Tenant").objects.get(code="OLD001").centre_id == centre.pk
@@ -45,12 +38,7 @@ def test_an_existing_database_keeps_its_centres_and_their_permissions():
     assert (moved_type.app_label, moved_type.model) == ("portal", "centre")
     assert new.get_model("auth", "Permission").objects.get(pk=permission.pk).content_type_id == centre_type.pk
 
-    back = _migrate(BEFORE)
+    back = migrate_to(BEFORE)
     assert back.get_model("tenants", "Centre").objects.get(pk=centre.pk).code == "OLDC"
     assert back.get_model("contenttypes", "ContentType").objects.get(pk=centre_type.pk).app_label == "tenants"
-    _migrate(executor_leaf_nodes())
-
-
-def executor_leaf_nodes():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    migrate_to(latest())

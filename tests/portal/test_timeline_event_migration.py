@@ -6,27 +6,15 @@ upgrade, and the way back works too."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from notices.fire.models import RectificationCase
 from tests.base import make_request
 from tests.fire.helpers import fire_round, record
+from tests.migrating import latest, migrate_to
 from tests.notices.letters import make_template
 
 BEFORE = [("tenants", "0006_import_job_progress"), ("fire", "0002_organisation_moved_to_portal")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,7 +24,7 @@ def test_timeline_entries_and_case_events_keep_their_author_text_and_time(world)
     case = RectificationCase.objects.get(form=record(fire_round(world.centre_a), world.tenant_a, world.ops_a, fail=1))
     received = request.entries.get().at
 
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     OldEntry, OldEvent = old.get_model("tenants", "RequestEntry"), old.get_model("fire", "CaseEvent")
     entry = OldEntry.objects.get(request_id=request.pk)
     assert (entry.author_id, entry.body, entry.created_at) == (world.ops_a.pk, "空调不制冷", received)
@@ -46,7 +34,7 @@ def test_timeline_entries_and_case_events_keep_their_author_text_and_time(world)
     OldEvent.objects.create(case_id=case.pk, kind="reported", actor_id=world.signer_a.pk, by_tenant=True,
                             note="已整改", at=written)
 
-    new = _migrate(_latest())
+    new = migrate_to(latest())
     entries = new.get_model("tenants", "RequestEntry").objects.filter(request_id=request.pk).order_by("at")
     assert [(e.actor_id, e.body, e.at) for e in entries] == [
         (world.ops_b.pk, "旧备注", written), (world.ops_a.pk, "空调不制冷", received)]
@@ -54,6 +42,6 @@ def test_timeline_entries_and_case_events_keep_their_author_text_and_time(world)
     assert (reported.actor_id, reported.by_tenant, reported.body, reported.at) == (
         world.signer_a.pk, True, "已整改", written)
 
-    back = _migrate(BEFORE)
+    back = migrate_to(BEFORE)
     assert back.get_model("fire", "CaseEvent").objects.get(case_id=case.pk, kind="reported").note == "已整改"
-    _migrate(_latest())
+    migrate_to(latest())
