@@ -20,6 +20,7 @@ import time
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 from health_check.base import HealthCheck
 from health_check.contrib.celery import Ping
 from health_check.exceptions import ServiceUnavailable
@@ -85,7 +86,27 @@ class Workers(Ping):
     app: object = dataclasses.field(default_factory=lambda: celery_app, repr=False)
 
 
+def check_label(check) -> str:
+    """What a person reads for a check; JSON keeps the checks' code names."""
+    name = type(check).__name__
+    if name == "Cache":
+        return _("Page cache") if getattr(check, "alias", "") == "pages" else _("Cache")
+    labels = {"Database": _("Database"), "Storage": _("File storage"), "Broker": _("Task queue"),
+              "Migrations": _("Database migrations"), "Workers": _("Background workers")}
+    return str(labels.get(name, name))
+
+
 class _Health(HealthCheckView):
+    # The library's page is English only: ours is in the reader's language
+    # (the error's detail stays as the check wrote it, for the operator).
+    template_name = "portal/operations/health.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [{"label": check_label(r.check), "error": str(r.error) if r.error else "",
+                            "seconds": r.time_taken} for r in self.results]
+        return context
+
     async def dispatch(self, request, *args, **kwargs):
         response = await super().dispatch(request, *args, **kwargs)
         # The library answers a failed check with 500; a load balancer and

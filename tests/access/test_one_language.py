@@ -51,10 +51,8 @@ ALLOWED = {
 # Pages not judged: not a page of the product's words.
 SKIPPED = {
     "wagtailadmin_api:pages:listing",
-    # For machines and operators, not tenants or staff: Prometheus text, and
-    # django-health-check's status page whose rows are the checks' code names.
+    # For machines and operators, not tenants or staff: Prometheus text.
     "metrics",
-    "health",
 }
 
 

@@ -38,8 +38,21 @@ def test_a_person_gets_a_page_that_is_never_cached(client):
     response = client.get("/health/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "text/html" in response["Content-Type"]
-    assert "Migrations" in response.content.decode()
+    assert "数据库迁移" in response.content.decode()
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(("language", "words", "foreign"), [
+    ("zh-hans", ["系统状态：全部检查通过", "服务", "数据库", "页面缓存", "文件存储", "任务队列", "正常"], "Service"),
+    ("en", ["System status: all checks passed", "Service", "Database", "Page cache", "File storage", "Task queue",
+            "OK"], "服务"),
+])
+def test_the_page_is_in_the_readers_language_and_the_json_stays_machine_words(client, language, words, foreign):
+    page = client.get("/health/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert all(word in page for word in words) and foreign not in page
+    assert f'lang="{language}"' in page
+    answer = client.get("/health/", HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert answer == dict.fromkeys(CHECKS, "OK")
 
 
 def test_an_unreachable_broker_gives_503_and_names_the_failing_check(client, monkeypatch):
