@@ -4,12 +4,14 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from notices.admin.recipient_choosers import UnitsChooser
+from notices.models import LetterTemplate
 from notices.pdf.sanitize import TextLoss, text_losses
 from notices.selectors import TEMPLATE_ROLES
 from portal.access import centres_for
 from portal.admin_scoping import ScopedAdminForm
 from portal.models.accounts import Role, StaffMembership
-from tenants.models import Category, Tenant, Tier
+from tenants.models import Category, Tenant, Tier, Unit
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -70,8 +72,20 @@ def _drafter_tenants(user):
     return Tenant.objects.filter(centre__in=_drafter_centres(user)).current()
 
 
+def _drafter_units(user):
+    return Unit.objects.filter(centre__in=_drafter_centres(user)).select_related("tenant")
+
+
+# A chosen id outside the queryset: another centre's record (or one gone).
+NOT_THIS_CENTRE_TENANT = _("The tenant with id %(value)s is not a current tenant of a centre you draft letters for: "
+                           "choose the recipients again with “Choose tenants”.")
+NOT_THIS_CENTRE_UNIT = _("The unit with id %(value)s is not in a centre you draft letters for: "
+                         "choose the units again with “Choose units”.")
+
+
 class LetterForm(ScopedAdminForm):
-    scoped_fields = {"centre": _drafter_centres, "recipient_tenants": _drafter_tenants}
+    scoped_fields = {"centre": _drafter_centres, "recipient_tenants": _drafter_tenants,
+                     "recipient_units": _drafter_units}
     recipient_tiers = forms.MultipleChoiceField(
         label=_("tiers"), choices=Tier.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -82,8 +96,10 @@ class LetterForm(ScopedAdminForm):
         label=_("floors"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("The tenants of every unit on the ticked floors receive the letter."),
     )
-    recipient_units = forms.CharField(
-        label=_("affected units"), required=False, help_text=_("Unit numbers, comma-separated, e.g. B1-101, B1-102.")
+    recipient_units = forms.ModelMultipleChoiceField(
+        label=_("affected units"), required=False, queryset=Unit.objects.none(), widget=UnitsChooser,
+        help_text=_("The tenants trading in the chosen units receive the letter. Search by unit number or tenant."),
+        error_messages={"invalid_choice": NOT_THIS_CENTRE_UNIT},
     )
 
     class Media:
@@ -96,18 +112,25 @@ class LetterForm(ScopedAdminForm):
             # own centre, which is not among their drafting centres.
             self.fields["centre"].queryset = self.fields["centre"].queryset.model.objects.filter(pk=self.instance.centre_id)
             self.fields["recipient_tenants"].queryset = Tenant.objects.filter(centre_id=self.instance.centre_id).current()
-        if isinstance(self.instance.recipient_units, list):
-            self.initial["recipient_units"] = ", ".join(self.instance.recipient_units)
+            self.fields["recipient_units"].queryset = Unit.objects.filter(
+                centre_id=self.instance.centre_id).select_related("tenant")
+            self.initial["recipient_units"] = self._unit_ids(self.instance.recipient_units)
+        tenants = self.fields["recipient_tenants"]
+        tenants.error_messages["invalid_choice"] = NOT_THIS_CENTRE_TENANT
+        tenants.help_text = _("Search by tenant code or any part of a name: only the current tenants of the "
+                              "letter's centre can be chosen.")
         self._offer_floors()
-        self.fields["recipient_mode"].widget.attrs.update({
-            "data-recipient-count-url": reverse("notices_letters:recipient_count", args=[0]),
-            "data-search-placeholder": _("Search tenants by name or code"),
-        })
+        self.fields["recipient_mode"].widget.attrs["data-recipient-count-url"] = reverse(
+            "notices_letters:recipient_count", args=[0])
         if not self.instance.pk and self.for_user is not None:
             membership = StaffMembership.objects.active().filter(user=self.for_user, role=Role.DRAFTER).first()
             if membership:
                 self.initial.setdefault("department", membership.department)
                 self.initial.setdefault("centre", membership.centre_id)
+                # The 印发 line names the signing organisation unless the drafter changes it.
+                template = LetterTemplate.objects.filter(centre_id=membership.centre_id).first()
+                if template is not None:
+                    self.initial.setdefault("printed_by", template.signatory_name)
 
     def clean_body(self):
         from django.utils.html import strip_tags
@@ -127,16 +150,21 @@ class LetterForm(ScopedAdminForm):
         """The floors of the letter's centre (or the drafter's centres), as
         B1 / 1F; a floor the letter already names stays, even if no unit is
         left on it, so that saving does not fail on it."""
-        from tenants.models import Unit
-
         centre = self.fields["centre"].queryset
         floors = set(Unit.objects.filter(centre__in=centre).values_list("floor", flat=True))
         floors.update(f for f in self.instance.recipient_floors or [] if isinstance(f, int))
         self.fields["recipient_floors"].choices = [(f, floor_label(f)) for f in sorted(floors)]
 
+    def _unit_ids(self, numbers) -> list[int]:
+        """The letter keeps unit numbers (what it prints); the chooser works
+        with the units of the letter's centre."""
+        if not isinstance(numbers, list) or not numbers:
+            return []
+        units = Unit.objects.filter(centre_id=self.instance.centre_id, number__in=numbers)
+        return list(units.values_list("pk", flat=True))
+
     def clean_recipient_units(self):
-        raw = (self.cleaned_data.get("recipient_units") or "").replace("，", ",").replace("、", ",")
-        return list(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+        return [unit.number for unit in self.cleaned_data.get("recipient_units") or []]
 
     def clean(self):
         cleaned = super().clean()
@@ -148,8 +176,6 @@ class LetterForm(ScopedAdminForm):
         centre = cleaned.get("centre")
         units = cleaned.get("recipient_units") or []
         if centre and units:
-            from tenants.models import Unit
-
             known = set(Unit.objects.filter(centre=centre, number__in=units).values_list("number", flat=True))
             unknown = [u for u in units if u not in known]
             if unknown:

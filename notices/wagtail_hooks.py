@@ -7,6 +7,10 @@ from wagtail.snippets.models import register_snippet
 # The views of the letter page join letter_screen as their modules load.
 from notices.admin import deliveries, letters  # noqa: F401
 from notices.admin.letter_screen import letter_screen
+from notices.admin.recipient_choosers import (
+    tenant_recipient_chooser,
+    unit_recipient_chooser,
+)
 from notices.admin.viewsets import (
     LettersGroup,
     ReadOnlyPermissionPolicy,
@@ -22,6 +26,7 @@ register_snippet(LettersGroup)
 
 register_screen(letter_screen)
 
+hooks.register("register_admin_viewset", lambda: [tenant_recipient_chooser, unit_recipient_chooser])
 hooks.register("register_snippet_listing_buttons", letter_page_button)
 hooks.register("construct_snippet_action_menu", letters_are_decided_on_their_page)
 hooks.register("atrium_work_items", letter_work_items)

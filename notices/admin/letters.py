@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import TaskState
 from wagtail.rich_text import expand_db_html
@@ -17,6 +17,7 @@ from wagtail.snippets.views.snippets import WorkflowActionView
 
 from notices.admin.deliveries import delivery_context
 from notices.admin.letter_screen import letter_screen
+from notices.admin.recipient_choosers import only_ids
 from notices.models import LetterAttachment, LetterStatus
 from notices.pdf.sanitize import sanitize_body_html
 from notices.selectors import (
@@ -33,6 +34,7 @@ from notices.services.verification import letter_validate_stored
 from portal.access import centres_for
 from portal.audit import audit_record
 from portal.files import private_file_response
+from tenants.models import Unit
 
 
 def _letter_for(request, pk):
@@ -93,6 +95,20 @@ def letter_attachment(request, pk, attachment_pk):
 PREVIEW_NAMES = 8
 
 
+def recipients_preview(count: int, names: list[str]) -> str:
+    """"12 家商户：A、B、…、H……另有 4 家": the count, the first shop names
+    and how many more, in the reader's language."""
+    text = ngettext("%(n)s tenant", "%(n)s tenants", count) % {"n": count}
+    if not names:
+        return text
+    listed = pgettext("list of names", ", ").join(names)
+    more = count - len(names)
+    if more > 0:
+        listed = ngettext("%(names)s … and %(n)s more", "%(names)s … and %(n)s more", more) % {
+            "names": listed, "n": more}
+    return _("%(count)s: %(names)s") % {"count": text, "names": listed}
+
+
 @letter_screen.route("centres/<int:centre_pk>/recipient-count/", "recipient_count")
 @require_GET
 def letter_recipient_count(request, centre_pk):
@@ -101,19 +117,17 @@ def letter_recipient_count(request, centre_pk):
     centre whose letters the user works on, and nobody else."""
     centre = get_object_or_404(centres_for(request.user, LETTER_ROLES), pk=centre_pk)
     q = request.GET
-    units = q.get("recipient_units", "").replace("，", ",").replace("、", ",").split(",")
+    units = Unit.objects.filter(centre=centre, pk__in=only_ids(q.getlist("recipient_units")))
     tenants = recipients_matching(
         centre=centre, mode=q.get("recipient_mode", ""), tiers=q.getlist("recipient_tiers"),
-        floors=[int(f) for f in q.getlist("recipient_floors") if re.fullmatch(r"-?\d{1,3}", f)],
-        units=[u.strip() for u in units if u.strip()], categories=q.getlist("recipient_categories"),
-        tenant_ids=[int(t) for t in q.getlist("recipient_tenants") if re.fullmatch(r"\d{1,18}", t)],
+        floors=[int(f) for f in q.getlist("recipient_floors") if re.fullmatch(r"-?[0-9]{1,3}", f)],
+        units=list(units.values_list("number", flat=True)), categories=q.getlist("recipient_categories"),
+        tenant_ids=[int(t) for t in only_ids(q.getlist("recipient_tenants"))],
     )
     count = tenants.count()
     names = list(tenants.values_list("trading_name", flat=True)[:PREVIEW_NAMES])
-    text = ngettext("%(n)s tenant", "%(n)s tenants", count) % {"n": count}
-    if names:
-        text = _("%(count)s: %(names)s") % {"count": text, "names": "、".join(names) + ("…" if count > len(names) else "")}
-    return JsonResponse({"count": count, "names": names, "text": text})
+    return JsonResponse({"count": count, "names": names, "more": max(count - len(names), 0),
+                         "text": recipients_preview(count, names)})
 
 
 @letter_screen.route("<int:pk>/decide/", "decide")

@@ -1,7 +1,6 @@
 """The letters, the letter template and the seal-use register as snippet
 viewsets, and the letter's place in the snippet listing and editor."""
 
-from django import forms
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from notices.admin.letters import LetterWorkflowAction
+from notices.admin.recipient_choosers import TenantsChooser
 from notices.forms import AttachmentFileInput, LetterForm, LetterTemplateForm
 from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
 from notices.selectors import TEMPLATE_ROLES, letters_listing_for, seal_uses_visible_to
@@ -111,6 +111,7 @@ class LetterViewSet(ScopedSnippetViewSet):
             FieldPanel("body"),
             InlinePanel("attachments", label=_("Attachments"),
                         panels=[FieldPanel("title"), FieldPanel("file", widget=AttachmentFileInput)]),
+            FieldRowPanel([FieldPanel("copy_to"), FieldPanel("printed_by")], heading=_("Colophon")),
             MultiFieldPanel(
                 [
                     FieldPanel("recipient_mode"),
@@ -118,8 +119,8 @@ class LetterViewSet(ScopedSnippetViewSet):
                     FieldPanel("recipient_floors"),
                     FieldPanel("recipient_units"),
                     FieldPanel("recipient_categories"),
-                    # A ticked list the form's script lets the drafter search.
-                    FieldPanel("recipient_tenants", widget=forms.CheckboxSelectMultiple),
+                    # A searchable chooser of the letter's centre's tenants.
+                    FieldPanel("recipient_tenants", widget=TenantsChooser),
                 ],
                 heading=_("Recipients"),
             ),

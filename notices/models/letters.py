@@ -83,6 +83,17 @@ class Letter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
     recipient_units = models.JSONField(_("units"), default=list, blank=True)
     recipient_tenants = ParentalManyToManyField("tenants.Tenant", blank=True, related_name="+", verbose_name=_("named tenants"))
 
+    # 版记 (GB/T 9704-2012): printed at the end of the letter when set.
+    copy_to = models.CharField(
+        _("copy to"), max_length=200, blank=True,
+        help_text=_("The organisations that receive a copy, printed in the colophon at the end of the letter. "
+                    "Leave empty for none."),
+    )
+    printed_by = models.CharField(
+        _("printed by"), max_length=200, blank=True,
+        help_text=_("The issuing office, printed in the colophon with the letter's date. Leave empty for no such line."),
+    )
+
     requires_receipt = models.BooleanField(_("signed receipt required"), default=True)
     sign_by = models.DateField(_("sign by"), null=True, blank=True)
 

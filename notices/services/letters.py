@@ -161,8 +161,9 @@ def _context(letter: Letter, template: LetterTemplate) -> LetterContext:
         signatory_name=template.signatory_name,
         attachments=[_attachment_line(a) for a in letter.attachments.all()],
         footer_text=template.footer_text,
-        # 版记's 印发 line: the signing organisation prints it on the letter's date.
-        printed_by=template.signatory_name,
+        # 版记: 抄送, and 印发 on the letter's date, as the drafter set them.
+        copy_to=letter.copy_to,
+        printed_by=letter.printed_by,
         printed_on=letter.doc_date,
         logo_png=bytes(template.logo_png) if template.logo_png else None,
         seal_png=bytes(template.seal_png),

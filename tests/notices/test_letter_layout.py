@@ -149,3 +149,32 @@ def test_no_colophon_without_its_fields():
     assert 'class="colophon"' not in html
     html = build_letter_html(make_context(footer_text="", copy_to="消防支队"))
     assert "抄送：消防支队" in html
+
+
+def _body_lines(lines):
+    """The letter's text lines, the page numbers (— N —) left out."""
+    return [line for line in lines if not (line.text.startswith("—") and line.text.endswith("—"))]
+
+
+def test_the_colophon_closes_the_letter_in_order_when_set(stamped, lines):
+    text = [line.text for line in _body_lines(lines)]
+    assert text[-3:] == ["抄送：朝阳区消防救援支队，物业管理处", "北京朝阳大悦城商业管理有限公司营运部", "2026年11月24日印发"]
+    cc, printed_by, printed_on = (lines[line_index(lines, t)] for t in text[-3:])
+    assert cc.page == printed_by.page == stamped.pages, "版记 on the last page"
+    assert cc.top < printed_by.top and cc.left <= printed_by.left + 1
+    date = lines[line_index(lines, "2026年11月23日")]
+    assert (date.page, date.top) < (cc.page, cc.top), "版记 after 成文日期"
+
+
+@pytest.mark.parametrize(("copy_to", "printed_by", "expected"), [
+    ("", "", []),
+    ("消防支队", "", ["抄送：消防支队"]),
+    ("", "营运部", ["营运部", "2026年11月24日印发"]),
+])
+def test_each_colophon_line_is_printed_only_when_set(copy_to, printed_by, expected):
+    pdf = render_letter_pdf(make_context(footer_text="", copy_to=copy_to, printed_by=printed_by,
+                                         printed_on=dt.date(2026, 11, 24)))
+    text = [line.text for line in _body_lines(pdf_lines(pdf))]
+    assert not any(t.startswith("抄送") or t.endswith("印发") for t in text[:len(text) - len(expected)])
+    assert text[len(text) - len(expected):] == expected
+    assert text[len(text) - len(expected) - 1].endswith("010-85551234）"), "right after the 附注"

@@ -1,6 +1,7 @@
-// The letter form's recipients: show only the fields of the chosen mode, a
-// search box over the named-tenant list, and a live count of the recipients.
-// Without this script every field shows, each with its own label and help.
+// The letter form's recipients: show only the fields of the chosen mode, and
+// a live count with a preview of the recipients (the first shop names and
+// how many more). Named tenants and units are chosen in searchable chooser
+// modals (multiple_chooser.js). Without this script every field shows.
 (function () {
   "use strict";
   var FIELDS = {
@@ -9,7 +10,7 @@
   };
 
   function wrapperOf(form, name) {
-    var input = form.querySelector('[name="' + name + '"]');
+    var input = form.querySelector('[data-field-name="' + name + '"], [name="' + name + '"]');
     return input && (input.closest(".w-panel__wrapper") || input.closest(".w-field__wrapper"));
   }
 
@@ -17,27 +18,6 @@
     Object.keys(FIELDS).forEach(function (key) {
       var wrapper = wrapperOf(form, FIELDS[key]);
       if (wrapper) wrapper.style.display = key === mode ? "" : "none";
-    });
-  }
-
-  function addTenantSearch(form) {
-    var wrapper = wrapperOf(form, "recipient_tenants");
-    if (!wrapper || wrapper.querySelector("[data-tenant-search]")) return;
-    var box = document.createElement("input");
-    box.type = "search";
-    box.setAttribute("data-tenant-search", "");
-    box.placeholder = form.querySelector("[data-recipient-count-url]").dataset.searchPlaceholder || "";
-    box.setAttribute("aria-label", box.placeholder);
-    var list = form.querySelector('[name="recipient_tenants"]').closest("div[id]");
-    list.parentNode.insertBefore(box, list);
-    box.addEventListener("input", function () {
-      var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-      form.querySelectorAll('[name="recipient_tenants"]').forEach(function (input) {
-        var row = input.closest("label") || input.parentNode;
-        var text = row.textContent.toLowerCase();
-        var match = words.every(function (w) { return text.indexOf(w) !== -1; });
-        (row.closest("div:not([id])") || row).style.display = match || input.checked ? "" : "none";
-      });
     });
   }
 
@@ -55,6 +35,10 @@
       .catch(function () { output.textContent = ""; });
   }
 
+  function fieldName(target) {
+    return target.name || (target.dataset && target.dataset.fieldName) || "";
+  }
+
   function init() {
     var select = document.querySelector("select[data-recipient-count-url]");
     if (!select) return;
@@ -63,7 +47,6 @@
     output.setAttribute("data-recipient-count", "");
     output.setAttribute("aria-live", "polite");
     select.parentNode.appendChild(output);
-    addTenantSearch(form);
     var timer = null;
     function refresh() {
       showMode(form, select.value);
@@ -71,10 +54,8 @@
       timer = setTimeout(function () { countRecipients(form, select, output); }, 250);
     }
     form.addEventListener("change", function (e) {
-      if (e.target.name && (e.target.name === "centre" || e.target.name.indexOf("recipient_") === 0)) refresh();
-    });
-    form.addEventListener("input", function (e) {
-      if (e.target.name === "recipient_units") refresh();
+      var name = fieldName(e.target);
+      if (name === "centre" || name.indexOf("recipient_") === 0) refresh();
     });
     refresh();
   }
