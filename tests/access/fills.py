@@ -144,6 +144,13 @@ EXPLICIT = {
     "notices_letters:attachment": lambda o: {"pk": o["letter"].pk, "attachment_pk": o["letter_attachment"].pk},
     "notices_letters:retry": _pk("letter"),
     "notices_letters:recipient_count": lambda o: {"centre_pk": o["centre"].pk},
+    # The letter form's recipient choosers: whole, narrowed to the centre, and by id.
+    **{f"notices_recipient_{model}:{view}": (
+        lambda o, model=model, view=view: [reverse(f"notices_recipient_{model}:{view}"),
+                                           reverse(f"notices_recipient_{model}:{view}") + f"?multiple=1&centre={o['centre'].pk}"]
+    ) for model in ("tenants", "units") for view in ("choose", "choose_results")},
+    "notices_recipient_tenants:chosen": lambda o: {"pk": str(o["tenant"].pk)},
+    "notices_recipient_units:chosen": lambda o: {"pk": str(o["unit"].pk)},
     "notices_letters:decide": _pk("pending_letter"),
     "notices_letters:deliveries_xlsx": _pk("letter"),
     "notices_letters:remind": _pk("letter"),
@@ -311,6 +318,8 @@ def _query(pattern: Pattern, o) -> str:
     if pattern.name.endswith(":chosen_multiple"):
         key = _model_key(pattern.name)
         obj = o.get(MODEL_KEYS.get(key, ""), None) if key else None
+        if pattern.name.startswith("notices_recipient_"):
+            obj = o["tenant" if "tenants" in pattern.name else "unit"]
         if pattern.name.startswith("wagtaildocs_chooser"):
             obj = o["document"]
         elif pattern.name.startswith("wagtailimages_chooser"):

@@ -206,6 +206,10 @@ READ_ONLY = {
     "portal:invitation_accept": "the token from the email is the credential; tested in tests/portal",
     "notices:verify": "public: checks an uploaded PDF, stores nothing",
     "notices_letters:recipient_count": "GET only: a count for the letter form",
+    **dict.fromkeys([
+        f"notices_recipient_{model}:{view}" for model in ("tenants", "units")
+        for view in ("choose", "choose_results", "chosen", "chosen_multiple")
+    ], "GET only: the letter form's recipient choosers (a POST answers 405)"),
     "visits:scan": "GET check-in by the unit's QR token, for staff of the unit's centre (tests/visits)",
     "visits:qr_sheet": "a sheet",
     "visits:meetings": "GET list; POST creates a meeting in the user's own centres",

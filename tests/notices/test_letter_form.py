@@ -156,11 +156,11 @@ def test_the_recipient_modes_and_fields_say_what_they_are_in_chinese(world, draf
     modes = dict(form.fields["recipient_mode"].choices)
     assert str(modes["units"]) == "受影响铺位的商户" and str(modes["all"]) == "本中心全部商户"
     assert len({str(label) for label in modes.values()}) == len(modes)
-    assert str(form.fields["recipient_units"].help_text).startswith("铺位号")
+    assert str(form.fields["recipient_units"].help_text).startswith("在所选铺位经营的商户")
     assert [(v, str(label)) for v, label in form.fields["recipient_floors"].choices] == [(-1, "B1"), (1, "1F"), (2, "2F")]
     html = page.content.decode()
     assert 'type="checkbox" name="recipient_floors" value="-1"' in html
-    assert 'type="checkbox" name="recipient_tenants"' in html  # ticked, not ctrl-clicked
+    assert 'data-field-name="recipient_tenants"' in html  # chosen in a searchable chooser, not ctrl-clicked
     assert "notices/letter_form.js" in html and "data-recipient-count-url" in html
 
 
@@ -184,7 +184,10 @@ def test_the_live_count_counts_the_recipients_for_staff_of_the_centre_only(world
     assert drafter.get(url, {"recipient_mode": "tier", "recipient_tiers": ["1"]}).json() == {
         "count": 1, "names": ["蜀香火锅"], "text": "1 家商户：蜀香火锅"}
     assert drafter.get(url, {"recipient_mode": "floor", "recipient_floors": ["2", "x", "--1", "٣"]}).json()["count"] == 1
-    assert drafter.get(url, {"recipient_mode": "units", "recipient_units": "2F-TA002，1F-TA001"}).json()["count"] == 2
+    from tenants.models import Unit
+
+    units = list(Unit.objects.filter(number__in=["2F-TA002", "1F-TA001", "1F-TB001"]).values_list("pk", flat=True))
+    assert drafter.get(url, {"recipient_mode": "units", "recipient_units": [*units, "x"]}).json()["count"] == 2
     named = {"recipient_mode": "named", "recipient_tenants": [world.tenant_a.pk, world.tenant_b.pk, "x", "9" * 40]}
     assert drafter.get(url, named).json()["count"] == 1  # centre B's tenant is not counted
     for person in (world.ops_b, world.signer_a):

@@ -29,12 +29,18 @@ def _post(client, centre, units):
     )
 
 
+def _unit(number):
+    from tenants.models import Unit
+
+    return Unit.objects.get(number=number).pk
+
+
 def test_the_drafter_names_units_of_the_letters_own_centre(client, world):
     make_template(world.centre_a)
     client.force_login(world.drafter_a)
-    response = _post(client, world.centre_a, "2F-TA002, 1F-TB001")  # the second is centre B's
+    response = _post(client, world.centre_a, [_unit("2F-TA002"), _unit("1F-TB001")])  # the second is centre B's
     assert response.status_code == 200 and not Letter.objects.exists()
-    assert "1F-TB001" in response.content.decode()
-    response = _post(client, world.centre_a, "2F-TA002，1F-TA001")
+    assert "选择铺位" in " ".join(response.context["form"].errors["recipient_units"])
+    response = _post(client, world.centre_a, [_unit("2F-TA002"), _unit("1F-TA001")])
     assert response.status_code == 302, response.content.decode()[:500]
-    assert Letter.objects.get().recipient_units == ["2F-TA002", "1F-TA001"]
+    assert sorted(Letter.objects.get().recipient_units) == ["1F-TA001", "2F-TA002"]
