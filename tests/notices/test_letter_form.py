@@ -182,7 +182,7 @@ def test_the_live_count_counts_the_recipients_for_staff_of_the_centre_only(world
     url = reverse("notices_letters:recipient_count", args=[world.centre_a.pk])
     assert drafter.get(url, {"recipient_mode": "all"}).json()["count"] == 2
     assert drafter.get(url, {"recipient_mode": "tier", "recipient_tiers": ["1"]}).json() == {
-        "count": 1, "names": ["蜀香火锅"], "text": "1 家商户：蜀香火锅"}
+        "count": 1, "names": ["蜀香火锅"], "more": 0, "text": "1 家商户：蜀香火锅"}
     assert drafter.get(url, {"recipient_mode": "floor", "recipient_floors": ["2", "x", "--1", "٣"]}).json()["count"] == 1
     from tenants.models import Unit
 
