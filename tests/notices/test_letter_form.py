@@ -195,3 +195,24 @@ def test_the_live_count_counts_the_recipients_for_staff_of_the_centre_only(world
         other.force_login(person)
         assert other.get(url, {"recipient_mode": "all"}).status_code in (302, 403, 404)
     assert Client().get(url).status_code == 302
+
+
+# --- the 版记 ----------------------------------------------------------------------------
+
+def test_the_colophon_fields_are_drafted_with_the_letter_and_reach_the_render(world, drafter):
+    from notices.models import LetterTemplate
+    from notices.services.letters import _context
+
+    template = LetterTemplate.objects.get(centre=world.centre_a)
+    page = drafter.get(reverse("wagtailsnippets_notices_letter:add"))
+    form = page.context["form"]
+    assert form.initial["printed_by"] == template.signatory_name  # as every letter printed before
+    assert str(form.fields["copy_to"].label) == "抄送" and "版记" in str(form.fields["copy_to"].help_text)
+    html = page.content.decode()
+    assert "版记" in html and 'name="copy_to"' in html and 'name="printed_by"' in html
+    response = drafter.post(reverse("wagtailsnippets_notices_letter:add"),
+                            letter_data(world.centre_a, copy_to="朝阳区消防救援支队", printed_by=""))
+    assert response.status_code == 302
+    letter = Letter.objects.get()
+    context = _context(letter, template)
+    assert (context.copy_to, context.printed_by) == ("朝阳区消防救援支队", "")
