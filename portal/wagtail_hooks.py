@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 
 from . import admin_language, admin_views
@@ -32,3 +34,8 @@ scope_model_log_entries()
 scope_page_reports()
 bound_review_queries()
 bound_site_summary()
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("portal/admin.css"))

@@ -41,20 +41,34 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 BROWSER_LOCALE = {"zh-hans": "zh-CN", "en": "en-US"}
 
-# The elements sticking out past the right edge, named for the report.
+# What sticks out past the right edge, named for the report: the page
+# scrolls sideways, or (Wagtail's content area clips sideways) is cut off.
+# Not counted: what scrolls inside its own container (a wide table in an
+# overflow-x:auto box), fixed or invisible elements, and Wagtail's side panels and
+# minimap, which wait closed beyond the right edge until opened.
 OVERFLOWING = """() => {
   const w = innerWidth, out = [];
+  const scrollsInside = e => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
   for (const e of document.querySelectorAll('body *')) {
     const r = e.getBoundingClientRect();
-    if (r.right > w + 1 && r.width > 0 && getComputedStyle(e).position !== 'fixed') {
-      const name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-        + (e.classList.length ? '.' + [...e.classList].join('.') : '');
-      out.push(`${name} (${Math.round(r.right)}px)`);
-    }
+    if (r.right <= w + 1 || r.width === 0 || e.closest('.form-side, .w-minimap')) continue;
+    const style = getComputedStyle(e);
+    if (style.position === 'fixed' || style.visibility === 'hidden' || scrollsInside(e)) continue;
+    const name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+      + (e.classList.length ? '.' + [...e.classList].join('.') : '');
+    out.push(`${name} (${Math.round(r.right)}px)`);
+    if (out.length === 4) break;
   }
-  return out.slice(0, 4);
+  return out;
 }"""
-
+# How tall the page is with what scrolls inside Wagtail's content area.
+FULL_HEIGHT = """() => Math.max(document.scrollingElement.scrollHeight, ...[...document.querySelectorAll('main, .content-wrapper')]
+  .map(e => innerHeight + e.scrollHeight - e.clientHeight))"""
 
 # The page as shown: elements not displayed (a closed date picker's "Save
 # Selected", a collapsed menu) are left out, as a reader never sees them;
@@ -80,14 +94,27 @@ class View:
         self.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}])
         self.page = self.context.new_page()
         self.page.set_default_timeout(15000)
-        self.errors: list[str] = []
+        self.errors: list[tuple[str, str]] = []
         self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught {exc} on {self.page.url}"))
+        self.page.on("response", self._response)
+        self.autosave_refusals: set[str] = set()
+        self.page.on("pageerror", lambda exc: self.errors.append((f"uncaught {exc}", self.page.url)))
 
     def _console(self, msg):
         if msg.type == "error":
-            where = msg.location.get("url") or self.page.url
-            self.errors.append(f"console: {msg.text} ({where})")
+            self.errors.append((msg.text, msg.location.get("url") or self.page.url))
+
+    def _response(self, response):
+        # Wagtail's autosave posts the form as it is being typed and is told
+        # 400 (JSON "validation_error") while it is incomplete; chromium logs
+        # each as a failed load. Its protocol, not an error a person meets.
+        request = response.request
+        if response.status == 400 and request.method == "POST" and request.headers.get("accept") == "application/json":
+            self.autosave_refusals.add(response.url)
+
+    def problems(self) -> list[str]:
+        return [f"console ({self.name}): {text} ({url})" for text, url in self.errors
+                if not (url in self.autosave_refusals and "status of 400" in text)]
 
 
 class Person:
@@ -140,7 +167,7 @@ class Person:
 
     def close(self) -> None:
         for view in self.views.values():
-            self.journey.problems += view.errors
+            self.journey.problems += view.problems()
             view.context.close()
 
 
@@ -172,11 +199,17 @@ class Journey:
         page.evaluate("document.fonts.ready.then(() => true)")
         where = f"{name}-{view.name} ({page.url.removeprefix(self.base_url)})"
         width, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
-        if width > inner:
-            self.problems.append(f"{where}: scrolls sideways, {width}px > {inner}px: {page.evaluate(OVERFLOWING)}")
+        sticking_out = page.evaluate(OVERFLOWING)
+        if width > inner or sticking_out:
+            self.problems.append(f"{where}: wider than the screen ({width}px, {inner}px wide): {sticking_out}")
         data = data_to_take_out(self.language, ALLOWED[self.language])
         self.problems += [f"{where}: {found}" for found in judge(visible_chunks(page.evaluate(SHOWN_HTML)), self.language, data)]
+        # Wagtail's admin scrolls inside its content area, which a full-page
+        # screenshot does not unroll: the window is made as tall for the shot.
+        size = page.viewport_size
+        page.set_viewport_size({"width": size["width"], "height": min(page.evaluate(FULL_HEIGHT), 8000)})
         page.screenshot(path=self.folder / f"{name}-{view.name}.png", full_page=True)
+        page.set_viewport_size(size)
 
     def finish(self) -> None:
         """Every problem of every page, at once."""
