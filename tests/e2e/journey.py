@@ -93,7 +93,7 @@ class View:
                                            is_mobile=phone, has_touch=phone)
         self.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}])
         self.page = self.context.new_page()
-        self.page.set_default_timeout(15000)
+        self.page.set_default_timeout(30000)  # a loaded CI machine, a PDF stamped in the request
         self.errors: list[tuple[str, str]] = []
         self.page.on("console", self._console)
         self.page.on("response", self._response)
@@ -164,6 +164,10 @@ class Person:
                 if response is not None and response.status >= 400:
                     self.journey.problems.append(f"{name}-{view.name}: {url} answered {response.status}")
                 self.journey.judge(view, name)
+                # Only looked at: an edit form left open there would autosave
+                # beside the person's own clicks (a second revision, a
+                # workflow action on a stale state).
+                view.page.goto("about:blank")
 
     def close(self) -> None:
         for view in self.views.values():
