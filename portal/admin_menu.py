@@ -121,3 +121,15 @@ def register_admin_link(entry: MenuEntry) -> None:
 def _menu_item(url_name: str, entry: MenuEntry) -> AccessMenuItem:
     return AccessMenuItem(entry.label, reverse(url_name), shown_to=entry.shown_to,
                           icon_name=entry.icon_name, order=entry.order)
+
+
+# Wagtail's help menu links to its release notes and its editor guide: English
+# pages about Wagtail, not about the centre's work, each marked "new" until
+# dismissed. The release notes' label is also formatted once, in the language
+# of the first request, and then shown in that language to everyone.
+WAGTAIL_RELEASE_LINKS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+def drop_wagtail_release_links(request, menu_items) -> None:
+    """The construct_help_menu hook: the help menu without Wagtail's links."""
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_RELEASE_LINKS)]

@@ -1,8 +1,10 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 
 from . import admin_language, admin_views
 from .admin_home import add_my_work_panel
-from .admin_menu import register_screen
+from .admin_menu import drop_wagtail_release_links, register_screen
 from .admin_reports import scope_model_log_entries, scope_page_reports
 from .admin_review import bound_review_queries, drop_idle_panels
 from .admin_scoping import refuse_unscoped_viewsets, scoped_wagtail_bulk_actions
@@ -16,6 +18,7 @@ register_screen(admin_language.screen)
 hooks.register("construct_homepage_panels", add_my_work_panel)
 hooks.register("construct_homepage_panels", drop_idle_panels)
 hooks.register("construct_homepage_panels", use_bounded_workflow_panels)
+hooks.register("construct_help_menu", drop_wagtail_release_links)
 # After Wagtail's own summary items are added (order 0).
 hooks.register("construct_homepage_summary_items", count_summary_together, order=100)
 
@@ -31,3 +34,8 @@ scope_model_log_entries()
 scope_page_reports()
 bound_review_queries()
 bound_site_summary()
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("portal/admin.css"))

@@ -159,3 +159,22 @@ def chinese_runs(chunk: str) -> list[str]:
     punctuation against English words (between two data it is left alone)."""
     found = [m.group() for m in HAN.finditer(chunk)]
     return found + [m.group() for m in WIDE_BESIDE_ENGLISH.finditer(chunk)]
+
+
+def data_to_take_out(language: str, allowed: list[str]) -> list[str]:
+    """What a page in `language` may show in the other language: the allowed
+    strings and the records' texts written in the other language."""
+    other = re.compile("[A-Za-z]" if language == "zh-hans" else "[\u3400-\u9fff\uff00-\uffef]")
+    return allowed + [d for d in data_strings() if other.search(d)]
+
+
+def judge(chunks: list[str], language: str, data: list[str]) -> list[str]:
+    """The strings of the other language in a page's visible chunks, once
+    `data` (data_to_take_out) is taken out, each with the chunk it is in."""
+    finder = english_runs if language == "zh-hans" else chinese_runs
+    found = []
+    for chunk in chunks:
+        if not finder(chunk):
+            continue  # the fast path: most chunks are in the page's language
+        found += [f"{run!r} in {chunk[:90]!r}" for run in finder(take_out(chunk, data))]
+    return found

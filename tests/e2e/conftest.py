@@ -80,3 +80,20 @@ def session_factory(browser, live_server):
     yield make
     for s in sessions:
         s.close()
+
+
+@pytest.fixture
+def journey(browser, live_server):
+    """A journey of tests/e2e/journey.py: `journey(name, language)`; call
+    its finish() to report what it found."""
+    from .journey import Journey
+
+    journeys = []
+
+    def make(name, language="zh-hans"):
+        journeys.append(Journey(browser, live_server.url, name, language))
+        return journeys[-1]
+
+    yield make
+    for j in journeys:
+        j.close()
