@@ -159,6 +159,8 @@ def test_documents_record_uploads_versions_and_confidentiality(world, people):
                           upload=pdf_upload(), confidentiality="confidential")
     document_upload(actor=archivist, tenant=world.tenant_a, kind="lease", title="租赁合同2027",
                     upload=pdf_upload(), confidentiality="confidential", replaces=old)
+    # The service names its actor: no request is needed to know who filed it.
+    assert {r.history_user for r in old.history.all()} == {archivist}
     seen = _history(archivist, world.tenant_a, lang="en")
     assert "Archive document · Lease · 租赁合同2026" in seen and "Superseded at: —" in seen
     hidden = _history(ops, world.tenant_a, lang="en")
