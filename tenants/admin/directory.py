@@ -83,6 +83,7 @@ class TenantSearchIndexView(IndexView):
 
 
 CARD_CHANGES = 10
+CARD_RECORDS_PER_MODEL = 200
 
 
 class TenantInspectView(ScopedInspectView):
@@ -116,7 +117,8 @@ class TenantInspectView(ScopedInspectView):
         for contact in contacts:
             contact.personal_phone_shown = masked(contact.personal_phone, shown=self.may_see_confidential, empty="")
         manager = is_centre_manager(self.request.user, tenant.centre)
-        changes = archive_changes(tenant, shown=self.may_see_confidential)
+        # Enough for the card's latest changes and the managers' access history.
+        changes = archive_changes(tenant, shown=self.may_see_confidential, per_model=CARD_RECORDS_PER_MODEL)
         context.update(
             tenant=tenant, contacts=contacts, may_see_confidential=self.may_see_confidential, is_manager=manager,
             history=with_changes(archive_access_history(tenant), changes) if manager else None,

@@ -33,8 +33,8 @@ from tenants.selectors.archive import CONFIDENTIAL_DOCUMENT_FIELDS, MASK, masked
 # The change reason an import gives its records (tenants.imports.history).
 IMPORT_REASON = "import"
 
-# The newest records read per kind of record: the card and its history page
-# show the latest changes, not a tenant's whole life at once.
+# The newest records read per kind of record: the history page shows the
+# latest changes, not a tenant's whole life at once (the card reads fewer).
 RECORDS_PER_MODEL = 1000
 
 
@@ -87,15 +87,13 @@ def _scopes(tenant) -> list[tuple[type[models.Model], Q]]:
     ]
 
 
-def _records(model, scope: Q) -> list:
+def _records(model, scope: Q, per_model: int) -> list:
     newest = (
         model.history.filter(scope)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
-    return sorted(
-        newest[:RECORDS_PER_MODEL], key=lambda r: (r.history_date, r.history_id)
-    )
+    return sorted(newest[:per_model], key=lambda r: (r.history_date, r.history_id))
 
 
 def _confidential_fields(model, record, previous) -> tuple[str, ...]:
@@ -205,23 +203,30 @@ def _change(model, record, previous, values: _Values, shown: bool) -> Change | N
     return change
 
 
-def archive_changes(tenant, *, shown: bool, limit: int | None = None) -> list[Change]:
+def archive_changes(
+    tenant, *, shown: bool, per_model: int = RECORDS_PER_MODEL
+) -> list[Change]:
     """The changes to `tenant`'s archive, newest first, with confidential
-    values shown only if `shown` (may_see_confidential of the reader)."""
+    values shown only if `shown` (may_see_confidential of the reader): the
+    newest `per_model` records of each kind."""
     records_by_model = {
-        model: _records(model, scope) for model, scope in _scopes(tenant)
+        model: _records(model, scope, per_model) for model, scope in _scopes(tenant)
     }
     values = _Values(records_by_model, tenant)
     changes = []
     for model, records in records_by_model.items():
+        cut = len(records) == per_model  # older records were left out
         previous_of: dict = {}  # each record's own earlier version
         for record in records:
-            change = _change(model, record, previous_of.get(record.id), values, shown)
+            previous = previous_of.get(record.id)
             previous_of[record.id] = record
+            if cut and previous is None and record.history_type == "~":
+                continue  # its earlier version was left out: no old values to show
+            change = _change(model, record, previous, values, shown)
             if change is not None:
                 changes.append(change)
     changes.sort(key=lambda c: c.at, reverse=True)
-    return changes[:limit] if limit else changes
+    return changes
 
 
 def with_changes(events, changes, *, limit: int = 100) -> list:

@@ -4,6 +4,7 @@ the admin, by an import, a service or a command — on the archive card, its
 history page and the managers' access history; confidential values masked
 for those without the permission or a grant; another centre's never shown."""
 
+import io
 import re
 from decimal import Decimal
 
@@ -200,7 +201,7 @@ def test_a_record_without_earlier_history_gets_a_baseline_from_populate_history(
     (change,) = archive_changes(old, shown=False)
     assert change.no_baseline and [f.old for f in change.field_changes] == [""] * len(change.field_changes)
     Tenant.history.all().delete()
-    call_command("populate_history", "--auto", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("populate_history", "--auto", stdout=io.StringIO(), stderr=io.StringIO())
     old.trading_name = "旧店（再改）"
     old.save()
     change = archive_changes(old, shown=False)[0]
@@ -212,3 +213,13 @@ def test_a_save_that_changes_nothing_is_not_listed(world):
     before = len(archive_changes(world.tenant_a, shown=True))
     world.tenant_a.save()
     assert len(archive_changes(world.tenant_a, shown=True)) == before
+
+
+def test_a_change_whose_earlier_version_is_past_the_window_is_left_out(world):
+    tenant = world.tenant_a
+    for name in ("一", "二", "三"):
+        tenant.trading_name = name
+        tenant.save()
+    changes = [c for c in archive_changes(tenant, shown=True, per_model=2) if c.object_repr.endswith("三")]
+    assert [(f.old, f.new) for c in changes for f in c.field_changes] == [("二", "三")]
+    assert not any(c.no_baseline for c in archive_changes(tenant, shown=True, per_model=2))
