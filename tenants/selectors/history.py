@@ -184,7 +184,7 @@ def _change(model, record, previous, values: _Values, shown: bool) -> Change | N
         pairs = [
             (f.name, None, getattr(record, f.attname))
             for f in record.tracked_fields
-            if f.editable
+            if f.editable and not f.primary_key
         ]
         pairs = [(name, old, new) for name, old, new in pairs if new not in (None, "")]
     for name, old, new in pairs:
