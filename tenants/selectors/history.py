@@ -36,6 +36,9 @@ IMPORT_REASON = "import"
 # The newest records read per kind of record: the history page shows the
 # latest changes, not a tenant's whole life at once (the card reads fewer).
 RECORDS_PER_MODEL = 1000
+# A document's stored file name is random and internal (its original name
+# shows, and a new file is a new version: a record of its own).
+NOT_SHOWN = {"file"}
 
 
 @dataclass
@@ -188,6 +191,8 @@ def _change(model, record, previous, values: _Values, shown: bool) -> Change | N
         ]
         pairs = [(name, old, new) for name, old, new in pairs if new not in (None, "")]
     for name, old, new in pairs:
+        if name in NOT_SHOWN:
+            continue
         model_field = model._meta.get_field(name)
         old, new = values.read(model_field, old), values.read(model_field, new)
         if name in secret:
