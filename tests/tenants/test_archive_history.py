@@ -18,12 +18,18 @@ from portal.models.accounts import Role
 from tenants.imports.resources import ContactResource, TenantResource
 from tenants.imports.running import run_import
 from tenants.imports.sheets import read_sheet
-from tenants.models import Tenant, Unit
+from tenants.models import ImportJob, Tenant, Unit
 from tenants.selectors.archive import MASK
 from tenants.selectors.history import archive_changes
 from tenants.services.archive import document_upload
 from tests.base import grant_confidential, logged_in, make_staff, pdf_upload
-from tests.tenants.test_archive_import import TENANT_HEADERS, xlsx
+from tests.tenants.test_archive_import import (
+    TENANT_HEADERS,
+    _confirm,
+    _upload,
+    csv_upload,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +229,13 @@ def test_a_change_whose_earlier_version_is_past_the_window_is_left_out(world):
     changes = [c for c in archive_changes(tenant, shown=True, per_model=2) if c.object_repr.endswith("三")]
     assert [(f.old, f.new) for c in changes for f in c.field_changes] == [("二", "三")]
     assert not any(c.no_baseline for c in archive_changes(tenant, shown=True, per_model=2))
+
+
+def test_an_import_confirmed_in_the_admin_records_its_history_in_the_task(world, django_capture_on_commit_callbacks):
+    headers = ["Centre code", "Unit number", "Floor", "Area (m²)", "Tenant code"]
+    upload = csv_upload(headers, [["TA", "B1-08", "-1", "45.5", world.tenant_a.code]])
+    _upload(world.ops_a, "units", upload, django_capture_on_commit_callbacks)
+    _confirm(world.ops_a, ImportJob.objects.get(), django_capture_on_commit_callbacks)
+    record = Unit.objects.get(number="B1-08").history.get()
+    assert record.history_user == world.ops_a and record.history_change_reason == "import"
+    assert "Area (m²): — → 45.5" in _history(world.ops_a, world.tenant_a, lang="en")
