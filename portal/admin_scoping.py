@@ -359,10 +359,15 @@ class ScopedInspectView(InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(self.visible_to(self.request.user).select_related(*self.related), pk=self.pk)
 
+    def audit_details(self) -> dict | None:
+        """What the audit event adds (e.g. whether confidential values showed)."""
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.audit_action:
-            audit_record(actor=self.request.user, action=self.audit_action, obj=self.object, request=self.request)
+            audit_record(actor=self.request.user, action=self.audit_action, obj=self.object, request=self.request,
+                         details=self.audit_details())
         return context
 
 

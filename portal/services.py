@@ -149,6 +149,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "", request
     else:
         contact = invitation.contact
         contact.user = user
+        contact._history_user = user  # the archive's field history: who linked the account
         contact.save(update_fields=["user"])
 
     invitation.accepted_at = timezone.now()

@@ -9,7 +9,7 @@ from wagtail.snippets.models import register_snippet
 from portal.admin_menu import register_screen
 
 # The archive views join archive_screen as their modules load.
-from tenants.admin import archive, imports, menu, recordings  # noqa: F401
+from tenants.admin import archive, history, imports, menu, recordings  # noqa: F401
 from tenants.admin.archive_screen import archive_screen
 from tenants.admin.directory import ArchiveGroup, audit_archive_change
 from tenants.admin.service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet

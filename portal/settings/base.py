@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "import_export",
+    "simple_history",
     "csp",
     "health_check",
     "django.contrib.admin",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Who made a change to the tenant archive, for its field history (R2).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.AdminEntranceMiddleware",

@@ -28,6 +28,7 @@ from tenants.selectors.directory import (
     tenants_visible_to,
     units_visible_to,
 )
+from tenants.selectors.history import archive_changes, with_changes
 
 
 class TenantFilterSet(WagtailFilterSet):
@@ -67,10 +68,15 @@ class TenantSearchIndexView(IndexView):
         return matching_words(queryset, self.search_query)
 
 
+CARD_CHANGES = 10
+CARD_RECORDS_PER_MODEL = 200
+
+
 class TenantInspectView(ScopedInspectView):
     """The archive card: confidential fields masked for staff without access,
-    the documents and contacts, and for managers the archive's own access
-    history from the audit trail."""
+    the documents and contacts, the latest changes field by field, and for
+    managers the archive's own access history from the audit trail, with
+    those changes among it."""
 
     template_name = "tenants/admin/tenant_inspect.html"
     visible_to = staticmethod(tenants_visible_to)
@@ -79,6 +85,10 @@ class TenantInspectView(ScopedInspectView):
     @cached_property
     def may_see_confidential(self):
         return may_see_confidential(self.request.user, self.object)
+
+    def audit_details(self):
+        # The card shows confidential values, in its fields and its changes.
+        return {"confidential_shown": self.may_see_confidential}
 
     def get_monthly_rent_display_value(self):
         return masked(self.object.monthly_rent, shown=self.may_see_confidential)
@@ -93,9 +103,12 @@ class TenantInspectView(ScopedInspectView):
         for contact in contacts:
             contact.personal_phone_shown = masked(contact.personal_phone, shown=self.may_see_confidential, empty="")
         manager = is_centre_manager(self.request.user, tenant.centre)
+        # Enough for the card's latest changes and the managers' access history.
+        changes = archive_changes(tenant, shown=self.may_see_confidential, per_model=CARD_RECORDS_PER_MODEL)
         context.update(
             tenant=tenant, contacts=contacts, may_see_confidential=self.may_see_confidential, is_manager=manager,
-            history=archive_access_history(tenant) if manager else None,
+            history=with_changes(archive_access_history(tenant), changes) if manager else None,
+            changes=changes[:CARD_CHANGES], more_changes=len(changes) > CARD_CHANGES,
             documents_count=tenant.documents.current().count(),
         )
         return context

@@ -5,6 +5,8 @@ can only touch the centres the user keeps."""
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
@@ -14,6 +16,7 @@ from import_export import fields, resources
 from import_export.widgets import ManyToManyWidget
 
 from tenants.imports.cells import cell_text
+from tenants.imports.history import ImportHistory
 from tenants.imports.widgets import (
     CheckedNumberWidget,
     ChoiceWidget,
@@ -69,11 +72,13 @@ class ScopedResource(resources.ModelResource):
         skip_diff = True
         clean_model_instances = True
 
-    def __init__(self, *, centres, progress=None):
+    def __init__(self, *, centres, progress=None, actor=None):
         super().__init__()
         self.centres = list(centres)
         # Called with the number of rows done, now and then (the admin shows it).
         self.progress = progress
+        # The field history of the rows written, recorded in batches (flushed by run_import).
+        self.history = ImportHistory(actor)
         self._seen: dict[tuple, int] = {}
         self._existing: dict[tuple, object] = {}
 
@@ -162,6 +167,12 @@ class ScopedResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def do_instance_save(self, instance, is_create):
+        # Only real runs save: a dry run records no history either.
+        self.history.hold(instance)
+        super().do_instance_save(instance, is_create)
+        self.history.add(instance, update=not is_create)
+
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         # Here, not in after_import_row: import-export would file an exception
@@ -208,6 +219,19 @@ class TenantResource(ScopedResource):
 
     def existing(self):
         return Tenant.objects.filter(centre__in=self.centres).select_related("centre")
+
+    def save_m2m(self, instance, row, **kwargs):
+        # The units a row lets are written by a queryset update, which no
+        # history sees: the units that change hands are recorded here.
+        moved = []
+        if not self._is_dry_run(kwargs) and "units" in row:
+            moved = [u for u in self.fields["units"].clean(row, target=instance) if u.tenant_id != instance.pk]
+        super().save_m2m(instance, row, **kwargs)
+        for unit in moved:
+            # A copy: the lookup map keeps the unit as the preview saw it.
+            let = copy.copy(unit)
+            let.tenant_id = instance.pk
+            self.history.add(let, update=True)
 
     def check_row(self, tenant, errors):
         if tenant.lease_start and tenant.lease_end and tenant.lease_end < tenant.lease_start:

@@ -51,10 +51,13 @@ def _outcome(result, resource_cls) -> ImportOutcome:
                          problems=[problems[k] for k in sorted(problems)])
 
 
-def run_import(dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool, progress=None) -> ImportOutcome:
-    """A dry run changes nothing; a real run writes every row or none.
+def run_import(
+    dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool, progress=None, actor=None
+) -> ImportOutcome:
+    """A dry run changes nothing; a real run writes every row or none, and
+    the field history of each (by `actor`, reason "import").
     `progress(rows_done)` is called now and then during a dry run."""
-    resource = resource_cls(centres=centres, progress=progress if dry_run else None)
+    resource = resource_cls(centres=centres, progress=progress if dry_run else None, actor=actor)
     if dry_run:
         # The dry run writes nothing (import-export skips the saves when it
         # runs without transactions), so it needs no transaction and no
@@ -71,6 +74,7 @@ def run_import(dataset: tablib.Dataset, resource_cls, *, centres, dry_run: bool,
         if not outcome.ok:
             transaction.set_rollback(True)
         else:
+            resource.history.flush()
             from tenants.tasks import reindex_imported
 
             ids = [row.object_id for row in result.valid_rows() if row.object_id]

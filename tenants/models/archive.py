@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from wagtail.search import index
 
 from portal.models.organisation import Centre, code_validator, phone_validator
@@ -67,6 +68,9 @@ class Tenant(index.Indexed, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantQuerySet.as_manager()
+    # What changed, field by field, whoever changed it and however (R2):
+    # tenants.selectors.history reads it. The row's own timestamps say nothing.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     # Indexed by tenants.search_index instead, so that imports can batch it.
     search_auto_update = False
@@ -112,6 +116,8 @@ class Unit(models.Model):
     tenant = models.ForeignKey(
         Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="units", verbose_name=_("tenant")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit")
@@ -163,6 +169,7 @@ class Contact(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     objects = ContactQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contact")

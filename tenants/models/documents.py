@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models.base import StoredFile
 from tenants.models.archive import Tenant
@@ -64,6 +65,9 @@ class ArchiveDocument(StoredFile):
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     objects = ArchiveDocumentQuerySet.as_manager()
+    # The file's identity (size, digest, uploader) never changes after upload;
+    # the history follows what staff edit and when a version is superseded.
+    history = HistoricalRecords(excluded_fields=["size", "sha256", "uploaded_by", "uploaded_at"])
 
     class Meta:
         verbose_name = _("archive document")

@@ -47,6 +47,8 @@ def may_see_confidential(user, tenant) -> bool:
 # How a confidential value reads to someone who may not see it. The one rule
 # for fields (rent, lease terms, personal phones) and documents alike.
 MASK = "••••••"
+# What a confidential document hides: its title and file (its kind and dates show).
+CONFIDENTIAL_DOCUMENT_FIELDS = ("title", "file", "original_name")
 
 
 def masked(value, *, shown: bool, empty=MASK):

@@ -78,6 +78,8 @@ def document_upload(
             if previous.is_confidential and not may_see_confidential(actor, tenant):
                 raise PermissionDenied
             previous.superseded_at = timezone.now()
+            # The field history names the actor even outside a request (a task, a command).
+            previous._history_user = actor
             previous.save(update_fields=["superseded_at"])
         doc = ArchiveDocument(
             tenant=tenant, kind=kind, title=(title or "").strip()[:200] or DocumentKind(kind).label,
@@ -86,6 +88,7 @@ def document_upload(
             replaces=previous, uploaded_by=actor,
         )
         doc.file.save(safe_name(doc.original_name, ext), File(upload), save=False)
+        doc._history_user = actor
         doc.save()
         audit_record(
             actor=actor, action="archive.document_replaced" if previous else "archive.document_uploaded", obj=doc,

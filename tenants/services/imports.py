@@ -179,7 +179,8 @@ def _write(job_id: int) -> str:
                 dataset, _fmt = read_sheet(handle.read(), resource_cls)
         except (ImportFileError, OSError) as exc:
             return _fail(job, [{"row": 0, "messages": [str(exc)]}])
-        outcome = run_import(dataset, resource_cls, centres=list(archive_centres_editable_by(job.user)), dry_run=False)
+        outcome = run_import(dataset, resource_cls, centres=list(archive_centres_editable_by(job.user)), dry_run=False,
+                             actor=job.user)
         if not outcome.ok:
             # Someone changed the archive since the preview: nothing was written.
             audit_record(actor=job.user, action="archive.import_failed",

@@ -125,6 +125,7 @@ EXPLICIT = {
     "portal_greetings:detail": lambda o: {"greeting_id": o["greeting"].pk},
     "portal_editions:detail": lambda o: {"edition_id": o["edition"].pk},
     "tenants_archive:documents": lambda o: {"tenant_pk": o["tenant"].pk},
+    "tenants_archive:history": lambda o: {"tenant_pk": o["tenant"].pk},
     "tenants_archive:document_new": lambda o: {"tenant_pk": o["tenant"].pk},
     "tenants_archive:access_ask": lambda o: {"tenant_pk": o["tenant"].pk},
     "tenants_archive:document_replace": _pk("archive_document"),

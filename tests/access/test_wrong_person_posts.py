@@ -188,7 +188,8 @@ READ_ONLY = {
         "portal_alerts:detail", "portal_editions:detail", "tenants_archive:import_job", "notices_letters:detail",
         "fire_admin:overview", "fire_admin:round", "fire_admin:form", "visits_dashboard:index",
         "visits_dashboard:drill", "visits_dashboard:export", "wagtailsnippets_tenants_servicerequest:inspect",
-        "wagtailsnippets_tenants_storagedeposit:inspect", "wagtailsnippets_tenants_tenant:inspect"
+        "wagtailsnippets_tenants_storagedeposit:inspect", "wagtailsnippets_tenants_tenant:inspect",
+        "tenants_archive:history"
     ], "a page"),
     **dict.fromkeys([
         "fire:photo", "visits:photo", "visits:minutes_file", "tenants:request_photo", "pages:notice_attachment",
