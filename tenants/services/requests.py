@@ -33,7 +33,7 @@ from tenants.models import (
     Tenant,
 )
 from tenants.selectors.contacts import tenant_contacts_of
-from tenants.selectors.directory import assignable_staff
+from tenants.selectors.directory import assignable_staff, web_followup_officer
 from tenants.selectors.requests import handles_requests, may_assign, may_work_on
 
 
@@ -103,9 +103,14 @@ def request_create(
         if own is None:
             raise PermissionDenied
         by_tenant = True
-        # A tenant speaks for themselves, through the portal, and cannot
-        # assign staff or back-date what they say.
-        channel, contact, department, assignee, received_at = Channel.PORTAL, own, "", None, None
+        # A tenant speaks for themselves, through the portal or the feedback
+        # board, and cannot assign staff or back-date what they say.
+        channel = Channel.WEB if channel == Channel.WEB else Channel.PORTAL
+        contact, department, assignee, received_at = own, "", None, None
+    if channel == Channel.WEB and assignee is None:
+        # 4.16: what comes in through the website or the board is followed by
+        # the centre's designated web follow-up officer.
+        assignee = web_followup_officer(centre)
     _check_request(tenant=tenant, category=category, channel=channel, severity=severity, subject=subject,
                    description=description, contact=contact, assignee=assignee)
     checked = validate_photos(photos)
