@@ -50,9 +50,9 @@ class DrafterCreateView(CreateView):
     """The person who saves the first draft is its drafter: never an approver."""
 
     def get_initial_form_instance(self):
-        instance = super().get_initial_form_instance()
+        instance = super().get_initial_form_instance() or self.model()
         post = self.request.GET.get("post", "")
-        if post.isdigit() and hasattr(instance, "post_id"):
+        if post.isdigit() and isinstance(instance, FeedbackReply):
             found = _posts_followed_by(self.request.user).filter(pk=int(post)).first()
             if found is not None:
                 instance.post = found
