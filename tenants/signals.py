@@ -13,6 +13,7 @@ from wagtail.signals import (  # noqa: E402
     published,
     task_approved,
     task_rejected,
+    task_submitted,
     workflow_cancelled,
     workflow_rejected,
     workflow_submitted,
@@ -54,3 +55,15 @@ def board_published(sender, instance, revision=None, user=None, **kwargs):
     from tenants.feedback.workflows import on_published
 
     on_published(instance, user=user)
+
+
+@receiver(task_submitted, dispatch_uid="tenants.board_task_submitted")
+def board_task_submitted(sender, instance, user=None, **kwargs):
+    from django.db import transaction
+
+    from tenants.feedback.tasks import notify_board_reviewers
+    from tenants.feedback.workflows import board_object
+
+    if board_object(instance.workflow_state.content_object) is not None:
+        task_state_id = instance.pk
+        transaction.on_commit(lambda: notify_board_reviewers.delay(task_state_id))

@@ -10,3 +10,10 @@ def notify_reply_published(reply_id: int) -> bool:
     from tenants.feedback.notify import reply_published_email
 
     return reply_published_email(reply_id)
+
+
+@shared_task(acks_late=True)
+def notify_board_reviewers(task_state_id: int) -> bool:
+    from tenants.feedback.notify import review_request_email
+
+    return review_request_email(task_state_id)

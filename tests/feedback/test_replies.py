@@ -33,6 +33,9 @@ def test_a_draft_reply_is_not_on_the_board(client, world, cast):
     post = post_as(world)
     reply = submit(draft_reply(post, cast), cast)
     assert reply.workflow_in_progress and not reply.live
+    # The department responsible is told it waits for them (and only they).
+    asked = [m for m in mail.outbox if "待您审批" in m.subject]
+    assert len(asked) == 1 and asked[0].to == [world.ops_a.email]
     page = client.get(reverse("feedback:post", args=[world.centre_a.code, post.pk])).content.decode()
     assert "已安排工程部" not in page
 
