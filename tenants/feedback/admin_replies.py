@@ -81,6 +81,7 @@ class FeedbackReplyViewSet(ScopedSnippetViewSet):
     menu_label = gettext_lazy("Feedback replies")
     add_view_class = DrafterCreateView
     inspect_view_enabled = True
+    inspect_view_fields = ["post", "department", "body", "drafter", "created_at", "live"]
     list_display = ["post", "department", "drafter", "live", "created_at"]
     list_filter = ["live", "department"]
     edit_handler = ObjectList([FieldPanel("post"), FieldPanel("department"), FieldPanel("body")],
@@ -101,6 +102,7 @@ class PhoneBlockViewSet(ScopedSnippetViewSet):
     menu_label = gettext_lazy("Board telephone numbers")
     add_view_class = DrafterCreateView
     inspect_view_enabled = True
+    inspect_view_fields = ["centre", "emergency", "service", "complaint", "government", "drafter", "live"]
     list_display = ["centre", "emergency", "service", "complaint", "government", "live"]
     edit_handler = ObjectList(
         [FieldPanel("centre"), FieldPanel("emergency"), FieldPanel("service"), FieldPanel("complaint"),
