@@ -18,6 +18,7 @@ GROUP_NAMES = {
     Role.MANAGER: "经理/审计 Manager-auditor",
     Role.WEB_EDITOR: "网站编辑 Web editor",
     Role.WEB_REVIEWER: "网站审核 Web reviewer",
+    Role.WEB_FOLLOWUP: "网络跟进专员 Web follow-up officer",
 }
 
 _VIEW_ARCHIVE = ["portal.view_centre", "tenants.view_tenant", "tenants.view_unit", "tenants.view_contact"]
@@ -32,6 +33,14 @@ _VIEW_LETTERS = ["notices.view_letter"]
 _DRAFT_LETTERS = ["notices.add_letter", "notices.change_letter", "notices.view_letter"]
 _SEAL_REGISTER = ["notices.view_sealuse"]
 _TEMPLATE = ["notices.view_lettertemplate", "notices.change_lettertemplate"]
+# The feedback board (4.16): the follow-up officer drafts replies, follows hot
+# issues and keeps the telephone block; approving is by workflow, not by these.
+_BOARD = [
+    "tenants.view_feedbackpost",
+    "tenants.add_feedbackreply", "tenants.change_feedbackreply", "tenants.view_feedbackreply",
+    "tenants.add_hotissue", "tenants.change_hotissue", "tenants.view_hotissue",
+    "tenants.add_phoneblock", "tenants.change_phoneblock", "tenants.view_phoneblock",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATIONS: _ADMIN + _VIEW_ARCHIVE + _EDIT_ARCHIVE + _VIEW_LETTERS + ["portal.add_invitation"],
@@ -42,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["portal.change_centre", "portal.add_invitation", "portal.view_auditevent"],
     Role.WEB_EDITOR: _ADMIN,
     Role.WEB_REVIEWER: _ADMIN,
+    Role.WEB_FOLLOWUP: _ADMIN + _VIEW_ARCHIVE + _BOARD,
 }
 
 

@@ -81,6 +81,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("", include("notices.urls")),
     path("my/requests/", include("tenants.urls")),
+    path("feedback/", include("tenants.feedback.urls")),
     path("my/letters/", include("notices.inbox_urls")),
     path("site/", include("portal.pages.urls")),
     path("alerts/", include("portal.broadcasts.urls")),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tenants.feedback.selectors import unseen_replies_for
 from tenants.models import Centre
 from tenants.selectors.contacts import is_tenant_contact, tenant_home_for
 
@@ -42,7 +43,8 @@ def tenant_home(request):
         if is_staff_member(request.user):
             return redirect("wagtailadmin_home")
         raise PermissionDenied
-    return render(request, "portal/tenant_home.html", {"blocks": blocks})
+    return render(request, "portal/tenant_home.html",
+                  {"blocks": blocks, "board_answers": unseen_replies_for(request.user)})
 
 
 _UNUSABLE_MESSAGES = {

@@ -78,3 +78,8 @@ def preview_import_job(job_id: int) -> str:
     from tenants.services.imports import import_job_preview
 
     return import_job_preview(job_id=job_id)
+
+
+# The feedback board's tasks live with the board; imported here so that the
+# worker's autodiscovery (one `tasks` module per app) registers them.
+from tenants.feedback.tasks import notify_reply_published  # noqa: E402, F401

@@ -14,11 +14,18 @@ from tenants.admin.archive_screen import archive_screen
 from tenants.admin.directory import ArchiveGroup, audit_archive_change
 from tenants.admin.service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet
 from tenants.admin.storage import StorageViewSet
+from tenants.feedback.admin_replies import (
+    BoardGroup,
+    BoardSettingsViewSet,
+    audit_board_change,
+)
 
 register_snippet(ArchiveGroup)
 register_snippet(ServiceRequestViewSet)
 register_snippet(DeadlinePolicyViewSet)
 register_snippet(StorageViewSet)
+register_snippet(BoardGroup)
+register_snippet(BoardSettingsViewSet)
 
 register_screen(archive_screen)
 register_screen(recordings.screen)
@@ -27,16 +34,19 @@ register_screen(recordings.screen)
 @hooks.register("after_create_snippet")
 def audit_archive_created(request, instance):
     audit_archive_change(request, [instance], "archive.created")
+    audit_board_change(request, [instance], "feedback.record_created")
 
 
 @hooks.register("after_edit_snippet")
 def audit_archive_changed(request, instance):
     audit_archive_change(request, [instance], "archive.changed")
+    audit_board_change(request, [instance], "feedback.record_changed")
 
 
 @hooks.register("after_delete_snippet")
 def audit_archive_deleted(request, instances):
     audit_archive_change(request, instances, "archive.deleted")
+    audit_board_change(request, instances, "feedback.record_deleted")
 
 
 @hooks.register("atrium_work_items")

@@ -11,9 +11,12 @@ def finish_workflow(workflow_state, user=None):
     permission (that would let them publish without the chain), so the check
     is skipped here and only here. Everything else keeps Wagtail's default."""
     from notices.models import Letter
+    from tenants.feedback.models import FeedbackReply, PhoneBlock
 
+    # The same holds for the feedback board's replies and telephone block: the
+    # department's or the leader's approval is what publishes them.
     obj = workflow_state.content_object
-    if isinstance(obj, Letter):
+    if isinstance(obj, (Letter, FeedbackReply, PhoneBlock)):
         obj.get_latest_revision().publish(user=user, skip_permission_checks=True)
     else:
         publish_workflow_state(workflow_state, user=user)

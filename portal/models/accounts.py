@@ -27,6 +27,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager / auditor")
     WEB_EDITOR = "web_editor", _("Web editor")
     WEB_REVIEWER = "web_reviewer", _("Web reviewer")
+    WEB_FOLLOWUP = "web_followup", _("Web follow-up officer")
 
 
 class Department(models.TextChoices):

@@ -162,6 +162,9 @@ ACCOUNT_RATE_LIMITS = {
     # Wagtail page/document shared passwords (portal/login_paths.py): failed
     # attempts per address and per restriction.
     "page_password": "10/m/ip,5/5m/key",
+    # The feedback board's posts from the public (tenants/feedback/ratelimit.py):
+    # per address and per session, instead of a captcha.
+    "feedback_public_post": "10/h/ip,3/h/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Atrium] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -13,7 +13,9 @@ from tenants.models import Centre, Contact, Tenant, Unit
 
 # Roles that work with tenant archives. Web editors/reviewers publish pages
 # and have no business in the archive.
-ARCHIVE_ROLES = (Role.OPERATIONS, Role.DRAFTER, Role.LEADER, Role.SEAL_KEEPER, Role.MANAGER)
+# The web follow-up officer reads them too: the posts they follow are requests
+# of the centre's tenants.
+ARCHIVE_ROLES = (Role.OPERATIONS, Role.DRAFTER, Role.LEADER, Role.SEAL_KEEPER, Role.MANAGER, Role.WEB_FOLLOWUP)
 ARCHIVE_EDIT_ROLES = (Role.OPERATIONS,)
 CENTRE_EDIT_ROLES = (Role.MANAGER,)
 
@@ -73,6 +75,16 @@ def assignable_staff(centre):
         Q(centre=centre) | Q(centre__isnull=True, operator_id=centre.operator_id)
     ).exclude(role__in=[Role.WEB_EDITOR, Role.WEB_REVIEWER])
     return User.objects.filter(pk__in=memberships.values("user")).order_by("full_name", "email")
+
+
+def web_followup_officer(centre):
+    """The centre's designated web follow-up officer (4.16), if it has one:
+    the longest-serving, so the choice does not move from post to post."""
+    membership = (
+        StaffMembership.objects.active().filter(centre=centre, role=Role.WEB_FOLLOWUP)
+        .select_related("user").order_by("created_at", "pk").first()
+    )
+    return membership.user if membership else None
 
 
 def centre_managers(centre):

@@ -33,7 +33,7 @@ from tenants.models import (
     Tenant,
 )
 from tenants.selectors.contacts import tenant_contacts_of
-from tenants.selectors.directory import assignable_staff
+from tenants.selectors.directory import assignable_staff, web_followup_officer
 from tenants.selectors.requests import handles_requests, may_assign, may_work_on
 
 
@@ -97,15 +97,13 @@ def request_create(
     if tenant is None:
         raise RequestError(_("Choose the tenant the request is from."))
     centre = tenant.centre
-    by_tenant = False
-    if not handles_requests(actor, centre):
-        own = contact_for(actor, tenant)
-        if own is None:
-            raise PermissionDenied
-        by_tenant = True
-        # A tenant speaks for themselves, through the portal, and cannot
-        # assign staff or back-date what they say.
-        channel, contact, department, assignee, received_at = Channel.PORTAL, own, "", None, None
+    by_tenant = not handles_requests(actor, centre)
+    if by_tenant:
+        channel, contact, department, assignee, received_at = _as_tenant(actor, tenant, channel)
+    if channel == Channel.WEB and assignee is None:
+        # 4.16: what comes in through the website or the board is followed by
+        # the centre's designated web follow-up officer.
+        assignee = web_followup_officer(centre)
     _check_request(tenant=tenant, category=category, channel=channel, severity=severity, subject=subject,
                    description=description, contact=contact, assignee=assignee)
     checked = validate_photos(photos)
@@ -134,6 +132,16 @@ def request_create(
             details={"channel": channel, "category": category, "severity": sr.severity, "by_tenant": by_tenant},
         )
     return sr
+
+
+def _as_tenant(actor, tenant: Tenant, channel: str) -> tuple:
+    """A tenant speaks for themselves, through the portal or the feedback
+    board, and cannot assign staff or back-date what they say: the channel,
+    contact, department, assignee and time received of their request."""
+    own = contact_for(actor, tenant)
+    if own is None:
+        raise PermissionDenied
+    return (Channel.WEB if channel == Channel.WEB else Channel.PORTAL), own, "", None, None
 
 
 def _check_request(*, tenant: Tenant, category: str, channel: str, severity: str, subject: str, description: str,

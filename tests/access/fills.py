@@ -38,6 +38,8 @@ MODEL_KEYS = {
     "tenants_storagedeposit": "deposit", "notices_letter": "letter", "notices_sealuse": "seal_use",
     "notices_lettertemplate": "letter_template", "fire_checklistitem": "checklist_item",
     "visits_visitpolicy": "visit_policy",
+    "tenants_feedbackpost": "feedback_post", "tenants_feedbackreply": "feedback_reply",
+    "tenants_hotissue": "hot_issue", "tenants_phoneblock": "phone_block", "tenants_boardsettings": "board_settings",
     # Django admin (superuser only: nobody else is is_staff).
     "auth_group": "editor_group", "portal_user": "user", "portal_staffmembership": "membership",
     "portal_invitation": "invitation", "wagtaildocs_document": "document", "wagtailimages_image": "image",
@@ -55,6 +57,7 @@ TENANT_KEYS = {
     "tenant", "unit", "contact", "letter", "letter_attachment", "delivery", "receipt", "seal_use", "service_request",
     "request_photo", "recording", "hold", "deposit", "archive_document", "grant", "fire_form", "fire_case",
     "fire_photo", "unit_token", "visit", "visit_photo", "suggestion", "planned_visit", "alert_recipient", "user",
+    "feedback_post", "feedback_reply",
 }
 
 
@@ -76,6 +79,20 @@ def _workflow_action(id_name, obj_key, state_key):
 
 def _workflow_history(id_name, obj_key, state_key):
     return lambda o: {id_name: o[obj_key].pk, "workflow_state_id": o[state_key].workflow_state_id}
+
+
+def _workflow_fills(model: str, obj_key: str, revision_key: str, state_key: str) -> dict:
+    """The revision and workflow views of a snippet with a workflow."""
+    ns = f"wagtailsnippets_tenants_{model}"
+    return {
+        f"{ns}:revisions_revert": _revision("pk", obj_key, revision_key),
+        f"{ns}:revisions_unschedule": _revision("pk", obj_key, revision_key),
+        f"{ns}:revisions_compare":
+            lambda o: f"/admin/snippets/tenants/{model}/history/{o[obj_key].pk}/revisions/compare/earliest...latest/",
+        f"{ns}:workflow_action": _workflow_action("pk", obj_key, state_key),
+        f"{ns}:collect_workflow_action_data": _workflow_action("pk", obj_key, state_key),
+        f"{ns}:workflow_history_detail": _workflow_history("pk", obj_key, state_key),
+    }
 
 
 def _serve_paths(o):
@@ -181,6 +198,14 @@ EXPLICIT = {
     "wagtailsnippets_notices_letter:workflow_action": _workflow_action("pk", "pending_letter", "task_state"),
     "wagtailsnippets_notices_letter:collect_workflow_action_data": _workflow_action("pk", "pending_letter", "task_state"),
     "wagtailsnippets_notices_letter:workflow_history_detail": _workflow_history("pk", "pending_letter", "task_state"),
+    # --- the feedback board: its public pages, the post's actions, the reply's and telephone block's workflow ---
+    "feedback:board": lambda o: {"code": o["centre"].code},
+    "feedback:new": lambda o: {"code": o["centre"].code},
+    "feedback:post": lambda o: {"code": o["centre"].code, "pk": o["feedback_post"].pk},
+    "wagtailsnippets_tenants_feedbackpost:act": lambda o: [{"pk": o["feedback_post"].pk, "action": a}
+                                                          for a in ("show", "hide", "hot")],
+    **_workflow_fills("feedbackreply", "feedback_reply", "reply_revision", "reply_task_state"),
+    **_workflow_fills("phoneblock", "phone_block", "phones_revision", "phones_task_state"),
     # --- Wagtail's pages ---
     "wagtailadmin_explore": lambda o: {"parent_page_id": o["bulletin"].pk},
     "wagtailadmin_explore_results": lambda o: {"parent_page_id": o["bulletin"].pk},

@@ -138,7 +138,7 @@ def site(centre, marker, reviewer):
 def centre_records(cast: Cast, key: str, pages: tuple) -> dict:
     home, bulletin, public, private, handbook, document, attachment, image = pages
     records = {**_centre_activity(cast, key), **_centre_pages(cast, key, handbook, bulletin),
-               **_centre_settings(cast, key, home)}
+               **_centre_settings(cast, key, home), **_centre_board(cast, key)}
     centre, ops = cast.chain[key][3], cast.ops[key]
     return {
         **records, "home": home, "bulletin": bulletin, "public_notice": public, "private_notice": private,
@@ -220,8 +220,9 @@ def tenant_records(cast: Cast, key: str, by_centre: dict) -> dict:
     letter = _tenant_letter(cast, key)
     desk = _tenant_desk(cast, key)
     visits = _tenant_visits(cast, key, shared)
+    board = _tenant_board(cast, key)
     return {
-        **letter, **desk, **visits,
+        **letter, **desk, **visits, **board,
         "tenant": tenant, "contact": tenant.contacts.first(),
         "user": {"A": cast.w.signer_a, "Y": cast.w.signer_a2, "B": cast.w.signer_b}[key],
         "centre": cast.chain[cast.centre_of(key)][3],
@@ -284,3 +285,39 @@ def _request(actor, tenant, marker):
 
     return request_create(actor=actor, tenant=tenant, category="repair", channel="hotline",
                           subject=f"{marker}空调不制冷", description=f"{marker}店内空调出风不冷。", photos=[_png()])
+
+
+def _centre_board(cast: Cast, key: str) -> dict:
+    """The feedback board's centre-wide records: its settings, a hot issue and
+    a telephone block waiting for the leader."""
+    from tenants.feedback.models import BoardSettings, HotIssue, PhoneBlock
+
+    centre, ops, m = cast.chain[key][3], cast.ops[key], ("ZZB-" if key == "B" else "ZZA-")
+    settings = BoardSettings.objects.create(centre=centre, public_may_post=False)
+    issue = HotIssue.objects.create(centre=centre, kind="complaint", title=f"{m}停车难", owner=ops,
+                                    response_plan=f"{m}增设临时车位")
+    phones = PhoneBlock(centre=centre, drafter=ops, emergency="0571-1000-0119", service="0571-1000-0000",
+                        complaint="0571-1000-0315", live=False)
+    phones.save()
+    phones_revision = phones.save_revision(user=ops)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        phones.get_workflow().start(phones, ops)
+    return {"board_settings": settings, "hot_issue": issue, "phone_block": phones, "phones_revision": phones_revision}
+
+
+def _tenant_board(cast: Cast, key: str) -> dict:
+    """The tenant's post on the board, hidden by staff (so that only the
+    tenant and the centre's staff see it), and a reply waiting for review."""
+    from tenants.feedback.models import FeedbackReply
+    from tenants.feedback.services import board_moderate, board_post
+
+    m, tenant, ops = MARKER_OF[key], cast.tenant[key], cast.ops[key]
+    signer = {"A": cast.w.signer_a, "Y": cast.w.signer_a2, "B": cast.w.signer_b}[key]
+    post = board_post(actor=signer, tenant=tenant, kind="complaint", subject=f"{m}卫生间漏水", body=f"{m}二楼卫生间漏水。")
+    board_moderate(actor=ops, post=post, show=False)
+    reply = FeedbackReply(post=post, drafter=ops, department="operations", body=f"{m}已派工程部维修。", live=False)
+    reply.save()
+    reply_revision = reply.save_revision(user=ops)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        reply.get_workflow().start(reply, ops)
+    return {"feedback_post": post, "feedback_reply": reply, "reply_revision": reply_revision}

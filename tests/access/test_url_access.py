@@ -84,6 +84,12 @@ PUBLIC = {
     "wagtail_serve": {"ZZA-", "ZZB-"},  # the public notice and the centre's home page are public
     "notices:verify": set(),
     "portal:landing": {"ZZA-", "ZZB-"},  # the list of centres and their hotlines, for visitors
+    # The feedback board is public: the centre's name. The world's post is
+    # hidden by staff, so only its tenant and the centre's staff see it.
+    "feedback:index": {"ZZA-", "ZZB-"},
+    "feedback:board": {"ZZA-", "ZZB-"},
+    "feedback:new": {"ZZA-", "ZZB-"},
+    "feedback:post": {"ZZA-", "ZZB-"},
     # The token from the invitation email is the credential: whoever holds
     # it sees the invitation it names (tested in tests/portal/test_invitations.py).
     "portal:invitation_accept": EVERYTHING,

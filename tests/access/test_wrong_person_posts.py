@@ -143,6 +143,28 @@ POST_CASES = {
                                 NOT_TENANT_Y),
     "tenants:my_request_reopen": ("Y", lambda o: {"pk": o["service_request"].pk}, lambda o: {"reason": "x"},
                                   NOT_TENANT_Y),
+    # --- the feedback board ---
+    "feedback:new": ("B", lambda o: {"code": o["centre"].code},
+                     lambda o: {"tenant": o["tenant"].pk, "kind": "question", "subject": "x", "body": "x"},
+                     ("signer_a", "signer_a2", "nonsigner_a", *STAFF_A, "ops_b", "anonymous")),
+    "wagtailsnippets_tenants_feedbackpost:act": ("B", lambda o: {"pk": o["feedback_post"].pk, "action": "show"},
+                                                 lambda o: {}, NOT_CENTRE_B_STAFF),
+    "wagtailsnippets_tenants_feedbackreply:add": (
+        "B", lambda o: {}, lambda o: {"post": o["feedback_post"].pk, "department": "operations", "body": "x"},
+        (*STAFF_A, *TENANTS, "anonymous")),
+    "wagtailsnippets_tenants_phoneblock:add": (
+        "B", lambda o: {}, lambda o: {"centre": o["centre"].pk, "emergency": "110", "service": "12345",
+                                      "complaint": "12345", "government": "12345"},
+        (*STAFF_A, *TENANTS, "anonymous")),
+    # The approve buttons: only the reply's department at its centre (never
+    # its drafter, ops_b here), only a leader of the centre for the telephones.
+    "wagtailsnippets_tenants_feedbackreply:workflow_action": (
+        "B", lambda o: {"pk": o["feedback_reply"].pk, "action_name": "approve",
+                        "task_state_id": o["reply_task_state"].pk},
+        lambda o: {}, (*NOT_CENTRE_B_STAFF, "ops_b")),
+    "wagtailsnippets_tenants_phoneblock:workflow_action": (
+        "B", lambda o: {"pk": o["phone_block"].pk, "action_name": "approve", "task_state_id": o["phones_task_state"].pk},
+        lambda o: {}, (*NOT_CENTRE_B_STAFF, "ops_b")),
     # --- published content, alerts, invitations ---
     "pages:handbook_ack": ("B", lambda o: {"edition_id": o["edition"].pk}, lambda o: {}, NOT_CENTRE_B_TENANT),
     "broadcasts:confirm": ("Y", lambda o: {"recipient_id": o["alert_recipient"].pk}, lambda o: {}, NOT_TENANT_Y),
@@ -165,7 +187,8 @@ POST_CASES = {
 # 400) — nothing is written, which the row check proves.
 FORM_REFUSES = {
     "wagtailsnippets_tenants_servicerequest:add", "wagtailsnippets_tenants_storagedeposit:add", "visits:record_new",
-    "wagtailsnippets_notices_letter:add",
+    "wagtailsnippets_notices_letter:add", "wagtailsnippets_tenants_feedbackreply:add",
+    "wagtailsnippets_tenants_phoneblock:add",
     "portal_alerts:new", "portal_invitations:new", "portal_editions:new",
 }
 # A staff member of the same centre who may see the record but not act on it
@@ -181,7 +204,9 @@ READ_ONLY = {
         "tenants_archive:documents_index", "tenants_archive:access", "tenants_recordings:log",
         "wagtailsnippets_tenants_servicerequest:list", "wagtailsnippets_tenants_servicerequest:list_results",
         "wagtailsnippets_tenants_storagedeposit:list", "wagtailsnippets_tenants_storagedeposit:list_results",
-        "wagtailsnippets_tenants_tenant:list", "wagtailsnippets_tenants_tenant:list_results"
+        "wagtailsnippets_tenants_tenant:list", "wagtailsnippets_tenants_tenant:list_results",
+        "wagtailsnippets_tenants_feedbackpost:list", "wagtailsnippets_tenants_feedbackpost:list_results",
+        "feedback:index", "feedback:board",
     ], "a list"),
     **dict.fromkeys([
         "portal:landing", "portal:tenant_home", "visits:record", "visits:my_meeting", "pages:search",
@@ -189,7 +214,8 @@ READ_ONLY = {
         "fire_admin:overview", "fire_admin:round", "fire_admin:form", "visits_dashboard:index",
         "visits_dashboard:drill", "visits_dashboard:export", "wagtailsnippets_tenants_servicerequest:inspect",
         "wagtailsnippets_tenants_storagedeposit:inspect", "wagtailsnippets_tenants_tenant:inspect",
-        "tenants_archive:history"
+        "tenants_archive:history",
+        "wagtailsnippets_tenants_feedbackpost:inspect", "feedback:post",
     ], "a page"),
     **dict.fromkeys([
         "fire:photo", "visits:photo", "visits:minutes_file", "tenants:request_photo", "pages:notice_attachment",

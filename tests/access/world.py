@@ -101,6 +101,8 @@ def build_access_world() -> AccessWorld:
         objs["task_state"] = _task_state(objs["pending_letter"])
         objs["page_task_state"] = _task_state(objs["draft_page"])
         objs["letter_revision"] = Revision.objects.for_instance(objs["pending_letter"]).first()
+        objs["reply_task_state"] = _task_state(objs["feedback_reply"])
+        objs["phones_task_state"] = _task_state(objs["phone_block"])
     return aw
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from portal.demo.archive import ARCHIVIST, seed_archive
 from portal.demo.data import CATEGORY_NAMES, CITY, GIVEN, POSITIONS, SURNAMES
+from portal.demo.feedback import seed_feedback
 from portal.demo.fire import seed_fire
 from portal.demo.letters import seed_letters
 from portal.demo.pages import seed_pages
@@ -43,6 +44,7 @@ STAFF = [
     ("seal@a.atrium.demo", "王雪梅", "BJ", Role.SEAL_KEEPER, Department.GM_OFFICE),
     ("editor@a.atrium.demo", "刘佳怡", "BJ", Role.WEB_EDITOR, Department.MARKETING),
     ("reviewer@a.atrium.demo", "赵海燕", "BJ", Role.WEB_REVIEWER, Department.MARKETING),
+    ("web@a.atrium.demo", "黄思远", "BJ", Role.WEB_FOLLOWUP, Department.MARKETING),
     ("ops@b.atrium.demo", "孙浩然", "CB", Role.OPERATIONS, Department.OPERATIONS),
     ("manager@atrium.demo", "吴俊杰", None, Role.MANAGER, ""),
 ]
@@ -114,6 +116,7 @@ class Command(BaseCommand):
         seed_fire(centres)
         seed_pages(centres)
         seed_visits(centres)
+        seed_feedback(centres)
 
     def _centre(self, operator, spec):
         centre, _ = Centre.objects.update_or_create(

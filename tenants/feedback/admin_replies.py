@@ -1,0 +1,176 @@
+"""The reply, the telephone block, the hot issues and the board settings as
+snippet viewsets. Replies and the telephone block are drafted here and go
+through their Wagtail workflow (tenants.feedback.workflows); nobody holds a
+"publish" permission for them, so only the approval publishes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSetGroup
+
+from portal.access import centres_for
+from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
+from portal.models.accounts import StaffMembership, User
+from tenants.admin.policies import (
+    CentreSettingForm,
+    CentreSettingPermissionPolicy,
+    CentreSettingViewSet,
+)
+from tenants.feedback.admin_posts import FeedbackPostViewSet
+from tenants.feedback.models import (
+    BoardSettings,
+    FeedbackPost,
+    FeedbackReply,
+    HotIssue,
+    PhoneBlock,
+)
+from tenants.feedback.selectors import (
+    board_centres_followed_by,
+    hot_issues_visible_to_staff,
+    phone_blocks_visible_to_staff,
+    replies_visible_to_staff,
+)
+
+
+def _posts_followed_by(user):
+    return FeedbackPost.objects.filter(centre__in=board_centres_followed_by(user)).select_related("centre")
+
+
+def _staff_of_my_centres(user):
+    members = StaffMembership.objects.active().filter(centre__in=board_centres_followed_by(user)).values("user")
+    return User.objects.filter(pk__in=members).order_by("full_name", "email")
+
+
+class DrafterCreateView(CreateView):
+    """The person who saves the first draft is its drafter: never an approver."""
+
+    def get_initial_form_instance(self):
+        instance = super().get_initial_form_instance() or self.model()
+        post = self.request.GET.get("post", "")
+        if post.isdigit() and isinstance(instance, FeedbackReply):
+            found = _posts_followed_by(self.request.user).filter(pk=int(post)).first()
+            if found is not None:
+                instance.post = found
+                if found.service_request_id and found.service_request.department:
+                    instance.department = found.service_request.department
+        return instance
+
+    def save_instance(self):
+        self.form.instance.drafter = self.request.user
+        return super().save_instance()
+
+
+class ReplyForm(ScopedAdminForm):
+    scoped_fields = {"post": _posts_followed_by}
+
+    def clean_body(self):
+        body = (self.cleaned_data.get("body") or "").strip()
+        if not body:
+            raise ValidationError(_("Write the reply first."))
+        return body
+
+
+class FeedbackReplyViewSet(ScopedSnippetViewSet):
+    model = FeedbackReply
+    icon = "comment"
+    menu_label = gettext_lazy("Feedback replies")
+    add_view_class = DrafterCreateView
+    inspect_view_enabled = True
+    inspect_view_fields = ["post", "department", "body", "drafter", "created_at", "live"]
+    list_display = ["post", "department", "drafter", "live", "created_at"]
+    list_filter = ["live", "department"]
+    edit_handler = ObjectList([FieldPanel("post"), FieldPanel("department"), FieldPanel("body")],
+                              base_form_class=ReplyForm)
+
+    @staticmethod
+    def scope(user):
+        return replies_visible_to_staff(user).select_related("post", "drafter")
+
+
+class PhoneBlockForm(ScopedAdminForm):
+    scoped_fields = {"centre": board_centres_followed_by}
+
+
+class PhoneBlockViewSet(ScopedSnippetViewSet):
+    model = PhoneBlock
+    icon = "mobile-alt"
+    menu_label = gettext_lazy("Board telephone numbers")
+    add_view_class = DrafterCreateView
+    inspect_view_enabled = True
+    inspect_view_fields = ["centre", "emergency", "service", "complaint", "government", "drafter", "live"]
+    list_display = ["centre", "emergency", "service", "complaint", "government", "live"]
+    edit_handler = ObjectList(
+        [FieldPanel("centre"), FieldPanel("emergency"), FieldPanel("service"), FieldPanel("complaint"),
+         FieldPanel("government")],
+        base_form_class=PhoneBlockForm,
+    )
+
+    @staticmethod
+    def scope(user):
+        return phone_blocks_visible_to_staff(user).select_related("centre")
+
+
+class HotIssueForm(ScopedAdminForm):
+    scoped_fields = {"centre": board_centres_followed_by, "owner": _staff_of_my_centres}
+
+    def clean(self):
+        data = super().clean()
+        owner, centre = data.get("owner"), data.get("centre")
+        if owner is not None and centre is not None and not centres_for(owner).filter(pk=centre.pk).exists():
+            self.add_error("owner", _("The person following the issue must work at its centre."))
+        return data
+
+
+class HotIssueViewSet(ScopedSnippetViewSet):
+    model = HotIssue
+    icon = "warning"
+    menu_label = gettext_lazy("Hot issues")
+    list_display = ["title", "centre", "kind", "owner", "created_at"]
+    list_filter = ["kind"]
+    edit_handler = ObjectList(
+        [FieldPanel("centre"), FieldPanel("kind"), FieldPanel("title"), FieldPanel("owner"),
+         FieldPanel("response_plan", widget=forms.Textarea(attrs={"rows": 6}))],
+        base_form_class=HotIssueForm,
+    )
+
+    @staticmethod
+    def scope(user):
+        return hot_issues_visible_to_staff(user).select_related("centre", "owner")
+
+
+register_permission_policy(BoardSettings, CentreSettingPermissionPolicy(BoardSettings), exact_class=True)
+
+
+class BoardSettingsViewSet(CentreSettingViewSet):
+    model = BoardSettings
+    icon = "cog"
+    menu_label = gettext_lazy("Feedback board settings")
+    list_display = ["centre", "public_may_post"]
+    edit_handler = ObjectList([FieldPanel("centre"), FieldPanel("public_may_post")], base_form_class=CentreSettingForm)
+
+
+
+
+class BoardGroup(SnippetViewSetGroup):
+    menu_label = gettext_lazy("Feedback board")
+    menu_icon = "comment"
+    menu_order = 115
+    items = (FeedbackPostViewSet, FeedbackReplyViewSet, HotIssueViewSet, PhoneBlockViewSet)
+
+
+BOARD_MODELS = (FeedbackReply, PhoneBlock, HotIssue, BoardSettings)
+
+
+def audit_board_change(request, instances, action: str) -> None:
+    """An audit event for each board record a snippet view created, changed
+    or deleted (the posts change only through the services, audited there)."""
+    from portal.audit import audit_record
+
+    for instance in instances:
+        if isinstance(instance, BOARD_MODELS):
+            audit_record(actor=request.user, action=action, obj=instance, request=request)

@@ -1,0 +1,115 @@
+"""The approval step of the board's workflows, decided at the record's centre.
+
+Wagtail's GroupApprovalTask asks "is the user in group X": any centre's staff
+would do. A reply is approved by the department responsible for its request
+*at the post's centre*, the telephone block by a leader of the centre; and
+nobody approves what they drafted themselves."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Task, TaskState
+
+from portal.access import centre_ids_for
+from portal.models.accounts import Role, StaffMembership
+
+
+class Approver(models.TextChoices):
+    DEPARTMENT = "department", _("The department responsible, at the centre")
+    LEADER = "leader", _("A leader of the centre")
+
+
+def _is_department_member(user, centre_id: int, department: str) -> bool:
+    return bool(department) and StaffMembership.objects.active().filter(
+        user=user, centre_id=centre_id, department=department
+    ).exists()
+
+
+def _decidable_ids(user, approver: str):
+    """The ids (as text, like WorkflowState.object_id) of the records whose
+    step `user` may decide."""
+    from tenants.feedback.models import FeedbackReply, PhoneBlock
+
+    if approver == Approver.LEADER:
+        qs = PhoneBlock.objects.filter(centre_id__in=centre_ids_for(user, [Role.LEADER]))
+    else:
+        mine = StaffMembership.objects.active().filter(user=user, centre__isnull=False).exclude(department="")
+        pairs = models.Q(pk__in=[])
+        for centre_id, department in mine.values_list("centre_id", "department"):
+            pairs |= models.Q(post__centre_id=centre_id, department=department)
+        qs = FeedbackReply.objects.filter(pairs)
+    return qs.exclude(drafter=user).annotate(pk_text=Cast("pk", models.CharField())).values("pk_text")
+
+
+class BoardApprovalTask(Task):
+    approver = models.CharField(_("approved by"), max_length=20, choices=Approver.choices)
+
+    admin_form_fields = [*Task.admin_form_fields, "approver"]
+
+    class Meta:
+        verbose_name = _("feedback board approval task")
+        verbose_name_plural = _("feedback board approval tasks")
+
+    def user_may_decide(self, obj, user) -> bool:
+        if not getattr(user, "is_authenticated", False) or getattr(obj, "drafter_id", None) == user.pk:
+            return False
+        if self.approver == Approver.LEADER:
+            return obj.centre_id in centre_ids_for(user, [Role.LEADER])
+        return _is_department_member(user, obj.post.centre_id, obj.department)
+
+    def user_can_access_editor(self, obj, user):
+        return False
+
+    def locked_for_user(self, obj, user):
+        # What the approver approves is what was submitted: to change it,
+        # they return it to the drafter.
+        return True
+
+    def user_can_lock(self, obj, user):
+        return False
+
+    def user_can_unlock(self, obj, user):
+        return False
+
+    def get_actions(self, obj, user):
+        if not self.user_may_decide(obj, user):
+            return []
+        return [
+            ("reject", _("Return to drafter"), True),
+            ("approve", _("Approve"), False),
+            ("approve", _("Approve with comment"), True),
+        ]
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # A forged POST meets the same rule as the buttons; two approvers at
+        # once are serialised on the record's row by the service.
+        from tenants.feedback.decisions import board_task_decide
+
+        board_task_decide(task_state=task_state, user=user, action=action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if not user.is_authenticated:
+            return TaskState.objects.none()
+        return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS,
+                                       workflow_state__object_id__in=_decidable_ids(user, self.approver))
+
+    @classmethod
+    def task_states_reviewable_by(cls, user):
+        """All the steps of this kind `user` may decide, without loading the
+        tasks (portal/admin_review.py asks on each admin home)."""
+        if not user.is_authenticated:
+            return TaskState.objects.none()
+        states = TaskState.objects.none()
+        for approver in Approver.values:
+            states |= TaskState.objects.filter(
+                status=TaskState.STATUS_IN_PROGRESS, task__active=True, task__boardapprovaltask__approver=approver,
+                workflow_state__object_id__in=_decidable_ids(user, approver),
+            )
+        return states
+
+    @classmethod
+    def get_description(cls):
+        return _("The department responsible (a reply) or a leader (the telephone block) at the record's centre "
+                 "approves; never the drafter.")
