@@ -123,6 +123,11 @@ class Receipt(models.Model):
     certificate_sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64, blank=True)
     certificate_state = models.CharField(max_length=10, choices=CertificateState.choices, default=CertificateState.PENDING)
     certificate_error = models.TextField(blank=True)
+    # A failed certificate (no seal yet, the timestamp server down) is tried
+    # again later and later (notices.services.receipts.certificate_retry_at),
+    # not every sweep: the same error a thousand times helps nobody.
+    certificate_attempts = models.PositiveSmallIntegerField(default=0)
+    certificate_retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("receipt")

@@ -22,6 +22,7 @@ from notices.models import (
 )
 from notices.pdf.render import LetterContext
 from notices.pdf.stamp import stamp_letter
+from notices.services.receipts import certificate_retry_at
 from notices.services.verification import letter_verify_url
 from portal.audit import audit_record
 
@@ -110,6 +111,14 @@ def certificate_context(receipt: Receipt, template: LetterTemplate) -> LetterCon
     )
 
 
+def _record_failure(receipt: Receipt, exc: Exception) -> None:
+    attempts = receipt.certificate_attempts + 1
+    Receipt.objects.filter(pk=receipt.pk).exclude(certificate_state=CertificateState.READY).update(
+        certificate_state=CertificateState.FAILED, certificate_error=f"{type(exc).__name__}: {exc}"[:2000],
+        certificate_attempts=attempts, certificate_retry_at=certificate_retry_at(attempts, timezone.now()),
+    )
+
+
 def receipt_certificate_make(*, receipt_id: int, timestamper=None) -> Receipt:
     """Render the receipt certificate and seal it with the centre's seal.
     Made once; a rerun finds it made."""
@@ -127,8 +136,7 @@ def receipt_certificate_make(*, receipt_id: int, timestamper=None) -> Receipt:
         )
     except Exception as exc:
         log.exception("Receipt certificate %s failed", receipt_id)
-        Receipt.objects.filter(pk=receipt_id).exclude(certificate_state=CertificateState.READY).update(
-            certificate_state=CertificateState.FAILED, certificate_error=f"{type(exc).__name__}: {exc}"[:2000])
+        _record_failure(receipt, exc)
         raise
     with transaction.atomic():
         receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
@@ -137,7 +145,7 @@ def receipt_certificate_make(*, receipt_id: int, timestamper=None) -> Receipt:
         receipt.certificate.save(f"receipt-{receipt.pk:06d}-{stamped.sha256[:12]}.pdf", ContentFile(stamped.pdf), save=False)
         Receipt.objects.filter(pk=receipt_id).update(
             certificate=receipt.certificate.name, certificate_sha256=stamped.sha256,
-            certificate_state=CertificateState.READY, certificate_error="",
+            certificate_state=CertificateState.READY, certificate_error="", certificate_retry_at=None,
         )
         audit_record(actor=None, action="receipt.certificate_sealed", obj=receipt.letter,
                      details={"receipt": receipt.pk, "sha256": stamped.sha256})

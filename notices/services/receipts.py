@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
@@ -213,11 +214,26 @@ def _evidence(receipt: Receipt, *, actor, request) -> None:
 
 
 def receipts_without_certificate(*, older_than: timedelta | None = None):
-    """Receipts recorded longer than ATRIUM_CERTIFICATE_STUCK_MINUTES ago whose
-    certificate is not made (its task lost, killed or failed)."""
+    """Receipts whose certificate is not made and is due another try: still
+    pending ATRIUM_CERTIFICATE_STUCK_MINUTES after the receipt (its task lost
+    or killed), or failed and past the retry time its last failure set."""
     older_than = older_than if older_than is not None else timedelta(minutes=settings.ATRIUM_CERTIFICATE_STUCK_MINUTES)
-    return Receipt.objects.exclude(certificate_state=CertificateState.READY).filter(
-        recorded_at__lte=timezone.now() - older_than)
+    now = timezone.now()
+    lost = Q(certificate_state=CertificateState.PENDING, recorded_at__lte=now - older_than)
+    due = Q(certificate_state=CertificateState.FAILED) & (Q(certificate_retry_at__isnull=True) | Q(certificate_retry_at__lte=now))
+    return Receipt.objects.filter(lost | due)
+
+
+def certificate_retry_at(attempts: int, now: datetime) -> datetime:
+    """When a certificate that failed ``attempts`` times is tried again: the
+    stuck threshold, doubled after each failure, at most six hours apart —
+    a fixed seal or a timestamp server back up is picked up the same day,
+    and a lasting fault costs a few renders a day instead of one a minute."""
+    first = timedelta(minutes=settings.ATRIUM_CERTIFICATE_STUCK_MINUTES)
+    return now + min(first * 2 ** max(attempts - 1, 0), CERTIFICATE_RETRY_CAP)
+
+
+CERTIFICATE_RETRY_CAP = timedelta(hours=6)
 
 
 def queue_certificate(receipt_id: int) -> None:
