@@ -204,3 +204,14 @@ def test_every_figure_by_staff_member_tier_and_month_on_the_page_and_in_the_xlsx
     assert len(figures_by_staff) >= 3 and all(who for _f, who in by_staff)
     by_month = list(wb.worksheets[5].iter_rows(values_only=True))[1:]
     assert len({r[0] for r in by_month}) >= 4
+
+
+def test_month_labels_are_in_the_readers_language():
+    from django.utils import translation
+
+    from visits.selectors.dashboard import month_label
+
+    with translation.override("zh-hans"):
+        assert [month_label(m) for m in (1, 3, 12)] == ["1月", "3月", "12月"]
+    with translation.override("en"):
+        assert [month_label(m) for m in (1, 3, 12)] == ["Jan", "Mar", "Dec"]

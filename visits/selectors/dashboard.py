@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.accounts import User
 from tenants.models import Centre, Tier
@@ -33,11 +32,18 @@ class Row:
         return rate(self.met, self.total)
 
 
+# Chart and table labels of the months, in the reader's language ("3月" in
+# Chinese — Django's own abbreviation there is "三月" — "Mar" in English).
+MONTH_LABELS = [
+    pgettext_lazy("month label", "Jan"), pgettext_lazy("month label", "Feb"), pgettext_lazy("month label", "Mar"),
+    pgettext_lazy("month label", "Apr"), pgettext_lazy("month label", "May"), pgettext_lazy("month label", "Jun"),
+    pgettext_lazy("month label", "Jul"), pgettext_lazy("month label", "Aug"), pgettext_lazy("month label", "Sep"),
+    pgettext_lazy("month label", "Oct"), pgettext_lazy("month label", "Nov"), pgettext_lazy("month label", "Dec"),
+]
+
+
 def month_label(month: int) -> str:
-    """"3月" in Chinese (Django would say "三月"), "Mar" in English."""
-    if (get_language() or "").startswith("zh"):
-        return f"{month}月"
-    return date_format(date(2000, month, 1), "M")
+    return str(MONTH_LABELS[month - 1])
 
 
 def floor_label(floor) -> str:
