@@ -123,6 +123,10 @@ class Receipt(models.Model):
     certificate_sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64, blank=True)
     certificate_state = models.CharField(max_length=10, choices=CertificateState.choices, default=CertificateState.PENDING)
     certificate_error = models.TextField(blank=True)
+    # The language the signer read the letter in when signing online (their
+    # own choice on the tenant side): the certificate is made in it. Empty
+    # (paper receipts, older receipts): the site's default, Chinese.
+    certificate_language = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("receipt")
