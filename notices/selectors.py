@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Avg, Count, F, QuerySet
+from django.db.models.functions import ExtractMonth
 from wagtail.models import TaskState, WorkflowState
 
 from notices.models import (
@@ -219,24 +220,31 @@ def _deliveries_to_sign(*, centres, start, end):
     )
 
 
-def receipt_figures(*, centres, start, end) -> list[dict]:
+def receipt_figures(*, centres, start, end, by_owner: bool = False) -> list[dict]:
     """Sign-for counts per centre for the managers' targets: one grouped
     query, whatever the number of letters. `hours_to_sign` is the mean time
-    from delivery to receipt of those signed."""
+    from delivery to receipt of those signed. With `by_owner` the rows are
+    also split by the letter's drafter (who owns its sign-for), the tenant's
+    tier and the month of delivery (local time)."""
+    groups = ["centre"]
+    qs = _deliveries_to_sign(centres=centres, start=start, end=end)
+    if by_owner:
+        qs = qs.annotate(month=ExtractMonth("created_at"))
+        groups += ["letter__drafter", "tenant__tier", "month"]
     rows = (
-        _deliveries_to_sign(centres=centres, start=start, end=end)
-        .values("centre")
+        qs.values(*groups)
         .annotate(
             delivered=Count("id"),
             signed=Count("receipt"),
             time_to_sign=Avg(F("receipt__signed_at") - F("created_at")),
         )
-        .order_by("centre")
+        .order_by(*groups)
     )
     return [
         {
             "centre": r["centre"], "signed": r["signed"], "delivered": r["delivered"],
             "hours_to_sign": round(r["time_to_sign"].total_seconds() / 3600, 1) if r["time_to_sign"] else None,
+            **({"drafter": r["letter__drafter"], "tier": r["tenant__tier"], "month": r["month"]} if by_owner else {}),
         }
         for r in rows
     ]

@@ -73,6 +73,9 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         ("pages: publish scheduled pages", "portal.pages.tasks.publish_scheduled_pages", Every(1)),
         ("pages: re-queue missing handbook PDFs", "portal.pages.tasks.handbook_pdf_sweep", Every(5)),
         ("pages: handbook acknowledgement reminders", "portal.pages.tasks.handbook_ack_reminders", At(10)),
+        # A fee schedule whose effective date is today gets its window notice before opening.
+        ("pages: printable notice of the fee schedule in force", "portal.pages.tasks.fee_notices_refresh_task",
+         At(0, 10)),
         ("broadcasts: prepare holiday greetings", "portal.broadcasts.tasks.greetings_prepare", At(8, 30)),
         ("broadcasts: send holiday greetings", "portal.broadcasts.tasks.greetings_send_due", At(9)),
         # The portal's own: backups and the evidence chain's checkpoint.

@@ -21,10 +21,10 @@ def escalate_overdue_cases_task() -> list[int]:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90)
-def render_round_report_task(round_id: int) -> str:
+def render_round_report_task(round_id: int, language: str | None = None) -> str:
     from notices.fire.services.rounds import round_render_report
 
-    return round_render_report(round_id=round_id).report_sha256
+    return round_render_report(round_id=round_id, language=language).report_sha256
 
 
 @shared_task(acks_late=True)

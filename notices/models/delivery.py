@@ -129,6 +129,11 @@ class Receipt(models.Model):
     certificate_attempts = models.PositiveSmallIntegerField(default=0)
     certificate_retry_at = models.DateTimeField(null=True, blank=True)
 
+    # The language the signer read the letter in when signing online (their
+    # own choice on the tenant side): the certificate is made in it. Empty
+    # (paper receipts, older receipts): the site's default, Chinese.
+    certificate_language = models.CharField(max_length=10, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")

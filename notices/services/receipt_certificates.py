@@ -4,15 +4,18 @@ recorded, online or on paper."""
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import logging
 from datetime import UTC
 from html import escape
 
 import segno
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, override, pgettext
 
 from notices.models import (
     CertificateState,
@@ -32,19 +35,22 @@ log = logging.getLogger(__name__)
 class _Hash(str):
     """A table value shown as a hash (see _hash_html)."""
 
-_METHOD_ZH = {
-    SignMethod.EMAIL_CODE: "电子签收（邮件一次性验证码确认）",
-    SignMethod.SMS_CODE: "电子签收（短信一次性验证码确认）",
-    SignMethod.PASSWORD: "电子签收（账户密码确认）",
-    SignMethod.PAPER: "纸质签收（工作人员登记并上传扫描件）",
-}
+def _method_label(method: str) -> str:
+    labels = {
+        SignMethod.EMAIL_CODE: pgettext("receipt certificate", "Signed online (one-time code by email)"),
+        SignMethod.SMS_CODE: pgettext("receipt certificate", "Signed online (one-time code by text message)"),
+        SignMethod.PASSWORD: pgettext("receipt certificate", "Signed online (confirmed with the account password)"),
+        SignMethod.PAPER: pgettext("receipt certificate", "Signed on paper (recorded by staff with the scan uploaded)"),
+    }
+    return labels.get(method, method)
 
 
 def _when(value) -> str:
     if not value:
         return "—"
     local = timezone.localtime(value)
-    return f"{local:%Y-%m-%d %H:%M:%S}（北京时间）／{value.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    beijing = pgettext("receipt certificate", "(Beijing time)")
+    return f"{local:%Y-%m-%d %H:%M:%S} {beijing} / {value.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _hash_html(value: str) -> str:
@@ -64,50 +70,70 @@ def certificate_qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def certificate_context(receipt: Receipt, template: LetterTemplate) -> LetterContext:
-    letter, tenant, centre = receipt.letter, receipt.tenant, receipt.letter.centre
+def certificate_context(receipt: Receipt, template: LetterTemplate, *, language: str | None = None) -> LetterContext:
+    """The certificate's page, in `language`: the one the signer read the
+    letter in when signing online, else the site's default (Chinese)."""
+    with override(language or receipt.certificate_language or settings.LANGUAGE_CODE):
+        return _certificate_context(receipt, template)
+
+
+def _rows(receipt: Receipt, template: LetterTemplate) -> list[tuple[str, object]]:
+    letter, tenant = receipt.letter, receipt.tenant
+    p = functools.partial(pgettext, "receipt certificate")
     rows = [
-        ("函件文号", letter.doc_number),
-        ("函件标题", letter.title),
-        ("发文单位", template.signatory_name),
-        ("函件 SHA-256", _Hash(letter.pdf_sha256)),
-        ("签收文件 SHA-256", _Hash(receipt.pdf_sha256)),
-        ("签收商户", f"{tenant.legal_name}（{tenant.trading_name}，{tenant.code}）"),
-        ("签收人", receipt.signer_name + (f"（{receipt.signer.email}）" if receipt.signer else "")),
-        ("送达时间", _when(receipt.delivery.created_at)),
-        ("首次查阅时间", _when(receipt.delivery.first_viewed_at)),
-        ("签收时间", _when(receipt.signed_at)),
-        ("签收方式", _METHOD_ZH.get(receipt.method, receipt.method)),
-        ("签收 IP 地址", receipt.ip_address or "—"),
-        ("浏览器", receipt.user_agent or "—"),
+        (p("Letter number"), letter.doc_number),
+        (p("Letter title"), letter.title),
+        (p("Issued by"), template.signatory_name),
+        (p("Letter SHA-256"), _Hash(letter.pdf_sha256)),
+        (p("SHA-256 of the document signed for"), _Hash(receipt.pdf_sha256)),
+        (p("Tenant"), f"{tenant.legal_name} ({tenant.trading_name}, {tenant.code})"),
+        (p("Signed by"), receipt.signer_name + (f" ({receipt.signer.email})" if receipt.signer else "")),
+        (p("Delivered at"), _when(receipt.delivery.created_at)),
+        (p("First read at"), _when(receipt.delivery.first_viewed_at)),
+        (p("Signed at"), _when(receipt.signed_at)),
+        (p("How"), _method_label(receipt.method)),
+        (p("IP address"), receipt.ip_address or "—"),
+        (p("Browser"), receipt.user_agent or "—"),
     ]
     if receipt.is_paper:
-        rows += [("登记人", str(receipt.recorded_by)), ("登记时间", _when(receipt.recorded_at)),
-                 ("扫描件 SHA-256", _Hash(receipt.scan_sha256))]
-    rows.append(("证据链哈希", _Hash(receipt.evidence_hash)))
+        rows += [(p("Recorded by"), str(receipt.recorded_by)), (p("Recorded at"), _when(receipt.recorded_at)),
+                 (p("SHA-256 of the scan"), _Hash(receipt.scan_sha256))]
+    rows.append((p("Evidence chain hash"), _Hash(receipt.evidence_hash)))
+    return rows
+
+
+def _certificate_context(receipt: Receipt, template: LetterTemplate) -> LetterContext:
+    letter, tenant, centre = receipt.letter, receipt.tenant, receipt.letter.centre
+    p = functools.partial(pgettext, "receipt certificate")
     table = "".join(
         f"<tr><th>{escape(k)}</th><td>{_hash_html(v) if isinstance(v, _Hash) else escape(str(v))}</td></tr>"
-        for k, v in rows
+        for k, v in _rows(receipt, template)
     )
     url = letter_verify_url(letter.pdf_sha256)
     qr = base64.b64encode(certificate_qr_png(url)).decode("ascii")
+    intro = p("This certifies that %(tenant)s has signed for the letter below. This receipt was made by the system "
+              "from the signing record and bears the electronic seal.") % {"tenant": tenant.legal_name}
+    how = p("To check: scan the QR code or open the address below in a browser to confirm that the letter is genuine "
+            "and how many have signed for it; the letter's PDF can also be uploaded there to compare.")
     body = (
         '<div class="certificate">'
-        f"<p>兹证明{escape(tenant.legal_name)}已签收下列函件。本回执由系统根据签收记录自动生成，并加盖电子公章。</p>"
+        f"<p>{escape(intro)}</p>"
         f"<table><tbody>{table}</tbody></table>"
         f'<div class="verify"><img class="qr" alt="" src="data:image/png;base64,{qr}"><div>'
-        "<p>核验方式：扫描二维码，或在浏览器中打开下列地址，即可确认函件真实性及签收数量；"
-        f'也可在该页面上传函件 PDF 核对。</p><p class="url">{escape(url)}</p></div></div>'
+        f'<p>{escape(how)}</p><p class="url">{escape(url)}</p></div></div>'
         "</div>"
     )
+    number = p("%(number)s receipt certificate No.%(id)s") % {"number": letter.doc_number, "id": f"{receipt.pk:06d}"}
     return LetterContext(
         centre_name=centre.name, letterhead_name=template.letterhead_title,
         letterhead_address=centre.letterhead_address or centre.address,
         letterhead_phone=centre.letterhead_phone or centre.hotline,
-        doc_number=f"{letter.doc_number} 签收回执 No.{receipt.pk:06d}", date=timezone.localdate(receipt.signed_at),
-        addressee=tenant.legal_name, title="函件签收回执", body_html=body, signatory_name=template.signatory_name,
+        doc_number=number, date=timezone.localdate(receipt.signed_at),
+        addressee=tenant.legal_name, title=p("Receipt certificate"), body_html=body,
+        signatory_name=template.signatory_name,
         logo_png=bytes(template.logo_png) if template.logo_png else None,
         seal_png=bytes(template.seal_png), compact=True,
+        lang="zh-CN" if (get_language() or "").startswith("zh") else (get_language() or "en"),
     )
 
 

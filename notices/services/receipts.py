@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from notices.models import (
@@ -192,6 +193,7 @@ def _create_online_receipt(delivery: Delivery, user, contact: Contact, method: s
             delivery=delivery, letter=delivery.letter, tenant=delivery.tenant, method=method, signer=user,
             signer_name=contact.name or user.get_full_name() or user.email, signed_at=now,
             ip_address=client_ip(request), user_agent=ua, pdf_sha256=delivery.pdf_sha256,
+            certificate_language=(get_language() or "") if request is not None else "",
         )
     _evidence(receipt, actor=user, request=request)
     queue_certificate(receipt.pk)

@@ -9,6 +9,7 @@ from .broadcasts import (
     GreetingStatus,
     HolidayGreeting,
 )
+from .fee_notices import FeeNotice
 from .handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from .organisation import Centre, Operator
 from .outbox import NotifyClaim, OutboxEntry
@@ -38,6 +39,7 @@ __all__ = [
     "CentreHomePage",
     "FeeItem",
     "FeeKind",
+    "FeeNotice",
     "FeeScheduleIndexPage",
     "FeeSchedulePage",
     "GreetingStatus",

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 from weasyprint import CSS, HTML
 
@@ -37,25 +41,41 @@ def _body(rich_text: str) -> str:
     return sanitize_body_html(html)
 
 
+def _issued(day: dt.date) -> str:
+    return chinese_date(day) if (get_language() or "").startswith("zh") else date_format(day, "j F Y")
+
+
 def build_handbook_html(*, title: str, centre_name: str, hotline: str, edition_label: str, issued_on: dt.date,
                         intro_html: str, chapters: list[HandbookChapter]) -> str:
+    """The handbook's HTML in the active language: its own headings, the
+    chapters' numbering ("第3章" / "Chapter 3") and the page footer."""
     e = functools.partial(escape, quote=True)
-    toc = "".join(
-        f'<li><a href="#ch{i}">第{i}章　{e(ch.title)}</a></li>' for i, ch in enumerate(chapters, start=1)
-    )
+
+    def heading(i: int, ch: HandbookChapter) -> str:
+        return _("Chapter %(number)s %(title)s") % {"number": i, "title": e(ch.title)}
+
+    toc = "".join(f'<li><a href="#ch{i}">{heading(i, ch)}</a></li>' for i, ch in enumerate(chapters, start=1))
     body = "".join(
-        f'<section class="chapter" id="ch{i}"><h2>第{i}章　{e(ch.title)}</h2><div class="body">{_body(ch.body_html)}</div></section>'
+        f'<section class="chapter" id="ch{i}"><h2>{heading(i, ch)}</h2><div class="body">{_body(ch.body_html)}</div></section>'
         for i, ch in enumerate(chapters, start=1)
     )
-    intro = f'<section class="intro"><h2>前言</h2><div class="body">{_body(intro_html)}</div></section>' if intro_html else ""
+    intro = (f'<section class="intro"><h2>{e(_("Foreword"))}</h2><div class="body">{_body(intro_html)}</div></section>'
+             if intro_html else "")
+    before, _sep, after = _("Page %(page)s").partition("%(page)s")
+    footer = f'<style>@page {{ @bottom-center {{ content: "{_css(before)}" counter(page) "{_css(after)}"; }} }}</style>'
     return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{e(title)}</title></head><body>"
+        f'<!DOCTYPE html><html lang="{e(get_language() or "zh-hans")}"><head><meta charset="utf-8">'
+        f"<title>{e(title)}</title>{footer}</head><body>"
         f'<section class="cover"><h1>{e(title)}</h1><p class="centre">{e(centre_name)}</p>'
-        f'<p class="edition">{e(edition_label)}　{e(chinese_date(issued_on))}</p>'
-        f'<p class="hotline">24小时服务热线：{e(hotline)}</p></section>'
-        f'<nav class="toc"><h2>目录</h2><ol>{toc}</ol></nav>{intro}{body}</body></html>'
+        f'<p class="edition">{e(edition_label)}　{e(_issued(issued_on))}</p>'
+        f'<p class="hotline">{e(_("24-hour service hotline: %(phone)s") % {"phone": hotline})}</p></section>'
+        f'<nav class="toc"><h2>{e(_("Contents"))}</h2><ol>{toc}</ol></nav>{intro}{body}</body></html>'
     )
+
+
+def _css(text: str) -> str:
+    """Text for a CSS string literal."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 @functools.cache
@@ -63,8 +83,11 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(ASSETS_DIR / "handbook.css"), url_fetcher=SafeURLFetcher(ASSETS_DIR))
 
 
-def render_handbook_pdf(**kwargs) -> bytes:
-    html = build_handbook_html(**kwargs)
+def render_handbook_pdf(*, language: str | None = None, **kwargs) -> bytes:
+    """The handbook as PDF bytes in `language` (the site's default, Chinese,
+    for the edition tenants acknowledge)."""
+    with override(language or settings.LANGUAGE_CODE):
+        html = build_handbook_html(**kwargs)
 
     def work() -> bytes:
         document = HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR))

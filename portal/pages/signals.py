@@ -15,6 +15,24 @@ def published_audience(sender, instance, **kwargs):
     page_apply_audience(instance.specific, published=True)
 
 
+@receiver(page_published)
+def fee_schedule_published(sender, instance, **kwargs):
+    """A fee schedule published (or republished) may be the one in force:
+    its printable notice is made after commit (portal.pages.fee_notices)."""
+    from portal.models import FeeScheduleIndexPage, FeeSchedulePage
+
+    page = instance.specific
+    if isinstance(page, FeeSchedulePage):
+        index_id = page.get_parent().pk
+    elif isinstance(page, FeeScheduleIndexPage):
+        index_id = page.pk
+    else:
+        return
+    from .tasks import fee_notices_refresh_task
+
+    transaction.on_commit(lambda: fee_notices_refresh_task.delay([index_id]), robust=True)
+
+
 @receiver(post_save, sender=StaffMembership)
 @receiver(post_delete, sender=StaffMembership)
 def web_membership_changed(sender, instance, **kwargs):

@@ -44,3 +44,19 @@ def handbook_pdf_sweep() -> int:
     from .handbook import handbook_pdf_requeue_missing
 
     return handbook_pdf_requeue_missing()
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
+def fee_notice_render(notice_id: int) -> None:
+    from .fee_notices import fee_notice_make
+
+    fee_notice_make(notice_id)
+
+
+@shared_task(acks_late=True)
+def fee_notices_refresh_task(index_ids: list[int] | None = None) -> int:
+    """On publishing a fee schedule, and daily just after midnight: a
+    schedule whose effective date has come gets its printable notice."""
+    from .fee_notices import fee_notices_refresh
+
+    return len(fee_notices_refresh(index_ids=index_ids))

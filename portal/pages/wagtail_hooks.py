@@ -12,7 +12,7 @@ from wagtail.models import Page
 from portal.admin_menu import register_screen
 from portal.admin_scoping import register_model_scope
 
-from . import admin_views
+from . import admin_views, fee_notice_views
 from .cache import public_pages_from_cache
 from .privacy import draft_audience
 from .scoping import (
@@ -57,3 +57,4 @@ hooks.register("construct_page_action_menu", hide_own_publish)
 refuse_self_approval()
 
 register_screen(admin_views.screen)
+register_screen(fee_notice_views.screen)

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from tenants.models import ServiceRequest
 
-FIGURE_GROUPS = {"centre": ("centre", "centre__name"), "category": ("category",), "month": ("month",)}
+# "assignee" is who owns the request's deadlines; "tier" the tenant's tier now.
+FIGURE_GROUPS = {"centre": ("centre", "centre__name"), "category": ("category",), "month": ("month",),
+                 "assignee": ("assignee",), "tier": ("tenant__tier",)}
 
 
 def _rate(met: int, missed: int) -> float | None:

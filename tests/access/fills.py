@@ -141,6 +141,7 @@ EXPLICIT = {
     "portal_alerts:action": lambda o: [{"alert_id": o["alert"].pk, "action": a} for a in ("send", "chase", "close")],
     "portal_greetings:detail": lambda o: {"greeting_id": o["greeting"].pk},
     "portal_editions:detail": lambda o: {"edition_id": o["edition"].pk},
+    "portal_fee_notices:pdf": lambda o: {"notice_id": o["fee_notice"].pk},
     "tenants_archive:documents": lambda o: {"tenant_pk": o["tenant"].pk},
     "tenants_archive:history": lambda o: {"tenant_pk": o["tenant"].pk},
     "tenants_archive:document_new": lambda o: {"tenant_pk": o["tenant"].pk},

@@ -185,13 +185,28 @@ def _centre_pages(cast: Cast, key: str, handbook, bulletin) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         edition = handbook_edition_issue(actor=cast.reviewer[key], handbook=handbook, changes=f"{m}第一版",
                                          requires_ack=True)
+    fee_notice = _fee_notice(cast, key, m, handbook.get_parent())
     draft_page = NoticePage(title=f"{m}待审公告", slug="pending", audience="tenants", category="general",
                             body=f"<p>{m}待审。</p>", live=False)
     bulletin.add_child(instance=draft_page)
     page_revision = draft_page.save_revision(user=cast.editor[key])
     with TestCase.captureOnCommitCallbacks(execute=True):
         draft_page.get_workflow().start(draft_page, cast.editor[key])
-    return {"edition": edition, "draft_page": draft_page, "page_revision": page_revision}
+    return {"edition": edition, "draft_page": draft_page, "page_revision": page_revision, "fee_notice": fee_notice}
+
+
+def _fee_notice(cast: Cast, key: str, m: str, home):
+    """A fee schedule in force, whose printable notice its publishing makes."""
+    from datetime import date
+
+    from portal.models import FeeItem, FeeNotice, FeeScheduleIndexPage, FeeSchedulePage
+
+    fees = publish(home, FeeScheduleIndexPage(title=f"{m}收费标准", slug="fees", audience="public"), by=cast.reviewer[key])
+    schedule = FeeSchedulePage(title=f"{m}年度收费标准", slug="fees-now", effective_from=date(2020, 1, 1))
+    schedule.items = [FeeItem(kind="service", name=f"{m}物业服务费", price="28.00", unit="元/m²/月")]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        publish(fees, schedule, by=cast.reviewer[key])
+    return FeeNotice.objects.get(schedule=schedule)
 
 
 def _centre_settings(cast: Cast, key: str, home) -> dict:

@@ -95,3 +95,37 @@ def test_a_wrong_hash_says_so_once():
     assert "Upload the PDF or paste" not in page and "上传 PDF 或粘贴" not in page
     response = Client().get(reverse("notices:verify") + "?sha256=zz")
     assert response.status_code == 400 and response.context["result"] is None
+
+
+def test_the_certificate_is_in_the_language_the_tenant_signed_in_chinese_by_default(world, letter, receipt):
+    # Signed without a reader's language on record: the certificate is Chinese.
+    assert receipt.certificate_language in ("", "zh-hans")
+    with receipt.certificate.open("rb") as fh:
+        text = squash(pdftotext(fh.read()))
+    assert "函件签收回执" in text and "签收方式" in text and "北京时间" in text and "Receiptcertificate" not in text
+
+
+def test_a_tenant_who_signs_in_english_gets_an_english_certificate(world, letter):
+    from django.utils import translation
+
+    delivery = delivery_of(letter, world.tenant_a2)
+    with translation.override("en"), TestCase.captureOnCommitCallbacks(execute=True):
+        made = receipt_sign(delivery=delivery, user=world.signer_a2, pdf_sha256=delivery.pdf_sha256, password=PASSWORD,
+                            request=_request())
+    made.refresh_from_db()
+    assert made.certificate_language == "en" and made.certificate_state == CertificateState.READY
+    with made.certificate.open("rb") as fh:
+        text = squash(pdftotext(fh.read()))
+    assert "Receiptcertificate" in text and "Signedonline" in text and "Beijingtime" in text
+    assert "签收方式" not in text and "函件签收回执" not in text
+    # A paper receipt, or one made before the language was kept, is Chinese.
+    template = LetterTemplate.objects.get(centre=letter.centre)
+    Receipt.objects.filter(pk=made.pk).update(certificate_language="")
+    made.refresh_from_db()
+    assert "签收方式" in certificate_context(made, template).body_html
+
+
+def _request():
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/my/letters/sign/", HTTP_USER_AGENT="Mozilla/5.0")

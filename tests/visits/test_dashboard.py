@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from tests.base import ANONYMOUS, assert_access, logged_in
 from tests.visits.helpers import past_visit
 from visits.models import AuditExport, ExportStatus, Meeting
+from visits.selectors.dashboard import STAFF_FIGURES
 from visits.services.plans import plan_sync
 
 # A fixed day in June, not the real date: by then January's visit is in the
@@ -176,3 +177,41 @@ def test_face_to_face_counts_meeting_attendance_and_in_person_visits_are_shown_a
     targets = {row[0]: row[1:] for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
     assert targets["当面沟通率（租户大会）"] == (50.0, 90, 1, 2)
     assert targets["当面走访率"] == (50.0, None, 1, 2)
+
+
+def test_every_figure_by_staff_member_tier_and_month_on_the_page_and_in_the_xlsx(data):
+    w = data
+    response = logged_in(w.manager).get(reverse("visits_dashboard:index") + f"?centre={w.centre_a.pk}")
+    html = response.content.decode()
+    for group in ("staff", "tier", "month"):
+        assert f'data-testid="breakdown-{group}"' in html
+    staff = next(b for b in response.context["breakdowns"] if b.group == "staff")
+    assert [k for k, _label in staff.columns] == list(STAFF_FIGURES)  # satisfaction is nobody's
+    row = next(r for r in staff.rows if r[0] == w.ops_a.pk)
+    cells = {fk: (r, link) for fk, r, link in row[2]}
+    assert cells["visit_rate"][0].total == 2 and cells["attainment"][0].total >= 1
+    # A staff member's cell opens the drill-down narrowed to that person.
+    assert f"staff={w.ops_a.pk}" in cells["visit_rate"][1]
+    drill = logged_in(w.manager).get(cells["visit_rate"][1])
+    assert drill.status_code == 200 and drill.context["narrowed_to"] == str(w.ops_a)
+    month = next(b for b in response.context["breakdowns"] if b.group == "month")
+    assert [r[0] for r in month.rows] == list(range(1, 13)) and len(month.columns) == 9
+    assert "data-testid=\"owners-help\"" in html
+
+    wb = load_workbook(io.BytesIO(logged_in(w.manager).get(reverse("visits_dashboard:xlsx")).content))
+    by_staff = {(r[0], r[1]) for r in list(wb.worksheets[3].iter_rows(values_only=True))[1:]}
+    figures_by_staff = {f for f, _who in by_staff}
+    assert len(figures_by_staff) >= 3 and all(who for _f, who in by_staff)
+    by_month = list(wb.worksheets[5].iter_rows(values_only=True))[1:]
+    assert len({r[0] for r in by_month}) >= 4
+
+
+def test_month_labels_are_in_the_readers_language():
+    from django.utils import translation
+
+    from visits.selectors.dashboard import month_label
+
+    with translation.override("zh-hans"):
+        assert [month_label(m) for m in (1, 3, 12)] == ["1月", "3月", "12月"]
+    with translation.override("en"):
+        assert [month_label(m) for m in (1, 3, 12)] == ["Jan", "Mar", "Dec"]

@@ -31,6 +31,10 @@ def test_the_sign_for_rate_counts_receipts_of_letters_that_ask_for_one(world):
 
     assert (figure.met, figure.total) == (1, 2)  # tenant_a signed, tenant_a2 did not
     assert figure.by["centre"] == {world.centre_a.pk: (1, 2)}
+    # The letter's drafter owns its sign-for; the tenant's tier and the month of delivery split it too.
+    assert figure.by["staff"] == {letter.drafter_id: (1, 2)}
+    assert figure.by["month"] == {timezone.localdate().month: (1, 2)}
+    assert sum(n for _m, n in figure.by["tier"].values()) == 2
     [row] = receipt_figures(centres=[world.centre_a.pk], start=period.start, end=period.end)
     assert row["hours_to_sign"] is not None and row["hours_to_sign"] >= 0
 
@@ -45,5 +49,11 @@ def test_the_drill_down_lists_the_tenants_who_have_not_signed(world):
     assert response.status_code == 200
     assert world.tenant_a2.trading_name in body
     assert world.tenant_a.trading_name not in body
+    # Narrowed to the drafter from the dashboard's staff table: the same list; to another person: nobody.
+    drill = reverse("visits_dashboard:drill", args=["unsigned"])
+    narrowed = client.get(f"{drill}?staff={letter.drafter_id}").content.decode()
+    assert world.tenant_a2.trading_name in narrowed and str(letter.drafter) in narrowed
+    assert world.tenant_a2.trading_name not in client.get(f"{drill}?staff={world.ops_a.pk}").content.decode()
+    assert client.get(f"{drill}?staff=x%00&tier=nonsense").status_code == 200
     client.force_login(world.ops_b)  # staff of the other centre see none of centre A's
     assert world.tenant_a2.trading_name not in client.get(reverse("visits_dashboard:drill", args=["unsigned"])).content.decode()

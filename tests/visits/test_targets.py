@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tenants.models import TenantStatus, Tier
-from tenants.services.requests import request_reply
+from tenants.services.requests import request_assign, request_reply
 from tests.base import make_tenant
 from tests.visits.helpers import at, past_visit
 from visits.models import (
@@ -187,3 +187,42 @@ def test_the_standing_follows_visits_and_meetings_recorded_through_the_services(
     on_site = t.visited_in_person([world.centre_a.pk], period)
     assert (on_site.met, on_site.total) == (1, 2)
     assert list(t.tenants_not_visited_in_person([world.centre_a.pk], period)) == [world.tenant_a2]
+
+
+def test_every_target_breaks_down_by_centre_tier_month_and_the_staff_member_who_owns_it(world, year):
+    first = meeting_suggestion_add(actor=world.ops_a, meeting=year["meeting"], tenant=world.tenant_a, subject="增加停车位")
+    second = meeting_suggestion_add(actor=world.ops_a, meeting=year["meeting"], tenant=world.tenant_a2, subject="延长营业时间")
+    request_assign(actor=world.ops_a, service_request=first.request, assignee=world.ops_a)
+    request_reply(actor=world.ops_a, service_request=first.request, body="已与物业协调")
+    figures = t.all_figures([world.centre_a.pk], PERIOD)
+    for key, fig in figures.items():
+        if not fig.total:
+            continue
+        for group in ("centre", "tier", "month"):
+            assert group in fig.by, (key, group)
+        # Satisfaction is the centre's; every other figure is some person's.
+        assert ("staff" in fig.by) == (key != "satisfaction"), key
+        if key not in ("visit_rate", "face_to_face", "on_site"):  # cumulative months: not a partition
+            assert sum(m for m, _t in fig.by["month"].values()) == fig.met, key
+            assert sum(n for _m, n in fig.by["month"].values()) == fig.total, key
+        if "staff" in fig.by:
+            assert sum(n for _m, n in fig.by["staff"].values()) == fig.total, key
+
+    # The tenants' figures are credited to the owner of their plan.
+    assert figures["visit_rate"].by["staff"] == {world.ops_a.pk: (2, 4)}
+    # By month, where the year stood at each month's end: 撤场店 fell behind
+    # in March (its window ended unvisited), 蜀香 in November.
+    months = figures["visit_rate"].by["month"]
+    assert (months[2], months[3], months[10], months[11], months[12]) == ((4, 4), (3, 4), (3, 4), (2, 4), (2, 4))
+    assert figures["face_to_face"].by["month"][1] == (0, 4)
+    assert figures["face_to_face"].by["month"][2] == figures["face_to_face"].by["month"][12] == (1, 4)
+    # A request is its assignee's: one assigned and answered, one nobody's yet.
+    assert figures["suggestion_reply"].by["staff"] == {world.ops_a.pk: (1, 1), None: (0, 1)}
+    assert figures["suggestion_reply"].by["month"] == {2: (1, 2)}  # raised at February's meeting
+    assert second.request.assignee_id is None
+
+
+def test_months_not_yet_begun_are_not_shown(world, year):
+    period = t.Period(year=2025, as_of=date(2025, 4, 15), today=date(2025, 4, 15))
+    fig = t.face_to_face([world.centre_a.pk], period)
+    assert sorted(fig.by["month"]) == [1, 2, 3, 4]

@@ -34,6 +34,14 @@ def _per_figure(data: dict, breakdown: str) -> list[list]:
             for key, items in data[breakdown].items() for r in items]
 
 
+def _per_group(table) -> list[list]:
+    """A breakdown (staff members or months) as one row per figure and group."""
+    labels = dict(table.columns)
+    return [[labels[fk], label, _rate(r.rate), r.met, r.total]
+            for fk, _title in table.columns
+            for _key, label, cells in table.rows for cell_key, r, _link in cells if cell_key == fk and r is not None]
+
+
 def dashboard_xlsx(data: dict, *, overdue) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -43,11 +51,11 @@ def dashboard_xlsx(data: dict, *, overdue) -> bytes:
            [[f.label, _rate(f.rate), f.goal, f.met, f.total] for f in data["figures"].values()])
     _sheet(wb, _("By centre"), [_("Figure"), _("Centre"), _("Rate %"), _("Met"), _("Total")], _per_figure(data, "by_centre"))
     _sheet(wb, _("By operator"), [_("Figure"), _("Operator"), _("Rate %"), _("Met"), _("Total")], _per_figure(data, "operators"))
-    _sheet(wb, _("By staff member"), [_("Staff member"), _("Plan attainment %"), _("Done"), _("Windows ended")],
-           [[r.label, _rate(r.rate), r.met, r.total] for r in data["staff"]])
+    tables = {b.group: b for b in data["breakdowns"]}
+    _sheet(wb, _("By staff member"), [_("Figure"), _("Staff member"), _("Rate %"), _("Met"), _("Total")],
+           _per_group(tables["staff"]))
     _sheet(wb, _("By tier"), [_("Figure"), _("Tier"), _("Rate %"), _("Met"), _("Total")], _per_figure(data, "tiers"))
-    _sheet(wb, _("By month"), [_("Month"), _("Plan attainment %"), _("Done"), _("Windows ended")],
-           [[r.label, _rate(r.rate), r.met, r.total] for r in data["months"]])
+    _sheet(wb, _("By month"), [_("Figure"), _("Month"), _("Rate %"), _("Met"), _("Total")], _per_group(tables["month"]))
     _sheet(wb, _("Satisfaction"), [_("Dimension / floor"), _("Satisfied %"), _("Scores 4–5"), _("Scores")],
            [[r.label, _rate(r.rate), r.met, r.total] for r in data["dimensions"]]
            + [[r.label if isinstance(r.label, str) else str(r.label), _rate(r.rate), r.met, r.total] for r in data["floors"]])

@@ -177,7 +177,10 @@ class TenantYear(models.Model):
     - `first_met`: first day met face to face at a tenant meeting (the
       face-to-face rate of clause 4.10 counts meetings only);
     - `first_on_site`: first day visited in person (on site, or a meeting
-      with the tenant on a visit), reported as its own figure."""
+      with the tenant on a visit), reported as its own figure;
+    - `owner`: the staff member who owns the tenant's visits this year (the
+      assignee of its latest planned window): the tenant-based figures
+      (visit rate, face-to-face, in person) are credited to that person."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -187,6 +190,8 @@ class TenantYear(models.Model):
     first_due_end = models.DateField(null=True, blank=True)
     first_met = models.DateField(null=True, blank=True)
     first_on_site = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="tenant_year_once")]

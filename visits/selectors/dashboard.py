@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.accounts import User
 from tenants.models import Centre, Tier
@@ -33,11 +32,18 @@ class Row:
         return rate(self.met, self.total)
 
 
+# Chart and table labels of the months, in the reader's language ("3月" in
+# Chinese — Django's own abbreviation there is "三月" — "Mar" in English).
+MONTH_LABELS = [
+    pgettext_lazy("month label", "Jan"), pgettext_lazy("month label", "Feb"), pgettext_lazy("month label", "Mar"),
+    pgettext_lazy("month label", "Apr"), pgettext_lazy("month label", "May"), pgettext_lazy("month label", "Jun"),
+    pgettext_lazy("month label", "Jul"), pgettext_lazy("month label", "Aug"), pgettext_lazy("month label", "Sep"),
+    pgettext_lazy("month label", "Oct"), pgettext_lazy("month label", "Nov"), pgettext_lazy("month label", "Dec"),
+]
+
+
 def month_label(month: int) -> str:
-    """"3月" in Chinese (Django would say "三月"), "Mar" in English."""
-    if (get_language() or "").startswith("zh"):
-        return f"{month}月"
-    return date_format(date(2000, month, 1), "M")
+    return str(MONTH_LABELS[month - 1])
 
 
 def floor_label(floor) -> str:
@@ -55,6 +61,46 @@ def _rows(fig: Figure, group: str, labels: dict, *, order: list | None = None) -
         rank = {key: i for i, key in enumerate(order)}
         return sorted(rows, key=lambda r: (rank.get(r.key, len(rank)), r.label))
     return sorted(rows, key=lambda r: r.label)
+
+
+# Satisfaction is the centre's, not a person's: it has no staff breakdown.
+STAFF_FIGURES = ("visit_rate", "attainment", "face_to_face", "on_site", "suggestion_reply", "response", "resolution",
+                 "sign_for")
+
+
+@dataclass
+class Breakdown:
+    """One breakdown as a table: a row per group (staff member, tier, month),
+    a cell per figure (None where the figure has nothing in that group)."""
+
+    group: str
+    title: str
+    columns: list[tuple[str, str]]  # (figure key, label)
+    rows: list[tuple[object, str, list]]  # (group key, label, [[figure key, Row | None, drill link]])
+
+
+def breakdown(figures: dict[str, Figure], group: str, title: str, keys: list, labels: dict,
+              columns: tuple | None = None) -> Breakdown:
+    cols = [k for k in (columns or figures.keys()) if k in figures]
+    rows = []
+    for key in keys:
+        cells = []
+        for fk in cols:
+            met_total = figures[fk].by.get(group, {}).get(key)
+            cells.append([fk, Row(key, "", *met_total) if met_total else None, None])
+        rows.append((key, labels.get(key, str(key) if key is not None else _("Unassigned")), cells))
+    return Breakdown(group, title, [(k, str(figures[k].label)) for k in cols], rows)
+
+
+def _breakdowns(figures: dict[str, Figure], staff_names: dict, tier_names: dict) -> list[Breakdown]:
+    staff_keys = {k for fk in STAFF_FIGURES for k in figures[fk].by.get("staff", {}) if fk in figures}
+    staff_order = sorted(staff_keys, key=lambda k: (k is None, staff_names.get(k, "")))
+    tier_keys = [k for k in tier_names if any(k in f.by.get("tier", {}) for f in figures.values())]
+    return [
+        breakdown(figures, "staff", _("By staff member"), staff_order, staff_names, STAFF_FIGURES),
+        breakdown(figures, "tier", _("By tier"), tier_keys, tier_names),
+        breakdown(figures, "month", _("By month"), list(range(1, 13)), {m: month_label(m) for m in range(1, 13)}),
+    ]
 
 
 def cached_figures(centre_ids: list[int], period: Period, *, seconds: int) -> tuple[dict, datetime]:
@@ -87,7 +133,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
     centre_names = {c.pk: c.name for c in centres}
     operator_names = {c.operator_id: c.operator.name for c in centres}
     centre_operator = {c.pk: c.operator_id for c in centres}
-    staff_ids = [k for k in figures["attainment"].by.get("staff", {}) if k is not None]
+    staff_ids = [k for f in figures.values() for k in f.by.get("staff", {}) if k is not None]
     staff_names = {u.pk: str(u) for u in User.objects.filter(pk__in=staff_ids).only("pk", "email", "full_name")}
     tier_names = dict(Tier.choices)
     tier_names = {k: str(v) for k, v in tier_names.items()}
@@ -101,7 +147,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
     }
     staff = _rows(figures["attainment"], "staff", staff_names)
     tier_order = list(Tier.values)  # 1, 2, 3, special: the order the choices declare
-    tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in ("visit_rate", "attainment", "face_to_face", "on_site", "satisfaction")}
+    tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in figures}
     months = figures["attainment"].by.get("month", {})
     month_rows = [Row(m, month_label(m), *months.get(m, (0, 0))) for m in range(1, 13)]
     satisfaction = figures["satisfaction"]
@@ -126,6 +172,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
         "floors": sorted(_rows(satisfaction, "floor", {k: floor_label(k) for k in satisfaction.by.get("floor", {})}),
                          key=lambda r: (r.key is None, r.key if r.key is not None else 0)),
         "charts": charts,
+        "breakdowns": _breakdowns(figures, staff_names, tier_names),
         "centres": centres,
         "period": period,
         "computed_at": computed_at,

@@ -24,226 +24,142 @@ Definitions (year Y, judged as of day D, D ≤ 31 Dec Y):
 - satisfaction: scores of 4 or 5 ÷ all scores of the survey answers in Y
   (target 85%), overall and by dimension, tier and floor;
 - letters signed for: receipts ÷ deliveries in Y of letters that ask for a
-  signed receipt (notices.selectors.receipt_figures)."""
+  signed receipt (notices.selectors.receipt_figures).
+
+Every figure is broken down by centre, tier and month, and by staff member
+where a person owns it:
+- visit rate, face-to-face rate, visited in person: the tenant's owner for
+  the year (TenantYear.owner, the assignee of its latest planned window) and
+  the tier of its standing; by month, cumulatively: the figure as it stands
+  at each month's end (a tenant behind on a window that ended by then, met
+  or visited by then), over the year's counted tenants;
+- plan attainment: the window's assignee and tier, the month its window ends;
+- suggestion reply rate and request deadlines: the request's assignee, the
+  tenant's tier now, the month the request was received;
+- letters signed for: the letter's drafter, the tenant's tier now, the month
+  of delivery;
+- satisfaction: no staff member (a tenant's opinion of the centre is nobody's
+  own work); the tier when answering, the month of the answer."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Q, When
 from django.db.models.functions import ExtractMonth
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from tenants.models import ServiceRequest, Tenant
-from tenants.models.service_desk import Channel, RequestCategory
-
-from ..models import (
-    IN_PERSON_MODES,
-    SATISFIED_SCORE,
-    MeetingAttendance,
-    PlannedVisit,
-    PlannedVisitStatus,
-    SurveyScore,
-    TenantYear,
-    VisitRecord,
+from ..models import SATISFIED_SCORE, PlannedVisitStatus, TenantYear
+from .target_base import GOALS, LABELS, Figure, Period, add_to, period_for, rate
+from .target_lists import (
+    counted_tenants,
+    overdue_visits,
+    planned,
+    scores,
+    suggestions,
+    tenants_behind_on_visits,
+    tenants_not_met,
+    tenants_not_visited_in_person,
+    unsatisfied_tenants,
 )
 
-GOALS = {
-    "visit_rate": 100.0,
-    "attainment": 100.0,
-    "face_to_face": 90.0,
-    "suggestion_reply": 100.0,
-    "response": 100.0,
-    "resolution": 100.0,
-    "satisfaction": 85.0,
-    "sign_for": 100.0,
-}
-LABELS = {
-    "visit_rate": _("Annual visit rate"),
-    "attainment": _("Plan attainment"),
-    "face_to_face": _("Face-to-face rate"),
-    "on_site": _("In-person visit rate"),
-    "suggestion_reply": _("Suggestion reply rate"),
-    "response": _("Requests answered within deadline"),
-    "resolution": _("Complaints resolved within deadline"),
-    "satisfaction": _("Satisfaction"),
-    "sign_for": _("Letters signed for"),
-}
+__all__ = [
+    "GOALS", "LABELS", "Figure", "Period", "all_figures", "attainment", "by_operator", "counted_tenants", "face_to_face",
+    "overdue_visits", "period_for", "planned", "rate", "request_deadlines", "satisfaction", "scores", "sign_for",
+    "suggestion_reply", "suggestions", "tenants_behind_on_visits", "tenants_not_met", "tenants_not_visited_in_person",
+    "unsatisfied_tenants", "visit_rate", "visited_in_person",
+]
+
+_SKIP = object()
 
 
-def rate(met: int, total: int) -> float | None:
-    return round(100.0 * met / total, 1) if total else None
+def _credit(fig: Figure, ok: int, total: int, *, centre, staff=_SKIP, tier=_SKIP, month=_SKIP) -> None:
+    """Count one group's (ok, total) in the figure and in each breakdown it names."""
+    fig.met += ok
+    fig.total += total
+    add_to(fig, "centre", centre, ok, total)
+    for group, key in (("staff", staff), ("tier", tier), ("month", month)):
+        if key is not _SKIP:
+            add_to(fig, group, key, ok, total)
 
 
-@dataclass
-class Figure:
-    key: str
-    met: int = 0
-    total: int = 0
-    by: dict = field(default_factory=dict)  # group name -> {group key: (met, total)}
-
-    @property
-    def rate(self) -> float | None:
-        return rate(self.met, self.total)
-
-    @property
-    def goal(self) -> float | None:
-        return GOALS.get(self.key)  # None: a figure reported without a target
-
-    @property
-    def label(self):
-        return LABELS[self.key]
-
-    @property
-    def ok(self) -> bool | None:
-        return None if self.rate is None or self.goal is None else self.rate >= self.goal
+def _months_to_date(period: Period) -> range:
+    """The months of the year that have begun by `as_of`."""
+    return range(1, (period.as_of.month if period.as_of.year == period.year else 12) + 1)
 
 
-@dataclass(frozen=True)
-class Period:
-    """Year `year` up to and including `as_of`. A window counts as missed when
-    it ended before `cutoff`: today's window is still open, but once a day is
-    over (a past year, a report to a past date) its windows are judged."""
+# --- tenant-based figures: one row per tenant in TenantYear ----------------------------------
 
-    year: int
-    as_of: date
-    today: date | None = None
-
-    @property
-    def cutoff(self) -> date:
-        today = self.today or timezone.localdate()
-        return self.as_of if self.as_of >= today else self.as_of + timedelta(days=1)
-
-    @property
-    def start(self) -> datetime:
-        return timezone.make_aware(datetime.combine(date(self.year, 1, 1), time.min))
-
-    @property
-    def end(self) -> datetime:
-        """Exclusive end: the day after `as_of`, or the end of the year."""
-        last = min(self.as_of, date(self.year, 12, 31))
-        return timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+TENANT_COLUMNS = {"visit_rate": "ok", "face_to_face": "met", "on_site": "on_site"}
 
 
-def period_for(year: int, today: date | None = None) -> Period:
-    today = today or timezone.localdate()
-    return Period(year=year, as_of=min(today, date(year, 12, 31)), today=today)
-
-
-def _add(fig: Figure, group: str, key, met: int, total: int) -> None:
-    slot = fig.by.setdefault(group, {})
-    m, t = slot.get(key, (0, 0))
-    slot[key] = (m + met, t + total)
-
-
-# --- querysets behind the figures (also used by the drill-down lists) --------------------
-
-
-def _in_year(period: Period) -> dict:
-    # Windows never cross a year, so the window's start names the plan's year
-    # without a join to the plan table.
-    return {"window_start__gte": date(period.year, 1, 1), "window_start__lte": date(period.year, 12, 31)}
-
-
-def planned(centre_ids, period: Period):
-    return PlannedVisit.objects.live().filter(centre_id__in=centre_ids, **_in_year(period))
-
-
-def counted_tenants(centre_ids, period: Period):
-    return Tenant.objects.filter(centre_id__in=centre_ids).filter(
-        Exists(planned(centre_ids, period).filter(tenant=OuterRef("pk")))
-    )
-
-
-def _missed_window(period: Period):
-    return PlannedVisit.objects.filter(
-        tenant=OuterRef("pk"), status=PlannedVisitStatus.DUE, window_end__lt=period.cutoff, **_in_year(period)
-    )
-
-
-def tenants_behind_on_visits(centre_ids, period: Period):
-    return counted_tenants(centre_ids, period).filter(Exists(_missed_window(period)))
-
-
-def tenants_not_met(centre_ids, period: Period):
-    """Tenants who attended no tenant meeting: an anti-join, which the
-    database runs as a hash join however many tenants there are."""
-    meetings = MeetingAttendance.objects.filter(tenant=OuterRef("pk"), at__gte=period.start, at__lt=period.end)
-    return counted_tenants(centre_ids, period).exclude(Exists(meetings))
-
-
-def tenants_not_visited_in_person(centre_ids, period: Period):
-    visits = VisitRecord.objects.filter(
-        tenant=OuterRef("pk"), mode__in=IN_PERSON_MODES, visited_at__gte=period.start, visited_at__lt=period.end
-    )
-    return counted_tenants(centre_ids, period).exclude(Exists(visits))
-
-
-def overdue_visits(centre_ids, period: Period):
-    return planned(centre_ids, period).overdue(period.cutoff)
-
-
-def suggestions(centre_ids, period: Period):
-    return ServiceRequest.objects.filter(
-        centre_id__in=centre_ids, channel=Channel.MEETING, category=RequestCategory.SUGGESTION,
-        created_at__gte=period.start, created_at__lt=period.end,
-    )
-
-
-def scores(centre_ids, period: Period):
-    return SurveyScore.objects.filter(
-        response__survey__centre_id__in=centre_ids,
-        response__submitted_at__gte=period.start, response__submitted_at__lt=period.end,
-    )
-
-
-def unsatisfied_tenants(centre_ids, period: Period):
-    low = scores(centre_ids, period).filter(score__lt=SATISFIED_SCORE, response__tenant=OuterRef("pk"))
-    return Tenant.objects.filter(centre_id__in=centre_ids).filter(Exists(low))
-
-
-# --- the figures -------------------------------------------------------------------------
-
-
-def tenant_year_rows(centre_ids, period: Period) -> list[tuple]:
-    """(centre, tier, tenants counted, visited as often as required, met at
-    a tenant meeting, visited in person) from the tenants' standing for the
-    year: one row per tenant, grouped in one query."""
+def tenant_year_rows(centre_ids, period: Period) -> list[dict]:
+    """Per centre, tier and owner: tenants counted, visited as often as
+    required, met at a tenant meeting, visited in person — from the tenants'
+    standing for the year, one row per tenant, grouped in one query."""
     ahead = Q(first_due_end__isnull=True) | Q(first_due_end__gte=period.cutoff)
-    rows = (
+    return list(
         TenantYear.objects.filter(centre_id__in=centre_ids, year=period.year, windows__gt=0)
-        .order_by().values("centre_id", "tier")
+        .order_by().values("centre_id", "tier", "owner_id")
         .annotate(total=Count("pk"), ok=Count("pk", filter=ahead), met=Count("pk", filter=Q(first_met__lte=period.as_of)),
                   on_site=Count("pk", filter=Q(first_on_site__lte=period.as_of)))
     )
-    return [(r["centre_id"], r["tier"], r["total"], r["ok"], r["met"], r["on_site"]) for r in rows]
 
 
-def _tenant_figure(key: str, rows: list[tuple], column: int) -> Figure:
+def tenant_month_rows(centre_ids, period: Period) -> list[dict]:
+    """The months in which each tenant fell behind, was first met and first
+    visited in person (None: not, by `as_of`), counted per combination: at
+    most 13³ rows, one query, however many tenants."""
+    def month_if(condition: Q, column: str):
+        return Case(When(condition, then=ExtractMonth(column)), default=None)
+
+    return list(
+        TenantYear.objects.filter(centre_id__in=centre_ids, year=period.year, windows__gt=0).order_by()
+        .annotate(due_m=month_if(Q(first_due_end__lt=period.cutoff), "first_due_end"),
+                  met_m=month_if(Q(first_met__lte=period.as_of), "first_met"),
+                  on_m=month_if(Q(first_on_site__lte=period.as_of), "first_on_site"))
+        .values("due_m", "met_m", "on_m").annotate(n=Count("pk"))
+    )
+
+
+def _tenant_months(fig: Figure, month_rows: list[dict], period: Period) -> None:
+    """Month m's figure as it stood at the end of m (cumulative)."""
+    column = {"visit_rate": "due_m", "face_to_face": "met_m", "on_site": "on_m"}[fig.key]
+    total = sum(r["n"] for r in month_rows)
+    for m in _months_to_date(period):
+        reached = sum(r["n"] for r in month_rows if r[column] is not None and r[column] <= m)
+        ok = total - reached if fig.key == "visit_rate" else reached  # behind by then, or met by then
+        add_to(fig, "month", m, ok, total)
+
+
+def _tenant_figure(key: str, rows: list[dict], month_rows: list[dict], period: Period) -> Figure:
     fig = Figure(key)
-    for row in rows:
-        centre_id, tier, total, ok = row[0], row[1], row[2], int(row[column] or 0)
-        fig.met += ok
-        fig.total += total
-        _add(fig, "centre", centre_id, ok, total)
-        _add(fig, "tier", tier, ok, total)
+    column = TENANT_COLUMNS[key]
+    for r in rows:
+        _credit(fig, int(r[column] or 0), r["total"], centre=r["centre_id"], staff=r["owner_id"], tier=r["tier"])
+    _tenant_months(fig, month_rows, period)
     return fig
 
 
-def visit_rate(centre_ids, period: Period, *, rows: list[tuple] | None = None) -> Figure:
-    return _tenant_figure("visit_rate", rows if rows is not None else tenant_year_rows(centre_ids, period), 3)
+def _tenant_figures(centre_ids, period: Period, rows=None, month_rows=None) -> dict[str, Figure]:
+    rows = rows if rows is not None else tenant_year_rows(centre_ids, period)
+    month_rows = month_rows if month_rows is not None else tenant_month_rows(centre_ids, period)
+    return {key: _tenant_figure(key, rows, month_rows, period) for key in TENANT_COLUMNS}
 
 
-def face_to_face(centre_ids, period: Period, *, rows: list[tuple] | None = None) -> Figure:
-    return _tenant_figure("face_to_face", rows if rows is not None else tenant_year_rows(centre_ids, period), 4)
+def visit_rate(centre_ids, period: Period) -> Figure:
+    return _tenant_figures(centre_ids, period)["visit_rate"]
 
 
-def visited_in_person(centre_ids, period: Period, *, rows: list[tuple] | None = None) -> Figure:
-    return _tenant_figure("on_site", rows if rows is not None else tenant_year_rows(centre_ids, period), 5)
+def face_to_face(centre_ids, period: Period) -> Figure:
+    return _tenant_figures(centre_ids, period)["face_to_face"]
+
+
+def visited_in_person(centre_ids, period: Period) -> Figure:
+    return _tenant_figures(centre_ids, period)["on_site"]
+
+
+# --- figures counted from their own rows ----------------------------------------------------
 
 
 def attainment(centre_ids, period: Period) -> Figure:
@@ -258,25 +174,20 @@ def attainment(centre_ids, period: Period) -> Figure:
         .annotate(ok=Count("pk", filter=done), ended=Count("pk", filter=ended))
     )
     for r in rows:
-        ok, total = r["ok"], r["ended"]
-        fig.met += ok
-        fig.total += total
-        _add(fig, "centre", r["centre_id"], ok, total)
-        _add(fig, "staff", r["assignee_id"], ok, total)
-        _add(fig, "tier", r["tier"], ok, total)
-        _add(fig, "month", r["m"], ok, total)
+        _credit(fig, r["ok"], r["ended"], centre=r["centre_id"], staff=r["assignee_id"], tier=r["tier"], month=r["m"])
     return fig
 
 
 def suggestion_reply(centre_ids, period: Period) -> Figure:
     fig = Figure("suggestion_reply")
-    rows = suggestions(centre_ids, period).values("centre_id").annotate(
-        total=Count("pk"), ok=Count("pk", filter=Q(responded_at__isnull=False))
+    rows = (
+        suggestions(centre_ids, period).order_by().annotate(m=ExtractMonth("created_at"))
+        .values("centre_id", "assignee_id", "tenant__tier", "m")
+        .annotate(total=Count("pk"), ok=Count("pk", filter=Q(responded_at__isnull=False)))
     )
     for r in rows:
-        fig.met += r["ok"]
-        fig.total += r["total"]
-        _add(fig, "centre", r["centre_id"], r["ok"], r["total"])
+        _credit(fig, r["ok"], r["total"], centre=r["centre_id"], staff=r["assignee_id"], tier=r["tenant__tier"],
+                month=r["m"])
     return fig
 
 
@@ -284,43 +195,41 @@ def request_deadlines(centre_ids, period: Period) -> tuple[Figure, Figure]:
     from tenants.selectors.figures import request_figures
 
     response, resolution = Figure("response"), Figure("resolution")
-    rows = request_figures(centres=centre_ids, start=period.start, end=period.end, group_by=("centre",))
+    rows = request_figures(centres=centre_ids, start=period.start, end=period.end,
+                           group_by=("centre", "assignee", "tier", "month"))
     for r in rows:
         for fig, prefix in ((response, "response"), (resolution, "resolution")):
             met, missed = r[f"{prefix}_met"], r[f"{prefix}_missed"]
             if prefix == "resolution":
                 met, missed = met + r["answer_met"], missed + r["answer_missed"]
-            fig.met += met
-            fig.total += met + missed
-            _add(fig, "centre", r["centre"], met, met + missed)
+            _credit(fig, met, met + missed, centre=r["centre"], staff=r["assignee"], tier=r["tenant__tier"],
+                    month=r["month"].month)
     return response, resolution
 
 
 def satisfaction(centre_ids, period: Period) -> Figure:
+    """By centre, dimension, tier (when answering), floor and month; no staff
+    member owns a tenant's opinion of the centre."""
     fig = Figure("satisfaction")
     good = Q(score__gte=SATISFIED_SCORE)
-    rows = scores(centre_ids, period).values(
-        "response__survey__centre_id", "dimension", "response__tier", "response__floor"
+    rows = scores(centre_ids, period).order_by().annotate(m=ExtractMonth("response__submitted_at")).values(
+        "response__survey__centre_id", "dimension", "response__tier", "response__floor", "m"
     ).annotate(total=Count("pk"), ok=Count("pk", filter=good))
     for r in rows:
-        fig.met += r["ok"]
-        fig.total += r["total"]
-        _add(fig, "centre", r["response__survey__centre_id"], r["ok"], r["total"])
-        _add(fig, "dimension", r["dimension"], r["ok"], r["total"])
-        _add(fig, "tier", r["response__tier"], r["ok"], r["total"])
-        _add(fig, "floor", r["response__floor"], r["ok"], r["total"])
+        _credit(fig, r["ok"], r["total"], centre=r["response__survey__centre_id"], tier=r["response__tier"], month=r["m"])
+        add_to(fig, "dimension", r["dimension"], r["ok"], r["total"])
+        add_to(fig, "floor", r["response__floor"], r["ok"], r["total"])
     return fig
 
 
 def sign_for(centre_ids, period: Period) -> Figure:
-    """Letters signed for: receipts ÷ deliveries of letters that ask for one."""
+    """Letters signed for: receipts ÷ deliveries of letters that ask for one,
+    credited to the letter's drafter."""
     from notices.selectors import receipt_figures
 
     fig = Figure("sign_for")
-    for r in receipt_figures(centres=centre_ids, start=period.start, end=period.end):
-        fig.met += r["signed"]
-        fig.total += r["delivered"]
-        _add(fig, "centre", r["centre"], r["signed"], r["delivered"])
+    for r in receipt_figures(centres=centre_ids, start=period.start, end=period.end, by_owner=True):
+        _credit(fig, r["signed"], r["delivered"], centre=r["centre"], staff=r["drafter"], tier=r["tier"], month=r["month"])
     return fig
 
 
@@ -337,19 +246,18 @@ def all_figures(centre_ids, period: Period) -> dict[str, Figure]:
 
 def _all_figures(centre_ids, period: Period) -> dict[str, Figure]:
     response, resolution = request_deadlines(centre_ids, period)
-    rows = tenant_year_rows(centre_ids, period)
-    figures = {
-        "visit_rate": visit_rate(centre_ids, period, rows=rows),
+    tenant = _tenant_figures(centre_ids, period)
+    return {
+        "visit_rate": tenant["visit_rate"],
         "attainment": attainment(centre_ids, period),
-        "face_to_face": face_to_face(centre_ids, period, rows=rows),
-        "on_site": visited_in_person(centre_ids, period, rows=rows),
+        "face_to_face": tenant["face_to_face"],
+        "on_site": tenant["on_site"],
         "suggestion_reply": suggestion_reply(centre_ids, period),
         "response": response,
         "resolution": resolution,
         "satisfaction": satisfaction(centre_ids, period),
+        "sign_for": sign_for(centre_ids, period),
     }
-    figures["sign_for"] = sign_for(centre_ids, period)
-    return figures
 
 
 def by_operator(fig: Figure, centre_operator: dict[int, int]) -> dict[int, tuple[int, int]]:

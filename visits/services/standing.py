@@ -51,6 +51,7 @@ def standing_refresh(*, year: int, tenant_ids: Iterable[int] | None = None, cent
             n=Count("pk"), first_due=Min("window_end", filter=Q(status=PlannedVisitStatus.DUE))
         )
     }
+    owner = _owners(ids, year)
     tz = timezone.get_current_timezone()
     # Clause 4.10 counts tenants talked to at a tenant meeting; in-person
     # visits are a separate figure and never make up for a missed meeting.
@@ -68,14 +69,24 @@ def standing_refresh(*, year: int, tenant_ids: Iterable[int] | None = None, cent
     objs = [
         TenantYear(tenant_id=pk, year=year, centre_id=t["centre_id"], tier=t["tier"],
                    windows=plan.get(pk, {}).get("n", 0), first_due_end=plan.get(pk, {}).get("first_due"),
-                   first_met=met.get(pk), first_on_site=on_site.get(pk))
+                   first_met=met.get(pk), first_on_site=on_site.get(pk), owner_id=owner.get(pk))
         for pk, t in rows.items()
     ]
     TenantYear.objects.bulk_create(
         objs, batch_size=2000, update_conflicts=True, unique_fields=["tenant", "year"],
-        update_fields=["centre", "tier", "windows", "first_due_end", "first_met", "first_on_site"],
+        update_fields=["centre", "tier", "windows", "first_due_end", "first_met", "first_on_site", "owner"],
     )
     return len(objs)
+
+
+def _owners(tenant_ids: list[int], year: int) -> dict[int, int | None]:
+    """Each tenant's owner for the year: the assignee of its latest live
+    window (a hand-on moves the tenant with it). One query, read in window
+    order so that the last row of a tenant wins."""
+    rows = (PlannedVisit.objects.live()
+            .filter(tenant_id__in=tenant_ids, window_start__gte=date(year, 1, 1), window_start__lte=date(year, 12, 31))
+            .order_by("tenant_id", "window_start", "pk").values_list("tenant_id", "assignee_id"))
+    return dict(rows.iterator(chunk_size=5000))
 
 
 def standing_touch(*, tenant_id: int, when: datetime | date) -> None:

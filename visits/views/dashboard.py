@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from portal.admin_menu import AdminScreen, MenuEntry
 from portal.audit import audit_record
 from portal.files import private_file_response
+from portal.models.accounts import User
+from tenants.models import Tier
 
 from ..exports.jobs import export_request_create
 from ..exports.xlsx import dashboard_xlsx
@@ -29,6 +31,7 @@ from ..models import AuditExport, ExportStatus
 from ..selectors import dashboard_centres_for, sees_dashboard
 from ..selectors import targets as t
 from ..selectors.dashboard import dashboard_data, meeting_gaps
+from ..selectors.target_lists import narrowed
 
 DRILLS = {
     "overdue": gettext_lazy("Overdue visits"),
@@ -78,10 +81,26 @@ def dashboard(request):
     # Deadlines are the service desk's: its log lists the overdue requests.
     links["response"] = links["resolution"] = reverse("wagtailsnippets_tenants_servicerequest:list") + "?overdue=true"
     data["cards"] = [(key, fig, links.get(key)) for key, fig in data["figures"].items()]
+    _link_breakdowns(request, data["breakdowns"])
     data.update({"form": form, "query": query, "drills": DRILLS, "meeting_gaps": meeting_gaps(centres, period),
                  "export_form": ExportRequestForm(initial={"start": date(period.year, 1, 1), "end": period.as_of}),
                  "exports": AuditExport.objects.filter(requested_by=request.user)[:5]})
     return TemplateResponse(request, "visits/admin/dashboard.html", data)
+
+
+def _link_breakdowns(request, tables) -> None:
+    """A staff member's or a tier's cell opens its figure's drill-down list
+    narrowed to that person or tier."""
+    for table in tables:
+        if table.group not in ("staff", "tier"):
+            continue
+        for key, _label, cells in table.rows:
+            for cell in cells:
+                kind = FIGURE_DRILLS.get(cell[0])
+                if kind and cell[1] is not None and key is not None:
+                    query = request.GET.copy()
+                    query[table.group] = key
+                    cell[2] = f"{reverse('visits_dashboard:drill', args=[kind])}?{query.urlencode()}"
 
 
 def drill_queryset(kind: str, centre_ids, period):
@@ -110,10 +129,29 @@ def drill(request, kind):
     if kind not in DRILLS:
         raise Http404
     form, centres, period = _scope(request)
-    rows = drill_queryset(kind, [c.pk for c in centres], period)
+    staff, tier = _drill_narrowing(request)
+    rows = narrowed(kind, drill_queryset(kind, [c.pk for c in centres], period), period, staff=staff, tier=tier)
     return TemplateResponse(request, "visits/admin/drill.html", {
         "kind": kind, "title": DRILLS[kind], "rows": rows[:1000], "period": period, "query": _query(request),
+        "narrowed_to": _narrowing_label(staff, tier, centres),
     })
+
+
+def _drill_narrowing(request) -> tuple[int | None, str | None]:
+    """?staff=<id>&tier=<tier> from a breakdown's cell; anything else is ignored."""
+    staff, tier = request.GET.get("staff", ""), request.GET.get("tier", "")
+    return (int(staff) if staff.isdigit() and len(staff) < 10 else None), (tier if tier in Tier.values else None)
+
+
+def _narrowing_label(staff: int | None, tier: str | None, centres) -> str:
+    parts = []
+    if staff is not None:
+        # Named only if they work at one of the centres shown: an id is not a way to look people up.
+        user = User.objects.filter(pk=staff, memberships__operator__in={c.operator_id for c in centres}).first()
+        parts.append(str(user) if user else "—")
+    if tier is not None:
+        parts.append(str(Tier(tier).label))
+    return " · ".join(parts)
 
 
 @screen.route("export.xlsx", "xlsx")

@@ -6,8 +6,11 @@ it can reach the file system or the network."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from notices.fire.models import InspectionRound
@@ -17,18 +20,30 @@ from portal.pdf.fetcher import SafeURLFetcher
 from portal.pdf.render import chinese_date, run_with_time_limit
 
 
-def report_html(round_: InspectionRound) -> str:
-    with translation.override("zh-hans"):
+def _zh() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
+def report_html(round_: InspectionRound, *, language: str | None = None) -> str:
+    """The report in `language`: the person who asked for it reads it (their
+    admin language), Chinese when nobody did (settings.LANGUAGE_CODE)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        today, month = timezone.localdate(), round_.month
+        # "第 3 页 / 共 5 页" or "Page 3 of 5": the margin box's text around the two counters.
+        before, _sep, rest = _("Page %(page)s of %(pages)s").partition("%(page)s")
+        between, _sep, after = rest.partition("%(pages)s")
         return render_to_string("fire/pdf/report.html", {
             "round": round_, "centre": round_.centre, "rows": round_table(round_),
             "status": monthly_status(round_.centre, round_.month),
-            "printed": chinese_date(timezone.localdate()),
+            "printed": chinese_date(today) if _zh() else date_format(today, "j F Y"),
+            "month_label": f"{month.year}年{month.month}月" if _zh() else date_format(month, "F Y"),
+            "page_before": before, "page_between": between, "page_after": after,
             "items": list(round_.centre.fire_checklist.filter(active=True)),
         })
 
 
-def render_report_pdf(round_: InspectionRound, *, time_limit: float = DEFAULT_TIME_LIMIT) -> bytes:
-    html = report_html(round_)
+def render_report_pdf(round_: InspectionRound, *, time_limit: float = DEFAULT_TIME_LIMIT, language: str | None = None) -> bytes:
+    html = report_html(round_, language=language)
 
     def work() -> bytes:
         return HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR)).write_pdf()

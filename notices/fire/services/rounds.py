@@ -27,6 +27,7 @@ from notices.fire.models import (
 from notices.fire.selectors import fire_centres_for, month_start, safety_drafters
 from notices.models import Letter, LetterKind, RecipientMode
 from notices.services.drafting import letter_draft
+from notices.services.notifications import reader_language
 from portal.audit import audit_record
 from portal.models.accounts import Department
 from portal.uploads import safe_name
@@ -162,22 +163,25 @@ def round_request_report(*, actor, round_: InspectionRound, request: HttpRequest
         InspectionRound.objects.filter(pk=round_.pk).update(report_requested_at=timezone.now())
         audit_record(actor=actor, action="fire.report_requested", obj=round_, request=request)
         round_id = round_.pk
-        transaction.on_commit(lambda: _render_later(round_id))
+        # The report is read by the person who asked for it: in their language.
+        language = reader_language(actor)
+        transaction.on_commit(lambda: _render_later(round_id, language))
 
 
-def _render_later(round_id: int) -> None:
+def _render_later(round_id: int, language: str) -> None:
     from notices.fire.tasks import render_round_report_task
 
-    render_round_report_task.delay(round_id)
+    render_round_report_task.delay(round_id, language)
 
 
-def round_render_report(*, round_id: int) -> InspectionRound:
-    """Render the round's report as it stands now and store it with its hash.
-    Rendering twice just stores the same report again."""
+def round_render_report(*, round_id: int, language: str | None = None) -> InspectionRound:
+    """Render the round's report as it stands now, in `language` (Chinese by
+    default), and store it with its hash. Rendering twice just stores the
+    same report again."""
     from notices.fire.services.report import render_report_pdf
 
     round_ = InspectionRound.objects.select_related("centre").get(pk=round_id)
-    pdf = render_report_pdf(round_)
+    pdf = render_report_pdf(round_, language=language)
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         round_ = InspectionRound.objects.select_for_update().select_related("centre").get(pk=round_id)

@@ -1,0 +1,172 @@
+"""The printable fee-schedule notice (4.14, R17): the schedule in force as
+an A4 PDF for the customer service centre and each service window — the
+centre's letterhead, the charges by kind, the effective date and a QR code
+that opens the schedule online.
+
+A notice is made for each published revision of the schedule in force: when
+a schedule is published (or republished) and when its effective date comes
+(a daily beat task), never twice for the same revision. Rendering is slow
+(WeasyPrint), so it runs in a Celery task; staff download the file from the
+admin (portal.pages.fee_notice_views)."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import io
+import logging
+from html import escape
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+from wagtail.rich_text import expand_db_html
+from weasyprint import CSS, HTML
+
+from notices.pdf.sanitize import sanitize_body_html
+from portal.models import FeeNotice, FeeScheduleIndexPage, FeeSchedulePage, PdfStatus
+from portal.pdf.fetcher import SafeURLFetcher
+from portal.pdf.render import chinese_date, run_with_time_limit
+
+logger = logging.getLogger(__name__)
+ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
+TIME_LIMIT = 60.0
+
+
+def _day(day) -> str:
+    return chinese_date(day) if (get_language() or "").startswith("zh") else date_format(day, "j F Y")
+
+
+def schedule_url(schedule: FeeSchedulePage) -> str:
+    """Where the QR code leads: the schedule's page on the centre's site."""
+    url = schedule.get_full_url()
+    if not url or not url.startswith("http"):
+        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (schedule.get_url() or "/")
+    return url
+
+
+def _qr_data_uri(url: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=4, border=2)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _tables(schedule: FeeSchedulePage) -> str:
+    e = functools.partial(escape, quote=True)
+    head = f"<tr><th>{e(_('Item'))}</th><th>{e(_('Price'))}</th><th>{e(_('Unit'))}</th><th>{e(_('Remarks'))}</th></tr>"
+    out = []
+    for label, items in schedule.tables():
+        rows = "".join(f"<tr><td>{e(i.name)}</td><td class='price'>{e(i.price)}</td><td>{e(i.unit)}</td>"
+                       f"<td>{e(i.remarks)}</td></tr>" for i in items)
+        out.append(f"<h3>{e(str(label))}</h3><table><thead>{head}</thead><tbody>{rows}</tbody></table>")
+    return "".join(out)
+
+
+def build_fee_notice_html(schedule: FeeSchedulePage, centre, *, today) -> str:
+    """The notice's HTML, in the active language. Every text from the
+    database is escaped; the notes are reduced to the letters' inert subset."""
+    e = functools.partial(escape, quote=True)
+    url = schedule_url(schedule)
+    notes = sanitize_body_html(expand_db_html(schedule.notes or ""))
+    address = " · ".join(x for x in (centre.letterhead_address or centre.address,
+                                     centre.letterhead_phone or centre.hotline) if x)
+    return (
+        f'<!DOCTYPE html><html lang="{e(get_language() or "zh-hans")}"><head><meta charset="utf-8">'
+        f"<title>{e(schedule.title)}</title></head><body>"
+        f'<header class="letterhead"><p class="issuer">{e(centre.letterhead_name or centre.name)}</p>'
+        f'<p class="centre">{e(centre.name)}</p><p class="address">{e(address)}</p></header>'
+        f'<h1>{e(_("Fee schedule"))}</h1><p class="subtitle">{e(schedule.title)}</p>'
+        f'<p class="effective">{e(_("Effective from %(date)s") % {"date": _day(schedule.effective_from)})}</p>'
+        f"{_tables(schedule)}"
+        + (f'<div class="notes">{notes}</div>' if notes.strip() else "")
+        + f'<footer><img class="qr" alt="" src="{_qr_data_uri(url)}"><div>'
+        f'<p>{e(_("Scan the code to read this schedule and any later one online:"))}</p><p class="url">{e(url)}</p>'
+        f'<p>{e(_("Questions: the customer service centre, telephone %(phone)s.") % {"phone": centre.hotline})}</p>'
+        f'<p class="posted">{e(_("Posted on %(date)s") % {"date": _day(today)})}</p></div></footer>'
+        "</body></html>"
+    )
+
+
+@functools.cache
+def _stylesheet() -> CSS:
+    return CSS(filename=str(ASSETS_DIR / "fee_notice.css"), url_fetcher=SafeURLFetcher(ASSETS_DIR))
+
+
+def render_fee_notice_pdf(schedule: FeeSchedulePage, centre, *, language: str | None = None) -> bytes:
+    """The notice as PDF bytes, in `language` (the site's default, Chinese,
+    for what is pinned up at the windows)."""
+    with override(language or settings.LANGUAGE_CODE):
+        html = build_fee_notice_html(schedule, centre, today=timezone.localdate())
+
+    def work() -> bytes:
+        document = HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR))
+        return document.write_pdf(stylesheets=[_stylesheet()])
+
+    return run_with_time_limit(work, TIME_LIMIT)
+
+
+# --- which notices are due, and making them ---------------------------------------------
+
+
+def fee_notice_due(index: FeeScheduleIndexPage) -> FeeNotice | None:
+    """The notice of the schedule in force today at `index`, created (to be
+    made) if its live revision has none yet; None without a schedule in force."""
+    current = index.current_schedule()
+    if current is None or current.live_revision_id is None or index.centre is None:
+        return None
+    notice, _created = FeeNotice.objects.get_or_create(
+        schedule=current, revision_id=current.live_revision_id, defaults={"centre": index.centre}
+    )
+    return notice
+
+
+def fee_notices_refresh(*, index_ids=None) -> list[int]:
+    """Create the notices now due (all centres, or the given schedule pages)
+    and queue the making of those not made yet; returns their ids. Safe to
+    run any number of times."""
+    from .tasks import fee_notice_render
+
+    indexes = FeeScheduleIndexPage.objects.live()
+    if index_ids is not None:
+        indexes = indexes.filter(pk__in=list(index_ids))
+    queued = []
+    for index in indexes:
+        notice = fee_notice_due(index)
+        if notice is not None and notice.status != PdfStatus.READY:
+            queued.append(notice.pk)
+    for notice_id in queued:
+        transaction.on_commit(functools.partial(fee_notice_render.delay, notice_id))
+    return queued
+
+
+def fee_notice_make(notice_id: int) -> FeeNotice | None:
+    """Render the notice once and keep it; a rerun finds it made."""
+    notice = FeeNotice.objects.select_related("centre").filter(pk=notice_id).first()
+    if notice is None or notice.status == PdfStatus.READY:
+        return notice
+    schedule = FeeSchedulePage.objects.get(pk=notice.schedule_id)
+    revision = schedule.revisions.filter(pk=notice.revision_id).first()
+    page = revision.as_object() if revision is not None else schedule
+    try:
+        pdf = render_fee_notice_pdf(page, notice.centre)
+    except Exception as exc:
+        logger.exception("fee notice %s: PDF render failed", notice_id)
+        FeeNotice.objects.filter(pk=notice_id).update(status=PdfStatus.FAILED, error=str(exc)[:300])
+        raise
+    with transaction.atomic():
+        notice = FeeNotice.objects.select_for_update().get(pk=notice_id)
+        if notice.status == PdfStatus.READY:
+            return notice
+        notice.pdf.save(f"fees-{notice.centre.code}-{page.effective_from:%Y%m%d}-r{notice.revision_id}.pdf",
+                        ContentFile(pdf), save=False)
+        notice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        notice.status, notice.error, notice.made_at = PdfStatus.READY, "", timezone.now()
+        notice.save(update_fields=["pdf", "pdf_sha256", "status", "error", "made_at"])
+    return notice
