@@ -101,7 +101,7 @@ test-stack: system venv messages
 	@pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not answering on 127.0.0.1:6379"; exit 1; }
 	STACK_PORT=$(STACK_PORT) STACK_S3_ENDPOINT=$$(curl -s -o /dev/null $(S3_ENDPOINT) && echo $(S3_ENDPOINT)) \
-	  PYTHONPATH=tests/stack $(PY) tests/stack/run.py
+	  PYTHONPATH=tests/stack $(PY) -u tests/stack/run.py
 
 bench: system venv messages
 	$(PY) bench/run.py

@@ -20,17 +20,11 @@ import struct
 import time
 import zipfile
 from html.parser import HTMLParser
-from http.cookiejar import DefaultCookiePolicy
 
 import requests
 
 TITLE = "关于全栈演练的通知"
 BODY = "定于本周五下午三点进行消防演练，请各商户安排人员参加。"
-
-
-class _Policy(DefaultCookiePolicy):
-    def return_ok_secure(self, cookie, request):
-        return True
 
 
 class _Forms(HTMLParser):
@@ -87,14 +81,15 @@ class Person:
 
     def __init__(self, urls: list[str]):
         self.http = requests.Session()
-        self.http.cookies.set_policy(_Policy())
         self._urls = itertools.cycle(urls)
 
     def send(self, method: str, path: str, **kwargs) -> requests.Response:
         base = next(self._urls)
         host = base.split("//", 1)[1]
+        # The Secure cookies, which requests keeps but sends over HTTPS only.
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
         headers = {"X-Forwarded-Proto": "https", "Origin": f"https://{host}", "Referer": f"https://{host}{path}",
-                   **kwargs.pop("headers", {})}
+                   **({"Cookie": cookie} if cookie else {}), **kwargs.pop("headers", {})}
         if method == "POST":
             kwargs.setdefault("data", {})
             kwargs["data"] = [*_pairs(kwargs["data"]), ("csrfmiddlewaretoken", self.http.cookies.get("csrftoken", ""))]
@@ -135,14 +130,14 @@ def draft_and_submit(person: Person, centre: int) -> int:
     page = person.get("/admin/snippets/notices/letter/add/")
     form = next(f for f in forms_of(page.text) if any(n == "title" for n, _ in f["fields"]))
     values = {"title": TITLE, "body": _draftail(BODY), "recipient_mode": "tier", "centre": str(centre),
-              "department": "safety"}
+              "department": "safety", "requires_receipt": "on"}
     fields = [(n, v) for n, v in form["fields"] if n not in {*values, "recipient_tiers", "csrfmiddlewaretoken"}]
-    fields += [*values.items(), ("recipient_tiers", "1"), ("action-submit", "")]
+    fields += [*values.items(), ("recipient_tiers", "1"), ("action-submit", "1")]
     page = person.post("/admin/snippets/notices/letter/add/", fields)
-    found = re.search(r"/admin/snippets/notices/letter/edit/(\d+)/", page.url) or re.search(
-        r"/admin/letters/(\d+)/", page.url)
-    assert found, f"the letter was not created: {page.url}\n{page.text[:3000]}"
-    return int(found.group(1))
+    # Wagtail goes back to the listing: the newest letter there is this one.
+    found = [int(pk) for pk in re.findall(r"/admin/(?:snippets/notices/letter/edit|letters)/(\d+)/", page.text)]
+    assert found and TITLE in page.text, f"the letter was not created: {page.url}\n{page.text[:3000]}"
+    return max(found)
 
 
 def decide(person: Person, letter: int) -> None:
@@ -218,4 +213,6 @@ def _delivered(person: Person, letter: int) -> int:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(person.get(f"/admin/letters/{letter}/deliveries.xlsx").content), read_only=True)
-    return max(0, book.active.max_row - 1)
+    # Below the letter's number and the column titles: one row per tenant (codes S0000…).
+    return sum(1 for row in book.active.iter_rows(min_row=3, max_col=1, values_only=True)
+               if re.fullmatch(r"S\d{4}", str(row[0] or "")))

@@ -37,11 +37,25 @@ BUCKET = "atrium-stack"
 ERROR_LINE = re.compile(r'Traceback \(most recent call last\)|"levelname": "(ERROR|CRITICAL)"|\b(ERROR|CRITICAL)/')
 
 
+def _keys() -> dict:
+    """This run's secrets; with STACK_REUSE, the seeded template's (the seal
+    key is stored encrypted with the passphrase, the chain MAC'd with the
+    audit key)."""
+    saved = ROOT / "var" / "stack-keys.json"
+    if os.environ.get("STACK_REUSE") and saved.exists():
+        return json.loads(saved.read_text())
+    keys = {"SECRET_KEY": secrets.token_urlsafe(60), "ATRIUM_AUDIT_KEY": secrets.token_urlsafe(40),
+            "ATRIUM_SEAL_KEY_PASSPHRASE": secrets.token_urlsafe(30)}
+    saved.parent.mkdir(exist_ok=True)
+    saved.write_text(json.dumps(keys))
+    return keys
+
+
 def _environment() -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "ATRIUM_", "AWS_"))}
     env.update({
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(60), "ATRIUM_AUDIT_KEY": secrets.token_urlsafe(40),
+        **_keys(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "WAGTAILADMIN_BASE_URL": f"https://127.0.0.1:{PORT}",
         "SECURE_SSL_REDIRECT": "0", "ATRIUM_STAFF_MFA_REQUIRED": "1",
         "DATABASE_URL": f"{PG}/{DATABASE}", "CELERY_BROKER_URL": f"{REDIS}/11", "REDIS_URL": f"{REDIS}/12",
@@ -55,9 +69,9 @@ def _environment() -> dict:
     return env
 
 
-def _fresh_services(env: dict) -> None:
+def _fresh_services(env: dict, template: str = "template1") -> None:
     subprocess.run(["psql", PG + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)",
-                    "-c", f"CREATE DATABASE {DATABASE}"], check=True)
+                    "-c", f"CREATE DATABASE {DATABASE} TEMPLATE {template}"], check=True)
     for db in ("11", "12"):
         subprocess.run(["redis-cli", "-u", f"{REDIS}/{db}", "flushdb"], check=True, stdout=subprocess.DEVNULL)
     if S3:
@@ -68,9 +82,10 @@ def _fresh_services(env: dict) -> None:
         if bucket.creation_date is None:
             bucket.create()
         bucket.Versioning().enable()
-        bucket.object_versions.delete()
-    subprocess.run(["rm", "-rf", str(VAR)], check=True)
+        if template == "template1":  # else the seeded template's files are in the bucket
+            bucket.object_versions.delete()
     for folder in ("audit", "metrics", "logs"):
+        subprocess.run(["rm", "-rf", str(VAR / folder)], check=True)
         (VAR / folder).mkdir(parents=True)
 
 
@@ -136,15 +151,29 @@ def _errors_logged() -> list[str]:
     return found
 
 
-def main() -> int:
-    env = _environment()
-    began = time.monotonic()
+def _prepare(env: dict) -> dict:
+    """Migrate, collect the static files and seed; with STACK_REUSE=1 (while
+    working on the driver) start again from the database the last full run
+    left as a template, instead of minutes of migrations."""
+    saved = ROOT / "var" / "stack-world.json"
+    if os.environ.get("STACK_REUSE") and saved.exists():
+        _fresh_services(env, template=f"{DATABASE}_seeded")
+        return json.loads(saved.read_text())
     _fresh_services(env)
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "collectstatic", "--noinput", "-v0")
     seeded = subprocess.run([str(BIN / "python"), "tests/stack/seed.py"], cwd=ROOT, env=env, check=True,
                             capture_output=True, text=True)
-    world = json.loads(seeded.stdout.strip().splitlines()[-1])
+    subprocess.run(["psql", PG + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DATABASE}_seeded",
+                    "-c", f"CREATE DATABASE {DATABASE}_seeded TEMPLATE {DATABASE}"], check=True)
+    saved.write_text(seeded.stdout.strip().splitlines()[-1])
+    return json.loads(saved.read_text())
+
+
+def main() -> int:
+    env = _environment()
+    began = time.monotonic()
+    world = _prepare(env)
     print(f"stack: database, static files and {world['tenants']} tenants ready in {time.monotonic() - began:.0f} s")
     processes = Processes(env)
     try:
