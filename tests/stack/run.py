@@ -33,8 +33,9 @@ S3 = os.environ.get("STACK_S3_ENDPOINT", "")
 PORT = int(os.environ.get("STACK_PORT", "8711"))
 DATABASE = "atrium_stack"
 BUCKET = "atrium-stack"
-# Lines that are errors whatever the log format (JSON in production).
-ERROR_LINE = re.compile(r'Traceback \(most recent call last\)|"levelname": "(ERROR|CRITICAL)"|\b(ERROR|CRITICAL)/')
+# Lines that are errors whatever the log format: Django's JSON lines, Celery's
+# "ERROR/MainProcess", gunicorn's "[ERROR]", and any traceback.
+ERROR_LINE = re.compile(r'Traceback \(most recent call last\)|"level(name)?": "(ERROR|CRITICAL)"|\b(ERROR|CRITICAL)/|\[(ERROR|CRITICAL)\]')
 
 
 def _keys() -> dict:
