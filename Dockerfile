@@ -11,9 +11,11 @@ WORKDIR /app
 COPY scripts/system-deps.sh scripts/system-deps.sh
 RUN ATRIUM_SYSTEM_DEPS=runtime bash scripts/system-deps.sh && rm -rf /var/lib/apt/lists/*
 
-# Exactly the locked versions, each checked against its hash.
-COPY requirements.lock .
-RUN python -m venv /venv && /venv/bin/pip install --require-hashes --no-deps -r requirements.lock
+# Exactly the locked versions, each checked against its hash; the runtime
+# lock, without the dev extra (pytest, Playwright, moto…): tests/operations/
+# test_locks.py keeps it in step with requirements.lock.
+COPY requirements.prod.lock .
+RUN python -m venv /venv && /venv/bin/pip install --require-hashes --no-deps -r requirements.prod.lock
 ENV PATH=/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=portal.settings.production \
     ATRIUM_VAR_DIR=/var/lib/atrium \

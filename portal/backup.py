@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from .audit import audit_record
 from .audit_anchor import ANCHOR_FILE, anchor_dir
+from .backup_bucket import backup_upload
 from .evidence_key import MANIFEST, evidence_mac, evidence_mac_ok, key_id
 
 FORMAT = "atrium-backup/1"
@@ -55,6 +56,7 @@ class BackupError(Exception):
 class BackupResult:
     path: Path
     manifest: dict
+    bucket_copy: str | None = None  # its name in the backup bucket, where there is one
 
 
 def _sha256_file(path: Path) -> str:
@@ -229,11 +231,13 @@ def backup_create(*, directory: Path | None = None, keep: int | None = None) -> 
         # Renamed only once complete: a crash leaves a .partial, never a
         # truncated archive that looks finished.
         partial.replace(final)
+    keep = keep if keep is not None else settings.ATRIUM_BACKUP_KEEP
+    copied = backup_upload(final, keep=keep)
     audit_record(actor=None, action="backup.created", details={
-        "file": final.name, "files": manifest["files"], "media": manifest["media"],
+        "file": final.name, "files": manifest["files"], "media": manifest["media"], "bucket_copy": copied,
     })
-    _prune(directory, keep if keep is not None else settings.ATRIUM_BACKUP_KEEP)
-    return BackupResult(path=final, manifest=manifest)
+    _prune(directory, keep)
+    return BackupResult(path=final, manifest=manifest, bucket_copy=copied)
 
 
 def _reserve_names(directory: Path) -> tuple[Path, Path]:

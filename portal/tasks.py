@@ -21,6 +21,15 @@ def backup_nightly() -> str:
     return str(backup_create().path)
 
 
+@shared_task(acks_late=True, time_limit=settings.ATRIUM_LONGEST_TASK_SECONDS)
+def seed_demo_render() -> None:
+    """The demo's PDFs, after `seed_demo --render-later` (make run): rendered
+    here, once the portal is up, rather than before it starts."""
+    from .demo.later import seed_demo_render as render
+
+    render()
+
+
 @shared_task(acks_late=True)
 def audit_checkpoint_task() -> str:
     """The periodic checkpoint of the evidence chain: verify it, anchor its

@@ -48,7 +48,9 @@ main() {
   [[ $host == 0.0.0.0 ]] && shown=127.0.0.1
 
   $PY manage.py migrate --noinput -v0
-  LOG_LEVEL=WARNING $PY manage.py seed_demo --quiet
+  # The demo's rows now; its PDFs (stamped letters, receipts, the handbook)
+  # are queued for the worker, which renders them once the portal is up.
+  LOG_LEVEL=WARNING $PY manage.py seed_demo --quiet --render-later
   pids=()
   cleanup() {
     trap - INT TERM EXIT

@@ -7,6 +7,7 @@ from django.core.cache import caches
 
 from .base import build_world
 from .fixtures.database import django_db_setup  # noqa: F401 - the test database, copied from a migrated template
+from .fixtures.s3 import s3_bucket  # noqa: F401 - the bucket of make test-s3 (nothing otherwise)
 from .fixtures.worker import start_worker, worker  # noqa: F401 - fixtures for every test
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM

@@ -34,6 +34,7 @@ from notices.fire.services.rounds import (
 )
 from notices.models import LetterStatus
 from notices.services.letters import letter_stamp
+from portal.demo.later import render_now
 from portal.demo.letters import _decide
 from portal.models import User
 from tenants.models import Tenant, TenantStatus
@@ -86,8 +87,9 @@ def _contact_user(tenant: Tenant) -> User | None:
 def _seal(letter, leader, keeper) -> None:
     _decide(letter, leader, comment="同意发文。")
     _decide(letter, keeper, comment="同意用章。")
-    letter_stamp(letter_id=letter.pk)
-    _deliver(letter)
+    if render_now():  # else seed_demo_render, in the worker
+        letter_stamp(letter_id=letter.pk)
+        _deliver(letter)
 
 
 def _deliver(letter) -> None:

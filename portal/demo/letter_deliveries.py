@@ -42,10 +42,14 @@ def _scan() -> SimpleUploadedFile:
 
 
 @override_settings(**QUIET)
-def seed_letter_deliveries() -> None:
+def seed_letter_deliveries(titles: list[str] | None = None) -> None:
+    """`titles`: only those letters (seed_demo_render, when the fire demo's
+    letters are stamped already); all of centre BJ's stamped letters when None."""
     ops = User.objects.get(email="ops@a.atrium.demo")
     now = timezone.now()
     stamped = Letter.objects.filter(centre__code="BJ", status=LetterStatus.STAMPED).order_by("created_at")
+    if titles is not None:
+        stamped = stamped.filter(title__in=titles)
     if not stamped.exists() or Receipt.objects.filter(letter__in=stamped).exists():
         return
     for index, letter in enumerate(stamped):

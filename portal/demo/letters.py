@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from notices.models import Letter, LetterAttachment, LetterTemplate
 from notices.pdf.seal import make_demo_certificate, make_seal_png
 from notices.services.letters import letter_stamp
+from portal.demo.later import render_now
 from portal.demo.letter_deliveries import seed_letter_deliveries
 from portal.models import User
 
@@ -104,7 +105,10 @@ def seed_letters(centres) -> None:
             continue
         _decide(letter, keeper, comment="同意用章。")
         # Stamp now so the demo is complete without a worker; the stamping task
-        # the chain queued finds the letter stamped and does nothing.
-        letter_stamp(letter_id=letter.pk)
+        # the chain queued finds the letter stamped and does nothing. With
+        # --render-later that task stamps it, and seed_demo_render delivers.
+        if render_now():
+            letter_stamp(letter_id=letter.pk)
     # Deliveries and receipts of the stamped letters (issue 5).
-    seed_letter_deliveries()
+    if render_now():
+        seed_letter_deliveries()

@@ -206,6 +206,9 @@ STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if AWS_STORAGE_BUCKET_NAME:  # each backup archive copied off the machine too (portal/backup_bucket.py)
+    STORAGES["backups"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env_str("ATRIUM_BACKUP_BUCKET", "") or AWS_STORAGE_BUCKET_NAME, "location": "backups"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

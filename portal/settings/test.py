@@ -25,6 +25,22 @@ CACHES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# make test-s3: media (and backups) on the S3-compatible server that CI starts
+# on 127.0.0.1 (moto's standalone server), one bucket per test process; the
+# tests' conftest creates it. Unset, media stays in this run's folder.
+ATRIUM_S3_ENDPOINT_URL = os.environ.get("ATRIUM_S3_ENDPOINT_URL", "")
+if ATRIUM_S3_ENDPOINT_URL:
+    AWS_S3_ENDPOINT_URL = ATRIUM_S3_ENDPOINT_URL
+    AWS_S3_REGION_NAME = "us-east-1"
+    AWS_ACCESS_KEY_ID = AWS_SECRET_ACCESS_KEY = "atrium-test"  # noqa: S105 - moto accepts any key
+    # Named after the run's folder, which a worker process started by a test
+    # is handed too: it then reads and writes the same bucket.
+    AWS_STORAGE_BUCKET_NAME = "atrium-test-" + __import__("hashlib").sha256(str(VAR_DIR).encode()).hexdigest()[:16]
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = 300
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    STORAGES["backups"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "backups"}}
 # Unit tests run tasks in-process; tests marked `worker` start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

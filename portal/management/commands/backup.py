@@ -21,5 +21,7 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{result.path}")
+        if result.bucket_copy:
+            self.stdout.write(f"  copied to the backup bucket as {result.bucket_copy}")
         for name, facts in result.manifest["files"].items():
             self.stdout.write(f"  {name}  {facts['size']} bytes  sha256 {facts['sha256']}")

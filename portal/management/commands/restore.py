@@ -2,6 +2,8 @@
 and restore it. Stop the web and worker processes before restoring over the
 live database; `--sqlite-path`, `--pg-database` and `--media-root` restore a
 copy elsewhere instead (to look something up without touching the live one).
+`--from-bucket` takes ARCHIVE as the name of a copy in the backup bucket
+(where media is on S3) and fetches it first.
 
 The manifest must carry a valid MAC by ATRIUM_AUDIT_KEY. `--accept-unsigned`
 restores an archive made before manifests were authenticated, loudly: its
@@ -12,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.backup import BackupError, backup_restore
+from portal.backup_bucket import backup_fetched
 
 
 class Command(BaseCommand):
@@ -19,6 +22,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path)
+        parser.add_argument("--from-bucket", action="store_true",
+                            help="ARCHIVE is the name of a copy in the backup bucket (e.g. atrium-20261201T023000Z.tar).")
         parser.add_argument("--yes", action="store_true", help="Do not ask before replacing the live data.")
         parser.add_argument("--sqlite-path", type=Path, help="Restore the SQLite database to this file instead.")
         parser.add_argument("--pg-database", help="Restore into this (existing, empty) PostgreSQL database instead.")
@@ -37,12 +42,12 @@ class Command(BaseCommand):
             if answer.strip().lower() not in {"y", "yes"}:
                 raise CommandError("Nothing restored (answer y, or pass --yes).")
         try:
-            manifest = backup_restore(
-                path=options["archive"], sqlite_path=options["sqlite_path"],
-                pg_database=options["pg_database"], media_root=options["media_root"],
-                accept_unsigned=options["accept_unsigned"],
-            )
-        except BackupError as exc:
+            if options["from_bucket"]:
+                with backup_fetched(str(options["archive"])) as fetched:
+                    manifest = self._restore(fetched, options)
+            else:
+                manifest = self._restore(options["archive"], options)
+        except (BackupError, LookupError) as exc:
             raise CommandError(str(exc)) from exc
         if not manifest["authenticated"]:
             self.stderr.write(self.style.WARNING(
@@ -57,3 +62,9 @@ class Command(BaseCommand):
                 "where anchors or timestamps remember them: that is what the restore lost. Keep that anchor file "
                 "(it records the loss); to go on, move it aside and run `manage.py verify_audit --checkpoint`."
             )
+
+    def _restore(self, path, options) -> dict:
+        return backup_restore(
+            path=path, sqlite_path=options["sqlite_path"], pg_database=options["pg_database"],
+            media_root=options["media_root"], accept_unsigned=options["accept_unsigned"],
+        )

@@ -94,9 +94,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the demo logins.")
         parser.add_argument("--logins-only", action="store_true", help="Only print the demo logins.")
+        parser.add_argument("--render-later", action="store_true",
+                            help="Leave the PDFs (stamped letters, receipts, handbook) to the worker: make run.")
 
-    def handle(self, *args, quiet=False, logins_only=False, **options):
-        if not logins_only:
+    def handle(self, *args, quiet=False, logins_only=False, render_later=False, **options):
+        if render_later:
+            from portal.demo.later import rendering_later
+            from portal.tasks import seed_demo_render
+
+            with rendering_later():
+                self.seed()
+            seed_demo_render.delay()
+        elif not logins_only:
             self.seed()
         if not quiet:
             self.print_logins()
