@@ -81,6 +81,11 @@ def permanent_refusal(error: Exception) -> str | None:
     return None
 
 
+# What `send_claimed` reads of a row besides its id: a caller loading many
+# rows may load only these (`.only(*ROW_FIELDS)`).
+ROW_FIELDS = ("notify_refusal", *(f"{c}_handed_at" for c in CHANNELS))
+
+
 @dataclass
 class Outgoing:
     """The messages of one claimed row, as loaded after the claim."""

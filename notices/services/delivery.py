@@ -22,7 +22,14 @@ from notices.models import Delivery, DeliveryState, Letter, LetterStatus
 from notices.selectors import letter_recipients
 from notices.services.messaging import letter_notifications
 from portal.audit import audit_record
-from portal.outbox import Outgoing, claim, outcome_unknown_q, refused_q, send_claimed
+from portal.outbox import (
+    ROW_FIELDS,
+    Outgoing,
+    claim,
+    outcome_unknown_q,
+    refused_q,
+    send_claimed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +94,11 @@ def deliveries_notify(*, letter_id: int, delivery_ids: list[int]) -> int:
     token, pks = claim(Delivery.objects.filter(letter_id=letter_id, pk__in=delivery_ids, notified_at__isnull=True))
     finished = 0
     if pks:
-        deliveries = list(Delivery.objects.filter(pk__in=pks).select_related("tenant").order_by("pk"))
+        # Only what the messages and the outbox read: a delivery and a tenant have many other columns.
+        deliveries = list(
+            Delivery.objects.filter(pk__in=pks).select_related("tenant").order_by("pk")
+            .only("tenant", "tenant__legal_name", "tenant__trading_name", *ROW_FIELDS)
+        )
         messages = letter_notifications(letter, deliveries, kind="new")
         items = [Outgoing(d, *messages[d.pk]) for d in deliveries]
         finished = send_claimed(Delivery, token, items, done=lambda: {"notified_at": timezone.now()})

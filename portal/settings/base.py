@@ -216,7 +216,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtp": "portal.mail_smtp.EmailBackend",  # Django's, with cheaper address checks
 }.get(env_str("EMAIL_BACKEND", "console"))
 if EMAIL_BACKEND is None:
     from django.core.exceptions import ImproperlyConfigured

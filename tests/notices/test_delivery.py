@@ -116,3 +116,33 @@ def test_the_sweep_leaves_a_recent_delivery_alone(world):
     type(letter).objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING,
                                                      delivery_started_at=timezone.now())
     assert not letters_stuck_in_delivery().filter(pk=letter.pk).exists()
+
+
+def test_a_chunk_of_notifications_costs_no_query_per_tenant_beyond_its_own_marks(world, sms_outbox):
+    """Per tenant only the outbox's marks (email handed; email accepted and
+    text handed; text accepted): contacts, tenants and links come in bulk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notices.services.delivery import deliveries_notify
+    from tests.base import make_contact
+
+    for i in range(3, 9):
+        make_contact(make_tenant(world.centre_a, f"TA{i:03d}", f"商户{i}"), f"t{i}@shops.test", may_sign=True)
+    Contact.objects.filter(tenant__centre=world.centre_a, may_sign=True).update(phone="13800000001")
+    letter = stamped_letter(world)
+    ids = list(Delivery.objects.filter(letter=letter).order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == 8
+
+    def queries(chunk) -> int:
+        Delivery.objects.filter(pk__in=chunk).update(notified_at=None, **reset_claim_fields())
+        with CaptureQueriesContext(connection) as ctx:
+            assert deliveries_notify(letter_id=letter.pk, delivery_ids=chunk) == len(chunk)
+        return len(ctx.captured_queries)
+
+    mail.outbox.clear()
+    sms_outbox.clear()
+    small, large = queries(ids[:2]), queries(ids[2:])
+    assert large - small == 3 * (len(ids[2:]) - 2)
+    assert len(mail.outbox) == len(sms_outbox) == 8
+    assert all(m.to and f"/my/letters/{d}/" in m.body for m, d in zip(mail.outbox, ids, strict=True))

@@ -85,7 +85,7 @@ def test_a_number_the_gateway_refuses_for_good_holds_back_no_other_tenant(world,
 
 def test_an_address_the_mail_server_refuses_with_550_holds_back_no_other_tenant(world, letter, settings, sms_outbox,
                                                                                   smtp_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "portal.mail_smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", smtp_server.port, False
     ids = _ids(letter)
     second = Delivery.objects.get(pk=ids[1])
@@ -107,7 +107,7 @@ def test_an_address_the_mail_server_refuses_with_550_holds_back_no_other_tenant(
 
 def test_a_mailbox_the_server_refuses_for_now_with_450_is_tried_again(world, letter, settings, sms_outbox,
                                                                        smtp_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "portal.mail_smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", smtp_server.port, False
     ids = _ids(letter)
     bad = _contact(Delivery.objects.get(pk=ids[1])).email
