@@ -16,9 +16,7 @@ from .env import (
     env_str,
     env_url,
 )
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(env_str("ATRIUM_VAR_DIR", str(BASE_DIR / "var")))
+from .paths import BASE_DIR, VAR_DIR
 
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 DEBUG = env_bool("DEBUG", False)
@@ -186,29 +184,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # --- Static and media files -------------------------------------------------
-STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    # Media on S3-compatible storage; files are private and served through
-    # signed, short-lived URLs so that access checks stay in Atrium.
-    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "") or None
-    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "") or None
-    AWS_DEFAULT_ACL = None
-    AWS_QUERYSTRING_AUTH = True
-    AWS_QUERYSTRING_EXPIRE = 300
-    MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
-else:
-    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-STORAGES = {
-    "default": MEDIA_STORAGE,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-if AWS_STORAGE_BUCKET_NAME:  # each backup archive copied off the machine too (portal/backup_bucket.py)
-    STORAGES["backups"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": env_str("ATRIUM_BACKUP_BUCKET", "") or AWS_STORAGE_BUCKET_NAME, "location": "backups"}}
+from .storage import *  # noqa: E402 - after the section heading, on purpose
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

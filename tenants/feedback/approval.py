@@ -35,11 +35,12 @@ def _decidable_ids(user, approver: str):
     if approver == Approver.LEADER:
         qs = PhoneBlock.objects.filter(centre_id__in=centre_ids_for(user, [Role.LEADER]))
     else:
-        mine = StaffMembership.objects.active().filter(user=user, centre__isnull=False).exclude(department="")
-        pairs = models.Q(pk__in=[])
-        for centre_id, department in mine.values_list("centre_id", "department"):
-            pairs |= models.Q(post__centre_id=centre_id, department=department)
-        qs = FeedbackReply.objects.filter(pairs)
+        # A subquery, not a list read first: the admin home asks this inside
+        # its one count of "awaiting your review" (no query of its own).
+        in_department = StaffMembership.objects.active().filter(
+            user=user, centre_id=models.OuterRef("post__centre_id"), department=models.OuterRef("department")
+        ).exclude(department="")
+        qs = FeedbackReply.objects.filter(models.Exists(in_department))
     return qs.exclude(drafter=user).annotate(pk_text=Cast("pk", models.CharField())).values("pk_text")
 
 

@@ -207,6 +207,7 @@ READ_ONLY = {
         "wagtailsnippets_tenants_tenant:list", "wagtailsnippets_tenants_tenant:list_results",
         "wagtailsnippets_tenants_feedbackpost:list", "wagtailsnippets_tenants_feedbackpost:list_results",
         "feedback:index", "feedback:board",
+        "portal_fee_notices:index",
     ], "a list"),
     **dict.fromkeys([
         "portal:landing", "portal:tenant_home", "visits:record", "visits:my_meeting", "pages:search",
@@ -224,7 +225,7 @@ READ_ONLY = {
         "notices_letters:deliveries_xlsx", "notices_letters:receipts_zip", "notices_letters:receipt_certificate",
         "notices_letters:receipt_scan", "fire_admin:report_pdf", "visits_dashboard:xlsx",
         "visits_dashboard:export_download", "wagtailsnippets_tenants_servicerequest:record_form",
-        "wagtailsnippets_tenants_storagedeposit:register"
+        "wagtailsnippets_tenants_storagedeposit:register", "portal_fee_notices:pdf",
     ], "a file"),
     **dict.fromkeys([
         "notices_inbox:letter", "notices_inbox:pdf", "notices_inbox:page", "notices_inbox:receipt", "notices_inbox:attachment"
