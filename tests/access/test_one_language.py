@@ -29,7 +29,8 @@ from .visible_text import (
 )
 from .walk import is_file, response_bytes, walk_patterns
 
-pytestmark = pytest.mark.slow
+# One xdist group: the access world is built once (conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("access_world")]
 
 ROLES = ("ops_a", "manager", "signer_a")
 

@@ -5,7 +5,8 @@ web staff (and none of B's), the site history A's entries to A's staff."""
 import pytest
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+# One xdist group: the access world is built once (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access_world")]
 
 
 def _rows(access_world, role, url):
