@@ -12,11 +12,10 @@ def access_world(django_db_setup, django_db_blocker):
     change never reaches the next.
 
     Building it takes some 8 s of CPU; it used to be built once per module.
-    The modules that use it are one xdist group (`xdist_group("access_world")`,
-    with `--dist loadgroup` in pyproject.toml), so that under xdist one worker
-    runs them all in a row and builds it once — spread over both workers
-    between other tests, each worker would leave the package and build it
-    again.
+    Under xdist, every test of this folder goes to one worker, in a row
+    (`AccessFolderTogether`, tests/conftest.py), which builds it once —
+    spread over both workers between other tests, each worker would leave the
+    package and build it again.
 
     Every test of this folder that touches the database therefore runs inside
     that transaction once the world exists: it uses `access_world` (its people

@@ -3,8 +3,7 @@
 import pytest
 from django.test import Client
 
-# One xdist group: the access world is built once (conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access_world")]
+pytestmark = pytest.mark.django_db
 
 
 def test_wagtails_deliberate_error_page_is_a_404_not_a_500(access_world):

@@ -29,8 +29,7 @@ from .visible_text import (
 )
 from .walk import is_file, response_bytes, walk_patterns
 
-# One xdist group: the access world is built once (conftest.py).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("access_world")]
+pytestmark = pytest.mark.slow
 
 ROLES = ("ops_a", "manager", "signer_a")
 

@@ -5,8 +5,7 @@ web staff (and none of B's), the site history A's entries to A's staff."""
 import pytest
 from django.test import Client
 
-# One xdist group: the access world is built once (conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access_world")]
+pytestmark = pytest.mark.django_db
 
 
 def _rows(access_world, role, url):

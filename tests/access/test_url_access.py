@@ -55,9 +55,6 @@ from .fills import TENANT_KEYS, NoFill, fill
 from .walk import is_file, markers_in, walk_patterns
 from .world import MARKERS
 
-# One xdist group: the access world is built once (conftest.py).
-pytestmark = pytest.mark.xdist_group("access_world")
-
 STAFF_A = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "archivist_a")
 EVERYTHING = set(MARKERS)
 ALLOWED_MARKERS = {

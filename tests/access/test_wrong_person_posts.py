@@ -24,9 +24,6 @@ from tests.base import PDF_BYTES, PNG_BYTES
 
 from .walk import is_project_view, walk_patterns
 
-# One xdist group: the access world is built once (conftest.py).
-pytestmark = pytest.mark.xdist_group("access_world")
-
 STAFF_A = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "archivist_a")
 TENANTS = ("signer_a", "signer_a2", "nonsigner_a", "signer_b")
 # A staff action on a record of centre B: nobody of centre A, no tenant.
