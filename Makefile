@@ -54,7 +54,9 @@ test: system venv messages
 # the first run after a migration changes pays the minute of CPU that every
 # xdist worker used to pay. Measured alone on a 2-core machine, template
 # included: 4.5 minutes wall, 470 s of CPU (1,030 tests; it was 10 minutes and
-# 970 s). Issue 12 wants it under 3; the URL x role walk is its largest part.
+# 970 s), before tests/access/ ran on one worker with its world built once
+# (not measured again since). Issue 12 wants it under 3; the URL x role walk
+# is its largest part.
 test-fast: system venv messages
 	$(PYTEST) -m "$(PARALLEL_LANE) and not slow" -n $(XDIST)
 

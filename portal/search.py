@@ -9,6 +9,7 @@ way before they reach the backend.
 
 import logging
 import re
+from functools import lru_cache
 
 import jieba
 
@@ -24,10 +25,24 @@ def segment(*texts: str | None) -> str:
     for text in texts:
         if not text:
             continue
-        if _CJK.search(text):
-            words.extend(w.strip() for w in jieba.cut_for_search(text) if w.strip())
-        words.append(text.strip())
+        words.extend(_short_words_of(text) if len(text) <= _SHORT else _words_of(text))
     return " ".join(words)
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    if not _CJK.search(text):
+        return (text.strip(),)
+    return (*(w.strip() for w in jieba.cut_for_search(text) if w.strip()), text.strip())
+
+
+# The search backends ask a record for its indexed text once per index
+# column (title, autocomplete, body), each reading every field, so a tenant's
+# names were segmented six times per save. jieba's answer for one string does
+# not change while the process runs (its dictionary is fixed at import), so
+# short texts — names, titles, codes — are segmented once; long bodies are not
+# kept, so that the memo stays small.
+_SHORT = 200
+_short_words_of = lru_cache(maxsize=8192)(_words_of)
 
 
 def segment_query(query: str) -> str:

@@ -45,6 +45,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.faults)
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """Under `-n`, as xdist's default ("load") hands out tests, except that the
+    tests of tests/access/ are one unit, run in a row by one worker: their
+    world is a package fixture built once (tests/access/conftest.py). xdist's
+    own `--dist loadgroup` cannot do it here: with pytest 9 its group marks
+    are silently ignored (it renames a node attribute pytest no longer reads)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class AccessFolderTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return "tests/access/" if nodeid.startswith("tests/access/") else nodeid
+
+    return AccessFolderTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth keeps login rate limits in the cache; tests must not share them.
