@@ -7,9 +7,10 @@ its drafter", so the task asks portal.access instead."""
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Task, TaskState
+from wagtail.models import Task
 
 from portal.access import centre_ids_for, centres_for
+from portal.decided_task import DecidedAtCentre
 from portal.models.accounts import Role
 
 
@@ -25,7 +26,9 @@ def _letter_ids_decided_by(user, role):
     )
 
 
-class CentreRoleApprovalTask(Task):
+class CentreRoleApprovalTask(DecidedAtCentre, Task):
+    kind_field = "role"
+
     role = models.CharField(
         _("approving role"), max_length=20, choices=[(Role.LEADER, Role.LEADER.label), (Role.SEAL_KEEPER, Role.SEAL_KEEPER.label)]
     )
@@ -50,56 +53,17 @@ class CentreRoleApprovalTask(Task):
     def user_can_access_editor(self, obj, user):
         return self.user_may_decide(obj, user)
 
-    def locked_for_user(self, obj, user):
-        # Nobody edits a letter while it is in approval: what the seal keeper
-        # approves is exactly what the leader approved. To change it, an
-        # approver returns it to the drafter. Decisions are taken on the
-        # letter page (notices.admin.letters.letter_decide), which saves nothing.
-        return True
-
-    def user_can_lock(self, obj, user):
-        return False
-
-    def user_can_unlock(self, obj, user):
-        return False
-
-    def get_actions(self, obj, user):
-        if not self.user_may_decide(obj, user):
-            return []
-        return [
-            ("reject", _("Return to drafter"), True),
-            ("approve", _("Approve"), False),
-            ("approve", _("Approve with comment"), True),
-        ]
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        # The admin only offers actions from get_actions(), but a forged POST
-        # must meet the same rule; and two approvers pressing at once must not
-        # both act. The service checks both under the letter's row lock.
+    # Decisions are taken on the letter page (notices.admin.letters.letter_decide),
+    # which saves nothing; the service checks the rule under the letter's row lock.
+    @staticmethod
+    def decide(**kwargs):
         from notices.services.decisions import task_decide
 
-        task_decide(task_state=task_state, user=user, action=action_name, **kwargs)
+        task_decide(**kwargs)
 
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        if not user.is_authenticated:
-            return TaskState.objects.none()
-        return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS,
-                                       workflow_state__object_id__in=_letter_ids_decided_by(user, self.role))
-
-    @classmethod
-    def task_states_reviewable_by(cls, user):
-        """What every active task of this kind lets `user` decide, without
-        loading the tasks (portal/admin_review.py asks on each admin home):
-        the same rule as `get_task_states_user_can_moderate`, per role."""
-        if not user.is_authenticated:
-            return TaskState.objects.none()
-        states = TaskState.objects.none()
-        for role, _label in cls._meta.get_field("role").choices:
-            states |= TaskState.objects.filter(
-                status=TaskState.STATUS_IN_PROGRESS, task__active=True, task__centreroleapprovaltask__role=role,
-                workflow_state__object_id__in=_letter_ids_decided_by(user, role),
-            )
-        return states
+    @staticmethod
+    def decidable_ids(user, role):
+        return _letter_ids_decided_by(user, role)
 
     @classmethod
     def get_description(cls):

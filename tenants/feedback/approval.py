@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Task, TaskState
+from wagtail.models import Task
 
 from portal.access import centre_ids_for
+from portal.decided_task import DecidedAtCentre
 from portal.models.accounts import Role, StaffMembership
 
 
@@ -44,7 +45,9 @@ def _decidable_ids(user, approver: str):
     return qs.exclude(drafter=user).annotate(pk_text=Cast("pk", models.CharField())).values("pk_text")
 
 
-class BoardApprovalTask(Task):
+class BoardApprovalTask(DecidedAtCentre, Task):
+    kind_field = "approver"
+
     approver = models.CharField(_("approved by"), max_length=20, choices=Approver.choices)
 
     admin_form_fields = [*Task.admin_form_fields, "approver"]
@@ -63,52 +66,16 @@ class BoardApprovalTask(Task):
     def user_can_access_editor(self, obj, user):
         return False
 
-    def locked_for_user(self, obj, user):
-        # What the approver approves is what was submitted: to change it,
-        # they return it to the drafter.
-        return True
-
-    def user_can_lock(self, obj, user):
-        return False
-
-    def user_can_unlock(self, obj, user):
-        return False
-
-    def get_actions(self, obj, user):
-        if not self.user_may_decide(obj, user):
-            return []
-        return [
-            ("reject", _("Return to drafter"), True),
-            ("approve", _("Approve"), False),
-            ("approve", _("Approve with comment"), True),
-        ]
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        # A forged POST meets the same rule as the buttons; two approvers at
-        # once are serialised on the record's row by the service.
+    # Two approvers at once are serialised on the record's row by the service.
+    @staticmethod
+    def decide(**kwargs):
         from tenants.feedback.decisions import board_task_decide
 
-        board_task_decide(task_state=task_state, user=user, action=action_name, **kwargs)
+        board_task_decide(**kwargs)
 
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        if not user.is_authenticated:
-            return TaskState.objects.none()
-        return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS,
-                                       workflow_state__object_id__in=_decidable_ids(user, self.approver))
-
-    @classmethod
-    def task_states_reviewable_by(cls, user):
-        """All the steps of this kind `user` may decide, without loading the
-        tasks (portal/admin_review.py asks on each admin home)."""
-        if not user.is_authenticated:
-            return TaskState.objects.none()
-        states = TaskState.objects.none()
-        for approver in Approver.values:
-            states |= TaskState.objects.filter(
-                status=TaskState.STATUS_IN_PROGRESS, task__active=True, task__boardapprovaltask__approver=approver,
-                workflow_state__object_id__in=_decidable_ids(user, approver),
-            )
-        return states
+    @staticmethod
+    def decidable_ids(user, approver):
+        return _decidable_ids(user, approver)
 
     @classmethod
     def get_description(cls):
