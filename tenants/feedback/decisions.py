@@ -19,7 +19,7 @@ def board_task_decide(*, task_state: TaskState, user, action: str, **kwargs) -> 
     with transaction.atomic():
         state = TaskState.objects.select_related("workflow_state", "task").get(pk=task_state.pk)
         obj = state.workflow_state.content_object
-        type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+        type(obj).objects.select_for_update(of=("self",)).filter(pk=obj.pk).first()
         if not state.task.specific.user_may_decide(obj, user):
             raise PermissionDenied(_("You may not decide this step."))
         if state.status != TaskState.STATUS_IN_PROGRESS:

@@ -27,7 +27,7 @@ def hot_issue_detect(*, centre, kind: str, now=None) -> HotIssue | None:
     are enough of them; posts of an issue still open join it instead."""
     now = now or timezone.now()
     with transaction.atomic():
-        recent = FeedbackPost.objects.select_for_update().filter(
+        recent = FeedbackPost.objects.select_for_update(of=("self",)).filter(
             centre=centre, kind=kind, hot_issue__isnull=True, created_at__gte=now - timedelta(days=HOT_DAYS))
         open_issue = HotIssue.objects.filter(centre=centre, kind=kind, closed_at=None, marked_by_staff=False).first()
         pks = list(recent.values_list("pk", flat=True))
@@ -49,7 +49,7 @@ def hot_issue_mark(*, actor, post: FeedbackPost, hot_issue: HotIssue | None,
                    request: HttpRequest | None = None) -> FeedbackPost:
     """Staff put a post into a hot issue of its centre (or take it out)."""
     with transaction.atomic():
-        post = FeedbackPost.objects.select_for_update().get(pk=post.pk)
+        post = FeedbackPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
         if not follows_board(actor, post.centre_id):
             raise PermissionDenied
         if hot_issue is not None and hot_issue.centre_id != post.centre_id:

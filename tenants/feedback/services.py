@@ -76,7 +76,7 @@ def board_public_post(*, centre, kind: str, subject: str, body: str, name: str, 
 def board_moderate(*, actor, post: FeedbackPost, show: bool, request: HttpRequest | None = None) -> FeedbackPost:
     """Staff show a held post on the board, or hide a post."""
     with transaction.atomic():
-        post = FeedbackPost.objects.select_for_update().get(pk=post.pk)
+        post = FeedbackPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
         if not follows_board(actor, post.centre_id):
             raise PermissionDenied
         target = Visibility.SHOWN if show else Visibility.HIDDEN
@@ -96,7 +96,7 @@ def reply_announce(reply_id: int) -> bool:
     the poster's portal notice is set and their email queued. A second
     publication (a corrected reply approved again) changes the board only."""
     with transaction.atomic():
-        reply = FeedbackReply.objects.select_for_update().select_related("post", "post__service_request").get(
+        reply = FeedbackReply.objects.select_for_update(of=("self",)).select_related("post", "post__service_request").get(
             pk=reply_id)
         if reply.announced_at is not None or not reply.live:
             return False
