@@ -226,6 +226,9 @@ def receipts_without_certificate(*, older_than: timedelta | None = None):
     return Receipt.objects.filter(lost | due)
 
 
+CERTIFICATE_RETRY_CAP = timedelta(hours=6)
+
+
 def certificate_retry_at(attempts: int, now: datetime) -> datetime:
     """When a certificate that failed ``attempts`` times is tried again: the
     stuck threshold, doubled after each failure, at most six hours apart —
@@ -233,9 +236,6 @@ def certificate_retry_at(attempts: int, now: datetime) -> datetime:
     and a lasting fault costs a few renders a day instead of one a minute."""
     first = timedelta(minutes=settings.ATRIUM_CERTIFICATE_STUCK_MINUTES)
     return now + min(first * 2 ** max(attempts - 1, 0), CERTIFICATE_RETRY_CAP)
-
-
-CERTIFICATE_RETRY_CAP = timedelta(hours=6)
 
 
 def queue_certificate(receipt_id: int) -> None:
