@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from allauth.core.internal.httpkit import clean_client_ip, get_client_ip
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -17,11 +19,19 @@ from .models.organisation import Centre
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a trusted
-    # proxy rewrites it, and the production proxy sets REMOTE_ADDR for us.
+    # allauth's rule, so that the address a receipt records is the one its
+    # rate limits count: REMOTE_ADDR, or with ATRIUM_TRUSTED_PROXY_COUNT = N
+    # the N-th address from the right of X-Forwarded-For — the one the
+    # outermost trusted proxy saw; whatever a client wrote further left is
+    # ignored (portal/settings/operations.py).
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return get_client_ip(request)
+    except ImproperlyConfigured:
+        # Fewer forwarded addresses than trusted proxies: the request did
+        # not come through them, so the connection's own address is the client.
+        return clean_client_ip(request.META.get("REMOTE_ADDR", ""))
 
 
 def audit_record(

@@ -11,7 +11,16 @@ from .env import env_int, env_list, env_str
 __all__ = [
     "ATRIUM_METRICS_ALLOWED_IPS", "ATRIUM_HEALTH_WORKER_TIMEOUT", "LOG_REQUEST_ID_HEADER",
     "GENERATE_REQUEST_ID_IF_NOT_IN_HEADER", "REQUEST_ID_RESPONSE_HEADER", "SENTRY_DSN", "json_logging",
+    "ALLAUTH_TRUSTED_PROXY_COUNT",
 ]
+
+# How many proxies in front of Atrium append the client to X-Forwarded-For
+# (nginx with $proxy_add_x_forwarded_for: 1). With 0 the header is ignored and
+# REMOTE_ADDR is the client — right only when browsers reach gunicorn directly.
+# Behind a proxy and left at 0, every tenant has the proxy's address: the login
+# rate limits count the whole mall as one person, and receipts and the audit
+# log record the proxy instead of the signer (portal/audit.py: client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ATRIUM_TRUSTED_PROXY_COUNT", 0)
 
 # Who may read /metrics: addresses or networks (CIDR). Anyone else gets a 404,
 # and so does any request that came through a proxy (portal/operations/metrics.py).

@@ -7,7 +7,10 @@ log in with a TOTP code computed from the secret the seed gave them.
 Requests alternate between the two web processes. The stack runs the
 production settings behind no TLS proxy: each request says it came over
 HTTPS (X-Forwarded-Proto, as the proxy would) and the cookie jar sends the
-Secure cookies over the loopback anyway."""
+Secure cookies over the loopback anyway. Each person also has an address of
+their own in X-Forwarded-For, as the proxy would append it (the stack trusts
+one proxy): the login rate limits count each tenant apart, and a receipt
+records the signer's address, not the proxy's."""
 
 import base64
 import hashlib
@@ -79,16 +82,20 @@ def totp(secret: str, at: float | None = None) -> str:
 class Person:
     """One browser: a session whose requests alternate between the web processes."""
 
+    _addresses = itertools.count(1)
+
     def __init__(self, urls: list[str]):
         self.http = requests.Session()
         self._urls = itertools.cycle(urls)
+        n = next(self._addresses)
+        self.address = f"10.20.{n // 250}.{n % 250 + 1}"
 
     def send(self, method: str, path: str, **kwargs) -> requests.Response:
         base = next(self._urls)
         host = base.split("//", 1)[1]
         # The Secure cookies, which requests keeps but sends over HTTPS only.
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
-        headers = {"X-Forwarded-Proto": "https", "Origin": f"https://{host}", "Referer": f"https://{host}{path}",
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": self.address, "Origin": f"https://{host}", "Referer": f"https://{host}{path}",
                    **({"Cookie": cookie} if cookie else {}), **kwargs.pop("headers", {})}
         if method == "POST":
             kwargs.setdefault("data", {})
@@ -187,12 +194,16 @@ def journey(urls: list[str], world: dict, *, check_alive) -> None:
     wait_for(f"the letter stamped and delivered to {world['tenants']} tenants", stamped_and_delivered, timeout=600,
              check_alive=check_alive)
     print(f"drive: stamped and delivered to {world['tenants']} tenants after {time.monotonic() - began:.0f} s")
+    signed_from = set()
     for email in world["signers"]:
         tenant = Person(urls)
         tenant.password = world["password"]
         tenant.login(email, world["password"])
         sign(tenant)
+        signed_from.add(tenant.address)
     print(f"drive: {len(world['signers'])} tenants signed after {time.monotonic() - began:.0f} s")
+    recorded = _signed_addresses(staff["seal"], letter)
+    assert recorded == signed_from, f"receipts record {sorted(recorded)[:5]}…, tenants signed from {sorted(signed_from)[:5]}…"
 
     def all_certificates():
         archive = receipts_zip(staff["seal"], letter)
@@ -208,11 +219,20 @@ def journey(urls: list[str], world: dict, *, check_alive) -> None:
     print(f"drive: receipts ZIP with {len(world['signers'])} certificates checked after {time.monotonic() - began:.0f} s")
 
 
-def _delivered(person: Person, letter: int) -> int:
+def _export_rows(person: Person, letter: int) -> list[tuple]:
     """The deliveries listed in the staff's XLSX export of the letter."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(person.get(f"/admin/letters/{letter}/deliveries.xlsx").content), read_only=True)
     # Below the letter's number and the column titles: one row per tenant (codes S0000…).
-    return sum(1 for row in book.active.iter_rows(min_row=3, max_col=1, values_only=True)
-               if re.fullmatch(r"S\d{4}", str(row[0] or "")))
+    return [row for row in book.active.iter_rows(min_row=3, values_only=True)
+            if re.fullmatch(r"S\d{4}", str(row[0] or ""))]
+
+
+def _delivered(person: Person, letter: int) -> int:
+    return len(_export_rows(person, letter))
+
+
+def _signed_addresses(person: Person, letter: int) -> set[str]:
+    # Column 9 of the export: the address the receipt recorded.
+    return {row[8] for row in _export_rows(person, letter) if row[8]}

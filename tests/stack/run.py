@@ -58,7 +58,7 @@ def _environment() -> dict:
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         **_keys(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "WAGTAILADMIN_BASE_URL": f"https://127.0.0.1:{PORT}",
-        "SECURE_SSL_REDIRECT": "0", "ATRIUM_STAFF_MFA_REQUIRED": "1",
+        "SECURE_SSL_REDIRECT": "0", "ATRIUM_STAFF_MFA_REQUIRED": "1", "ATRIUM_TRUSTED_PROXY_COUNT": "1",
         "DATABASE_URL": f"{PG}/{DATABASE}", "CELERY_BROKER_URL": f"{REDIS}/11", "REDIS_URL": f"{REDIS}/12",
         "ATRIUM_VAR_DIR": str(VAR), "ATRIUM_AUDIT_ANCHOR_DIR": str(VAR / "audit"), "STATIC_ROOT": str(VAR / "static"),
         "EMAIL_BACKEND": "file", "ATRIUM_SMS_BACKEND": "console", "LOG_LEVEL": "INFO",
