@@ -138,11 +138,19 @@ def _certificate_context(receipt: Receipt, template: LetterTemplate) -> LetterCo
 
 
 def _record_failure(receipt: Receipt, exc: Exception) -> None:
-    attempts = receipt.certificate_attempts + 1
-    Receipt.objects.filter(pk=receipt.pk).exclude(certificate_state=CertificateState.READY).update(
-        certificate_state=CertificateState.FAILED, certificate_error=f"{type(exc).__name__}: {exc}"[:2000],
-        certificate_attempts=attempts, certificate_retry_at=certificate_retry_at(attempts, timezone.now()),
-    )
+    # Counted from the locked row, not the copy read before rendering: two
+    # workers failing on the same receipt (a sweep re-queued it) are two
+    # attempts, and the backoff grows with both.
+    with transaction.atomic():
+        locked = Receipt.objects.select_for_update().filter(pk=receipt.pk).exclude(
+            certificate_state=CertificateState.READY).first()
+        if locked is None:
+            return
+        attempts = locked.certificate_attempts + 1
+        Receipt.objects.filter(pk=receipt.pk).update(
+            certificate_state=CertificateState.FAILED, certificate_error=f"{type(exc).__name__}: {exc}"[:2000],
+            certificate_attempts=attempts, certificate_retry_at=certificate_retry_at(attempts, timezone.now()),
+        )
 
 
 def receipt_certificate_make(*, receipt_id: int, timestamper=None) -> Receipt:

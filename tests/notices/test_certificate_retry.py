@@ -97,3 +97,14 @@ def test_staff_see_the_failure_at_home_and_on_the_deliveries_page(failing, world
     page = client.get(reverse("notices_letters:detail", args=[letter.pk]))
     assert page.status_code == 200
     assert b'data-testid="certificate-failed"' in page.content
+
+
+def test_two_workers_failing_on_one_receipt_count_two_attempts(failing):
+    """Both read the receipt before rendering (attempts 0); each failure is
+    counted from the locked row, so the second does not overwrite the first."""
+    from notices.services.receipt_certificates import _record_failure
+
+    read_by_first, read_by_second = Receipt.objects.get(pk=failing.pk), Receipt.objects.get(pk=failing.pk)
+    _record_failure(read_by_first, ValueError("seal gone"))
+    _record_failure(read_by_second, ValueError("seal gone"))
+    assert Receipt.objects.get(pk=failing.pk).certificate_attempts == 2
