@@ -232,11 +232,21 @@ def backup_create(*, directory: Path | None = None, keep: int | None = None) -> 
         # truncated archive that looks finished.
         partial.replace(final)
     keep = keep if keep is not None else settings.ATRIUM_BACKUP_KEEP
-    copied = backup_upload(final, keep=keep)
+    try:
+        copied, bucket_error = backup_upload(final, keep=keep), ""
+    except Exception as exc:  # noqa: BLE001 - whatever the bucket says, the archive on disk is good
+        copied, bucket_error = None, f"{type(exc).__name__}: {exc}"[:500]
+    # Recorded and pruned even when the copy failed: the archive exists, and
+    # the folder must not fill up night after night while the bucket is down.
     audit_record(actor=None, action="backup.created", details={
         "file": final.name, "files": manifest["files"], "media": manifest["media"], "bucket_copy": copied,
+        **({"bucket_error": bucket_error} if bucket_error else {}),
     })
     _prune(directory, keep)
+    if bucket_error:
+        # Still a failure (the task fails, the command exits non-zero): a
+        # backup only on the machine it protects is not yet off-site.
+        raise BackupError(f"{final} was written, but copying it to the backup bucket failed: {bucket_error}")
     return BackupResult(path=final, manifest=manifest, bucket_copy=copied)
 
 

@@ -70,3 +70,26 @@ def test_restoring_an_archive_the_bucket_does_not_have_names_the_ones_it_has(tmp
     with pytest.raises(CommandError, match=expected):
         call_command("restore", "atrium-19990101T000000000000Z.tar", "--from-bucket",
                      "--sqlite-path", str(tmp_path / "c"), "--pg-database", "x")
+
+
+def test_a_bucket_that_fails_leaves_the_archive_recorded_and_says_so(tmp_path, monkeypatch):
+    """The copy off the machine fails (the bucket is unreachable): the local
+    archive is kept, recorded in the audit trail with the error, and the
+    command still fails, so the operator hears of it."""
+    from botocore.exceptions import EndpointConnectionError
+
+    from portal.models import AuditEvent
+
+    def unreachable(path, *, keep):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9/atrium-backups")
+
+    build_world()
+    monkeypatch.setattr("portal.backup.backup_upload", unreachable)
+    with pytest.raises(CommandError, match="copying it to the backup bucket failed: EndpointConnectionError"):
+        call_command("backup", "--dir", str(tmp_path / "backups"))
+    archives = list((tmp_path / "backups").glob("atrium-*.tar"))
+    assert len(archives) == 1
+    event = AuditEvent.objects.filter(action="backup.created").latest("pk")
+    assert event.details["file"] == archives[0].name
+    assert event.details["bucket_copy"] is None
+    assert "EndpointConnectionError" in event.details["bucket_error"]
