@@ -14,6 +14,7 @@ from portal.admin_scoping import register_model_scope
 
 from . import admin_views, fee_notice_views
 from .cache import public_pages_from_cache
+from .one_decision import decide_pages_once
 from .privacy import draft_audience
 from .scoping import (
     documents_of_my_centres,
@@ -55,6 +56,7 @@ hooks.register("before_edit_page", refuse_own_approval_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 hooks.register("construct_page_action_menu", hide_own_publish)
 refuse_self_approval()
+decide_pages_once()
 
 register_screen(admin_views.screen)
 register_screen(fee_notice_views.screen)
