@@ -13,12 +13,14 @@ its tasks being loaded; any other kind still answers task by task."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, Task, TaskState, WorkflowMixin
 from wagtail.models.workflows import BaseTaskStateManager
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import get_snippet_models
 from wagtail.workflows import get_task_types
 
+from .admin_home import WorkItem
 from .patching import wrap_once
 
 
@@ -41,6 +43,14 @@ def _reviewable_by(original):
         return states
 
     return reviewable_by
+
+
+def review_work_items(user):
+    """An `atrium_work_items` provider: what Wagtail's "Awaiting your review"
+    panel lists (pages, letters, feedback replies), counted with the other
+    figures of "Waiting for you" — which otherwise said "nothing is waiting"
+    above a panel listing a page to approve. The link goes to that panel."""
+    return [WorkItem(_("awaiting your review"), TaskState.objects.reviewable_by(user), "#awaiting-review-section")]
 
 
 def bound_review_queries() -> None:

@@ -6,7 +6,7 @@ from . import admin_language, admin_views
 from .admin_home import add_my_work_panel
 from .admin_menu import drop_wagtail_release_links, register_screen
 from .admin_reports import scope_model_log_entries, scope_page_reports
-from .admin_review import bound_review_queries, drop_idle_panels
+from .admin_review import bound_review_queries, drop_idle_panels, review_work_items
 from .admin_scoping import refuse_unscoped_viewsets, scoped_wagtail_bulk_actions
 from .admin_summary import bound_site_summary, count_summary_together
 from .broadcasts import wagtail_hooks as _broadcasts_hooks  # noqa: F401
@@ -16,6 +16,7 @@ from .review_panels import use_bounded_workflow_panels
 register_screen(admin_views.screen)
 register_screen(admin_language.screen)
 hooks.register("construct_homepage_panels", add_my_work_panel)
+hooks.register("atrium_work_items", review_work_items)
 hooks.register("construct_homepage_panels", drop_idle_panels)
 hooks.register("construct_homepage_panels", use_bounded_workflow_panels)
 hooks.register("construct_help_menu", drop_wagtail_release_links)
