@@ -43,7 +43,41 @@ def envelope_address(address, encoding: str) -> str:
     return sanitize_address(address, encoding)
 
 
+class _PlainEnvelope:
+    """smtplib's MAIL FROM and RCPT TO, without re-parsing a plain address:
+    smtplib runs each through `email.utils.parseaddr` (`quoteaddr`), which
+    for `local@domain` gives `<local@domain>` — written here directly. Any
+    other address, and SMTPUTF8, go to smtplib's own method."""
+
+    def _options(self, options) -> str:
+        return " " + " ".join(options) if options and self.does_esmtp else ""
+
+    def mail(self, sender, options=()):
+        if not _PLAIN.fullmatch(sender) or any(o.lower() == "smtputf8" for o in options):
+            return super().mail(sender, options)
+        self.putcmd("mail", f"FROM:<{sender}>{self._options(options)}")
+        return self.getreply()
+
+    def rcpt(self, recip, options=()):
+        if not _PLAIN.fullmatch(recip):
+            return super().rcpt(recip, options)
+        self.putcmd("rcpt", f"TO:<{recip}>{self._options(options)}")
+        return self.getreply()
+
+
+class _SMTP(_PlainEnvelope, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_PlainEnvelope, smtplib.SMTP_SSL):
+    pass
+
+
 class EmailBackend(smtp.EmailBackend):
+    @property
+    def connection_class(self):
+        return _SMTP_SSL if self.use_ssl else _SMTP
+
     def _send(self, email_message):
         # Django's own `_send` (5.2), with `envelope_address` for `sanitize_address`.
         if not email_message.recipients():
