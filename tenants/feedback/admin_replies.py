@@ -1,11 +1,10 @@
-"""The reply, the telephone block, the hot issues and the board settings as
-snippet viewsets. Replies and the telephone block are drafted here and go
+"""The reply, the telephone block and the board settings as snippet
+viewsets, and the board's menu group (hot issues: admin_hot.py). Replies and the telephone block are drafted here and go
 through their Wagtail workflow (tenants.feedback.workflows); nobody holds a
 "publish" permission for them, so only the approval publishes."""
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,14 +12,13 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSetGroup
 
-from portal.access import centres_for
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
-from portal.models.accounts import StaffMembership, User
 from tenants.admin.policies import (
     CentreSettingForm,
     CentreSettingPermissionPolicy,
     CentreSettingViewSet,
 )
+from tenants.feedback.admin_hot import HotIssueViewSet
 from tenants.feedback.admin_posts import FeedbackPostViewSet
 from tenants.feedback.models import (
     BoardSettings,
@@ -31,7 +29,6 @@ from tenants.feedback.models import (
 )
 from tenants.feedback.selectors import (
     board_centres_followed_by,
-    hot_issues_visible_to_staff,
     phone_blocks_visible_to_staff,
     replies_visible_to_staff,
 )
@@ -39,11 +36,6 @@ from tenants.feedback.selectors import (
 
 def _posts_followed_by(user):
     return FeedbackPost.objects.filter(centre__in=board_centres_followed_by(user)).select_related("centre")
-
-
-def _staff_of_my_centres(user):
-    members = StaffMembership.objects.active().filter(centre__in=board_centres_followed_by(user)).values("user")
-    return User.objects.filter(pk__in=members).order_by("full_name", "email")
 
 
 class DrafterCreateView(CreateView):
@@ -113,34 +105,6 @@ class PhoneBlockViewSet(ScopedSnippetViewSet):
     @staticmethod
     def scope(user):
         return phone_blocks_visible_to_staff(user).select_related("centre")
-
-
-class HotIssueForm(ScopedAdminForm):
-    scoped_fields = {"centre": board_centres_followed_by, "owner": _staff_of_my_centres}
-
-    def clean(self):
-        data = super().clean()
-        owner, centre = data.get("owner"), data.get("centre")
-        if owner is not None and centre is not None and not centres_for(owner).filter(pk=centre.pk).exists():
-            self.add_error("owner", _("The person following the issue must work at its centre."))
-        return data
-
-
-class HotIssueViewSet(ScopedSnippetViewSet):
-    model = HotIssue
-    icon = "warning"
-    menu_label = gettext_lazy("Hot issues")
-    list_display = ["title", "centre", "kind", "owner", "created_at"]
-    list_filter = ["kind"]
-    edit_handler = ObjectList(
-        [FieldPanel("centre"), FieldPanel("kind"), FieldPanel("title"), FieldPanel("owner"),
-         FieldPanel("response_plan", widget=forms.Textarea(attrs={"rows": 6}))],
-        base_form_class=HotIssueForm,
-    )
-
-    @staticmethod
-    def scope(user):
-        return hot_issues_visible_to_staff(user).select_related("centre", "owner")
 
 
 register_permission_policy(BoardSettings, CentreSettingPermissionPolicy(BoardSettings), exact_class=True)

@@ -62,3 +62,37 @@ def hot_issue_mark(*, actor, post: FeedbackPost, hot_issue: HotIssue | None,
         audit_record(actor=actor, action="feedback.hot_marked", obj=post, request=request,
                      details={"from": before, "to": getattr(hot_issue, "pk", None)})
     return post
+
+
+def hot_issue_close(*, actor, issue: HotIssue, outcome: str, request: HttpRequest | None = None) -> HotIssue:
+    """Close a hot issue with what was done. Posts of its kind that come
+    afterwards no longer join it: enough of them make a new issue."""
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise BoardError(_("Say what was done before closing the issue."))
+    with transaction.atomic():
+        issue = HotIssue.objects.select_for_update(of=("self",)).get(pk=issue.pk)
+        if not follows_board(actor, issue.centre_id):
+            raise PermissionDenied
+        if issue.closed_at is not None:
+            return issue  # a second click, or another device: closed once
+        issue.closed_at, issue.closed_by, issue.outcome = timezone.now(), actor, outcome
+        issue.save(update_fields=["closed_at", "closed_by", "outcome"])
+        audit_record(actor=actor, action="feedback.hot_closed", obj=issue, request=request,
+                     details={"outcome": outcome, "posts": issue.posts.count()})
+    return issue
+
+
+def hot_issue_reopen(*, actor, issue: HotIssue, request: HttpRequest | None = None) -> HotIssue:
+    """Open a closed hot issue again (the problem came back); its outcome is
+    kept in the audit trail of the close."""
+    with transaction.atomic():
+        issue = HotIssue.objects.select_for_update(of=("self",)).get(pk=issue.pk)
+        if not follows_board(actor, issue.centre_id):
+            raise PermissionDenied
+        if issue.closed_at is None:
+            return issue
+        issue.closed_at, issue.closed_by = None, None
+        issue.save(update_fields=["closed_at", "closed_by"])
+        audit_record(actor=actor, action="feedback.hot_reopened", obj=issue, request=request)
+    return issue

@@ -74,6 +74,11 @@ class HotIssue(models.Model):
     marked_by_staff = models.BooleanField(_("marked by staff"), default=False, editable=False)
     created_at = models.DateTimeField(_("found at"), default=timezone.now, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    # What was done, written when the issue is closed (it goes into the
+    # audit event too): the answer to "how was it handled?" a year later.
+    outcome = models.TextField(_("outcome"), blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", editable=False, verbose_name=_("closed by"))
 
     class Meta:
         verbose_name = _("hot issue")
