@@ -86,6 +86,19 @@ def mark_private(response) -> None:
         patch_cache_control(response, private=True)
 
 
+def page_lifetime() -> int:
+    """Seconds the server keeps a page: ATRIUM_PAGE_CACHE_SECONDS — but with
+    media on S3 behind signed links (portal/settings/storage.py), never longer
+    than those links live, less what a browser may still keep the page
+    (max-age) and a minute to load its images: a notice's picture must not
+    turn into an expired link because its page came from the cache."""
+    lifetime = settings.ATRIUM_PAGE_CACHE_SECONDS
+    if getattr(settings, "AWS_STORAGE_BUCKET_NAME", "") and getattr(settings, "AWS_QUERYSTRING_AUTH", False):
+        links = settings.AWS_QUERYSTRING_EXPIRE - settings.ATRIUM_PUBLIC_PAGE_MAX_AGE - 60
+        lifetime = min(lifetime, links)
+    return lifetime
+
+
 def _may_use_cache(request) -> bool:
     # No session, no pending messages: nothing that could make this reader's
     # page differ from anyone else's. Decided from the cookies alone, so that a
@@ -147,7 +160,9 @@ class PublicPageCacheMiddleware:
         if _storable(request, response):
             set_response_etag(response)
             response["Last-Modified"] = http_date()
-            cache.set(key, _freeze(response), settings.ATRIUM_PAGE_CACHE_SECONDS)
+            lifetime = page_lifetime()
+            if lifetime > 0:
+                cache.set(key, _freeze(response), lifetime)
         return self._private_for_users(request, response)
 
     @staticmethod

@@ -169,3 +169,34 @@ def test_a_signed_in_tenant_reads_a_chapter_in_a_bounded_number_of_queries(site,
     assert "private" in response["Cache-Control"]
     body = response.content.decode()
     assert "租户服务管理手册" in body and "服务热线" in body and "消防安全" in body  # crumbs, previous, next
+
+
+def test_with_signed_media_links_a_cached_page_never_outlives_them(site, settings, django_assert_num_queries):
+    """Media on S3 is linked with URLs signed for AWS_QUERYSTRING_EXPIRE
+    seconds: the server keeps a page at most that long, less the browser's
+    max-age and a minute, so an image on a cached notice never has an
+    expired link."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    settings.AWS_STORAGE_BUCKET_NAME, settings.AWS_QUERYSTRING_AUTH = "atrium", True
+    settings.AWS_QUERYSTRING_EXPIRE, settings.ATRIUM_PUBLIC_PAGE_MAX_AGE = 300, 60
+    client = Client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        _warm(client, site.public_notice.url)
+        clock.shift(170)
+        with django_assert_num_queries(0):
+            client.get(site.public_notice.url)  # still within 300 - 60 - 60 s
+        clock.shift(20)
+        with CaptureQueriesContext(connection) as rendered_again:
+            assert client.get(site.public_notice.url).status_code == 200
+    assert rendered_again.captured_queries  # 190 s old: rendered afresh, with fresh links
+
+
+def test_without_signed_links_pages_keep_the_configured_lifetime(settings):
+    from portal.pages.cache import page_lifetime
+
+    settings.AWS_STORAGE_BUCKET_NAME, settings.ATRIUM_PAGE_CACHE_SECONDS = "", 3600
+    assert page_lifetime() == 3600
