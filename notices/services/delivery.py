@@ -22,6 +22,7 @@ from notices.models import Delivery, DeliveryState, Letter, LetterStatus
 from notices.selectors import letter_recipients
 from notices.services.messaging import letter_notifications
 from portal.audit import audit_record
+from portal.bulk_insert import insert_per_row
 from portal.outbox import (
     ROW_FIELDS,
     Outgoing,
@@ -58,20 +59,12 @@ def letter_deliver(*, letter_id: int) -> list[list[int]]:
             return []
         if letter.delivery_state == DeliveryState.PENDING:
             now = timezone.now()
-            tenant_ids = list(letter_recipients(letter).values_list("pk", flat=True))
-            remind_at = first_reminder_at(letter, now)
-            Delivery.objects.bulk_create(
-                [
-                    Delivery(letter_id=letter.pk, tenant_id=tenant_id, centre_id=letter.centre_id,
-                             pdf_sha256=letter.pdf_sha256, created_at=now, next_reminder_at=remind_at,
-                             awaiting_receipt=letter.requires_receipt)
-                    for tenant_id in tenant_ids
-                ],
-                batch_size=500,
-                ignore_conflicts=True,
-            )
+            recipients = insert_per_row(Delivery, each="tenant", of=letter_recipients(letter), values={
+                "letter": letter.pk, "centre": letter.centre_id, "pdf_sha256": letter.pdf_sha256, "created_at": now,
+                "next_reminder_at": first_reminder_at(letter, now), "awaiting_receipt": letter.requires_receipt,
+            })
             Letter.objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING, delivery_started_at=now)
-            audit_record(actor=None, action="letter.delivery_started", obj=letter, details={"recipients": len(tenant_ids)})
+            audit_record(actor=None, action="letter.delivery_started", obj=letter, details={"recipients": recipients})
         else:
             Letter.objects.filter(pk=letter.pk).update(delivery_started_at=timezone.now())
         pending = list(
