@@ -154,8 +154,6 @@ class BoardSettingsViewSet(CentreSettingViewSet):
     edit_handler = ObjectList([FieldPanel("centre"), FieldPanel("public_may_post")], base_form_class=CentreSettingForm)
 
 
-
-
 class BoardGroup(SnippetViewSetGroup):
     menu_label = gettext_lazy("Feedback board")
     menu_icon = "comment"
@@ -163,14 +161,6 @@ class BoardGroup(SnippetViewSetGroup):
     items = (FeedbackPostViewSet, FeedbackReplyViewSet, HotIssueViewSet, PhoneBlockViewSet)
 
 
+# Audited on every change made through their snippet views (tenants/wagtail_hooks.py);
+# the posts change only through the services, audited there.
 BOARD_MODELS = (FeedbackReply, PhoneBlock, HotIssue, BoardSettings)
-
-
-def audit_board_change(request, instances, action: str) -> None:
-    """An audit event for each board record a snippet view created, changed
-    or deleted (the posts change only through the services, audited there)."""
-    from portal.audit import audit_record
-
-    for instance in instances:
-        if isinstance(instance, BOARD_MODELS):
-            audit_record(actor=request.user, action=action, obj=instance, request=request)
