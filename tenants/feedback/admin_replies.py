@@ -10,17 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSetGroup
 
 from portal.access import centres_for
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from portal.models.accounts import StaffMembership, User
-from tenants.admin.policies import (
-    CentreSettingForm,
-    CentreSettingPermissionPolicy,
-    CentreSettingViewSet,
-)
+from tenants.admin.policies import CentreSettingViewSet
 from tenants.feedback.admin_posts import FeedbackPostViewSet
 from tenants.feedback.models import (
     BoardSettings,
@@ -143,15 +138,11 @@ class HotIssueViewSet(ScopedSnippetViewSet):
         return hot_issues_visible_to_staff(user).select_related("centre", "owner")
 
 
-register_permission_policy(BoardSettings, CentreSettingPermissionPolicy(BoardSettings), exact_class=True)
-
-
 class BoardSettingsViewSet(CentreSettingViewSet):
     model = BoardSettings
     icon = "cog"
     menu_label = gettext_lazy("Feedback board settings")
-    list_display = ["centre", "public_may_post"]
-    edit_handler = ObjectList([FieldPanel("centre"), FieldPanel("public_may_post")], base_form_class=CentreSettingForm)
+    setting_fields = ("public_may_post",)
 
 
 class BoardGroup(SnippetViewSetGroup):
