@@ -9,7 +9,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from common import measure, reset_database, setup
+from common import measure, median_ms, reset_database, setup
 
 setup("fire")
 
@@ -23,16 +23,6 @@ from notices.fire.selectors import month_start, monthly_status, round_tenants
 from notices.fire.services.inspections import ItemAnswer, form_record
 from notices.fire.services.report import render_report_pdf
 from portal.models import User
-
-
-def median_ms(fn, runs=5):
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main():
@@ -62,7 +52,7 @@ def main():
     ms, queries = measure(client, url)
     print(f"fire_round_page_{shops}_shops: {ms:.1f} ms")
     print(f"fire_round_page_queries: {queries} queries")
-    print(f"fire_monthly_status: {median_ms(lambda: monthly_status(round_.centre, round_.month)):.1f} ms")
+    print(f"fire_monthly_status: {median_ms(lambda: monthly_status(round_.centre, round_.month), runs=5):.1f} ms")
     print(f"fire_report_pdf_{shops}_shops: {median_ms(lambda: render_report_pdf(round_), runs=3) / 1000:.2f} s")
 
 

@@ -60,17 +60,22 @@ def full() -> bool:
     return os.environ.get("BENCH_FULL") == "1"
 
 
+def median_ms(fn, runs: int = 7, clock=time.perf_counter) -> float:
+    """Median milliseconds of `fn()` by `clock` after one warm-up."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = clock()
+        fn()
+        samples.append(clock() - start)
+    return statistics.median(samples) * 1000
+
+
 def cpu_ms(fn, runs: int = 7) -> float:
     """Median process CPU milliseconds of `fn()` after one warm-up: CPU time,
     not wall time, so that another process on a shared machine weighs less on
     a ratio measured in the same run."""
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.process_time()
-        fn()
-        samples.append(time.process_time() - start)
-    return statistics.median(samples) * 1000
+    return median_ms(fn, runs, clock=time.process_time)
 
 
 def report(name: str, value: float, unit: str = "") -> None:

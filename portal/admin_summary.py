@@ -76,28 +76,31 @@ class PagesSummary(PagesSummaryItem):
         return {"root_page": root_page, "total_pages": page_count, "site_name": site["site_name"]}
 
 
-class ImagesSummary(ImagesSummaryItem):
+class _CollectionSummary:
+    """Images and documents: one figure, what the user may act on under the
+    model's (collection) permission policy. Subclasses name the `figure`,
+    the template's `context_key` and the model's `get_model`."""
+
+    figure = context_key = ""
+    get_model = None
+
     def __init__(self, request, figures: _Figures):
         super().__init__(request)
         self.figures = figures
         if self.is_shown():
-            policy = policy_registry.get_by_type(get_image_model())
-            figures.ask("images", policy.instances_user_has_any_permission_for(request.user, _VISIBLE))
+            policy = policy_registry.get_by_type(self.get_model())
+            figures.ask(self.figure, policy.instances_user_has_any_permission_for(request.user, _VISIBLE))
 
     def get_context_data(self, parent_context):
-        return {"total_images": self.figures["images"], "site_name": site_for_user(self.request.user)["site_name"]}
+        return {self.context_key: self.figures[self.figure], "site_name": site_for_user(self.request.user)["site_name"]}
 
 
-class DocumentsSummary(DocumentsSummaryItem):
-    def __init__(self, request, figures: _Figures):
-        super().__init__(request)
-        self.figures = figures
-        if self.is_shown():
-            policy = policy_registry.get_by_type(get_document_model())
-            figures.ask("documents", policy.instances_user_has_any_permission_for(request.user, _VISIBLE))
+class ImagesSummary(_CollectionSummary, ImagesSummaryItem):
+    figure, context_key, get_model = "images", "total_images", staticmethod(get_image_model)
 
-    def get_context_data(self, parent_context):
-        return {"total_docs": self.figures["documents"], "site_name": site_for_user(self.request.user)["site_name"]}
+
+class DocumentsSummary(_CollectionSummary, DocumentsSummaryItem):
+    figure, context_key, get_model = "documents", "total_docs", staticmethod(get_document_model)
 
 
 _OURS = {PagesSummaryItem: PagesSummary, ImagesSummaryItem: ImagesSummary, DocumentsSummaryItem: DocumentsSummary}

@@ -82,6 +82,16 @@ def audit_record(
     return event
 
 
+def audit_snippet_changes(models_audited: tuple[type, ...], request, instances, action: str) -> None:
+    """An audit event for each of `instances` (what a snippet view created,
+    changed or deleted, from Wagtail's after_*_snippet hooks) that is one of
+    `models_audited`, the app's records audited this way: other snippets
+    have their own events, or are changed only through audited services."""
+    for instance in instances:
+        if isinstance(instance, models_audited):
+            audit_record(actor=request.user, action=action, obj=instance, request=request)
+
+
 def _centre_of(obj):
     if isinstance(obj, Centre):
         return obj

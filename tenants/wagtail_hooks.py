@@ -7,17 +7,18 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from portal.admin_menu import register_screen
+from portal.audit import audit_snippet_changes
 
 # The archive views join archive_screen as their modules load.
 from tenants.admin import archive, history, imports, menu, recordings  # noqa: F401
 from tenants.admin.archive_screen import archive_screen
-from tenants.admin.directory import ArchiveGroup, audit_archive_change
+from tenants.admin.directory import ARCHIVE_MODELS, ArchiveGroup
 from tenants.admin.service_desk import DeadlinePolicyViewSet, ServiceRequestViewSet
 from tenants.admin.storage import StorageViewSet
 from tenants.feedback.admin_replies import (
+    BOARD_MODELS,
     BoardGroup,
     BoardSettingsViewSet,
-    audit_board_change,
 )
 
 register_snippet(ArchiveGroup)
@@ -33,20 +34,20 @@ register_screen(recordings.screen)
 
 @hooks.register("after_create_snippet")
 def audit_archive_created(request, instance):
-    audit_archive_change(request, [instance], "archive.created")
-    audit_board_change(request, [instance], "feedback.record_created")
+    audit_snippet_changes(ARCHIVE_MODELS, request, [instance], "archive.created")
+    audit_snippet_changes(BOARD_MODELS, request, [instance], "feedback.record_created")
 
 
 @hooks.register("after_edit_snippet")
 def audit_archive_changed(request, instance):
-    audit_archive_change(request, [instance], "archive.changed")
-    audit_board_change(request, [instance], "feedback.record_changed")
+    audit_snippet_changes(ARCHIVE_MODELS, request, [instance], "archive.changed")
+    audit_snippet_changes(BOARD_MODELS, request, [instance], "feedback.record_changed")
 
 
 @hooks.register("after_delete_snippet")
 def audit_archive_deleted(request, instances):
-    audit_archive_change(request, instances, "archive.deleted")
-    audit_board_change(request, instances, "feedback.record_deleted")
+    audit_snippet_changes(ARCHIVE_MODELS, request, instances, "archive.deleted")
+    audit_snippet_changes(BOARD_MODELS, request, instances, "feedback.record_deleted")
 
 
 @hooks.register("atrium_work_items")

@@ -3,20 +3,16 @@ the staff pages on the phone, and the visit-frequency setting."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from portal.admin_menu import MenuEntry, register_admin_link, register_screen
-from tenants.admin.policies import CentreSettingPermissionPolicy
 from visits.admin.policy import VisitPolicyViewSet
 from visits.admin.work_items import visit_work_items
-from visits.models import VisitPolicy
 from visits.selectors import is_visit_staff
 from visits.views import dashboard
 
 register_screen(dashboard.screen)
 register_admin_link(MenuEntry(_("Visits and meetings"), "visits:my_visits", is_visit_staff, "group", 210))
 
-register_permission_policy(VisitPolicy, CentreSettingPermissionPolicy(VisitPolicy), exact_class=True)
 register_snippet(VisitPolicyViewSet)
 hooks.register("atrium_work_items", visit_work_items)

@@ -15,7 +15,6 @@ import base64
 import functools
 import hashlib
 import io
-import logging
 from html import escape
 from pathlib import Path
 
@@ -33,9 +32,8 @@ from weasyprint import CSS, HTML
 from notices.pdf.sanitize import sanitize_body_html
 from portal.models import FeeNotice, FeeScheduleIndexPage, FeeSchedulePage, PdfStatus
 from portal.pdf.fetcher import SafeURLFetcher
-from portal.pdf.render import chinese_date, run_with_time_limit
+from portal.pdf.render import chinese_date, failure_kept, run_with_time_limit
 
-logger = logging.getLogger(__name__)
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TIME_LIMIT = 60.0
 
@@ -154,12 +152,9 @@ def fee_notice_make(notice_id: int) -> FeeNotice | None:
     schedule = FeeSchedulePage.objects.get(pk=notice.schedule_id)
     revision = schedule.revisions.filter(pk=notice.revision_id).first()
     page = revision.as_object() if revision is not None else schedule
-    try:
+    with failure_kept(FeeNotice.objects.filter(pk=notice_id), f"fee notice {notice_id}", error_field="error",
+                      status=PdfStatus.FAILED):
         pdf = render_fee_notice_pdf(page, notice.centre)
-    except Exception as exc:
-        logger.exception("fee notice %s: PDF render failed", notice_id)
-        FeeNotice.objects.filter(pk=notice_id).update(status=PdfStatus.FAILED, error=str(exc)[:300])
-        raise
     with transaction.atomic():
         notice = FeeNotice.objects.select_for_update().get(pk=notice_id)
         if notice.status == PdfStatus.READY:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -22,10 +21,9 @@ from portal.models.accounts import Role
 from portal.models.handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from portal.models.pages import CentreHomePage, HandbookPage
 from portal.outbox import send_once
+from portal.pdf.render import failure_kept
 from tenants.models import Contact
 from tenants.selectors.contacts import tenant_contacts_of
-
-logger = logging.getLogger(__name__)
 
 # Issuing an edition publishes a version of the handbook: the centre's web
 # reviewers (and managers) do it, never an editor alone.
@@ -214,16 +212,13 @@ def handbook_edition_render(edition_id: int) -> HandbookEdition | None:
     handbook = edition.handbook
     chapters = [HandbookChapter(title=c.title, body_html=c.body) for c in handbook.chapters()]
     centre = handbook.centre
-    try:
+    with failure_kept(HandbookEdition.objects.filter(pk=edition_id), f"handbook edition {edition_id}",
+                      error_field="pdf_error", pdf_status=PdfStatus.FAILED):
         pdf = render_handbook_pdf(
             title=handbook.title, centre_name=centre.name, hotline=centre.hotline,
             edition_label=edition.label, issued_on=timezone.localtime(edition.issued_at).date(),
             intro_html=handbook.intro, chapters=chapters,
         )
-    except Exception as exc:
-        logger.exception("handbook edition %s: PDF render failed", edition_id)
-        HandbookEdition.objects.filter(pk=edition_id).update(pdf_status=PdfStatus.FAILED, pdf_error=str(exc)[:300])
-        raise
     with transaction.atomic():
         edition = HandbookEdition.objects.select_for_update().get(pk=edition_id)
         if edition.pdf_status == PdfStatus.READY and edition.pdf:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class RenderTimeout(Exception):
@@ -23,6 +26,21 @@ class RenderTimeout(Exception):
 def chinese_date(day: dt.date) -> str:
     """2026-11-23 -> '2026年11月23日' (the form used under the signature)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+@contextmanager
+def failure_kept(row, what: str, *, error_field: str, **failed) -> Iterator[None]:
+    """Around the render of a PDF its record keeps (a fee notice, a handbook
+    edition): an error is logged, written on `row` (a queryset of the one
+    record: the `failed` values, and the error's text in `error_field`) so
+    that staff see why there is no PDF, and raised again for the task to be
+    retried. A time limit (RenderTimeout, a BaseException) passes through."""
+    try:
+        yield
+    except Exception as exc:
+        logger.exception("%s: PDF render failed", what)
+        row.update(**failed, **{error_field: str(exc)[:300]})
+        raise
 
 
 # --- time limit ------------------------------------------------------------

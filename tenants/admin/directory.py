@@ -11,7 +11,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
 from portal.admin_scoping import ScopedInspectView, ScopedSnippetViewSet
-from portal.audit import audit_record
 from tenants.admin.filters import centre_filter
 from tenants.forms.directory import CentreForm, ContactForm, TenantForm, UnitForm
 from tenants.models import Category, Centre, Contact, Tenant, TenantStatus, Tier, Unit
@@ -232,12 +231,5 @@ class ArchiveGroup(SnippetViewSetGroup):
     items = (TenantViewSet, UnitViewSet, ContactViewSet, CentreViewSet)
 
 
+# Audited on every change made through their snippet views (tenants/wagtail_hooks.py).
 ARCHIVE_MODELS = (Centre, Tenant, Unit, Contact)
-
-
-def audit_archive_change(request, instances, action: str) -> None:
-    """An audit event for each archive record among `instances` that a
-    snippet view created, changed or deleted (other snippets have their own)."""
-    for instance in instances:
-        if isinstance(instance, ARCHIVE_MODELS):
-            audit_record(actor=request.user, action=action, obj=instance, request=request)

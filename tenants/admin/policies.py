@@ -5,7 +5,9 @@ per-centre settings tables, whose policy, form and viewset are one rule and
 live together here."""
 
 from django.db.models import Q
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from portal.access import reaches_centres
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
@@ -45,10 +47,29 @@ class CentreSettingForm(ScopedAdminForm):
 class CentreSettingViewSet(ScopedSnippetViewSet):
     """A per-centre settings table (a `centre` and its values): reached from
     the centre's settings, not the menu; rows and choices of the centres the
-    user may edit. Subclasses give the model, icon, label and panels, with
-    `CentreSettingForm` as the panels' form."""
+    user may edit, under CentreSettingPermissionPolicy. Subclasses give the
+    model, icon and label, and `setting_fields`, the values after the
+    centre: the listing's columns and the form's fields, one a row unless
+    `setting_panels` lays them out."""
 
     add_to_admin_menu = False
+    setting_fields: tuple[str, ...] = ()
+    setting_panels: list | None = None
+
+    def __init__(self, *args, **kwargs):
+        # With the viewset, which the app's wagtail_hooks registers as it
+        # loads: before anything asks Wagtail for the model's policy (it
+        # would make a fallback one, and refuse this one after it).
+        register_permission_policy(self.model, CentreSettingPermissionPolicy(self.model), exact_class=True)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def list_display(self):
+        return ["centre", *self.setting_fields]
+
+    def get_edit_handler(self):
+        panels = self.setting_panels or [FieldPanel(name) for name in self.setting_fields]
+        return ObjectList([FieldPanel("centre"), *panels], base_form_class=CentreSettingForm).bind_to_model(self.model)
 
     def scope(self, user):
         return self.model.objects.filter(centre__in=centres_editable_by(user)).select_related("centre")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
@@ -34,12 +34,7 @@ from portal.audit import audit_record
 from portal.form_actions import form_action, form_status
 from tenants.admin.feedback import form_errors_to_messages, refusal_to_messages
 from tenants.admin.filters import centre_filter, day_range_filters
-from tenants.admin.policies import (
-    CentreSettingForm,
-    CentreSettingPermissionPolicy,
-    CentreSettingViewSet,
-    DeskRecordPermissionPolicy,
-)
+from tenants.admin.policies import CentreSettingViewSet, DeskRecordPermissionPolicy
 from tenants.exports import record_pdf, record_queryset, record_xlsx
 from tenants.forms.archive import HoldForm, RecordingForm, ReleaseForm
 from tenants.forms.requests import (
@@ -310,23 +305,14 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
 # --- The per-centre deadline table --------------------------------------------------
 
 
-register_permission_policy(DeadlinePolicy, CentreSettingPermissionPolicy(DeadlinePolicy), exact_class=True)
-
-
 class DeadlinePolicyViewSet(CentreSettingViewSet):
     model = DeadlinePolicy
     icon = "time"
     menu_label = gettext_lazy("Request deadlines")
-    list_display = [
-        "centre", "response_hours", "complaint_resolution_hours", "major_answer_hours", "warn_before_hours",
-        "recording_retention_days",
+    setting_fields = ("response_hours", "complaint_resolution_hours", "major_answer_hours", "warn_before_hours",
+                      "recording_retention_days")
+    setting_panels = [
+        FieldRowPanel([FieldPanel("response_hours"), FieldPanel("complaint_resolution_hours")]),
+        FieldRowPanel([FieldPanel("major_answer_hours"), FieldPanel("warn_before_hours")]),
+        FieldPanel("recording_retention_days"),
     ]
-    edit_handler = ObjectList(
-        [
-            FieldPanel("centre"),
-            FieldRowPanel([FieldPanel("response_hours"), FieldPanel("complaint_resolution_hours")]),
-            FieldRowPanel([FieldPanel("major_answer_hours"), FieldPanel("warn_before_hours")]),
-            FieldPanel("recording_retention_days"),
-        ],
-        base_form_class=CentreSettingForm,
-    )

@@ -9,15 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSetGroup
 
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
-from tenants.admin.policies import (
-    CentreSettingForm,
-    CentreSettingPermissionPolicy,
-    CentreSettingViewSet,
-)
+from tenants.admin.policies import CentreSettingViewSet
 from tenants.feedback.admin_hot import HotIssueViewSet
 from tenants.feedback.admin_posts import FeedbackPostViewSet
 from tenants.feedback.models import (
@@ -107,17 +102,11 @@ class PhoneBlockViewSet(ScopedSnippetViewSet):
         return phone_blocks_visible_to_staff(user).select_related("centre")
 
 
-register_permission_policy(BoardSettings, CentreSettingPermissionPolicy(BoardSettings), exact_class=True)
-
-
 class BoardSettingsViewSet(CentreSettingViewSet):
     model = BoardSettings
     icon = "cog"
     menu_label = gettext_lazy("Feedback board settings")
-    list_display = ["centre", "public_may_post"]
-    edit_handler = ObjectList([FieldPanel("centre"), FieldPanel("public_may_post")], base_form_class=CentreSettingForm)
-
-
+    setting_fields = ("public_may_post",)
 
 
 class BoardGroup(SnippetViewSetGroup):
@@ -127,14 +116,6 @@ class BoardGroup(SnippetViewSetGroup):
     items = (FeedbackPostViewSet, FeedbackReplyViewSet, HotIssueViewSet, PhoneBlockViewSet)
 
 
+# Audited on every change made through their snippet views (tenants/wagtail_hooks.py);
+# the posts change only through the services, audited there.
 BOARD_MODELS = (FeedbackReply, PhoneBlock, HotIssue, BoardSettings)
-
-
-def audit_board_change(request, instances, action: str) -> None:
-    """An audit event for each board record a snippet view created, changed
-    or deleted (the posts change only through the services, audited there)."""
-    from portal.audit import audit_record
-
-    for instance in instances:
-        if isinstance(instance, BOARD_MODELS):
-            audit_record(actor=request.user, action=action, obj=instance, request=request)

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from contextlib import ExitStack, closing
 
 import pytest
 
@@ -61,25 +62,31 @@ class Session:
         self.page.locator("#main form button[type=submit]").first.click()
         self.page.wait_for_load_state("networkidle")
 
+    def submit(self, form_test_id):
+        """Send the form with that test id, and wait for the page it leads to."""
+        self.page.get_by_test_id(form_test_id).locator("button[type=submit]").click()
+        self.page.wait_for_load_state("networkidle")
+
+    def fits_phone(self) -> bool:
+        """Nothing on the page is wider than a phone's screen."""
+        return self.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
     def close(self):
         self.context.close()
 
 
 @pytest.fixture
 def session_factory(browser, live_server):
-    sessions = []
+    with ExitStack() as opened:  # every session made is closed after the test
 
-    def make(*, login=None, **kwargs):
-        """A browser session; `login`: signed in as that email first."""
-        s = Session(browser, live_server.url, **kwargs)
-        sessions.append(s)
-        if login:
-            s.login(login)
-        return s
+        def make(*, login=None, **kwargs):
+            """A browser session; `login`: signed in as that email first."""
+            s = opened.enter_context(closing(Session(browser, live_server.url, **kwargs)))
+            if login:
+                s.login(login)
+            return s
 
-    yield make
-    for s in sessions:
-        s.close()
+        yield make
 
 
 @pytest.fixture
@@ -88,12 +95,6 @@ def journey(browser, live_server):
     its finish() to report what it found."""
     from .journey import Journey
 
-    journeys = []
-
-    def make(name, language="zh-hans"):
-        journeys.append(Journey(browser, live_server.url, name, language))
-        return journeys[-1]
-
-    yield make
-    for j in journeys:
-        j.close()
+    with ExitStack() as opened:
+        yield lambda name, language="zh-hans": opened.enter_context(
+            closing(Journey(browser, live_server.url, name, language)))

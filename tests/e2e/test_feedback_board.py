@@ -23,13 +23,12 @@ def test_a_post_from_a_phone_to_a_published_reply(e2e_world, session_factory):
     tenant.page.locator("input[name=kind][value=complaint]").check()
     tenant.page.fill("input[name=subject]", "扶梯停运")
     tenant.page.fill("textarea[name=body]", "二楼东侧扶梯已停运两天，顾客上下不便。")
-    assert tenant.page.evaluate("document.documentElement.scrollWidth") <= 390
-    tenant.page.get_by_test_id("post-form").locator("button[type=submit]").click()
-    tenant.page.wait_for_load_state("networkidle")
+    assert tenant.fits_phone()
+    tenant.submit("post-form")
     post = FeedbackPost.objects.get()
     assert tenant.page.url.endswith(f"/feedback/{e2e_world.centre_a.code}/{post.pk}/")
     assert post.service_request.channel == "web" and post.service_request.assignee.email == "web@a.test"
-    assert tenant.page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert tenant.fits_phone()
 
     officer = session_factory()
     officer.login("web@a.test")
@@ -66,5 +65,5 @@ def test_a_post_from_a_phone_to_a_published_reply(e2e_world, session_factory):
     answers.get_by_role("link").first.click()
     tenant.page.wait_for_load_state("networkidle")
     assert "今晚完成检修" in tenant.page.get_by_test_id("post-replies").inner_text()
-    assert tenant.page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert tenant.fits_phone()
     assert not tenant.csp_violations and not officer.csp_violations and not approver.csp_violations

@@ -41,12 +41,7 @@ def test_the_drafter_drafts_the_leader_and_the_seal_keeper_approve(e2e_world, jo
     page.keyboard.type("定于本周五下午三点进行消防演练，请各一级商户安排人员参加。")
     page.select_option("select[name=recipient_mode]", "tier")
     page.check("input[name=recipient_tiers][value='1']")
-    page.wait_for_timeout(300)  # Draftail writes its hidden input on the next tick
-    drafter.look("letter-filled", only_here=True)
-    page.locator("footer .w-dropdown__toggle").first.click()
-    with page.expect_navigation():
-        page.locator("button[name=action-submit]").click()
-    drafter.look("submitted")
+    drafter.submit_for_review("letter-filled")
     letter = Letter.objects.get(title=TITLE["zh-hans"])
     assert letter.status == LetterStatus.IN_APPROVAL
 

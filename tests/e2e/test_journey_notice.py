@@ -23,12 +23,7 @@ def test_the_editor_drafts_the_reviewer_publishes_a_tenant_reads(e2e_world, jour
     page.fill("input[name=title]", TITLE)
     page.locator(".public-DraftEditor-content").click()
     page.keyboard.type("本周三晚22:30起对中庭扶梯进行年度维保，届时请从两侧电梯通行。")
-    page.wait_for_timeout(300)  # Draftail writes its hidden input on the next tick
-    editor.look("notice-filled", only_here=True)
-    page.locator("footer .w-dropdown__toggle").first.click()
-    with page.expect_navigation():
-        page.locator("button[name=action-submit]").click()
-    editor.look("submitted")
+    editor.submit_for_review("notice-filled")
     notice = NoticePage.objects.get(title=TITLE)
     assert not notice.live
 

@@ -32,16 +32,15 @@ def test_a_visit_on_a_phone_then_the_managers_dashboard(e2e_world, session_facto
     staff.page.fill("textarea[name=topics]", "圣诞档期促销与客流情况")
     staff.page.select_option("select[name=req1_category]", "repair")
     staff.page.fill("input[name=req1_subject]", "门口地砖松动")
-    assert staff.page.evaluate("document.documentElement.scrollWidth") <= 390
-    staff.page.get_by_test_id("visit-form").locator("button[type=submit]").click()
-    staff.page.wait_for_load_state("networkidle")
+    assert staff.fits_phone()
+    staff.submit("visit-form")
     record = VisitRecord.objects.get()
     assert staff.page.url.endswith(f"/visits/records/{record.pk}/")
     assert record.mode == "on_site" and record.checkin is not None
     assert [sr.channel for sr in record.requests.all()] == [Channel.VISIT]
     assert record.planned_visit.status == PlannedVisitStatus.DONE
     assert "门口地砖松动" in staff.page.get_by_test_id("visit-record").inner_text()
-    assert staff.page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert staff.fits_phone()
 
     manager = session_factory()
     # The world's manager has a host-only address the login form refuses.

@@ -3,12 +3,13 @@ reply's steps, as a person would take them."""
 
 from __future__ import annotations
 
-from django.test import TestCase
-
 from portal.models import Department, Role
 from tenants.feedback.models import FeedbackReply, PhoneBlock
 from tenants.feedback.services import board_post
 from tests.base import make_staff
+from tests.workflows import decide, save_draft, submit
+
+__all__ = ["decide", "draft_phones", "draft_reply", "officer_for", "post_as", "submit"]
 
 
 def officer_for(centre, email="web@a.test"):
@@ -22,34 +23,11 @@ def post_as(world, user=None, tenant=None, **fields):
 
 
 def draft_reply(post, drafter, *, department=Department.OPERATIONS, body="已安排工程部今日检修，谢谢反馈。"):
-    reply = FeedbackReply(post=post, drafter=drafter, department=department, body=body, live=False)
-    reply.save()
-    reply.save_revision(user=drafter)
-    return reply
-
-
-def submit(obj, user):
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        obj.get_workflow().start(obj, user)
-    obj.refresh_from_db()
-    return obj
-
-
-def decide(obj, user, action="approve", comment=""):
-    obj.refresh_from_db()
-    task_state = obj.current_workflow_state.current_task_state
-    kwargs = {"comment": comment} if comment else {}
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        task_state.task.specific.on_action(task_state, user, action, **kwargs)
-    obj.refresh_from_db()
-    return obj
+    return save_draft(FeedbackReply(post=post, drafter=drafter, department=department, body=body, live=False), drafter)
 
 
 def draft_phones(centre, drafter, **fields):
     values = {"emergency": "0571-1000-0119", "service": "0571-1000-0000", "complaint": "0571-1000-0315",
               "government": "12345"}
     values.update(fields)
-    block = PhoneBlock(centre=centre, drafter=drafter, live=False, **values)
-    block.save()
-    block.save_revision(user=drafter)
-    return block
+    return save_draft(PhoneBlock(centre=centre, drafter=drafter, live=False, **values), drafter)

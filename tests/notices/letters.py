@@ -1,12 +1,13 @@
 """Helpers for letter tests: a centre template with a demo seal, drafting,
-submitting and deciding through Wagtail's workflow engine."""
+submitting and deciding (tests/workflows.py, named here too)."""
 
 from functools import lru_cache
 
-from django.test import TestCase
-
 from notices.models import Letter, LetterTemplate
 from notices.pdf.seal import make_demo_certificate, make_seal_png
+from tests.workflows import decide, save_draft, submit
+
+__all__ = ["decide", "demo_seal", "draft_letter", "make_template", "submit"]
 
 
 @lru_cache(maxsize=4)
@@ -38,26 +39,4 @@ def draft_letter(drafter, centre, **fields) -> Letter:
         "recipient_tiers": ["1"],
     }
     values.update(fields)
-    letter = Letter(centre=centre, drafter=drafter, live=False, **values)
-    letter.save()
-    letter.save_revision(user=drafter)
-    return letter
-
-
-def submit(letter, user):
-    # Tests run inside a transaction; run what would happen on commit
-    # (notifications, stamping) as the real commit would.
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        letter.get_workflow().start(letter, user)
-    letter.refresh_from_db()
-    return letter
-
-
-def decide(letter, user, action="approve", comment=""):
-    letter.refresh_from_db()
-    task_state = letter.current_workflow_state.current_task_state
-    kwargs = {"comment": comment} if comment else {}
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        task_state.task.specific.on_action(task_state, user, action, **kwargs)
-    letter.refresh_from_db()
-    return letter
+    return save_draft(Letter(centre=centre, drafter=drafter, live=False, **values), drafter)

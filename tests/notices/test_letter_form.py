@@ -11,8 +11,6 @@ from django.urls import reverse
 from notices.models import Letter
 from tests.base import PDF_BYTES, PNG_BYTES
 
-from .letters import make_template
-
 pytestmark = pytest.mark.django_db
 
 BODY = ('{"blocks":[{"key":"a","text":"定于本周五下午三点进行消防演练。","type":"unstyled","depth":0,'
@@ -27,14 +25,6 @@ def letter_data(centre, **extra):
             "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000"}
     data.update(extra)
     return data
-
-
-@pytest.fixture
-def drafter(world):
-    make_template(world.centre_a)
-    client = Client()
-    client.force_login(world.drafter_a)
-    return client
 
 
 # --- one letter per draft --------------------------------------------------------------

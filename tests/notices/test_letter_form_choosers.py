@@ -13,21 +13,12 @@ from wagtail.users.models import UserProfile
 from notices.models import Letter
 from tenants.models import Unit
 
-from .letters import make_template
 from .test_letter_form import letter_data
 
 pytestmark = pytest.mark.django_db
 
 TENANTS = "notices_recipient_tenants"
 UNITS = "notices_recipient_units"
-
-
-@pytest.fixture
-def drafter(world):
-    make_template(world.centre_a)
-    client = Client()
-    client.force_login(world.drafter_a)
-    return client
 
 
 def modal_html(response) -> str:

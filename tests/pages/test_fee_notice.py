@@ -7,11 +7,16 @@ import re
 import subprocess
 from datetime import date, timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, FeeItem, FeeNotice, FeeSchedulePage, PdfStatus
-from portal.pages.fee_notices import fee_notices_refresh, render_fee_notice_pdf
+from portal.pages.fee_notices import (
+    fee_notice_make,
+    fee_notices_refresh,
+    render_fee_notice_pdf,
+)
 from portal.pages.tasks import fee_notices_refresh_task
 from tests.base import ANONYMOUS, assert_access, logged_in
 from tests.notices import pdftotext, squash
@@ -42,6 +47,19 @@ def test_the_schedule_in_force_becomes_an_a4_notice_with_letterhead_table_date_a
     # Run again: nothing new, nothing re-rendered.
     assert _refresh(django_capture_on_commit_callbacks) == []
     assert FeeNotice.objects.count() == 1
+
+
+def test_a_render_that_fails_leaves_the_notice_failed_with_its_error_and_is_raised(site, monkeypatch):
+    [notice_id] = fee_notices_refresh()  # queued on commit, which never comes here: not rendered yet
+
+    def broken(page, centre):
+        raise RuntimeError("no CJK font")
+
+    monkeypatch.setattr("portal.pages.fee_notices.render_fee_notice_pdf", broken)
+    with pytest.raises(RuntimeError):  # raised again, for the task to be retried
+        fee_notice_make(notice_id)
+    notice = FeeNotice.objects.get(pk=notice_id)
+    assert notice.status == PdfStatus.FAILED and notice.error == "no CJK font" and not notice.pdf
 
 
 def test_a_new_schedule_gets_its_notice_when_it_takes_effect(site, django_capture_on_commit_callbacks, time_machine):

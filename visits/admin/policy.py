@@ -2,9 +2,8 @@
 a centre-scoped snippet."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, ObjectList
 
-from tenants.admin.policies import CentreSettingForm, CentreSettingViewSet
+from tenants.admin.policies import CentreSettingViewSet
 from visits.models import VisitPolicy
 
 
@@ -12,5 +11,4 @@ class VisitPolicyViewSet(CentreSettingViewSet):
     model = VisitPolicy
     icon = "date"
     menu_label = _("Visit frequency of special tenants")
-    list_display = ["centre", "special_per_year"]
-    edit_handler = ObjectList([FieldPanel("centre"), FieldPanel("special_per_year")], base_form_class=CentreSettingForm)
+    setting_fields = ("special_per_year",)
