@@ -68,3 +68,15 @@ class DecidedAtCentre:
                 workflow_state__object_id__in=cls.decidable_ids(user, kind),
             )
         return states
+
+
+def pending_decision(obj, user) -> TaskState | None:
+    """The task state of `obj` that `user` may decide now (an approval step
+    decided at the record's centre), or None."""
+    state = obj.current_workflow_task_state
+    if state is None:
+        return None
+    task = state.task.specific
+    if isinstance(task, DecidedAtCentre) and task.user_may_decide(obj, user):
+        return state
+    return None

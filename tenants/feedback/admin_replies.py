@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSetGroup
 
+from portal.admin_decisions import InspectWithDecisionView
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from tenants.admin.policies import CentreSettingViewSet
 from tenants.feedback.admin_hot import HotIssueViewSet
@@ -68,6 +69,7 @@ class FeedbackReplyViewSet(ScopedSnippetViewSet):
     menu_label = gettext_lazy("Feedback replies")
     add_view_class = DrafterCreateView
     inspect_view_enabled = True
+    inspect_view_class = InspectWithDecisionView
     inspect_view_fields = ["post", "department", "body", "drafter", "created_at", "live"]
     list_display = ["post", "department", "drafter", "live", "created_at"]
     list_filter = ["live", "department"]
@@ -89,6 +91,7 @@ class PhoneBlockViewSet(ScopedSnippetViewSet):
     menu_label = gettext_lazy("Board telephone numbers")
     add_view_class = DrafterCreateView
     inspect_view_enabled = True
+    inspect_view_class = InspectWithDecisionView
     inspect_view_fields = ["centre", "emergency", "service", "complaint", "government", "drafter", "live"]
     list_display = ["centre", "emergency", "service", "complaint", "government", "live"]
     edit_handler = ObjectList(
