@@ -11,8 +11,8 @@ person back to this page."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.contrib.admin.utils import quote
+from django.urls import reverse
 from wagtail.snippets.views.snippets import InspectView
 
 from .decided_task import pending_decision
