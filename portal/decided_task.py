@@ -19,6 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import TaskState
 
 
+class StepAlreadyDecided(Exception):
+    """A task's service found the step decided meanwhile (another approver,
+    or the same person's earlier click); the message says so. Wagtail's
+    workflow action view turns it into a message (portal/pages/one_decision.py)."""
+
+
 class DecidedAtCentre:
     kind_field: str
 

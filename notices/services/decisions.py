@@ -15,9 +15,10 @@ from wagtail.models import TaskState, WorkflowState
 
 from notices.models import Letter
 from notices.services.letters import LetterError
+from portal.decided_task import StepAlreadyDecided
 
 
-class AlreadyDecided(LetterError):
+class AlreadyDecided(LetterError, StepAlreadyDecided):
     """Another approver decided this step first (or the drafter withdrew the
     letter): the message says who, when and what, for the one who lost."""
 

@@ -8,9 +8,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
+from portal.decided_task import StepAlreadyDecided
+
 
 class BoardError(Exception):
     """The board cannot change this way now; the message says why."""
+
+
+class BoardStepDecided(BoardError, StepAlreadyDecided):
+    """Another approver decided the reply's or telephone block's step first."""
 
 
 def board_task_decide(*, task_state: TaskState, user, action: str, **kwargs) -> None:
@@ -23,7 +29,7 @@ def board_task_decide(*, task_state: TaskState, user, action: str, **kwargs) -> 
         if not state.task.specific.user_may_decide(obj, user):
             raise PermissionDenied(_("You may not decide this step."))
         if state.status != TaskState.STATUS_IN_PROGRESS:
-            raise BoardError(_("This step was already decided."))
+            raise BoardStepDecided(_("This step was already decided."))
         state = state.specific
         if action == "approve":
             state.approve(user=user, **kwargs)

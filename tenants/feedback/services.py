@@ -58,7 +58,7 @@ def board_public_post(*, centre, kind: str, subject: str, body: str, name: str, 
                       request: HttpRequest | None = None) -> FeedbackPost:
     """A member of the public's post, where the centre allows it: held until
     staff approve it. It is not a tenant's, so it joins the request log only
-    when staff link it to a tenant (see board_moderate)."""
+    when staff link it to the tenant it concerns (board_post_link)."""
     if not BoardSettings.public_posting(centre):
         raise PermissionDenied
     _check_text(kind, subject, body)
@@ -87,6 +87,31 @@ def board_moderate(*, actor, post: FeedbackPost, show: bool, request: HttpReques
         post.save(update_fields=["visibility", "moderated_by"])
         audit_record(actor=actor, action="feedback.shown" if show else "feedback.hidden", obj=post, request=request,
                      details={"from": before})
+    return post
+
+
+def board_post_link(*, actor, post: FeedbackPost, tenant: Tenant, request: HttpRequest | None = None) -> FeedbackPost:
+    """Staff following the board make a member of the public's post a request
+    of the log, for the tenant of the centre it concerns (a complaint about a
+    shop, say): channel website/forum, followed by the web follow-up officer,
+    with the deadlines of its kind counted from the post's time. Once only:
+    a post already in the log keeps its request."""
+    with transaction.atomic():
+        post = FeedbackPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
+        if not follows_board(actor, post.centre_id):
+            raise PermissionDenied
+        if post.service_request_id is not None:
+            raise BoardError(_("The post is already in the request log."))
+        if tenant.centre_id != post.centre_id:
+            raise BoardError(_("Choose a tenant of the post's centre."))
+        by = _("Posted on the board by %(name)s.") % {"name": post.public_name}
+        sr = request_create(actor=actor, tenant=tenant, category=REQUEST_CATEGORY[post.kind], subject=post.subject,
+                            description=f"{post.body}\n\n{by}", channel=Channel.WEB, contact_name=post.public_name,
+                            received_at=post.created_at, request=request)
+        post.service_request = sr
+        post.save(update_fields=["service_request"])
+        audit_record(actor=actor, action="feedback.linked", obj=post, request=request,
+                     details={"request": sr.number, "tenant": tenant.pk})
     return post
 
 

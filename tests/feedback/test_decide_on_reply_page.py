@@ -65,3 +65,32 @@ def test_the_buttons_read_in_chinese(client, world, in_review):
     reply, _officer = in_review
     page = _page(client, world.ops_a, reply)
     assert "您的审批" in page and "退回拟稿人" in page
+
+
+def test_the_click_that_loses_the_race_gets_a_message_not_an_error(client, world, in_review, monkeypatch):
+    """Both approvers passed Wagtail's checks; the other one's approval is
+    committed first. The service refuses under the row lock; the view says so."""
+    from wagtail.admin.views.generic.workflow import WorkflowAction
+
+    from portal.models import Role
+    from tests.base import make_staff
+
+    from .helpers import decide
+
+    reply, _officer = in_review
+    other = make_staff("ops9@a.test", world.centre_a, Role.OPERATIONS, department=Department.OPERATIONS)
+    original = WorkflowAction.check_action
+
+    def checked_then_other_decides(self):
+        original(self)
+        decide(reply, other)
+
+    monkeypatch.setattr(WorkflowAction, "check_action", checked_then_other_decides)
+    client.force_login(world.ops_a)
+    approve = reverse("wagtailsnippets_tenants_feedbackreply:workflow_action",
+                      args=[reply.pk, "approve", reply.current_workflow_task_state.pk])
+    response = client.post(approve, {"comment": ""}, follow=True)
+    assert response.status_code == 200
+    assert "此步骤已有人审批" in response.content.decode()
+    reply.refresh_from_db()
+    assert reply.live
