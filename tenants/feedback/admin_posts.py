@@ -33,7 +33,8 @@ from tenants.feedback.selectors import (
     posts_visible_to_staff,
     published_replies,
 )
-from tenants.feedback.services import board_moderate
+from tenants.feedback.services import board_moderate, board_post_link
+from tenants.models import Tenant, TenantStatus
 
 
 class BoardReadPolicy(ModelPermissionPolicy):
@@ -59,6 +60,18 @@ class HotIssueChoice(forms.Form):
         self.fields["hot_issue"].queryset = hot_issues_visible_to_staff(user).filter(centre=centre, closed_at=None)
 
 
+class TenantChoice(forms.Form):
+    """Which tenant of the post's centre a member of the public's post concerns."""
+
+    tenant = forms.ModelChoiceField(queryset=Tenant.objects.none(), label=gettext_lazy("Tenant concerned"))
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tenant"].queryset = Tenant.objects.filter(centre=centre).exclude(
+            status=TenantStatus.LEFT).order_by("code")
+        self.fields["tenant"].label_from_instance = lambda t: f"{t.code} {t.trading_name}"
+
+
 class PostIndexView(InspectRowsIndexView):
     pass
 
@@ -81,6 +94,9 @@ class PostInspectView(ScopedInspectView):
             **{f"{name}_url": reverse("wagtailsnippets_tenants_feedbackpost:act", args=[post.pk, name])
                for name in ("show", "hide", "hot")},
         )
+        if follows and post.from_public and not post.service_request_id:
+            context["link_form"] = TenantChoice(centre=post.centre)
+            context["link_url"] = reverse("wagtailsnippets_tenants_feedbackpost:act", args=[post.pk, "link"])
         if post.service_request_id:
             context["request_url"] = reverse("wagtailsnippets_tenants_servicerequest:inspect",
                                              args=[post.service_request_id])
@@ -91,10 +107,16 @@ class PostInspectView(ScopedInspectView):
 def post_action(request, pk, action):
     post = get_object_or_404(posts_visible_to_staff(request.user), pk=pk)
     back = reverse("wagtailsnippets_tenants_feedbackpost:inspect", args=[post.pk])
-    if action not in ("show", "hide", "hot"):
+    if action not in ("show", "hide", "hot", "link"):
         raise PermissionDenied
     try:
-        if action == "hot":
+        if action == "link":
+            form = TenantChoice(request.POST, centre=post.centre)
+            if not form.is_valid():
+                raise BoardError(_("Choose a tenant of the post's centre."))
+            board_post_link(actor=request.user, post=post, tenant=form.cleaned_data["tenant"], request=request)
+            messages.success(request, _("The post is in the request log."))
+        elif action == "hot":
             form = HotIssueChoice(request.POST, centre=post.centre, user=request.user)
             if not form.is_valid():
                 raise BoardError(_("Choose one of the centre's open hot issues."))

@@ -105,9 +105,13 @@ def board_post_link(*, actor, post: FeedbackPost, tenant: Tenant, request: HttpR
         if tenant.centre_id != post.centre_id:
             raise BoardError(_("Choose a tenant of the post's centre."))
         by = _("Posted on the board by %(name)s.") % {"name": post.public_name}
-        sr = request_create(actor=actor, tenant=tenant, category=REQUEST_CATEGORY[post.kind], subject=post.subject,
-                            description=f"{post.body}\n\n{by}", channel=Channel.WEB, contact_name=post.public_name,
-                            received_at=post.created_at, request=request)
+        try:
+            sr = request_create(actor=actor, tenant=tenant, category=REQUEST_CATEGORY[post.kind], subject=post.subject,
+                                description=f"{post.body}\n\n{by}", channel=Channel.WEB,
+                                contact_name=post.public_name, received_at=post.created_at, request=request,
+                                from_board=True)
+        except RequestError as refused:  # shown to the officer as any refusal of the board
+            raise BoardError(str(refused)) from refused
         post.service_request = sr
         post.save(update_fields=["service_request"])
         audit_record(actor=actor, action="feedback.linked", obj=post, request=request,

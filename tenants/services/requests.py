@@ -91,13 +91,17 @@ def request_create(
     photos: Iterable = (),
     received_at: datetime | None = None,
     request: HttpRequest | None = None,
+    from_board: bool = False,
 ) -> ServiceRequest:
     """Record a request. Staff of the centre record it from any channel; a
-    tenant contact raises one for their own tenant through the portal."""
+    tenant contact raises one for their own tenant through the portal.
+    `from_board`: the centre's web follow-up officer records a member of the
+    public's board post (tenants.feedback.services.board_post_link has
+    checked that they follow the board) — staff, though not a request handler."""
     if tenant is None:
         raise RequestError(_("Choose the tenant the request is from."))
     centre = tenant.centre
-    by_tenant = not handles_requests(actor, centre)
+    by_tenant = not (from_board or handles_requests(actor, centre))
     if by_tenant:
         channel, contact, department, assignee, received_at = _as_tenant(actor, tenant, channel)
     if channel == Channel.WEB and assignee is None:

@@ -204,7 +204,7 @@ EXPLICIT = {
     "feedback:new": lambda o: {"code": o["centre"].code},
     "feedback:post": lambda o: {"code": o["centre"].code, "pk": o["feedback_post"].pk},
     "wagtailsnippets_tenants_feedbackpost:act": lambda o: [{"pk": o["feedback_post"].pk, "action": a}
-                                                          for a in ("show", "hide", "hot")],
+                                                          for a in ("show", "hide", "hot", "link")],
     **_workflow_fills("feedbackreply", "feedback_reply", "reply_revision", "reply_task_state"),
     **_workflow_fills("phoneblock", "phone_block", "phones_revision", "phones_task_state"),
     # --- Wagtail's pages ---

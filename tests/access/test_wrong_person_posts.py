@@ -217,6 +217,8 @@ READ_ONLY = {
         "wagtailsnippets_tenants_storagedeposit:inspect", "wagtailsnippets_tenants_tenant:inspect",
         "tenants_archive:history",
         "wagtailsnippets_tenants_feedbackpost:inspect", "feedback:post",
+        # The decision buttons on these pages post to Wagtail's workflow action view.
+        "wagtailsnippets_tenants_feedbackreply:inspect", "wagtailsnippets_tenants_phoneblock:inspect",
     ], "a page"),
     **dict.fromkeys([
         "fire:photo", "visits:photo", "visits:minutes_file", "tenants:request_photo", "pages:notice_attachment",
