@@ -52,11 +52,14 @@ test: system venv messages
 # run every migration (marker slow). The test database is migrated once into a
 # template and copied for each process (tests/fixtures/database.py), so only
 # the first run after a migration changes pays the minute of CPU that every
-# xdist worker used to pay. Measured alone on a 2-core machine, template
-# included: 4.5 minutes wall, 470 s of CPU (1,030 tests; it was 10 minutes and
-# 970 s), before tests/access/ ran on one worker with its world built once
-# (not measured again since). Issue 12 wants it under 3; the URL x role walk
-# is its largest part.
+# xdist worker used to pay. Tests that use `world` share one build of it
+# (tests/fixtures/shared_world.py). Measured on this 2-core machine, template
+# already built, 1,140 tests: 457 s of CPU before that change (5.6 minutes wall,
+# load average 1.6 rising to 3.6 as a CI run started), 396-415 s after (3.8
+# minutes wall with the load falling from 4.9 to 2; 7 minutes beside a full
+# CI run). Issue 12 wants it under 3 minutes: the URL x role walk of
+# tests/access/, on one worker, is now its largest part, then fixtures that
+# render and seal letters, then the tests that start manage.py processes.
 test-fast: system venv messages
 	$(PYTEST) -m "$(PARALLEL_LANE) and not slow" -n $(XDIST)
 

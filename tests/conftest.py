@@ -5,9 +5,15 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 
-from .base import build_world
 from .fixtures.database import django_db_setup  # noqa: F401 - the test database, copied from a migrated template
 from .fixtures.s3 import s3_bucket  # noqa: F401 - the bucket of make test-s3 (nothing otherwise)
+from .fixtures.shared_world import (  # noqa: F401 - the world, built once for the tests that can share it
+    _shared_world,
+    _shared_world_keeper,
+    close_unless_shared,
+    share_world_with,
+    world_for_test,
+)
 from .fixtures.worker import start_worker, worker  # noqa: F401 - fixtures for every test
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
@@ -43,6 +49,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if TESTS / "faults" in path.parents:
             item.add_marker(pytest.mark.faults)
+    share_world_with(items, world_fixture_module=__name__)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before the test's fixtures, so before its transaction opens.
+    close_unless_shared(item)
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -75,7 +88,9 @@ def _clear_cache():
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    """tests/base.py's World: a copy of the one built for the tests around
+    this one, or built for it alone (tests/fixtures/shared_world.py)."""
+    return world_for_test()
 
 
 @pytest.fixture
