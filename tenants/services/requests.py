@@ -94,10 +94,8 @@ def request_create(
     from_board: bool = False,
 ) -> ServiceRequest:
     """Record a request. Staff of the centre record it from any channel; a
-    tenant contact raises one for their own tenant through the portal.
-    `from_board`: the centre's web follow-up officer records a member of the
-    public's board post (tenants.feedback.services.board_post_link has
-    checked that they follow the board) — staff, though not a request handler."""
+    tenant contact raises one for their own tenant through the portal; the web
+    follow-up officer a public board post (`from_board`: board_post_link)."""
     if tenant is None:
         raise RequestError(_("Choose the tenant the request is from."))
     centre = tenant.centre
