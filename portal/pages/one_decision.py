@@ -52,8 +52,11 @@ def _already_decided(request, page):
 def _edit_view_action(original):
     def perform_workflow_action(self):
         with transaction.atomic():
-            state = self.page.current_workflow_task_state
-            if not _still_in_progress(state.pk if state else None) or not self.workflow_action_is_valid():
+            # The step as the request found it (Wagtail loads the workflow
+            # state first): if a first click moved the workflow on to a next
+            # step, this click was not meant for that one.
+            seen = getattr(self.workflow_state, "current_task_state_id", None)
+            if not _still_in_progress(seen) or not self.workflow_action_is_valid():
                 return redirect(_already_decided(self.request, self.page))
             return original(self)
 
