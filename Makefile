@@ -57,9 +57,11 @@ test: system venv messages
 # already built, 1,140 tests: 457 s of CPU before that change (5.6 minutes wall,
 # load average 1.6 rising to 3.6 as a CI run started), 396-415 s after (3.8
 # minutes wall with the load falling from 4.9 to 2; 7 minutes beside a full
-# CI run). Issue 12 wants it under 3 minutes: the URL x role walk of
-# tests/access/, on one worker, is now its largest part, then fixtures that
-# render and seal letters, then the tests that start manage.py processes.
+# CI run); on a quiet machine (load 0.8-2): 394 s of CPU, 3.5 minutes wall,
+# bound by CPU (splitting tests/access/ over both workers gained nothing).
+# Issue 12 wants it under 3 minutes, so about 40 s of CPU less: the URL x role
+# walk of tests/access/ is its largest part, then fixtures that render and seal
+# letters, then the tests that start manage.py processes.
 test-fast: system venv messages
 	$(PYTEST) -m "$(PARALLEL_LANE) and not slow" -n $(XDIST)
 
