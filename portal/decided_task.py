@@ -22,7 +22,8 @@ from wagtail.models import TaskState
 class StepAlreadyDecided(Exception):
     """A task's service found the step decided meanwhile (another approver,
     or the same person's earlier click); the message says so. Wagtail's
-    workflow action view turns it into a message (portal/pages/one_decision.py)."""
+    workflow action view turns it into a message
+    (portal.admin_decisions.DecidedWorkflowAction)."""
 
 
 class DecidedAtCentre:

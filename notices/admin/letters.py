@@ -11,9 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.models import TaskState
 from wagtail.rich_text import expand_db_html
-from wagtail.snippets.views.snippets import WorkflowActionView
 
 from notices.admin.deliveries import delivery_context
 from notices.admin.letter_screen import letter_screen
@@ -32,6 +30,7 @@ from notices.services.decisions import AlreadyDecided, letter_decide
 from notices.services.letters import LetterError, letter_retry_stamping
 from notices.services.verification import letter_validate_stored
 from portal.access import centres_for
+from portal.admin_decisions import DecidedWorkflowAction
 from portal.audit import audit_record
 from portal.files import private_file_response
 from tenants.models import Unit
@@ -150,26 +149,15 @@ def letter_decide_view(request, pk):
     return redirect("notices_letters:detail", pk=letter.pk)
 
 
-class LetterWorkflowAction(WorkflowActionView):
-    """Wagtail's approve / return buttons (the dashboard's "awaiting your
-    review"): a step someone else decided meanwhile sends the approver to the
-    letter page with who decided and when, instead of a bare refusal."""
+class LetterWorkflowAction(DecidedWorkflowAction):
+    """Wagtail's approve / return buttons for a letter: a step decided
+    meanwhile sends the approver to the letter page with who decided and when."""
 
-    def dispatch(self, request, *args, **kwargs):
-        decided = self.task_state.status != TaskState.STATUS_IN_PROGRESS
-        if decided and self.task.user_may_decide(self.object, request.user):
-            return self._decided(request, AlreadyDecided(self.task_state))
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except AlreadyDecided as exc:  # lost the race under the letter's lock
-            return self._decided(request, exc)
+    def already_decided(self, task_state):
+        return AlreadyDecided(task_state)
 
-    def _decided(self, request, exc: AlreadyDecided):
-        messages.info(request, str(exc))
-        url = reverse("notices_letters:detail", args=[self.object.pk])
-        if request.headers.get("x-requested-with") == "XMLHttpRequest":
-            return self.render_modal_json(request, {"step": "success", "redirect": url})
-        return redirect(url)
+    def decided_url(self):
+        return reverse("notices_letters:detail", args=[self.object.pk])
 
 
 @letter_screen.route("<int:pk>/retry/", "retry")

@@ -14,8 +14,9 @@ current task state's row, then checks again — under the lock — that it is
 still in progress and that the action is still offered to this person.
 The second click waits for the first, then gets a message and the page's
 place in the explorer. Letters and feedback replies decide under their own
-row locks (portal/decided_task.py): the click that lost gets the message of
-their service (StepAlreadyDecided) instead of a 500."""
+row locks (portal/decided_task.py); their workflow action view
+(portal.admin_decisions.DecidedWorkflowAction) gives the click that lost
+their service's message (StepAlreadyDecided) instead of a 500."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ from wagtail.admin.views.generic.workflow import WorkflowAction
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.models import Page, TaskState
 
-from portal.decided_task import StepAlreadyDecided
 from portal.patching import wrap_once
 
 
@@ -66,15 +66,8 @@ def _edit_view_action(original):
 def _modal_action(original):
     def post(self, request, *args, **kwargs):
         if not isinstance(self.object, Page):
-            # Letters and board records decide under their own row lock; the
-            # one that lost the race gets the service's message, not a 500.
-            try:
-                return original(self, request, *args, **kwargs)
-            except StepAlreadyDecided as lost:
-                messages.error(request, str(lost))
-                if request.headers.get("x-requested-with") == "XMLHttpRequest":
-                    return self.render_modal_json(request, {"step": "success", "redirect": self.redirect_url})
-                return redirect(self.redirect_url)
+            # Letters and board records: portal.admin_decisions.DecidedWorkflowAction.
+            return original(self, request, *args, **kwargs)
         with transaction.atomic():
             if not _still_in_progress(self.task_state.pk):
                 listing = _already_decided(request, self.object)

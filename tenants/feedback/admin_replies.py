@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSetGroup
 
-from portal.admin_decisions import InspectWithDecisionView
+from portal.admin_decisions import DecidedWorkflowAction, InspectWithDecisionView
 from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from tenants.admin.policies import CentreSettingViewSet
 from tenants.feedback.admin_hot import HotIssueViewSet
 from tenants.feedback.admin_posts import FeedbackPostViewSet
+from tenants.feedback.decisions import BoardStepDecided
 from tenants.feedback.models import (
     BoardSettings,
     FeedbackPost,
@@ -63,6 +64,13 @@ class ReplyForm(ScopedAdminForm):
         return body
 
 
+class BoardWorkflowAction(DecidedWorkflowAction):
+    """A reply's or the telephone block's step decided meanwhile: back to its page, with the message."""
+
+    def already_decided(self, task_state):
+        return BoardStepDecided(_("This step was already decided."))
+
+
 class FeedbackReplyViewSet(ScopedSnippetViewSet):
     model = FeedbackReply
     icon = "comment"
@@ -70,6 +78,7 @@ class FeedbackReplyViewSet(ScopedSnippetViewSet):
     add_view_class = DrafterCreateView
     inspect_view_enabled = True
     inspect_view_class = InspectWithDecisionView
+    workflow_action_view_class = BoardWorkflowAction
     inspect_view_fields = ["post", "department", "body", "drafter", "created_at", "live"]
     list_display = ["post", "department", "drafter", "live", "created_at"]
     list_filter = ["live", "department"]
@@ -92,6 +101,7 @@ class PhoneBlockViewSet(ScopedSnippetViewSet):
     add_view_class = DrafterCreateView
     inspect_view_enabled = True
     inspect_view_class = InspectWithDecisionView
+    workflow_action_view_class = BoardWorkflowAction
     inspect_view_fields = ["centre", "emergency", "service", "complaint", "government", "drafter", "live"]
     list_display = ["centre", "emergency", "service", "complaint", "government", "live"]
     edit_handler = ObjectList(

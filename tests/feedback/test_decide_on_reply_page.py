@@ -92,5 +92,6 @@ def test_the_click_that_loses_the_race_gets_a_message_not_an_error(client, world
     response = client.post(approve, {"comment": ""}, follow=True)
     assert response.status_code == 200
     assert "此步骤已有人审批" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("wagtailsnippets_tenants_feedbackreply:inspect", args=[reply.pk])
     reply.refresh_from_db()
     assert reply.live
