@@ -176,6 +176,10 @@ class ScopedSnippetViewSet(LazyBreadcrumbsMixin, SnippetViewSet):
     # is made by copying another (a copied letter or request would be a
     # second record of one event), so no scoped viewset offers "copy".
     copy_view_enabled = False
+    # Requests, tenants, contacts, the storage log: five to eight columns,
+    # wider than a phone, which Wagtail's content area cuts off. Each listing
+    # scrolls inside its own box there (portal/static/portal/admin.css).
+    index_results_template_name = "portal/admin/scrolling_index_results.html"
 
     @staticmethod
     def scope(user):  # pragma: no cover - subclasses define it

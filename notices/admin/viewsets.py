@@ -97,7 +97,6 @@ class LetterViewSet(ScopedSnippetViewSet):
     edit_view_class = LetterEditView
     workflow_action_view_class = LetterWorkflowAction
     inspect_view_enabled = False
-    index_results_template_name = "portal/admin/scrolling_index_results.html"  # eight columns: scrolls on a phone
     list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter",
                     # The field has no verbose name (its migration predates it): Wagtail would say "Created at".
                     DateColumn("created_at", label=_("drafted at"), sort_key="created_at")]

@@ -29,7 +29,7 @@ from .scoping import (
 )
 from .self_approval import (
     hide_own_publish,
-    refuse_own_approval_on_edit,
+    refuse_own_publish_on_edit,
     refuse_publish_on_create,
     refuse_self_approval,
 )
@@ -52,7 +52,7 @@ scope_page_chosen_multiple()
 
 hooks.register("after_create_page", draft_audience)
 hooks.register("after_edit_page", draft_audience)
-hooks.register("before_edit_page", refuse_own_approval_on_edit)
+hooks.register("before_edit_page", refuse_own_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 hooks.register("construct_page_action_menu", hide_own_publish)
 refuse_self_approval()

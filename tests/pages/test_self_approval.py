@@ -1,6 +1,9 @@
 """R18 (4.16): someone who is both web editor and web reviewer at a centre
 cannot approve a page they wrote; another reviewer still can."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 from wagtail.models import WorkflowState
@@ -45,10 +48,8 @@ def test_the_author_is_not_offered_approve_and_a_forged_post_is_refused_and_audi
     page.refresh_from_db()
     assert not page.live
     assert "另一位审核人" in response.content.decode()
-    # The edit view's own approve button, forged.
-    client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)),
-                {**notice_form("电梯维保通知", slug="lift"), "action-workflow-action": "1",
-                 "workflow-action-name": "approve"})
+    # The edit view's own approve button, forged (the form unchanged).
+    _approve_in_editor(both, page, "电梯维保通知")
     page.refresh_from_db()
     assert not page.live
     assert AuditEvent.objects.filter(action="pages.self_approval_refused", actor=both).count() == 2
@@ -100,3 +101,83 @@ def test_a_reviewer_who_did_not_write_the_page_keeps_the_publish_button(site):
     page, _state = _submit(site.w.editor_a, site, "lift")
     html = logged_in(site.reviewer_a).get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
     assert 'name="action-publish"' in html and 'data-workflow-action-name="approve"' in html
+
+
+def _approve_in_editor(user, page, title):
+    """The editor's approve button, with the body as the editor rendered it
+    (Draftail posts back the block keys it was given: an untouched body is
+    no change)."""
+    client = logged_in(user)
+    url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    body = unescape(re.search(r'name="body" value="([^"]*)"', client.get(url).content.decode()).group(1))
+    return client.post(url, {**notice_form(title, slug=page.slug, body=body), "action-workflow-action": "1",
+                             "workflow-action-name": "approve"}, follow=True)
+
+
+def test_a_reviewer_who_edits_while_approving_keeps_the_edit_and_is_told_why_it_is_not_approved(site):
+    page, task_state = _submit(site.w.editor_a, site, "lift")
+    response = _approve_in_editor(site.reviewer_a, page, "电梯维保通知（时间已更正）")
+    html = response.content.decode()
+    # Not Wagtail's "no permission" on the dashboard: the editor again, and why.
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    assert "您修改了此页面内容，按规定不能批准自己修改的版本：修改已保存，请交由其他审核人批准。" in html
+    assert "没有权限" not in html
+    page.refresh_from_db()
+    assert not page.live
+    latest = page.get_latest_revision()
+    assert latest.user == site.reviewer_a and latest.as_object().title == "电梯维保通知（时间已更正）"
+    assert AuditEvent.objects.filter(action="pages.self_approval_refused", actor=site.reviewer_a).exists()
+
+    # The step awaits a decision on the edited version; another reviewer's one approval publishes it.
+    step = NoticePage.objects.get(pk=page.pk).current_workflow_task_state
+    assert step.status == "in_progress" and step.revision_id == latest.pk
+    second = make_staff("reviewer2@a.test", site.w.centre_a, Role.WEB_REVIEWER)
+    assert "approve" not in [a[0] for a in step.task.specific.get_actions(page, site.reviewer_a)]
+    logged_in(second).post(reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", step.pk)),
+                           {"comment": ""})
+    page.refresh_from_db()
+    assert page.live and page.title == "电梯维保通知（时间已更正）"
+
+
+def test_a_reviewer_whose_edit_was_saved_before_the_click_is_told_the_same(site):
+    page, task_state = _submit(site.w.editor_a, site, "lift")
+    edited = NoticePage.objects.get(pk=page.pk)
+    edited.title = "电梯维保通知（自动保存）"
+    edited.save_revision(user=site.reviewer_a)  # what the editor's autosave does while they type
+    html = _approve_in_editor(site.reviewer_a, page, "电梯维保通知（自动保存）").content.decode()
+    assert "修改已保存，请交由其他审核人批准" in html
+    page = NoticePage.objects.get(pk=page.pk)
+    step = page.current_workflow_task_state
+    assert not page.live and step.pk != task_state.pk  # the step started again, on the edited version
+    assert step.revision_id == page.get_latest_revision().pk and step.revision.user == site.reviewer_a
+
+
+def test_a_reviewer_who_approves_without_editing_still_approves_in_the_editor(site):
+    page, _state = _submit(site.w.editor_a, site, "lift")
+    _approve_in_editor(site.reviewer_a, page, "电梯维保通知")
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_the_author_approving_in_the_editor_keeps_the_edit_and_gets_the_message(site, both):
+    page, _state = _submit(both, site, "lift")
+    html = _approve_in_editor(both, page, "电梯维保通知（补充）").content.decode()
+    assert "修改已保存，请交由其他审核人批准" in html and "没有权限" not in html
+    page.refresh_from_db()
+    assert not page.live and page.get_latest_revision().as_object().title == "电梯维保通知（补充）"
+    html = _approve_in_editor(both, page, "电梯维保通知（补充）").content.decode()  # nothing changed this time
+    assert "另一位审核人" in html and not NoticePage.objects.get(pk=page.pk).live
+
+
+def test_the_author_in_the_approve_modal_gets_the_message_not_a_broken_modal(site, both):
+    page, task_state = _submit(both, site, "lift")
+    url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
+    client = logged_in(both)
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    for response in (client.get(url, HTTP_X_REQUESTED_WITH="XMLHttpRequest"),
+                     client.post(url, {"comment": "同意"}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")):
+        # The modal closes and opens the editor, where the message waits.
+        assert response.status_code == 200 and response.json() == {"step": "success", "redirect": edit_url}
+    assert "另一位审核人" in client.get(edit_url).content.decode()
+    page.refresh_from_db()
+    assert not page.live
