@@ -58,7 +58,7 @@ def main():
     for _ in range(3):
         start = time.perf_counter()
         pdf = render_handbook_pdf(title=handbook.title, centre_name=handbook.centre.name, hotline=handbook.centre.hotline,
-                                  edition_label="第3版", issued_on=timezone.localdate(), intro_html=handbook.intro, chapters=chapters)
+                                  edition_number=3, issued_on=timezone.localdate(), intro_html=handbook.intro, chapters=chapters)
         times.append(time.perf_counter() - start)
         size = len(pdf)
     print(f"handbook_pdf_{len(chapters)}_chapters: {statistics.median(times) * 1000:.0f} ms")

@@ -40,6 +40,7 @@ def seed_demo_render() -> None:
     from notices.services.letters import letter_stamp
     from portal.models.handbook import HandbookEdition
     from portal.pages.handbook import handbook_edition_render
+    from portal.pdf.kept import PDF_FIELDS
 
     from .letter_deliveries import QUIET, _deliver, seed_letter_deliveries
     from .letters import LETTERS
@@ -54,4 +55,5 @@ def seed_demo_render() -> None:
             for letter in Letter.objects.filter(status=LetterStatus.STAMPED, deliveries__isnull=True):
                 _deliver(letter)
     for edition_id in HandbookEdition.objects.values_list("pk", flat=True):
-        handbook_edition_render(edition_id)
+        for language in PDF_FIELDS:  # Chinese and English
+            handbook_edition_render(edition_id, language)

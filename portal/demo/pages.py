@@ -39,6 +39,7 @@ from portal.pages.handbook import (
 )
 from portal.pages.privacy import page_apply_audience
 from portal.pages.site import centre_collection, centre_site_ensure
+from portal.pdf.kept import PDF_FIELDS
 from tenants.models import Contact, Tenant
 
 from .handbook_text import CHAPTERS, FOREWORD
@@ -167,7 +168,8 @@ def _seed_editions(handbook, *, reviewer) -> None:
             # mail to all of them today (the daily reminder still runs).
             HandbookEdition.objects.filter(pk=second.pk).update(last_reminded_on=timezone.localdate())
     for edition in handbook.editions.all() if render_now() else ():  # else seed_demo_render, in the worker
-        handbook_edition_render(edition.pk)
+        for language in PDF_FIELDS:  # Chinese and English
+            handbook_edition_render(edition.pk, language)
     latest = handbook.editions.order_by("-number").first()
     for email in ("signer1@tenant.atrium.demo", "signer2@tenant.atrium.demo", "signer3@tenant.atrium.demo"):
         user = User.objects.filter(email=email).first()

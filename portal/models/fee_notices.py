@@ -1,6 +1,6 @@
 """The printable fee-schedule notice (4.14: charges are displayed at the
 customer service centre and each service window): one A4 PDF per published
-revision of the schedule in force, made by a Celery task when a schedule
+revision of the schedule in force and language, made by Celery tasks when a schedule
 takes effect or is republished, downloaded by staff from the admin."""
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.pdf.kept import KeptInEachLanguage
+
 from .handbook import PdfStatus
 
 
-class FeeNotice(models.Model):
+class FeeNotice(KeptInEachLanguage, models.Model):
     schedule = models.ForeignKey("portal.FeeSchedulePage", on_delete=models.CASCADE, related_name="notices",
                                  verbose_name=_("fee schedule"))
     # Denormalised from the page so that a listing scopes without walking the page tree.
@@ -21,8 +23,11 @@ class FeeNotice(models.Model):
     revision_id = models.PositiveIntegerField()
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     made_at = models.DateTimeField(_("made at"), null=True, blank=True)
+    # In Chinese and in English (portal.pdf.kept); READY once both are made.
     pdf = models.FileField(_("PDF"), upload_to="fee_notices/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_en = models.FileField(_("PDF (English)"), upload_to="fee_notices/", blank=True)
+    pdf_en_sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING)
     error = models.CharField(max_length=300, blank=True)
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.pdf.kept import KeptInEachLanguage
+
 
 class PdfStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")
@@ -14,7 +16,7 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class HandbookEdition(models.Model):
+class HandbookEdition(KeptInEachLanguage, models.Model):
     handbook = models.ForeignKey("portal.HandbookPage", on_delete=models.CASCADE, related_name="editions", verbose_name=_("handbook"))
     number = models.PositiveIntegerField(_("edition"))
     changes = models.TextField(_("what changed"))
@@ -23,8 +25,12 @@ class HandbookEdition(models.Model):
     requires_ack = models.BooleanField(_("tenants must acknowledge"), default=False)
     ack_due = models.DateField(_("acknowledge by"), null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # The edition's PDF in Chinese (the one tenants acknowledge) and in
+    # English (portal.pdf.kept); READY once both are made.
     pdf = models.FileField(_("PDF"), upload_to="handbook/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_en = models.FileField(_("PDF (English)"), upload_to="handbook/", blank=True)
+    pdf_en_sha256 = models.CharField(max_length=64, blank=True)
     pdf_status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING)
     pdf_error = models.CharField(max_length=300, blank=True)
 

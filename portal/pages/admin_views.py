@@ -1,11 +1,13 @@
 """Staff screens for handbook editions: issue one, follow acknowledgements."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,6 +15,7 @@ from portal.access import reaches_centres
 from portal.admin_menu import AdminScreen, MenuEntry
 from portal.form_actions import form_action
 from portal.models.handbook import HandbookEdition
+from portal.pdf.kept import PDF_FIELDS
 from portal.request_memo import remember
 
 from .forms import EditionForm
@@ -79,7 +82,11 @@ def edition_detail(request, edition_id: int):
         raise Http404
     acks = edition.acknowledgements.select_related("tenant", "contact").order_by("tenant__code")
     pending = edition_pending_tenants(edition) if edition.requires_ack else []
+    # Each language's file with its hash (the Chinese one is what tenants acknowledge).
+    url = reverse("pages:handbook_pdf", args=[edition.pk])
+    downloads = [(name, f"{url}?language={code}", edition.sha256_in(code)) for code, name in settings.LANGUAGES
+                 if code in PDF_FIELDS and edition.pdf_in(code)]
     return TemplateResponse(request, "portal/admin/edition_detail.html", {
-        "edition": edition, "acks": acks, "pending": pending, "header_title": str(edition),
+        "edition": edition, "acks": acks, "pending": pending, "downloads": downloads, "header_title": str(edition),
         "page_title": edition.label, "page_subtitle": edition.handbook.title, "header_icon": "doc-full",
     })

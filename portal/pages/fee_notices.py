@@ -5,22 +5,22 @@ that opens the schedule online.
 
 A notice is made for each published revision of the schedule in force: when
 a schedule is published (or republished) and when its effective date comes
-(a daily beat task), never twice for the same revision. Rendering is slow
-(WeasyPrint), so it runs in a Celery task; staff download the file from the
-admin (portal.pages.fee_notice_views)."""
+(a daily beat task), never twice for the same revision; in Chinese and in
+English, one file each (portal.pdf.kept). Rendering is slow (WeasyPrint), so
+it runs in Celery tasks; staff download the file from the admin
+(portal.pages.fee_notice_views), in their language or the one they pick.
+The schedule's title, items and notes are as staff typed them."""
 
 from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import io
 from html import escape
 from pathlib import Path
 
 import segno
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,6 +32,7 @@ from weasyprint import CSS, HTML
 from notices.pdf.sanitize import sanitize_body_html
 from portal.models import FeeNotice, FeeScheduleIndexPage, FeeSchedulePage, PdfStatus
 from portal.pdf.fetcher import SafeURLFetcher
+from portal.pdf.kept import keep_pdf, kept_name, missing_a_language, pdf_language
 from portal.pdf.render import chinese_date, failure_kept, run_with_time_limit
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
@@ -127,41 +128,42 @@ def fee_notice_due(index: FeeScheduleIndexPage) -> FeeNotice | None:
 
 def fee_notices_refresh(*, index_ids=None) -> list[int]:
     """Create the notices now due (all centres, or the given schedule pages)
-    and queue the making of those not made yet; returns their ids. Safe to
+    and queue the making of each language's file not made yet; returns the
+    notices' ids. The daily run (all centres) also makes what any notice
+    lacks: a lost task, or a notice from before its English file. Safe to
     run any number of times."""
-    from .tasks import fee_notice_render
-
     indexes = FeeScheduleIndexPage.objects.live()
     if index_ids is not None:
         indexes = indexes.filter(pk__in=list(index_ids))
-    queued = []
-    for index in indexes:
-        notice = fee_notice_due(index)
-        if notice is not None and notice.status != PdfStatus.READY:
-            queued.append(notice.pk)
-    for notice_id in queued:
-        transaction.on_commit(functools.partial(fee_notice_render.delay, notice_id))
-    return queued
+    due = [notice for notice in map(fee_notice_due, indexes) if notice is not None and notice.languages_missing()]
+    if index_ids is None:
+        seen = {notice.pk for notice in due}
+        due += [notice for notice in FeeNotice.objects.filter(missing_a_language()).order_by("pk") if notice.pk not in seen]
+    for notice in due:
+        transaction.on_commit(functools.partial(_queue_renders, notice.pk, notice.languages_missing()))
+    return [notice.pk for notice in due]
 
 
-def fee_notice_make(notice_id: int) -> FeeNotice | None:
-    """Render the notice once and keep it; a rerun finds it made."""
+def _queue_renders(notice_id: int, languages: list[str]) -> None:
+    from .tasks import fee_notice_render
+
+    for language in languages:
+        fee_notice_render.delay(notice_id, language)
+
+
+def fee_notice_make(notice_id: int, language: str | None = None) -> FeeNotice | None:
+    """Render the notice in `language` (Chinese by default) once and keep
+    it; a rerun finds it made. The notice is ready once every language is."""
+    language = pdf_language(language)
     notice = FeeNotice.objects.select_related("centre").filter(pk=notice_id).first()
-    if notice is None or notice.status == PdfStatus.READY:
+    if notice is None or notice.pdf_in(language):
         return notice
     schedule = FeeSchedulePage.objects.get(pk=notice.schedule_id)
     revision = schedule.revisions.filter(pk=notice.revision_id).first()
     page = revision.as_object() if revision is not None else schedule
-    with failure_kept(FeeNotice.objects.filter(pk=notice_id), f"fee notice {notice_id}", error_field="error",
-                      status=PdfStatus.FAILED):
-        pdf = render_fee_notice_pdf(page, notice.centre)
-    with transaction.atomic():
-        notice = FeeNotice.objects.select_for_update().get(pk=notice_id)
-        if notice.status == PdfStatus.READY:
-            return notice
-        notice.pdf.save(f"fees-{notice.centre.code}-{page.effective_from:%Y%m%d}-r{notice.revision_id}.pdf",
-                        ContentFile(pdf), save=False)
-        notice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        notice.status, notice.error, notice.made_at = PdfStatus.READY, "", timezone.now()
-        notice.save(update_fields=["pdf", "pdf_sha256", "status", "error", "made_at"])
-    return notice
+    with failure_kept(FeeNotice.objects.filter(pk=notice_id), f"fee notice {notice_id} ({language})",
+                      error_field="error", status=PdfStatus.FAILED):
+        pdf = render_fee_notice_pdf(page, notice.centre, language=language)
+    stem = f"fees-{notice.centre.code}-{page.effective_from:%Y%m%d}-r{notice.revision_id}"
+    return keep_pdf(FeeNotice, notice_id, language=language, pdf=pdf, name=kept_name(stem, language),
+                    done={"status": PdfStatus.READY, "error": "", "made_at": timezone.now()})

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef
@@ -21,6 +19,13 @@ from portal.models.accounts import Role
 from portal.models.handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from portal.models.pages import CentreHomePage, HandbookPage
 from portal.outbox import send_once
+from portal.pdf.kept import (
+    PDF_FIELDS,
+    keep_pdf,
+    kept_name,
+    missing_a_language,
+    pdf_language,
+)
 from portal.pdf.render import failure_kept
 from tenants.models import Contact
 from tenants.selectors.contacts import tenant_contacts_of
@@ -75,10 +80,10 @@ def handbook_edition_issue(*, actor, handbook: HandbookPage, changes: str, requi
         )
         audit_record(actor=actor, action="handbook.edition_issued", obj=edition, centre=centre,
                      details={"number": number, "requires_ack": requires_ack})
-        from .tasks import handbook_render_pdf, handbook_send_ack_requests
+        from .tasks import handbook_send_ack_requests
 
         edition_id = edition.pk
-        transaction.on_commit(lambda: handbook_render_pdf.delay(edition_id))
+        transaction.on_commit(lambda: _queue_renders(edition_id, list(PDF_FIELDS)))
         if requires_ack:
             transaction.on_commit(lambda: handbook_send_ack_requests.delay(edition_id))
     return edition
@@ -201,45 +206,49 @@ def handbook_ack_reminders_send() -> int:
 
 
 # --- PDF ----------------------------------------------------------------------
+#
+# One file per language, each made by its own task (portal.pdf.kept says why).
 
-def handbook_edition_render(edition_id: int) -> HandbookEdition | None:
-    """Render the edition's PDF once and keep it; safe to run twice."""
+def _queue_renders(edition_id: int, languages: list[str]) -> None:
+    from .tasks import handbook_render_pdf
+
+    for language in languages:
+        handbook_render_pdf.delay(edition_id, language)
+
+
+def handbook_edition_render(edition_id: int, language: str | None = None) -> HandbookEdition | None:
+    """Render the edition's PDF in `language` (Chinese by default) once and
+    keep it; safe to run twice. The edition is ready once every language is."""
     from .pdf import HandbookChapter, render_handbook_pdf
 
+    language = pdf_language(language)
     edition = HandbookEdition.objects.select_related("handbook").filter(pk=edition_id).first()
-    if edition is None or (edition.pdf_status == PdfStatus.READY and edition.pdf):
+    if edition is None or edition.pdf_in(language):
         return edition
     handbook = edition.handbook
     chapters = [HandbookChapter(title=c.title, body_html=c.body) for c in handbook.chapters()]
     centre = handbook.centre
-    with failure_kept(HandbookEdition.objects.filter(pk=edition_id), f"handbook edition {edition_id}",
+    with failure_kept(HandbookEdition.objects.filter(pk=edition_id), f"handbook edition {edition_id} ({language})",
                       error_field="pdf_error", pdf_status=PdfStatus.FAILED):
         pdf = render_handbook_pdf(
-            title=handbook.title, centre_name=centre.name, hotline=centre.hotline,
-            edition_label=edition.label, issued_on=timezone.localtime(edition.issued_at).date(),
+            language=language, title=handbook.title, centre_name=centre.name, hotline=centre.hotline,
+            edition_number=edition.number, issued_on=timezone.localtime(edition.issued_at).date(),
             intro_html=handbook.intro, chapters=chapters,
         )
-    with transaction.atomic():
-        edition = HandbookEdition.objects.select_for_update().get(pk=edition_id)
-        if edition.pdf_status == PdfStatus.READY and edition.pdf:
-            return edition
-        edition.pdf.save(f"handbook-{centre.code}-{edition.number}.pdf", ContentFile(pdf), save=False)
-        edition.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        edition.pdf_status = PdfStatus.READY
-        edition.pdf_error = ""
-        edition.save(update_fields=["pdf", "pdf_sha256", "pdf_status", "pdf_error"])
-    return edition
+    return keep_pdf(HandbookEdition, edition_id, language=language, pdf=pdf,
+                    name=kept_name(f"handbook-{centre.code}-{edition.number}", language),
+                    done={"pdf_status": PdfStatus.READY, "pdf_error": ""})
 
 
 def handbook_pdf_requeue_missing() -> int:
-    """Re-queue editions whose PDF is still missing ATRIUM_HANDBOOK_PDF_STUCK_MINUTES
-    after issue (a worker died, or a render failed): the render is safe to run twice."""
-    from .tasks import handbook_render_pdf
-
-    stuck = HandbookEdition.objects.exclude(pdf_status=PdfStatus.READY).filter(
-        issued_at__lt=timezone.now() - timedelta(minutes=settings.ATRIUM_HANDBOOK_PDF_STUCK_MINUTES)
-    ).values_list("pk", flat=True)
-    ids = list(stuck)
-    for edition_id in ids:
-        handbook_render_pdf.delay(edition_id)
-    return len(ids)
+    """Re-queue editions still without the PDF of a language
+    ATRIUM_HANDBOOK_PDF_STUCK_MINUTES after issue (a worker died, a render
+    failed, or the edition predates its English file); each render is safe to
+    run twice. Returns how many editions."""
+    stuck = list(HandbookEdition.objects.filter(
+        missing_a_language(),
+        issued_at__lt=timezone.now() - timedelta(minutes=settings.ATRIUM_HANDBOOK_PDF_STUCK_MINUTES),
+    ).only("pk", *(field for field, _sha in PDF_FIELDS.values())))
+    for edition in stuck:
+        _queue_renders(edition.pk, edition.languages_missing())
+    return len(stuck)

@@ -22,7 +22,7 @@ from weasyprint import CSS, HTML
 
 from notices.pdf.sanitize import sanitize_body_html
 from portal.pdf.fetcher import SafeURLFetcher
-from portal.pdf.render import chinese_date, run_with_time_limit
+from portal.pdf.render import chinese_date, chinese_number, run_with_time_limit
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TIME_LIMIT = 120.0
@@ -41,18 +41,26 @@ def _body(rich_text: str) -> str:
     return sanitize_body_html(html)
 
 
+def _zh() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
 def _issued(day: dt.date) -> str:
-    return chinese_date(day) if (get_language() or "").startswith("zh") else date_format(day, "j F Y")
+    return chinese_date(day) if _zh() else date_format(day, "j F Y")
 
 
-def build_handbook_html(*, title: str, centre_name: str, hotline: str, edition_label: str, issued_on: dt.date,
+def build_handbook_html(*, title: str, centre_name: str, hotline: str, edition_number: int, issued_on: dt.date,
                         intro_html: str, chapters: list[HandbookChapter]) -> str:
     """The handbook's HTML in the active language: its own headings, the
-    chapters' numbering ("第3章" / "Chapter 3") and the page footer."""
+    edition, the chapters' numbering ("第三章" / "Chapter 3") and the page
+    footer. The title, the centre and the chapters are as staff typed them."""
     e = functools.partial(escape, quote=True)
+    edition_label = _("Edition %(number)s") % {"number": edition_number}
 
     def heading(i: int, ch: HandbookChapter) -> str:
-        return _("Chapter %(number)s %(title)s") % {"number": i, "title": e(ch.title)}
+        # Chinese numbers chapters in words (第三章), English in figures.
+        number = chinese_number(i) if _zh() else str(i)
+        return _("Chapter %(number)s %(title)s") % {"number": number, "title": e(ch.title)}
 
     toc = "".join(f'<li><a href="#ch{i}">{heading(i, ch)}</a></li>' for i, ch in enumerate(chapters, start=1))
     body = "".join(
@@ -62,12 +70,14 @@ def build_handbook_html(*, title: str, centre_name: str, hotline: str, edition_l
     intro = (f'<section class="intro"><h2>{e(_("Foreword"))}</h2><div class="body">{_body(intro_html)}</div></section>'
              if intro_html else "")
     before, _sep, after = _("Page %(page)s").partition("%(page)s")
-    footer = f'<style>@page {{ @bottom-center {{ content: "{_css(before)}" counter(page) "{_css(after)}"; }} }}</style>'
+    # The cover has no number: said again here, as this rule outweighs the stylesheet's.
+    footer = (f'<style>@page {{ @bottom-center {{ content: "{_css(before)}" counter(page) "{_css(after)}"; }} }}'
+              "@page :first { @bottom-center { content: none; } }</style>")
     return (
         f'<!DOCTYPE html><html lang="{e(get_language() or "zh-hans")}"><head><meta charset="utf-8">'
         f"<title>{e(title)}</title>{footer}</head><body>"
         f'<section class="cover"><h1>{e(title)}</h1><p class="centre">{e(centre_name)}</p>'
-        f'<p class="edition">{e(edition_label)}　{e(_issued(issued_on))}</p>'
+        f'<p class="edition">{e(edition_label)}{"　" if _zh() else " · "}{e(_issued(issued_on))}</p>'
         f'<p class="hotline">{e(_("24-hour service hotline: %(phone)s") % {"phone": hotline})}</p></section>'
         f'<nav class="toc"><h2>{e(_("Contents"))}</h2><ol>{toc}</ol></nav>{intro}{body}</body></html>'
     )

@@ -16,10 +16,12 @@ def publish_scheduled_pages() -> None:
 
 
 @shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
-def handbook_render_pdf(edition_id: int) -> None:
+def handbook_render_pdf(edition_id: int, language: str | None = None) -> None:
+    """One language's PDF of the edition (a message queued before there
+    were two carries none: the Chinese)."""
     from .handbook import handbook_edition_render
 
-    handbook_edition_render(edition_id)
+    handbook_edition_render(edition_id, language)
 
 
 @shared_task(acks_late=True)
@@ -47,10 +49,12 @@ def handbook_pdf_sweep() -> int:
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
-def fee_notice_render(notice_id: int) -> None:
+def fee_notice_render(notice_id: int, language: str | None = None) -> None:
+    """One language's PDF of the notice (none: the Chinese, as queued before
+    there were two)."""
     from .fee_notices import fee_notice_make
 
-    fee_notice_make(notice_id)
+    fee_notice_make(notice_id, language)
 
 
 @shared_task(acks_late=True)

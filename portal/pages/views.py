@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from portal.files import private_stream_response
-from portal.models.handbook import HandbookEdition, PdfStatus
+from portal.models.handbook import HandbookEdition
 from portal.models.pages import NoticeAttachment
+from portal.pdf.kept import kept_name, reader_pdf_language
 from portal.search import segment_query
 from portal.uploads import sniff
 
@@ -74,11 +75,14 @@ def handbook_pdf(request, edition_id: int):
         if not request.user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.get_full_path()}")
         raise Http404
-    if edition.pdf_status != PdfStatus.READY or not edition.pdf:
+    # In the reader's language: the file kept for it (portal.pdf.kept).
+    language = reader_pdf_language(request)
+    pdf = edition.pdf_in(language)
+    if not pdf:
         messages.info(request, _("The PDF of this edition is being prepared. Please try again in a minute."))
         return redirect(handbook.url)
-    edition.pdf.open("rb")
-    return _private_file(edition.pdf, f"handbook-{edition.number}.pdf", inline=True)
+    pdf.open("rb")
+    return _private_file(pdf, kept_name(f"handbook-{edition.number}", language), inline=True)
 
 
 @login_required

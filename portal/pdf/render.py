@@ -28,6 +28,20 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> '一', 12 -> '十二', 20 -> '二十', 35 -> '三十五': the numbering of
+    chapters in a Chinese document (第十二章). From 100 on, Arabic figures."""
+    if not 0 <= n < 100:
+        return str(n)
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[units]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
+
+
 @contextmanager
 def failure_kept(row, what: str, *, error_field: str, **failed) -> Iterator[None]:
     """Around the render of a PDF its record keeps (a fee notice, a handbook

@@ -52,7 +52,7 @@ def test_the_schedule_in_force_becomes_an_a4_notice_with_letterhead_table_date_a
 def test_a_render_that_fails_leaves_the_notice_failed_with_its_error_and_is_raised(site, monkeypatch):
     [notice_id] = fee_notices_refresh()  # queued on commit, which never comes here: not rendered yet
 
-    def broken(page, centre):
+    def broken(page, centre, *, language):
         raise RuntimeError("no CJK font")
 
     monkeypatch.setattr("portal.pages.fee_notices.render_fee_notice_pdf", broken)
