@@ -40,34 +40,39 @@ def test_another_signatory_sees_only_their_own_tenants_letters(world, signed):
     assert list(client.get(reverse("notices_inbox:inbox")).context["items"]) == []
 
 
-@pytest.mark.parametrize("name", ["letter", "pdf", "receipt"])
-def test_tenant_letter_urls_answer_only_the_tenants_signatories(world, signed, name):
+# Each test below tries several URLs of one signed letter: sealing the letter
+# and its receipts' certificates takes a second or more, each request
+# milliseconds. assert_access names the URL and person that fail.
+
+
+def test_tenant_letter_urls_answer_only_the_tenants_signatories(world, signed):
     _letter, d = signed
-    assert_access(reverse(f"notices_inbox:{name}", args=[d.pk]), allowed=[world.signer_a],
-                  refused=[world.signer_a2, world.signer_b, world.nonsigner_a, world.ops_a, world.ops_b, ANONYMOUS])
+    for name in ("letter", "pdf", "receipt"):
+        assert_access(reverse(f"notices_inbox:{name}", args=[d.pk]), allowed=[world.signer_a],
+                      refused=[world.signer_a2, world.signer_b, world.nonsigner_a, world.ops_a, world.ops_b, ANONYMOUS])
 
 
-@pytest.mark.parametrize("name", ["code", "sign", "question"])
-def test_tenant_letter_actions_answer_only_the_tenants_signatories(world, signed, name):
+def test_tenant_letter_actions_answer_only_the_tenants_signatories(world, signed):
     _letter, d = signed
-    assert_access(reverse(f"notices_inbox:{name}", args=[d.pk]), method="post", data={"channel": "email"},
-                  refused=[world.signer_a2, world.signer_b, world.nonsigner_a, world.ops_a, ANONYMOUS])
-    assert Receipt.objects.count() == 2
+    for name in ("code", "sign", "question"):
+        assert_access(reverse(f"notices_inbox:{name}", args=[d.pk]), method="post", data={"channel": "email"},
+                      refused=[world.signer_a2, world.signer_b, world.nonsigner_a, world.ops_a, ANONYMOUS])
+        assert Receipt.objects.count() == 2, name
 
 
-@pytest.mark.parametrize("name", ["detail", "deliveries_xlsx", "receipts_zip"])
-def test_staff_letter_urls_answer_only_staff_of_the_centre(world, signed, name):
+def test_staff_letter_urls_answer_only_staff_of_the_centre(world, signed):
     letter, _d = signed
-    assert_access(reverse(f"notices_letters:{name}", args=[letter.pk]), allowed=[world.ops_a, world.manager],
-                  refused=[world.ops_b, world.signer_a, world.nonsigner_a, ANONYMOUS])
+    for name in ("detail", "deliveries_xlsx", "receipts_zip"):
+        assert_access(reverse(f"notices_letters:{name}", args=[letter.pk]), allowed=[world.ops_a, world.manager],
+                      refused=[world.ops_b, world.signer_a, world.nonsigner_a, ANONYMOUS])
 
 
-@pytest.mark.parametrize("name", ["receipt_certificate", "receipt_scan"])
-def test_receipt_files_answer_only_staff_of_the_centre(world, signed, name):
+def test_receipt_files_answer_only_staff_of_the_centre(world, signed):
     letter, _d = signed
     receipt = Receipt.objects.get(letter=letter, method="paper")
-    assert_access(reverse(f"notices_letters:{name}", args=[receipt.pk]), allowed=[world.ops_a, world.manager],
-                  refused=[world.ops_b, world.signer_a, world.signer_a2, world.nonsigner_a, ANONYMOUS])
+    for name in ("receipt_certificate", "receipt_scan"):
+        assert_access(reverse(f"notices_letters:{name}", args=[receipt.pk]), allowed=[world.ops_a, world.manager],
+                      refused=[world.ops_b, world.signer_a, world.signer_a2, world.nonsigner_a, ANONYMOUS])
 
 
 def test_the_paper_form_answers_only_operations_of_the_centre(world, signed):

@@ -84,11 +84,11 @@ def test_a_paper_receipt_after_an_online_one_is_refused_clearly(world, letter):
                              signed_at=timezone.now(), scan=png_upload())
 
 
-@pytest.mark.parametrize("who", ["ops_b", "leader_a", "signer_a"])
-def test_only_operations_staff_or_managers_of_the_centre_record_paper_receipts(world, letter, who):
-    with pytest.raises(PermissionDenied):
-        receipt_record_paper(delivery=delivery_of(letter, world.tenant_a), actor=getattr(world, who), signer_name="x",
-                             signed_at=timezone.now(), scan=png_upload())
+def test_only_operations_staff_or_managers_of_the_centre_record_paper_receipts(world, letter):
+    for who in ("ops_b", "leader_a", "signer_a"):  # on one letter: stamping it takes a second
+        with pytest.raises(PermissionDenied):
+            receipt_record_paper(delivery=delivery_of(letter, world.tenant_a), actor=getattr(world, who),
+                                 signer_name="x", signed_at=timezone.now(), scan=png_upload())
 
 
 # --- reminders -----------------------------------------------------------------------

@@ -106,16 +106,22 @@ def _token(payload) -> str:
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
 
-@pytest.mark.parametrize("cursor", [
+BAD_CURSORS = [
     "not-a-cursor", "%%%", "eyJ", _token({"a": 1}), _token([7, [1]]), _token([0, ["x", "y", "z"]]),
     _token([2, [None, 1]]), _token([-1, ["2026-01-01", 3]]), _token([2, ["2026-01-01T00:00:00+00:00"]]),
-])
-@pytest.mark.parametrize("direction", ["after", "before"])
-def test_a_page_link_that_cannot_be_read_gives_the_first_page_and_says_so(world, inbox, cursor, direction):
-    response = _client(world.signer_a).get(reverse("notices_inbox:inbox"), {direction: cursor})
-    assert response.status_code == 200
-    assert [d.pk for d in response.context["items"]] == _expected_order(world)[:INBOX_PAGE_SIZE]
-    assert "无法识别该分页链接" in response.content.decode()
+]
+
+
+def test_a_page_link_that_cannot_be_read_gives_the_first_page_and_says_so(world, inbox):
+    # Every bad link in both directions on one inbox: stamping its letter
+    # takes a second, the requests milliseconds.
+    first_page = _expected_order(world)[:INBOX_PAGE_SIZE]
+    for direction in ("after", "before"):
+        for cursor in BAD_CURSORS:
+            response = _client(world.signer_a).get(reverse("notices_inbox:inbox"), {direction: cursor})
+            assert response.status_code == 200, (direction, cursor)
+            assert [d.pk for d in response.context["items"]] == first_page, (direction, cursor)
+            assert "无法识别该分页链接" in response.content.decode(), (direction, cursor)
 
 
 def test_a_cursor_from_one_tenant_does_not_reach_another_tenants_letters(world, inbox):
