@@ -55,7 +55,7 @@ from .fills import TENANT_KEYS, NoFill, fill
 from .walk import is_file, markers_in, walk_patterns
 from .world import MARKERS
 
-STAFF_A = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "archivist_a")
+STAFF_A = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "web_a", "archivist_a")
 EVERYTHING = set(MARKERS)
 ALLOWED_MARKERS = {
     **{role: {"ZZA-", "ZZX-", "ZZY-"} for role in STAFF_A},
@@ -72,7 +72,7 @@ ALLOWED_MARKERS = {
 # rightful user meets no error) and the records of the nearest "other".
 VARIANTS_FOR = {
     "ops_a": ("A", "B"), "drafter_a": ("B",), "leader_a": ("B",), "seal_a": ("B",), "editor_a": ("B",),
-    "reviewer_a": ("B",), "archivist_a": ("B",), "ops_b": ("A",), "manager": ("A",), "superuser": ("B",),
+    "reviewer_a": ("B",), "web_a": ("B",), "archivist_a": ("B",), "ops_b": ("A",), "manager": ("A",), "superuser": ("B",),
     "signer_a": ("A", "Y"), "nonsigner_a": ("Y",), "signer_a2": ("A",), "signer_b": ("A",), "anonymous": ("A",),
 }
 ROLES = tuple(ALLOWED_MARKERS)

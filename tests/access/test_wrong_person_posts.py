@@ -24,7 +24,7 @@ from tests.base import PDF_BYTES, PNG_BYTES
 
 from .walk import is_project_view, walk_patterns
 
-STAFF_A = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "archivist_a")
+STAFF_A = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "web_a", "archivist_a")
 TENANTS = ("signer_a", "signer_a2", "nonsigner_a", "signer_b")
 # A staff action on a record of centre B: nobody of centre A, no tenant.
 NOT_CENTRE_B_STAFF = (*STAFF_A, *TENANTS, "anonymous")

@@ -72,7 +72,7 @@ def build_access_world() -> AccessWorld:
     people = {
         "ops_a": w.ops_a, "ops_b": w.ops_b, "drafter_a": w.drafter_a, "leader_a": w.leader_a, "seal_a": w.seal_a,
         "editor_a": w.editor_a, "reviewer_a": extra["reviewer_a"], "manager": w.manager,
-        "archivist_a": extra["archivist_a"], "superuser": extra["superuser"], "signer_a": w.signer_a,
+        "archivist_a": extra["archivist_a"], "web_a": extra["web_a"], "superuser": extra["superuser"], "signer_a": w.signer_a,
         "signer_a2": w.signer_a2, "nonsigner_a": w.nonsigner_a, "signer_b": w.signer_b, "anonymous": None,
     }
     aw = AccessWorld(w=w, reviewer_a=extra["reviewer_a"], archivist_a=extra["archivist_a"],
@@ -119,11 +119,13 @@ def _mark_organisation(w: World) -> None:
 
 
 def _extra_people(w: World) -> dict[str, User]:
-    """The people build_world has not made: centre A's web reviewer and
+    """The people build_world has not made: centre A's web reviewer, web
+    follow-up officer (4.16: the board's posts are assigned to them) and
     archivist, the superuser, and centre B's own chain (only to build its
     records: never a requesting role)."""
     extra = {
         "reviewer_a": make_staff("reviewer@a.test", w.centre_a, Role.WEB_REVIEWER),
+        "web_a": make_staff("web@a.test", w.centre_a, Role.WEB_FOLLOWUP),
         "archivist_a": grant_confidential(make_staff("archivist@a.test", w.centre_a, Role.OPERATIONS)),
         "superuser": make_user("root@test", is_superuser=True, is_staff=True),
         "drafter_b": make_staff("drafter@b.test", w.centre_b, Role.DRAFTER),
@@ -131,7 +133,7 @@ def _extra_people(w: World) -> dict[str, User]:
         "seal_b": make_staff("seal@b.test", w.centre_b, Role.SEAL_KEEPER),
         "reviewer_b": make_staff("reviewer@b.test", w.centre_b, Role.WEB_REVIEWER),
     }
-    names = {"reviewer_a": "ZZA-瑞文", "archivist_a": "ZZA-阿基", "drafter_b": "ZZB-杜北", "leader_b": "ZZB-李北",
+    names = {"reviewer_a": "ZZA-瑞文", "web_a": "ZZA-魏网", "archivist_a": "ZZA-阿基", "drafter_b": "ZZB-杜北", "leader_b": "ZZB-李北",
              "seal_b": "ZZB-施北", "reviewer_b": "ZZB-瑞北", "superuser": "根管理员"}
     _mark_people(w, {extra[key]: name for key, name in names.items()})
     return extra
