@@ -1,8 +1,11 @@
-"""Two of Wagtail's admin texts are put into words once, in the language of
-whoever came first after a start: a snippet viewset's breadcrumbs ("Home",
-"Snippets", built when the URLs are) and a snippet chooser's buttons ("Choose
-tenant", built with the form class Wagtail caches). Here they are put into
-words when shown, in the reader's language."""
+"""Wagtail admin texts that come out wrong in a reader's language.
+
+Two are put into words once, in the language of whoever came first after a
+start: a snippet viewset's breadcrumbs ("Home", "Snippets", built when the
+URLs are) and a snippet chooser's buttons ("Choose tenant", built with the
+form class Wagtail caches). Here they are put into words when shown, in the
+reader's language. And the page search's count names no kind of item
+("1-10 of 10 None", "共 10 个None"): its view leaves the names unset."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
+from wagtail.admin.views.pages.search import SearchView
+from wagtail.models import Page
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .patching import wrap_once
@@ -43,3 +48,16 @@ def install_lazy_chooser_texts() -> None:
         return __init__
 
     wrap_once(AdminSnippetChooser, "__init__", wrap)
+
+
+def install_page_search_count() -> None:
+    def wrap(original):
+        def get_context_data(self, **kwargs):
+            context = original(self, **kwargs)
+            context["verbose_name"] = context.get("verbose_name") or Page._meta.verbose_name
+            context["verbose_name_plural"] = context.get("verbose_name_plural") or Page._meta.verbose_name_plural
+            return context
+
+        return get_context_data
+
+    wrap_once(SearchView, "get_context_data", wrap)

@@ -1,5 +1,5 @@
 """Every page in one language: the pages of the generated access walk,
-rendered for a member of staff, a manager and a tenant, in Chinese and in
+rendered for each role of staff, a manager and a tenant, in Chinese and in
 English, must not show a string of the other language.
 
 In Chinese a page fails on English words (two in a row, or one beside
@@ -24,7 +24,13 @@ from .walk import is_file, response_bytes, walk_patterns
 
 pytestmark = pytest.mark.slow
 
-ROLES = ("ops_a", "manager", "signer_a")
+# Every role of staff, the operator-wide manager and a tenant. Not yet the
+# superuser (the operator's administrator): their screens still show some
+# 1,000 English strings — permission names ("Can add letter", stored in the
+# database in English by Django) on the group screens of /admin/groups/ and
+# /django-admin/, Django admin's own pages, the workflow form's "Content
+# types" and the sites listing's "Port" — issue 15, left for a next step.
+ROLES = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "web_a", "manager", "signer_a")
 
 # Strings that may stay in the other language, and why. Each is cut out of
 # the page's text before it is judged, as data is.
