@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -90,7 +90,7 @@ class ServiceRequestFilterSet(WagtailFilterSet):
     category = django_filters.ChoiceFilter(label=gettext_lazy("category"), choices=RequestCategory.choices)
     severity = django_filters.ChoiceFilter(label=gettext_lazy("severity"), choices=Severity.choices)
     channel = django_filters.ChoiceFilter(label=gettext_lazy("channel"), choices=Channel.choices)
-    overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+    overdue = OverdueFilter(label=pgettext_lazy("response deadline", "Overdue"))
     assigned_to_me = AssignedToMeFilter(label=gettext_lazy("Assigned to me"))
     is_repeat_complaint = django_filters.BooleanFilter(label=gettext_lazy("repeat complaint"))
     received_from, received_to = day_range_filters(

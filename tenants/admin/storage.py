@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -127,8 +127,8 @@ def storage_collect_view(request, pk):
 
 
 def register_columns():
-    return [_("Number"), _("Tenant"), _("Items"), _("Quantity"), _("Left by"), _("Left at"), _("Received by"),
-            _("Kept at"), _("Collected by"), _("ID checked"), _("Collected at"), _("Released by"), _("Note")]
+    return [pgettext("reference number", "Number"), _("Tenant"), _("Items"), _("Quantity"), _("Left by"), _("Left at"), _("Received by"),
+            _("Kept at"), _("Collected by"), _("ID checked"), _("Collected at"), _("Released by"), pgettext("remark", "Note")]
 
 
 def register_rows(entries):
