@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .access import centres_for
 from .models.accounts import Department, Invitation, Role
@@ -35,7 +36,7 @@ class AcceptInvitationForm(forms.Form):
 class InvitationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Invite a"), choices=Invitation.Kind.choices, widget=forms.RadioSelect)
     email = forms.EmailField(label=_("Email"))
-    full_name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    full_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100, required=False)
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=None, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
     department = forms.ChoiceField(label=_("Department"), choices=[("", "—"), *Department.choices], required=False)

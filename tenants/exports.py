@@ -11,6 +11,7 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -25,9 +26,9 @@ def when(value):
 
 def record_columns() -> list[str]:
     return [
-        _("No."), _("Number"), _("Received"), _("Tenant"), _("Contact"), _("Phone"), _("Channel"), _("Category"),
+        _("No."), pgettext("reference number", "Number"), pgettext("time", "Received"), _("Tenant"), _("Contact"), _("Phone"), _("Channel"), _("Category"),
         _("Severity"), _("Request"), _("Department"), _("Handled by"), _("First response"), _("Outcome"),
-        _("Closed"), _("Rating"), _("Repeat complaint"),
+        pgettext("time", "Closed"), _("Rating"), _("Repeat complaint"),
     ]
 
 

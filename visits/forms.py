@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.forms.requests import PhotosField
 from tenants.models import RequestCategory
@@ -100,7 +101,7 @@ class SuggestionForm(AttendanceForm):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    minutes = forms.CharField(label=pgettext_lazy("meeting", "Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
     minutes_file = forms.FileField(label=_("Or upload the minutes (PDF, Word, picture)"), required=False)
     publish = forms.BooleanField(label=_("Publish to tenants"), required=False)
 

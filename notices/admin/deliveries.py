@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from notices.admin.letter_screen import letter_screen
@@ -96,7 +97,7 @@ def letter_deliveries_xlsx(request, pk):
     ws.title = _("Deliveries")[:31]
     ws.append([escape_formula(v) for v in (letter.doc_number, letter.title)])
     ws.append([
-        _("Tenant code"), _("Tenant"), _("Units"), _("Delivered"), _("First viewed"), _("Signed"), _("Signed by"),
+        _("Tenant code"), _("Tenant"), _("Units"), _("Delivered"), _("First viewed"), pgettext("time", "Signed"), _("Signed by"),
         _("Confirmed by"), _("IP address"), _("Reminders sent"), _("Overdue"),
     ])
     for d in rows:

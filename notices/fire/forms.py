@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notices.fire.selectors import checklist_centres_for
 from notices.fire.services.inspections import ItemAnswer
@@ -35,7 +36,7 @@ class InspectionFormForm(forms.Form):
                 widget=forms.RadioSelect, initial="1",
             )
             self.fields[f"note_{item.pk}"] = forms.CharField(
-                label=_("Note"), required=False, max_length=300,
+                label=pgettext_lazy("remark", "Note"), required=False, max_length=300,
                 widget=forms.TextInput(attrs={"placeholder": _("What is wrong, where")}),
             )
 
@@ -60,7 +61,7 @@ class ReinspectForm(forms.Form):
         label=_("Result of the re-inspection"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
         choices=[("1", _("Rectified: close the case")), ("0", _("Not rectified: issue a new rectification letter"))],
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=pgettext_lazy("remark", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     new_deadline = forms.DateField(label=_("New deadline (if not rectified)"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     photos = PhotosField(label=_("Photos"))

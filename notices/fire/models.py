@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.base import TimelineEvent, UploadedPhoto
 
@@ -134,7 +135,7 @@ class RectificationCase(models.Model):
     letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("rectification letter"))
     letter_error = models.CharField(max_length=300, blank=True)
-    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(pgettext_lazy("fire case", "escalated at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.outbox import NotifyClaim
 
@@ -15,7 +16,7 @@ class DeliveryState(models.TextChoices):
 
     PENDING = "pending", _("Not delivered yet")
     SENDING = "sending", _("Being delivered")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("status", "Delivered")
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -93,7 +94,7 @@ class SignMethod(models.TextChoices):
 class CertificateState(models.TextChoices):
     PENDING = "pending", _("Being produced")
     READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("file being produced", "Failed")
 
 
 class Receipt(models.Model):
@@ -109,7 +110,7 @@ class Receipt(models.Model):
     )
     signer_name = models.CharField(_("signed by"), max_length=100)
     signed_at = models.DateTimeField(_("signed at"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(pgettext_lazy("paper receipt", "recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
     )

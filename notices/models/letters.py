@@ -9,6 +9,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
@@ -33,7 +34,7 @@ BODY_FEATURES = ["bold", "italic", "ol", "ul", "h3", "h4"]
 
 class LetterKind(models.TextChoices):
     NOTICE = "notice", _("Notice")
-    LETTER = "letter", _("Letter")
+    LETTER = "letter", pgettext_lazy("letter kind", "Letter")
     RECTIFICATION = "rectification", _("Rectification letter")
     WORKS = "works", _("Works notice")
     MEETING = "meeting", _("Meeting notice")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UploadedPhoto(models.Model):
@@ -62,7 +63,7 @@ class TimelineEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
     by_tenant = models.BooleanField(_("from the tenant"), default=False)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(pgettext_lazy("timeline entry", "text"), blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

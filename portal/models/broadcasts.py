@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.outbox import NotifyClaim
 
@@ -27,7 +28,7 @@ class AlertLevel(models.TextChoices):
 
 class AlertStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("status", "Sent")
     CLOSED = "closed", _("Closed")
 
 
@@ -91,7 +92,7 @@ class AlertRecipient(NotifyClaim):
 class GreetingStatus(models.TextChoices):
     DRAFT = "draft", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("status", "Sent")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.pdf.kept import KeptInEachLanguage
 
@@ -13,7 +14,7 @@ from portal.pdf.kept import KeptInEachLanguage
 class PdfStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")
     READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("file being produced", "Failed")
 
 
 class HandbookEdition(KeptInEachLanguage, models.Model):

@@ -13,7 +13,11 @@ task and its two action views are wrapped once at start-up (portal.patching):
 - a reviewer who changes the page in the editor and presses "approve" would
   become the author of the revision they approve: the edit is kept as a
   draft revision and the message says so (_edit_form_valid);
-- the task's own `on_action` refuses too, for any other caller.
+- the task's own `on_action` refuses too, for any other caller;
+- a draft saved while the page is in review (a reviewer's "save draft",
+  autosave) starts the step again on that version, whose writer may then
+  not approve it: another reviewer's one approval publishes exactly it
+  (restart_step_on_a_saved_draft, an `after_edit_page` hook).
 
 Letters have their own task (notices.models.workflow), which already refuses
 the drafter; this concerns page review only."""
@@ -148,12 +152,29 @@ def _restart_step_on_the_edit(workflow_state, user) -> None:
     it started would count for the version before the edit, Wagtail would
     then start the step again, and the next reviewer would have to approve
     twice. The step starts again now, on the edited version (Wagtail's own
-    cancel-and-resume), and its other reviewers are told it awaits them."""
-    state = TaskState.objects.filter(pk=workflow_state.current_task_state_id,
-                                     status=TaskState.STATUS_IN_PROGRESS).first() if workflow_state else None
-    latest = state.workflow_state.content_object.get_latest_revision() if state else None
-    if latest is not None and state.revision_id != latest.pk:
-        state.cancel(user=user, resume=True)
+    cancel-and-resume), and its other reviewers are told it awaits them.
+    The step's row is locked first: two saves at once restart it once."""
+    if workflow_state is None:
+        return
+    with transaction.atomic():
+        state = TaskState.objects.select_for_update().filter(
+            pk=workflow_state.current_task_state_id, status=TaskState.STATUS_IN_PROGRESS).first()
+        latest = state.workflow_state.content_object.get_latest_revision() if state else None
+        if latest is not None and state.revision_id != latest.pk:
+            state.cancel(user=user, resume=True)
+
+
+def restart_step_on_a_saved_draft(request, page):
+    """An `after_edit_page` hook. Whoever saves a draft of a page in review
+    (a reviewer's "save draft", the editor's autosave) changes the version
+    the step is to decide, but Wagtail leaves the step on the version it
+    started with: the next reviewer's approval counted for that older version
+    and only started the step again, so they approved twice. The step starts
+    again on the saved draft, as after an approval refused for an edit; the
+    draft's writer is then its author (is_own_work) and may not approve it.
+    An autosave that overwrites the session's own draft keeps its revision:
+    the step is not restarted (nor its reviewers told) at every keystroke."""
+    _restart_step_on_the_edit(page.current_workflow_state, request.user)
 
 
 def refuse_own_publish_on_edit(request, page):

@@ -32,6 +32,7 @@ from .self_approval import (
     refuse_own_publish_on_edit,
     refuse_publish_on_create,
     refuse_self_approval,
+    restart_step_on_a_saved_draft,
 )
 from .serving import documents_for_staff_only, refuse_signed_in_readers
 
@@ -52,6 +53,7 @@ scope_page_chosen_multiple()
 
 hooks.register("after_create_page", draft_audience)
 hooks.register("after_edit_page", draft_audience)
+hooks.register("after_edit_page", restart_step_on_a_saved_draft)
 hooks.register("before_edit_page", refuse_own_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 hooks.register("construct_page_action_menu", hide_own_publish)

@@ -16,15 +16,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
-from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
+from portal.admin_columns import (
+    ClippedColumn,
+    DeskListTable,
+    ShortDateTimeColumn,
+    field_column,
+)
 from portal.admin_scoping import (
     InspectRowsIndexView,
     ScopedInspectView,
@@ -90,7 +96,7 @@ class ServiceRequestFilterSet(WagtailFilterSet):
     category = django_filters.ChoiceFilter(label=gettext_lazy("category"), choices=RequestCategory.choices)
     severity = django_filters.ChoiceFilter(label=gettext_lazy("severity"), choices=Severity.choices)
     channel = django_filters.ChoiceFilter(label=gettext_lazy("channel"), choices=Channel.choices)
-    overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+    overdue = OverdueFilter(label=pgettext_lazy("response deadline", "Overdue"))
     assigned_to_me = AssignedToMeFilter(label=gettext_lazy("Assigned to me"))
     is_repeat_complaint = django_filters.BooleanFilter(label=gettext_lazy("repeat complaint"))
     received_from, received_to = day_range_filters(
@@ -102,9 +108,10 @@ class ServiceRequestFilterSet(WagtailFilterSet):
         fields = ["centre", "status", "category", "severity", "channel", "is_repeat_complaint"]
 
 
-class DeadlineColumn(Column):
-    """The response deadline, with a red "overdue" tag when the request is past
-    any of its deadlines (so it is seen without filtering)."""
+class DeadlineColumn(ShortDateTimeColumn):
+    """The response deadline, short (a request's is hours or days away), with
+    a red "overdue" tag when the request is past any of its deadlines (so it
+    is seen without filtering)."""
 
     cell_template_name = "tenants/admin/deadline_cell.html"
 
@@ -114,7 +121,7 @@ class DeadlineColumn(Column):
         return context
 
 
-class RequestTable(Table):
+class RequestTable(DeskListTable):
     """Staff see a late request at a glance: its whole row is marked."""
 
     def get_row_classname(self, instance):
@@ -268,11 +275,19 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
     inspect_view_class = RequestInspectView
     inspect_view_enabled = True
     filterset_class = ServiceRequestFilterSet
-    # Seven columns: with the received date in the number (…-YYYYMM-…) and
-    # in the record's page, the list fits a 1366 px screen with the assignee.
+    # The desk's list on a 1366 px screen, one line a request
+    # (portal/admin_columns.py): what a clerk looks for at a glance (number,
+    # kind, severity, state, how long is left, who has it) in full; the
+    # subject, the shop's name and the assignee's take the rest of the row,
+    # cut when long, whole on hover and on the record's page. The received
+    # date is in the number (…-YYYYMM-…) and on the record.
     list_display = [
-        "number", "subject", "tenant", "category", "severity", "status",
-        DeadlineColumn("response_due", label=gettext_lazy("response due")), "assignee",
+        "number",
+        field_column(ServiceRequest, "subject", ClippedColumn, width="24%"),
+        field_column(ServiceRequest, "tenant", ClippedColumn, width="16%"),
+        "category", "severity", "status",
+        DeadlineColumn("response_due", label=capfirst(gettext_lazy("response due"))),
+        field_column(ServiceRequest, "assignee", ClippedColumn, width="7%"),
     ]
     list_export = [
         "number", "centre", "tenant", "contact_name", "contact_phone", "channel", "category", "severity", "subject",

@@ -17,12 +17,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
+from portal.admin_columns import (
+    ClippedColumn,
+    DeskListTable,
+    ShortDateTimeColumn,
+    field_column,
+)
 from portal.admin_scoping import (
     InspectRowsIndexView,
     ScopedInspectView,
@@ -70,6 +76,8 @@ class StorageFilterSet(WagtailFilterSet):
 
 
 class StorageIndexView(InspectRowsIndexView):
+    table_class = DeskListTable
+
     def more_header_buttons(self):
         query = self.request.GET.urlencode()
         return [
@@ -127,8 +135,8 @@ def storage_collect_view(request, pk):
 
 
 def register_columns():
-    return [_("Number"), _("Tenant"), _("Items"), _("Quantity"), _("Left by"), _("Left at"), _("Received by"),
-            _("Kept at"), _("Collected by"), _("ID checked"), _("Collected at"), _("Released by"), _("Note")]
+    return [pgettext("reference number", "Number"), _("Tenant"), _("Items"), _("Quantity"), _("Left by"), _("Left at"), _("Received by"),
+            _("Kept at"), _("Collected by"), _("ID checked"), _("Collected at"), _("Released by"), pgettext("remark", "Note")]
 
 
 def register_rows(entries):
@@ -175,8 +183,21 @@ class StorageViewSet(ScopedSnippetViewSet):
     inspect_view_class = StorageInspectView
     inspect_view_enabled = True
     filterset_class = StorageFilterSet
-    list_display = ["number", "tenant", "items", "quantity", "location", "deposited_at", "received_by",
-                    "collected_at", "collector_name"]
+    # At the counter, one line an entry on a 1366 px screen
+    # (portal/admin_columns.py): whose parcel, what, how many, where it is,
+    # since when, and whether (when, by whom) it was collected. Who at the
+    # desk took it in is on the entry's page and the printed record, not here:
+    # nobody looks for a parcel by the colleague who received it.
+    list_display = [
+        "number",
+        field_column(StorageDeposit, "tenant", ClippedColumn, width="16%"),
+        field_column(StorageDeposit, "items", ClippedColumn, width="18%"),
+        "quantity",
+        field_column(StorageDeposit, "location", ClippedColumn, width="13%"),
+        field_column(StorageDeposit, "deposited_at", ShortDateTimeColumn),
+        field_column(StorageDeposit, "collected_at", ShortDateTimeColumn),
+        field_column(StorageDeposit, "collector_name", ClippedColumn, width="7%"),
+    ]
     search_fields = ["number", "items", "tenant__trading_name", "depositor_name", "collector_name"]
     search_backend_name = None
     list_per_page = 50

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.feedback.models import PostKind
 
@@ -12,7 +13,7 @@ class PostForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices, widget=forms.RadioSelect,
                              initial=PostKind.SUGGESTION)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(label=pgettext_lazy("tenant's message", "Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class TenantPostForm(PostForm):

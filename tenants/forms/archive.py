@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.uploads import AUDIO_KINDS, DOCUMENT_KINDS, validate_upload
 from tenants.forms import DatesInOrder
@@ -98,7 +99,7 @@ class StorageDepositForm(forms.Form):
     contact = forms.ModelChoiceField(label=_("contact"), queryset=None, required=False)
     depositor_name = forms.CharField(label=_("left by"), max_length=100, required=False,
                                      help_text=_("Leave empty if the contact left them."))
-    items = forms.CharField(label=_("items"), max_length=300)
+    items = forms.CharField(label=pgettext_lazy("left for collection", "items"), max_length=300)
     quantity = forms.IntegerField(label=_("quantity"), min_value=1, initial=1)
     location = forms.CharField(label=_("kept at"), max_length=200)
     deposited_at = forms.DateTimeField(label=_("left at"), required=False, widget=_DATETIME,

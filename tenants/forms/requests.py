@@ -5,6 +5,7 @@ the staff side; the record form's export."""
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.accounts import Department
 from portal.uploads import AUDIO_KINDS, validate_upload
@@ -58,7 +59,7 @@ class TenantRequestForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=pgettext_lazy("tenant's message", "Message"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = PhotosField(label=_("Photos"))
 
 

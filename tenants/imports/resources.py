@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources
 from import_export.widgets import ManyToManyWidget
 
@@ -268,7 +268,7 @@ class ContactResource(ScopedResource):
     columns = (
         ("centre", gettext_lazy("Centre code"), "中心代码"),
         ("tenant", gettext_lazy("Tenant code"), "租户编号"),
-        ("name", gettext_lazy("Name"), "姓名"),
+        ("name", pgettext_lazy("person", "Name"), "姓名"),
         ("position", gettext_lazy("Position"), "职务"),
         ("phone", gettext_lazy("Phone"), "电话"),
         ("email", gettext_lazy("Email"), "邮箱"),

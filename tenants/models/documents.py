@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.models.base import StoredFile
@@ -17,7 +18,7 @@ from tenants.models.archive import Tenant
 
 
 class DocumentKind(models.TextChoices):
-    LEASE = "lease", _("Lease")
+    LEASE = "lease", pgettext_lazy("document kind", "Lease")
     BUSINESS_LICENCE = "business_licence", _("Business licence")
     FIRE_PERMIT = "fire_permit", _("Fire permit")
     FOOD_LICENCE = "food_licence", _("Food licence")

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.accounts import Department
 from portal.models.base import TimelineEvent, UploadedPhoto
@@ -41,7 +42,7 @@ class Severity(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("request status", "New")
     IN_PROGRESS = "in_progress", _("In progress")
     CLOSED = "closed", _("Closed")
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.models.archive import Centre, Contact, Tenant
 
@@ -32,7 +33,7 @@ class StorageDeposit(models.Model):
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact")
     )
     depositor_name = models.CharField(_("left by"), max_length=100)
-    items = models.CharField(_("items"), max_length=300)
+    items = models.CharField(pgettext_lazy("left for collection", "items"), max_length=300)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     location = models.CharField(_("kept at"), max_length=200)
     note = models.CharField(_("note"), max_length=300, blank=True)

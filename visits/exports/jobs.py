@@ -20,6 +20,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.audit import audit_record
 from portal.audit_verify import audit_evidence_files
@@ -154,7 +155,7 @@ def _figure_files(*, centres: list[Centre], lo, hi) -> dict[str, bytes]:
     )
     names = {c.pk: c.name for c in centres}
     files["receipts_summary.csv"] = _csv(
-        [_("Centre"), _("Delivered"), _("Signed"), _("Mean hours to sign")],
+        [_("Centre"), pgettext("count", "Delivered"), _("Signed"), _("Mean hours to sign")],
         ([names[r["centre"]], r["delivered"], r["signed"], r["hours_to_sign"] if r["hours_to_sign"] is not None else ""]
          for r in receipt_figures(centres=[c.pk for c in centres], start=lo, end=hi)),
     )

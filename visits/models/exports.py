@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExportKind(models.TextChoices):
@@ -16,7 +17,7 @@ class ExportKind(models.TextChoices):
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Being prepared")
     READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("file being produced", "Failed")
 
 
 class AuditExport(models.Model):

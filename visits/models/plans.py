@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.outbox import NotifyClaim
 from tenants.models import Centre, Tenant, Tier
@@ -115,7 +116,7 @@ class PlannedVisit(models.Model):
     window_end = models.DateField(_("due by"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="planned_visits",
-        verbose_name=_("assigned to"),
+        verbose_name=pgettext_lazy("visit plan", "assigned to"),
     )
     status = models.CharField(_("status"), max_length=10, choices=PlannedVisitStatus.choices, default=PlannedVisitStatus.DUE)
     record = models.OneToOneField(

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models.base import CreatedByStaff
 from tenants.models import Centre, Contact, Tenant, Tier
@@ -28,7 +29,7 @@ SATISFIED_SCORE = 4
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
 
 class Survey(CreatedByStaff):
@@ -71,7 +72,7 @@ class SurveyResponse(models.Model):
     # Snapshots: the result by tier and floor is the tenant's at answering time.
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
     floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
-    comment = models.TextField(_("comments"), blank=True)
+    comment = models.TextField(pgettext_lazy("survey", "comments"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
 
     class Meta:
