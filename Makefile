@@ -59,9 +59,14 @@ test: system venv messages
 # minutes wall with the load falling from 4.9 to 2; 7 minutes beside a full
 # CI run); on a quiet machine (load 0.8-2): 394 s of CPU, 3.5 minutes wall,
 # bound by CPU (splitting tests/access/ over both workers gained nothing).
-# Issue 12 wants it under 3 minutes, so about 40 s of CPU less: the URL x role
-# walk of tests/access/ is its largest part, then fixtures that render and seal
-# letters, then the tests that start manage.py processes.
+# Measured again 2026-12-01 on another machine of the same kind, idle, with
+# 1,166 tests (web follow-up officer walked, new tests of that day): 251 s
+# wall, 476 s of CPU. Tests that looped over people or URLs on one stamped
+# letter or busy world now share it (that saved ~60 setups of 1-3 s).
+# Issue 12 wants it under 3 minutes: ~30% less test time. The URL x role
+# walk of tests/access/ is a third of it (146 s), then letter fixtures
+# that render and seal PDFs, then the tests that start manage.py processes
+# (each ~3 s, a third of that importing WeasyPrint and pyHanko at start-up).
 test-fast: system venv messages
 	$(PYTEST) -m "$(PARALLEL_LANE) and not slow" -n $(XDIST)
 
