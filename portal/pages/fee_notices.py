@@ -23,7 +23,6 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
@@ -33,14 +32,10 @@ from notices.pdf.sanitize import sanitize_body_html
 from portal.models import FeeNotice, FeeScheduleIndexPage, FeeSchedulePage, PdfStatus
 from portal.pdf.fetcher import SafeURLFetcher
 from portal.pdf.kept import keep_pdf, kept_name, missing_a_language, pdf_language
-from portal.pdf.render import chinese_date, failure_kept, run_with_time_limit
+from portal.pdf.render import document_date, failure_kept, run_with_time_limit
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TIME_LIMIT = 60.0
-
-
-def _day(day) -> str:
-    return chinese_date(day) if (get_language() or "").startswith("zh") else date_format(day, "j F Y")
 
 
 def schedule_url(schedule: FeeSchedulePage) -> str:
@@ -82,13 +77,13 @@ def build_fee_notice_html(schedule: FeeSchedulePage, centre, *, today) -> str:
         f'<header class="letterhead"><p class="issuer">{e(centre.letterhead_name or centre.name)}</p>'
         f'<p class="centre">{e(centre.name)}</p><p class="address">{e(address)}</p></header>'
         f'<h1>{e(_("Fee schedule"))}</h1><p class="subtitle">{e(schedule.title)}</p>'
-        f'<p class="effective">{e(_("Effective from %(date)s") % {"date": _day(schedule.effective_from)})}</p>'
+        f'<p class="effective">{e(_("Effective from %(date)s") % {"date": document_date(schedule.effective_from)})}</p>'
         f"{_tables(schedule)}"
         + (f'<div class="notes">{notes}</div>' if notes.strip() else "")
         + f'<footer><img class="qr" alt="" src="{_qr_data_uri(url)}"><div>'
         f'<p>{e(_("Scan the code to read this schedule and any later one online:"))}</p><p class="url">{e(url)}</p>'
         f'<p>{e(_("Questions: the customer service centre, telephone %(phone)s.") % {"phone": centre.hotline})}</p>'
-        f'<p class="posted">{e(_("Posted on %(date)s") % {"date": _day(today)})}</p></div></footer>'
+        f'<p class="posted">{e(_("Posted on %(date)s") % {"date": document_date(today)})}</p></div></footer>'
         "</body></html>"
     )
 

@@ -14,7 +14,6 @@ from html import escape
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.formats import date_format
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
@@ -22,7 +21,12 @@ from weasyprint import CSS, HTML
 
 from notices.pdf.sanitize import sanitize_body_html
 from portal.pdf.fetcher import SafeURLFetcher
-from portal.pdf.render import chinese_date, chinese_number, run_with_time_limit
+from portal.pdf.render import (
+    chinese_number,
+    document_date,
+    in_chinese,
+    run_with_time_limit,
+)
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TIME_LIMIT = 120.0
@@ -41,14 +45,6 @@ def _body(rich_text: str) -> str:
     return sanitize_body_html(html)
 
 
-def _zh() -> bool:
-    return (get_language() or "").startswith("zh")
-
-
-def _issued(day: dt.date) -> str:
-    return chinese_date(day) if _zh() else date_format(day, "j F Y")
-
-
 def build_handbook_html(*, title: str, centre_name: str, hotline: str, edition_number: int, issued_on: dt.date,
                         intro_html: str, chapters: list[HandbookChapter]) -> str:
     """The handbook's HTML in the active language: its own headings, the
@@ -59,7 +55,7 @@ def build_handbook_html(*, title: str, centre_name: str, hotline: str, edition_n
 
     def heading(i: int, ch: HandbookChapter) -> str:
         # Chinese numbers chapters in words (第三章), English in figures.
-        number = chinese_number(i) if _zh() else str(i)
+        number = chinese_number(i) if in_chinese() else str(i)
         return _("Chapter %(number)s %(title)s") % {"number": number, "title": e(ch.title)}
 
     toc = "".join(f'<li><a href="#ch{i}">{heading(i, ch)}</a></li>' for i, ch in enumerate(chapters, start=1))
@@ -77,7 +73,7 @@ def build_handbook_html(*, title: str, centre_name: str, hotline: str, edition_n
         f'<!DOCTYPE html><html lang="{e(get_language() or "zh-hans")}"><head><meta charset="utf-8">'
         f"<title>{e(title)}</title>{footer}</head><body>"
         f'<section class="cover"><h1>{e(title)}</h1><p class="centre">{e(centre_name)}</p>'
-        f'<p class="edition">{e(edition_label)}{"　" if _zh() else " · "}{e(_issued(issued_on))}</p>'
+        f'<p class="edition">{e(edition_label)}{"　" if in_chinese() else " · "}{e(document_date(issued_on))}</p>'
         f'<p class="hotline">{e(_("24-hour service hotline: %(phone)s") % {"phone": hotline})}</p></section>'
         f'<nav class="toc"><h2>{e(_("Contents"))}</h2><ol>{toc}</ol></nav>{intro}{body}</body></html>'
     )

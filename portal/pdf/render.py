@@ -1,6 +1,6 @@
 """Rendering HTML to PDF safely, for every PDF Atrium makes (letters, receipt
 certificates, the handbook, fire-safety reports, the managers' audit report):
-a date in the Chinese form and a time limit on WeasyPrint's layout. The URL
+a date in the reader's form and a time limit on WeasyPrint's layout. The URL
 fetcher that keeps a render off the file system and the network is beside
 this module (fetcher.py)."""
 
@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -26,6 +29,17 @@ class RenderTimeout(Exception):
 def chinese_date(day: dt.date) -> str:
     """2026-11-23 -> '2026年11月23日' (the form used under the signature)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def in_chinese() -> bool:
+    """Is the document being rendered in Chinese (the active language)?"""
+    return (get_language() or "").startswith("zh")
+
+
+def document_date(day: dt.date) -> str:
+    """A date as a document in the active language prints it: 2026年12月1日,
+    1 December 2026."""
+    return chinese_date(day) if in_chinese() else date_format(day, "j F Y")
 
 
 _DIGITS = "零一二三四五六七八九"

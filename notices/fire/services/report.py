@@ -17,11 +17,11 @@ from notices.fire.models import InspectionRound
 from notices.fire.selectors import monthly_status, round_table
 from notices.pdf.render import ASSETS_DIR, DEFAULT_TIME_LIMIT
 from portal.pdf.fetcher import SafeURLFetcher
-from portal.pdf.render import chinese_date, run_with_time_limit
-
-
-def _zh() -> bool:
-    return (translation.get_language() or "").startswith("zh")
+from portal.pdf.render import (
+    document_date,
+    in_chinese,
+    run_with_time_limit,
+)
 
 
 def report_html(round_: InspectionRound, *, language: str | None = None) -> str:
@@ -35,8 +35,8 @@ def report_html(round_: InspectionRound, *, language: str | None = None) -> str:
         return render_to_string("fire/pdf/report.html", {
             "round": round_, "centre": round_.centre, "rows": round_table(round_),
             "status": monthly_status(round_.centre, round_.month),
-            "printed": chinese_date(today) if _zh() else date_format(today, "j F Y"),
-            "month_label": f"{month.year}年{month.month}月" if _zh() else date_format(month, "F Y"),
+            "printed": document_date(today),
+            "month_label": f"{month.year}年{month.month}月" if in_chinese() else date_format(month, "F Y"),
             "page_before": before, "page_between": between, "page_after": after,
             "items": list(round_.centre.fire_checklist.filter(active=True)),
         })
