@@ -1,6 +1,5 @@
 """Staff screens for handbook editions: issue one, follow acknowledgements."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -15,7 +14,6 @@ from portal.access import reaches_centres
 from portal.admin_menu import AdminScreen, MenuEntry
 from portal.form_actions import form_action
 from portal.models.handbook import HandbookEdition
-from portal.pdf.kept import PDF_FIELDS
 from portal.request_memo import remember
 
 from .forms import EditionForm
@@ -83,9 +81,7 @@ def edition_detail(request, edition_id: int):
     acks = edition.acknowledgements.select_related("tenant", "contact").order_by("tenant__code")
     pending = edition_pending_tenants(edition) if edition.requires_ack else []
     # Each language's file with its hash (the Chinese one is what tenants acknowledge).
-    url = reverse("pages:handbook_pdf", args=[edition.pk])
-    downloads = [(name, f"{url}?language={code}", edition.sha256_in(code)) for code, name in settings.LANGUAGES
-                 if code in PDF_FIELDS and edition.pdf_in(code)]
+    downloads = edition.downloads(reverse("pages:handbook_pdf", args=[edition.pk]))
     return TemplateResponse(request, "portal/admin/edition_detail.html", {
         "edition": edition, "acks": acks, "pending": pending, "downloads": downloads, "header_title": str(edition),
         "page_title": edition.label, "page_subtitle": edition.handbook.title, "header_icon": "doc-full",

@@ -5,7 +5,6 @@ link names."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -20,7 +19,7 @@ from portal.admin_menu import AdminScreen, MenuEntry
 from portal.audit import audit_record
 from portal.files import private_file_response
 from portal.models import FeeNotice
-from portal.pdf.kept import PDF_FIELDS, kept_name, reader_pdf_language
+from portal.pdf.kept import kept_name, reader_pdf_language
 
 screen = AdminScreen("fee-notices/", "portal_fee_notices",
                      MenuEntry(gettext_lazy("Fee notices to print"), "index", is_staff_member, "doc-full", 312))
@@ -38,9 +37,7 @@ def fee_notice_index(request):
     # A notice to print may be wanted in either language whatever the admin
     # is read in (the windows' copy is usually Chinese): a link per file made.
     for notice in notices:
-        url = reverse("portal_fee_notices:pdf", args=[notice.pk])
-        notice.downloads = [(name, f"{url}?language={code}") for code, name in settings.LANGUAGES
-                            if code in PDF_FIELDS and notice.pdf_in(code)]
+        notice.links = notice.downloads(reverse("portal_fee_notices:pdf", args=[notice.pk]))
     return TemplateResponse(request, "portal/admin/fee_notice_index.html", {
         "notices": notices, "page_title": _("Fee notices to print"), "header_icon": "doc-full",
     })

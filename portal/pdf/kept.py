@@ -69,6 +69,11 @@ class KeptInEachLanguage:
     def languages_missing(self) -> list[str]:
         return [language for language in PDF_FIELDS if not self.pdf_in(language)]
 
+    def downloads(self, url: str) -> list[tuple[str, str, str]]:
+        """(language's name, `url` asking for it, SHA-256) for each file made."""
+        return [(name, f"{url}?language={code}", self.sha256_in(code)) for code, name in settings.LANGUAGES
+                if code in PDF_FIELDS and self.pdf_in(code)]
+
 
 def keep_pdf(model, pk: int, *, language: str, pdf: bytes, name: str, done: dict):
     """Keep `pdf` as the record's file in `language`, under the row's lock: a
