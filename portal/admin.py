@@ -3,6 +3,8 @@ memberships. Staff work in the Wagtail admin; this is the back office."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Invitation, StaffMembership, User
@@ -12,6 +14,25 @@ class MembershipInline(admin.TabularInline):
     model = StaffMembership
     extra = 0
     fields = ["operator", "centre", "role", "department", "active"]
+
+
+# The titles name the product, not Django ("Django 站点管理员").
+admin.site.site_header = admin.site.site_title = _("Atrium back office")
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django builds this help text when its module is imported (in whichever
+    language was active then) and leaves its warning unmarked: built here for
+    each reader."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_lazy(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("If disabled, the current password for this user will be lost."),
+            )
 
 
 @admin.register(User)
@@ -27,6 +48,7 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+    change_password_form = PasswordChangeForm
 
 
 @admin.register(StaffMembership)

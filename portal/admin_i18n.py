@@ -5,14 +5,18 @@ start: a snippet viewset's breadcrumbs ("Home", "Snippets", built when the
 URLs are) and a snippet chooser's buttons ("Choose tenant", built with the
 form class Wagtail caches). Here they are put into words when shown, in the
 reader's language. And the page search's count names no kind of item
-("1-10 of 10 None", "共 10 个None"): its view leaves the names unset."""
+("1-10 of 10 None", "共 10 个None"): its view leaves the names unset.
+
+The Django admin's periodic tasks describe their times with cron_descriptor,
+which reads the language of the process's C locale once, not the reader's
+("At 08:30 AM, on day 1 of the month" on a Chinese screen)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from wagtail.admin.views.pages.search import SearchView
 from wagtail.models import Page
 from wagtail.snippets.widgets import AdminSnippetChooser
@@ -61,3 +65,32 @@ def install_page_search_count() -> None:
         return get_context_data
 
     wrap_once(SearchView, "get_context_data", wrap)
+
+
+def _cron_description(expression, options=None):
+    import calendar
+
+    from cron_descriptor import ExpressionDescriptor, Options
+    from django.utils.dates import MONTHS, WEEKDAYS
+
+    options = options or Options()
+    options.locale_code = "zh_CN" if (get_language() or "").startswith("zh") else "en_US"
+    options.use_24hour_time_format = True  # as the schedule is written in settings and shown in China
+    text = ExpressionDescriptor(expression, options).get_description()
+    # Its month and weekday names come from the C locale (English) whatever the
+    # language: Django's own names are put in instead.
+    for number, name in MONTHS.items():
+        text = text.replace(calendar.month_name[number], str(name))
+    for number, name in WEEKDAYS.items():
+        text = text.replace(calendar.day_name[number], str(name))
+    return text
+
+
+def install_cron_descriptions() -> None:
+    """django-celery-beat calls `get_description` from its models module by name."""
+    from django_celery_beat import models as beat_models
+
+    if not getattr(beat_models.get_description, "atrium_wrapped", False):
+        _cron_description.atrium_wrapped = True
+        beat_models.get_description = _cron_description
+

@@ -99,6 +99,8 @@ class InspectionResult(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("inspection result")
+        verbose_name_plural = _("inspection results")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["form", "item"], name="fire_result_one_per_item")]
 
@@ -180,6 +182,10 @@ class CaseEvent(TimelineEvent):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     deadline = models.DateField(null=True, blank=True)
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
 
     def __str__(self):
         return f"{self.case} · {self.get_kind_display()}"

@@ -181,6 +181,8 @@ class SignCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("sign code")
+        verbose_name_plural = _("sign codes")
         indexes = [models.Index(fields=["delivery", "user", "-created_at"])]
 
     def __str__(self):
@@ -221,6 +223,10 @@ class LetterQuestion(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="questions")
     service_request = models.OneToOneField("tenants.ServiceRequest", on_delete=models.CASCADE, related_name="letter_question")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("letter question")
+        verbose_name_plural = _("letter questions")
 
     def __str__(self):
         return f"{self.delivery} · {self.service_request_id}"

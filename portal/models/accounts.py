@@ -173,21 +173,28 @@ class Invitation(models.Model):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     # For staff:
     operator = models.ForeignKey("portal.Operator", on_delete=models.CASCADE, null=True, blank=True)
-    centre = models.ForeignKey("portal.Centre", on_delete=models.CASCADE, null=True, blank=True)
+    centre = models.ForeignKey(
+        "portal.Centre", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("centre")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
     # For tenant contacts:
-    contact = models.ForeignKey("tenants.Contact", on_delete=models.CASCADE, null=True, blank=True)
-
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    contact = models.ForeignKey(
+        "tenants.Contact", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("contact")
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 

@@ -45,28 +45,30 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("actor's account"),
     )
     # Kept as text too: the event must still say who acted after an account is gone.
     actor_repr = models.CharField(_("actor"), max_length=255, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("content type"),
     )
-    object_id = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     centre = models.ForeignKey(
-        "portal.Centre", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "portal.Centre", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("centre")
     )
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    evidence = models.BooleanField(default=False, db_index=True)
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    evidence = models.BooleanField(_("evidence"), default=False, db_index=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
     # Evidence events only: 1, 2, 3… so that a deleted row is named by the
     # position that is missing; and HMAC(key, position, hash).
-    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
-    mac = models.CharField(max_length=64, blank=True)
+    seq = models.PositiveBigIntegerField(_("position in chain"), null=True, blank=True, unique=True)
+    mac = models.CharField(_("MAC"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -203,6 +203,9 @@ class NoticeAttachment(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("attachment")
 
+    def __str__(self):
+        return self.label
+
     @property
     def label(self) -> str:
         return self.title or self.document.title

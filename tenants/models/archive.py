@@ -70,7 +70,10 @@ class Tenant(index.Indexed, models.Model):
     objects = TenantQuerySet.as_manager()
     # What changed, field by field, whoever changed it and however (R2):
     # tenants.selectors.history reads it. The row's own timestamps say nothing.
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        verbose_name=_("historical tenant"), verbose_name_plural=_("historical tenants"),
+    )
 
     # Indexed by tenants.search_index instead, so that imports can batch it.
     search_auto_update = False
@@ -117,7 +120,7 @@ class Unit(models.Model):
         Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="units", verbose_name=_("tenant")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("historical unit"), verbose_name_plural=_("historical units"))
 
     class Meta:
         verbose_name = _("unit")
@@ -169,7 +172,7 @@ class Contact(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     objects = ContactQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("historical contact"), verbose_name_plural=_("historical contacts"))
 
     class Meta:
         verbose_name = _("contact")

@@ -68,7 +68,10 @@ class ArchiveDocument(StoredFile):
     objects = ArchiveDocumentQuerySet.as_manager()
     # The file's identity (size, digest, uploader) never changes after upload;
     # the history follows what staff edit and when a version is superseded.
-    history = HistoricalRecords(excluded_fields=["size", "sha256", "uploaded_by", "uploaded_at"])
+    history = HistoricalRecords(
+        excluded_fields=["size", "sha256", "uploaded_by", "uploaded_at"],
+        verbose_name=_("historical archive document"), verbose_name_plural=_("historical archive documents"),
+    )
 
     class Meta:
         verbose_name = _("archive document")

@@ -10,6 +10,7 @@ language its author wrote it in."""
 from __future__ import annotations
 
 import re
+import zoneinfo
 from html.parser import HTMLParser
 
 from django.apps import apps
@@ -60,8 +61,10 @@ def visible_chunks(html: str) -> list[str]:
 # Records whose text is the product's words, not data: they must follow the
 # reader's language, so they are not taken out.
 NOT_DATA = ("wagtailcore.workflow", "wagtailcore.task", "wagtailcore.workflowtask", "wagtailcore.groupapprovaltask")
+# Group names and the beat table's task names are records an administrator
+# may rename, so they are data too.
 DATA_APPS = ("portal", "tenants", "notices", "fire", "visits", "wagtailcore", "wagtaildocs", "wagtailimages",
-             "taggit", "wagtailredirects", "account")
+             "taggit", "wagtailredirects", "account", "auth", "django_celery_beat")
 
 
 def _strings_in(value) -> list[str]:
@@ -165,7 +168,14 @@ def data_to_take_out(language: str, allowed: list[str]) -> list[str]:
     """What a page in `language` may show in the other language: the allowed
     strings and the records' texts written in the other language."""
     other = re.compile("[A-Za-z]" if language == "zh-hans" else "[\u3400-\u9fff\uff00-\uffef]")
-    return allowed + [d for d in data_strings() if other.search(d)]
+    return allowed + [d for d in data_strings() + time_zone_names() if other.search(d)]
+
+
+def time_zone_names() -> list[str]:
+    """Time zones are named by their identifiers in every language
+    ("Africa/Dar es Salaam" in the beat schedule's choices)."""
+    names = zoneinfo.available_timezones()
+    return sorted(names | {name.replace("_", " ") for name in names}, key=len, reverse=True)
 
 
 def judge(chunks: list[str], language: str, data: list[str]) -> list[str]:

@@ -161,6 +161,8 @@ class ReminderSent(NotifyClaim):
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("visit reminder sent")
+        verbose_name_plural = _("visit reminders sent")
         constraints = [models.UniqueConstraint(fields=["kind", "key", "user"], name="visit_reminder_once")]
 
     def __str__(self):
@@ -195,6 +197,8 @@ class TenantYear(models.Model):
                               related_name="+")
 
     class Meta:
+        verbose_name = _("tenant's year")
+        verbose_name_plural = _("tenants' years")
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="tenant_year_once")]
         indexes = [models.Index(fields=["year", "centre"])]
 

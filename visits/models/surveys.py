@@ -91,6 +91,8 @@ class SurveyScore(models.Model):
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
 
     class Meta:
+        verbose_name = _("survey score")
+        verbose_name_plural = _("survey scores")
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="survey_score_once_per_question"),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="survey_score_1_to_5"),
