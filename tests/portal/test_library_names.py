@@ -13,6 +13,14 @@ from portal.models import User
 from tests.base import logged_in, make_user
 
 
+def _root_reading(language: str, email: str = "root@words.test"):
+    """The operator administrator's client, reading in `language`."""
+    root = make_user(email, is_superuser=True, is_staff=True)
+    client = logged_in(root, HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies["django_language"] = language
+    return root, client
+
+
 def test_library_models_and_link_tables_have_names_in_each_language():
     with translation.override("zh-hans"):
         assert str(Authenticator._meta.verbose_name) == "认证器"
@@ -26,25 +34,20 @@ def test_library_models_and_link_tables_have_names_in_each_language():
 @pytest.mark.django_db
 def test_labels_wagtail_builds_at_import_follow_the_reader():
     """Put into words when imported, they stayed in the first language."""
-    root = make_user("root@labels.test", is_superuser=True, is_staff=True)
     group = Group.objects.create(name="测试组")
-    english = logged_in(root, HTTP_ACCEPT_LANGUAGE="en")
-    english.cookies["django_language"] = "en"
+    _root, english = _root_reading("en")
     page = english.get(f"/admin/groups/edit/{group.pk}/").content.decode()
     assert ">Collection<" in page and "Add/edit images you own" in page and "集合" not in page
     page = english.get("/admin/redirects/").content.decode()
     assert "Permanent" in page and "永久" not in page
-    chinese = logged_in(root, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    chinese.cookies["django_language"] = "zh-hans"
+    _root, chinese = _root_reading("zh-hans", "root2@words.test")
     page = chinese.get(f"/admin/groups/edit/{group.pk}/").content.decode()
     assert "增加/编辑所属的图片" in page and "Add/edit images you own" not in page
 
 
 @pytest.mark.django_db
 def test_the_django_admin_names_atrium_and_speaks_chinese():
-    root = make_user("root@titles.test", is_superuser=True, is_staff=True)
-    client = logged_in(root, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["django_language"] = "zh-hans"
+    root, client = _root_reading("zh-hans")
     page = client.get("/django-admin/").content.decode()
     assert "Atrium 后台管理" in page and "Django" not in page
     page = client.get(f"/django-admin/portal/user/{root.pk}/password/").content.decode()
@@ -63,9 +66,7 @@ def test_beat_times_are_described_in_the_readers_language():
 
 @pytest.mark.django_db
 def test_the_tag_merge_form_speaks_the_readers_language():
-    root = make_user("root@tags.test", is_superuser=True, is_staff=True)
-    client = logged_in(root, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["django_language"] = "zh-hans"
+    _root, client = _root_reading("zh-hans")
     page = client.get("/django-admin/taggit/tag/merge-tags/").content.decode()
     assert "输入新标签名或已有标签名" in page and "Atrium 后台管理" in page
     assert "Enter new" not in page and "Django" not in page
