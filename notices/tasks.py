@@ -80,6 +80,12 @@ def sweep_stuck_deliveries() -> int:
     # timestamp server down) are tried again.
     for receipt_id in receipts_without_certificate().values_list("pk", flat=True)[:200]:
         receipt_certificate_task.delay(receipt_id)
+    # Receipts ZIPs whose message was lost or whose worker went silent: a
+    # run that finds a live worker packing the job leaves it to that one.
+    from notices.services.receipts_zip import receipts_zips_stalled
+
+    for archive_id in receipts_zips_stalled().values_list("pk", flat=True)[:50]:
+        build_receipts_zip_task.delay(archive_id)
     return len(ids)
 
 
@@ -134,3 +140,24 @@ def send_sign_code_task(sign_code_id: int) -> bool:
     from notices.services.sign_codes import sign_code_deliver
 
     return sign_code_deliver(sign_code_id=sign_code_id)
+
+
+# --- the receipts ZIP of a letter page ---------------------------------------------
+
+
+# Thousands of receipts read from S3 take minutes. The sweep above judges the
+# job by its progress reports, not by this limit (portal/settings/recovery.py).
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def build_receipts_zip_task(archive_id: int) -> str:
+    from notices.services.receipts_zip import receipts_zip_build
+
+    job = receipts_zip_build(archive_id=archive_id)
+    return job.status if job else "skipped"
+
+
+@shared_task(acks_late=True)
+def purge_receipts_zips() -> int:
+    """Nightly: receipts ZIPs asked for more than ATRIUM_RECEIPTS_ZIP_KEEP_DAYS ago."""
+    from notices.services.receipts_zip import receipts_zips_purge
+
+    return receipts_zips_purge()

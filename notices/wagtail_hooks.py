@@ -5,7 +5,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 # The views of the letter page join letter_screen as their modules load.
-from notices.admin import deliveries, letters  # noqa: F401
+from notices.admin import deliveries, letters, receipts_zip  # noqa: F401
 from notices.admin.letter_screen import letter_screen
 from notices.admin.recipient_choosers import (
     tenant_recipient_chooser,

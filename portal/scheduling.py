@@ -62,6 +62,10 @@ def beat_schedule() -> list[tuple[str, str, Every | At]]:
         ("notices: re-queue stuck stamping", "notices.tasks.sweep_stuck_letters", Every(recovery)),
         ("notices: finish stuck deliveries", "notices.tasks.sweep_stuck_deliveries", Every(recovery)),
         ("notices: reminders and overdue letters", "notices.tasks.follow_up_letters", Every(60)),
+        # Its own nightly entry: the sweeps above must stay quick (every
+        # minute) and the follow-up is about tenants; the recording purge
+        # belongs to the tenants app, which cannot see letters.
+        ("notices: delete old receipts ZIPs", "notices.tasks.purge_receipts_zips", At(3, 45)),
         ("fire: monthly inspection round and notice", "notices.fire.tasks.fire_monthly_cycle_task", At(8)),
         ("fire: escalate overdue rectifications", "notices.fire.tasks.escalate_overdue_cases_task", At(9, 30)),
         # Relationship work.

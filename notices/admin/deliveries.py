@@ -1,17 +1,13 @@
 """Staff side of delivery (on the letter page): who has signed, viewed or not
-viewed, filters, XLSX export, "remind now", paper sign-off, the receipts and
-the ZIP that keeps them with the letter (4.8.6). Every URL finds the letter
-through letters_visible_to, so staff of another centre get 404."""
+viewed, filters, XLSX export, "remind now", paper sign-off and the receipts
+(the ZIP that keeps them with the letter, 4.8.6, is in receipts_zip.py).
+Every URL finds the letter through letters_visible_to, so staff of another
+centre get 404."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import os
-import tempfile
-import zipfile
-from datetime import UTC
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,9 +22,9 @@ from django.views.decorators.http import require_POST
 from notices.admin.letter_screen import letter_screen
 from notices.forms import PaperReceiptForm
 from notices.models import (
+    ArchiveStatus,
     CertificateState,
     Delivery,
-    LetterAttachment,
     LetterStatus,
     Receipt,
 )
@@ -39,7 +35,6 @@ from notices.selectors import (
     letters_visible_to,
     receipts_visible_to_staff,
 )
-from notices.services.attachments import download_name
 from notices.services.followup import REMIND_ROLES, FollowUpError, letter_remind_now
 from notices.services.receipts import (
     PAPER_ROLES,
@@ -48,9 +43,10 @@ from notices.services.receipts import (
     existing_receipt,
     receipt_record_paper,
 )
+from notices.services.receipts_zip import receipts_digest, receipts_zip_latest
 from portal.access import has_role
 from portal.audit import audit_record
-from portal.files import private_file_response, private_stream_response
+from portal.files import private_file_response
 from portal.spreadsheets import escape_formula
 
 
@@ -72,7 +68,17 @@ def delivery_context(request, letter) -> dict:
         "deliveries": letter_deliveries(letter, show)[:1000],
         "may_remind": letter.requires_receipt and has_role(request.user, letter.centre, *REMIND_ROLES),
         "may_record_paper": has_role(request.user, letter.centre, *PAPER_ROLES),
+        **_receipts_zip_context(letter),
     }
+
+
+def _receipts_zip_context(letter) -> dict:
+    """The letter's latest receipts ZIP: its progress, its download, or why
+    it must be prepared again (it failed, or receipts came in since)."""
+    job = receipts_zip_latest(letter)
+    ready = job is not None and job.status == ArchiveStatus.READY
+    return {"receipts_zip": job,
+            "receipts_zip_outdated": ready and job.receipts_digest != receipts_digest(letter)}
 
 
 def _filter_labels():
@@ -184,59 +190,3 @@ def receipt_scan(request, receipt_pk):
     audit_record(actor=request.user, action="receipt.scan_downloaded", obj=receipt.letter, request=request,
                  details={"receipt": receipt.pk})
     return response
-
-
-def build_receipts_zip(letter, out) -> None:
-    """Write to `out` the letter PDF, its attachment files, every receipt
-    certificate and paper scan, and a manifest with the SHA-256 of each file (4.8.6: kept with the
-    letter). PDFs are stored, not deflated (they are compressed already), so
-    a letter with a thousand receipts is mostly a file copy."""
-    manifest = []
-
-    def add(name: str, fh, **extra):
-        digest = hashlib.sha256()
-        with archive.open(name, "w", force_zip64=True) as dest:
-            for chunk in iter(lambda: fh.read(1 << 16), b""):
-                digest.update(chunk)
-                dest.write(chunk)
-        manifest.append({"file": name, "sha256": digest.hexdigest(), **extra})
-
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        with letter.pdf.open("rb") as fh:
-            add(f"{letter.doc_number}.pdf", fh, kind="letter")
-        attachments = LetterAttachment.objects.filter(letter=letter).exclude(file="")
-        for n, a in enumerate(attachments, start=1):
-            # The manifest keeps the hash recorded at upload (printed in the
-            # PDF) beside the hash of the bytes written here: they must agree.
-            with a.file.open("rb") as fh:
-                add(f"attachments/{n:02d}-{download_name(a)}", fh, kind="attachment", title=a.title,
-                    recorded_sha256=a.sha256, size=a.size)
-        receipts = Receipt.objects.filter(letter=letter).select_related("tenant").order_by("tenant__code")
-        for r in receipts.iterator(chunk_size=500):
-            base = f"receipts/{r.tenant.code}"
-            info = {"tenant": r.tenant.code, "method": r.method, "signed_at": r.signed_at.astimezone(UTC).isoformat(),
-                    "document_sha256": r.pdf_sha256}
-            if r.certificate_state == CertificateState.READY and r.certificate:
-                with r.certificate.open("rb") as fh:
-                    add(f"{base}-receipt.pdf", fh, kind="receipt_certificate", **info)
-            if r.scan:
-                with r.scan.open("rb") as fh:
-                    add(f"{base}-paper-scan{os.path.splitext(r.scan.name)[1].lower()}", fh, kind="paper_scan", **info)
-        lines = [f"{m['sha256']}  {m['file']}" for m in manifest]
-        archive.writestr("SHA256SUMS.txt", "\n".join(lines) + "\n", compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("manifest.json", json.dumps(
-            {"letter": letter.doc_number, "title": letter.title, "letter_sha256": letter.pdf_sha256,
-             "generated_at": timezone.now().astimezone(UTC).isoformat(), "files": manifest},
-            ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED)
-
-
-@letter_screen.route("<int:pk>/receipts.zip", "receipts_zip")
-def letter_receipts_zip(request, pk):
-    letter = _letter_for(request, pk)
-    if letter.status != LetterStatus.STAMPED or not letter.pdf:
-        raise Http404
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    build_receipts_zip(letter, out)
-    out.seek(0)
-    audit_record(actor=request.user, action="letter.receipts_zip_downloaded", obj=letter, request=request)
-    return private_stream_response(out, content_type="application/zip", download_name=f"letter-{letter.pk}-receipts.zip")

@@ -17,10 +17,13 @@ from notices.models.letters import (
     RecipientMode,
     SealUse,
 )
+from notices.models.receipts_zip import ArchiveStatus, ReceiptsArchive
 from notices.models.templates import DocumentSequence, LetterTemplate
 from notices.models.workflow import CentreRoleApprovalTask
 
 __all__ = [
+    "ArchiveStatus",
+    "ReceiptsArchive",
     "AttachmentsFrozen",
     "CertificateState",
     "Delivery",

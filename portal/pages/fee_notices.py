@@ -31,7 +31,13 @@ from weasyprint import CSS, HTML
 from notices.pdf.sanitize import sanitize_body_html
 from portal.models import FeeNotice, FeeScheduleIndexPage, FeeSchedulePage, PdfStatus
 from portal.pdf.fetcher import SafeURLFetcher
-from portal.pdf.kept import keep_pdf, kept_name, missing_a_language, pdf_language
+from portal.pdf.kept import (
+    keep_pdf,
+    kept_name,
+    missing_a_language,
+    pdf_language,
+    queue_each_language,
+)
 from portal.pdf.render import document_date, failure_kept, run_with_time_limit
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
@@ -127,6 +133,8 @@ def fee_notices_refresh(*, index_ids=None) -> list[int]:
     notices' ids. The daily run (all centres) also makes what any notice
     lacks: a lost task, or a notice from before its English file. Safe to
     run any number of times."""
+    from .tasks import fee_notice_render
+
     indexes = FeeScheduleIndexPage.objects.live()
     if index_ids is not None:
         indexes = indexes.filter(pk__in=list(index_ids))
@@ -135,15 +143,9 @@ def fee_notices_refresh(*, index_ids=None) -> list[int]:
         seen = {notice.pk for notice in due}
         due += [notice for notice in FeeNotice.objects.filter(missing_a_language()).order_by("pk") if notice.pk not in seen]
     for notice in due:
-        transaction.on_commit(functools.partial(_queue_renders, notice.pk, notice.languages_missing()))
+        transaction.on_commit(functools.partial(queue_each_language, fee_notice_render, notice.pk,
+                                                notice.languages_missing()))
     return [notice.pk for notice in due]
-
-
-def _queue_renders(notice_id: int, languages: list[str]) -> None:
-    from .tasks import fee_notice_render
-
-    for language in languages:
-        fee_notice_render.delay(notice_id, language)
 
 
 def fee_notice_make(notice_id: int, language: str | None = None) -> FeeNotice | None:

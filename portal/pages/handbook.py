@@ -25,6 +25,7 @@ from portal.pdf.kept import (
     kept_name,
     missing_a_language,
     pdf_language,
+    queue_each_language,
 )
 from portal.pdf.render import failure_kept
 from tenants.models import Contact
@@ -80,10 +81,10 @@ def handbook_edition_issue(*, actor, handbook: HandbookPage, changes: str, requi
         )
         audit_record(actor=actor, action="handbook.edition_issued", obj=edition, centre=centre,
                      details={"number": number, "requires_ack": requires_ack})
-        from .tasks import handbook_send_ack_requests
+        from .tasks import handbook_render_pdf, handbook_send_ack_requests
 
         edition_id = edition.pk
-        transaction.on_commit(lambda: _queue_renders(edition_id, list(PDF_FIELDS)))
+        transaction.on_commit(lambda: queue_each_language(handbook_render_pdf, edition_id, list(PDF_FIELDS)))
         if requires_ack:
             transaction.on_commit(lambda: handbook_send_ack_requests.delay(edition_id))
     return edition
@@ -209,13 +210,6 @@ def handbook_ack_reminders_send() -> int:
 #
 # One file per language, each made by its own task (portal.pdf.kept says why).
 
-def _queue_renders(edition_id: int, languages: list[str]) -> None:
-    from .tasks import handbook_render_pdf
-
-    for language in languages:
-        handbook_render_pdf.delay(edition_id, language)
-
-
 def handbook_edition_render(edition_id: int, language: str | None = None) -> HandbookEdition | None:
     """Render the edition's PDF in `language` (Chinese by default) once and
     keep it; safe to run twice. The edition is ready once every language is."""
@@ -245,10 +239,12 @@ def handbook_pdf_requeue_missing() -> int:
     ATRIUM_HANDBOOK_PDF_STUCK_MINUTES after issue (a worker died, a render
     failed, or the edition predates its English file); each render is safe to
     run twice. Returns how many editions."""
+    from .tasks import handbook_render_pdf
+
     stuck = list(HandbookEdition.objects.filter(
         missing_a_language(),
         issued_at__lt=timezone.now() - timedelta(minutes=settings.ATRIUM_HANDBOOK_PDF_STUCK_MINUTES),
     ).only("pk", *(field for field, _sha in PDF_FIELDS.values())))
     for edition in stuck:
-        _queue_renders(edition.pk, edition.languages_missing())
+        queue_each_language(handbook_render_pdf, edition.pk, edition.languages_missing())
     return len(stuck)

@@ -75,6 +75,14 @@ class KeptInEachLanguage:
                 if code in PDF_FIELDS and self.pdf_in(code)]
 
 
+def queue_each_language(task, pk: int, languages: list[str]) -> None:
+    """Queue `task(pk, language)` once per language: one render per task, so
+    each stays within the time limit of one render. The caller imports its
+    task inside its own function (tasks import the services that queue them)."""
+    for language in languages:
+        task.delay(pk, language)
+
+
 def keep_pdf(model, pk: int, *, language: str, pdf: bytes, name: str, done: dict):
     """Keep `pdf` as the record's file in `language`, under the row's lock: a
     second run that finds one kept keeps the first. Once every language is

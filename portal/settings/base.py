@@ -348,6 +348,9 @@ ATRIUM_SEAL_KEY_PASSPHRASE = env_str("ATRIUM_SEAL_KEY_PASSPHRASE", "")
 # --- Letters delivered and signed for (issue 5) --------------------------------
 # Deliveries notified per Celery task: 1,000 tenants make 10 tasks.
 ATRIUM_DELIVERY_CHUNK = env_int("ATRIUM_DELIVERY_CHUNK", 100)
+# Days a letter's receipts ZIP is kept after it was asked for; a nightly task
+# deletes older ones (they are copies: the letter and its receipts stay).
+ATRIUM_RECEIPTS_ZIP_KEEP_DAYS = env_int("ATRIUM_RECEIPTS_ZIP_KEEP_DAYS", 7)
 # One-time signing codes: minutes valid, wrong attempts allowed.
 ATRIUM_SIGN_CODE_MINUTES = env_int("ATRIUM_SIGN_CODE_MINUTES", 10)
 ATRIUM_SIGN_CODE_ATTEMPTS = env_int("ATRIUM_SIGN_CODE_ATTEMPTS", 5)

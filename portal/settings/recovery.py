@@ -65,6 +65,10 @@ ATRIUM_NOTIFY_CLAIM_MINUTES = env_minutes("ATRIUM_NOTIFY_CLAIM_MINUTES", 3)
 ATRIUM_CERTIFICATE_STUCK_MINUTES = env_minutes("ATRIUM_CERTIFICATE_STUCK_MINUTES", 3)
 # a handbook edition issued without its PDF (4 minutes; swept every 5 minutes).
 ATRIUM_HANDBOOK_PDF_STUCK_MINUTES = env_minutes("ATRIUM_HANDBOOK_PDF_STUCK_MINUTES", 5)
+# a receipts ZIP whose worker has gone silent. Judged by silence, not by
+# length (its hard limit is 10 minutes, for thousands of receipts on S3): a
+# worker packing it reports every few receipts, long within this.
+ATRIUM_RECEIPTS_ZIP_STUCK_MINUTES = env_minutes("ATRIUM_RECEIPTS_ZIP_STUCK_MINUTES", 3)
 # The request-deadline sweep has no threshold: each alert is written once, so
 # a sweep killed half-way is finished by the next run, this many minutes later.
 ATRIUM_DEADLINE_SWEEP_MINUTES = env_int("ATRIUM_DEADLINE_SWEEP_MINUTES", 5)

@@ -54,7 +54,8 @@ NO_RECORD_ADMIN = ("portal_auditevent", "taggit_tag", "account_emailaddress", "m
 # World keys whose records belong to a tenant (marker of the variant: X, Y or
 # B); everything else belongs to the centre (A or B).
 TENANT_KEYS = {
-    "tenant", "unit", "contact", "letter", "letter_attachment", "delivery", "receipt", "seal_use", "service_request",
+    "tenant", "unit", "contact", "letter", "letter_attachment", "delivery", "receipt", "receipts_zip", "seal_use",
+    "service_request",
     "request_photo", "recording", "hold", "deposit", "archive_document", "grant", "fire_form", "fire_case",
     "fire_photo", "unit_token", "visit", "visit_photo", "suggestion", "planned_visit", "alert_recipient", "user",
     "feedback_post", "feedback_reply",
@@ -173,7 +174,9 @@ EXPLICIT = {
     "notices_letters:decide": _pk("pending_letter"),
     "notices_letters:deliveries_xlsx": _pk("letter"),
     "notices_letters:remind": _pk("letter"),
-    "notices_letters:receipts_zip": _pk("letter"),
+    "notices_letters:receipts_zip_prepare": _pk("letter"),
+    "notices_letters:receipts_zip_job": lambda o: {"pk": o["letter"].pk, "job_pk": o["receipts_zip"].pk},
+    "notices_letters:receipts_zip": lambda o: {"pk": o["letter"].pk, "job_pk": o["receipts_zip"].pk},
     "notices_letters:paper": lambda o: {"pk": o["letter"].pk, "delivery_pk": o["delivery"].pk},
     "notices_letters:receipt_certificate": lambda o: {"receipt_pk": o["receipt"].pk},
     "notices_letters:receipt_scan": lambda o: {"receipt_pk": o["receipt"].pk},

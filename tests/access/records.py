@@ -21,6 +21,7 @@ from wagtail.models import Workflow
 from notices.fire.models import ChecklistItem, RectificationCase
 from notices.models import Delivery, LetterAttachment, SealUse
 from notices.services.receipts import receipt_record_paper
+from notices.services.receipts_zip import receipts_zip_request
 from portal.broadcasts.services import alert_create, alert_send
 from portal.models import (
     AlertRecipient,
@@ -245,7 +246,7 @@ def tenant_records(cast: Cast, key: str, by_centre: dict) -> dict:
 
 
 def _tenant_letter(cast: Cast, key: str) -> dict:
-    """A letter stamped and delivered to the tenant, signed for on paper."""
+    """A letter stamped and delivered to the tenant, signed for on paper, and its receipts ZIP."""
     drafter, leader, seal, centre = cast.chain[cast.centre_of(key)]
     m, tenant = MARKER_OF[key], cast.tenant[key]
     letter = letter_chain(drafter, leader, seal, centre, f"{m}整改通知", [tenant])
@@ -254,8 +255,11 @@ def _tenant_letter(cast: Cast, key: str) -> dict:
         receipt = receipt_record_paper(delivery=delivery, actor=cast.ops[key], signer_name=f"{m}签收人",
                                        signed_at=cast.now - timedelta(hours=1),
                                        scan=SimpleUploadedFile("scan.png", PNG_BYTES, content_type="image/png"))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the worker packs it in-process
+        receipts_zip = receipts_zip_request(letter=letter, actor=cast.ops[key])
     return {"letter": letter, "letter_attachment": letter.attachments.first(), "delivery": delivery,
-            "receipt": receipt, "seal_use": SealUse.objects.filter(letter=letter).first()}
+            "receipt": receipt, "seal_use": SealUse.objects.filter(letter=letter).first(),
+            "receipts_zip": receipts_zip}
 
 
 def _tenant_desk(cast: Cast, key: str) -> dict:

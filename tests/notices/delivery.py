@@ -1,11 +1,15 @@
 """Helpers for delivery and signing tests: a letter taken through the real
 chain (approve, seal, deliver — tasks run in-process, on commit)."""
 
+import io
 import re
+import zipfile
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import Delivery, Letter
@@ -48,6 +52,20 @@ def letter_to_sign_within(days):
 
 def delivery_of(letter, tenant) -> Delivery:
     return Delivery.objects.get(letter=letter, tenant=tenant)
+
+
+def receipts_zip_of(client, letter) -> zipfile.ZipFile:
+    """What staff get for the letter's receipts ZIP: press "prepare" (the
+    worker runs in-process, on commit), follow to the job page, download."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("notices_letters:receipts_zip_prepare", args=[letter.pk]))
+    assert response.status_code == 302, response.status_code
+    page = client.get(response["Location"])
+    found = re.search(r'href="([^"]+/receipts\.zip)"', page.content.decode())
+    assert found, page.content.decode()[:3000]
+    download = client.get(found.group(1))
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    return zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
 
 
 def last_code(to: str) -> str:

@@ -3,9 +3,7 @@
 letter, kept in the receipts ZIP, and frozen once the letter is approved."""
 
 import hashlib
-import io
 import json
-import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,7 +18,7 @@ from portal.models import AuditEvent
 from tests.base import ANONYMOUS, PDF_BYTES, PNG_BYTES, assert_access
 
 from . import pdftotext, squash
-from .delivery import delivery_of
+from .delivery import delivery_of, receipts_zip_of
 from .letters import decide, draft_letter, make_template, submit
 
 pytestmark = pytest.mark.django_db
@@ -237,8 +235,7 @@ def test_the_receipts_zip_holds_the_attachment_files_with_their_hashes(world, st
     letter, attachment = stamped
     client = Client()
     client.force_login(world.ops_a)
-    response = client.get(reverse("notices_letters:receipts_zip", args=[letter.pk]))
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    archive = receipts_zip_of(client, letter)
     manifest = json.loads(archive.read("manifest.json"))
     files = [m for m in manifest["files"] if m["kind"] == "attachment"]
     assert [m["title"] for m in files] == ["收费标准表", "平面图"]

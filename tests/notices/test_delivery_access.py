@@ -62,9 +62,10 @@ def test_tenant_letter_actions_answer_only_the_tenants_signatories(world, signed
 
 def test_staff_letter_urls_answer_only_staff_of_the_centre(world, signed):
     letter, _d = signed
-    for name in ("detail", "deliveries_xlsx", "receipts_zip"):
+    for name in ("detail", "deliveries_xlsx"):
         assert_access(reverse(f"notices_letters:{name}", args=[letter.pk]), allowed=[world.ops_a, world.manager],
                       refused=[world.ops_b, world.signer_a, world.nonsigner_a, ANONYMOUS])
+    # The receipts ZIP's prepare, job and download URLs: tests/notices/test_receipts_zip.py.
 
 
 def test_receipt_files_answer_only_staff_of_the_centre(world, signed):

@@ -5,7 +5,6 @@ letter page with filters and XLSX, the receipts ZIP, and /verify/'s count."""
 import hashlib
 import io
 import json
-import zipfile
 from datetime import timedelta
 
 import pytest
@@ -29,7 +28,12 @@ from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
 from tests.base import PASSWORD, logged_in, pdf_upload, png_upload
 
-from .delivery import delivery_of, letter_to_sign_within, stamped_letter
+from .delivery import (
+    delivery_of,
+    letter_to_sign_within,
+    receipts_zip_of,
+    stamped_letter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,9 +195,7 @@ def test_the_receipts_zip_holds_the_letter_every_receipt_and_a_manifest_of_hashe
     with TestCase.captureOnCommitCallbacks(execute=True):
         receipt_record_paper(delivery=delivery_of(letter, world.tenant_a2), actor=world.ops_a, signer_name="王店长",
                              signed_at=timezone.now(), scan=pdf_upload())
-    response = logged_in(world.ops_a).get(reverse("notices_letters:receipts_zip", args=[letter.pk]))
-    assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    archive = receipts_zip_of(logged_in(world.ops_a), letter)
     names = set(archive.namelist())
     assert f"{letter.doc_number}.pdf" in names
     assert {"receipts/TA001-receipt.pdf", "receipts/TA002-receipt.pdf", "receipts/TA002-paper-scan.pdf"} <= names

@@ -1,8 +1,9 @@
 """The letter journey over HTTP against the running stack (tests/stack/run.py):
 the drafter drafts and submits, the leader and the seal keeper approve, a
 worker stamps the PDF and delivers it to every tenant, SIGNERS tenants sign
-with their password, and the receipts ZIP is downloaded and checked. Staff
-log in with a TOTP code computed from the secret the seed gave them.
+with their password, and the receipts ZIP is prepared by a worker, downloaded
+and checked. Staff log in with a TOTP code computed from the secret the seed
+gave them.
 
 Requests alternate between the two web processes. The stack runs the
 production settings behind no TLS proxy: each request says it came over
@@ -172,8 +173,20 @@ def sign(person: Person) -> None:
     return person.post(f"/my/letters/{delivery}/sign/", {"pdf_sha256": sha, "password": person.password})
 
 
-def receipts_zip(person: Person, letter: int) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(person.get(f"/admin/letters/{letter}/receipts.zip").content))
+def receipts_zip(person: Person, letter: int, *, check_alive) -> zipfile.ZipFile:
+    """Press "prepare", watch the job's page until a worker has packed the
+    ZIP (it refreshes itself in a browser), then download it."""
+    page = person.post(f"/admin/letters/{letter}/receipts-zip/", {})
+    job = re.sub(r"^https?://[^/]+", "", page.url)
+
+    def packed():
+        text = person.get(job).text
+        assert 'data-testid="receipts-zip-failed"' not in text, f"the receipts ZIP failed: {job}"
+        found = re.search(r'href="([^"]+/receipts\.zip)"', text)
+        return found.group(1) if found else None
+
+    link = wait_for("the receipts ZIP packed by a worker", packed, timeout=300, check_alive=check_alive)
+    return zipfile.ZipFile(io.BytesIO(person.get(link).content))
 
 
 def journey(urls: list[str], world: dict, *, check_alive) -> None:
@@ -206,11 +219,12 @@ def journey(urls: list[str], world: dict, *, check_alive) -> None:
     assert recorded == signed_from, f"receipts record {sorted(recorded)[:5]}…, tenants signed from {sorted(signed_from)[:5]}…"
 
     def all_certificates():
-        archive = receipts_zip(staff["seal"], letter)
-        receipts = [n for n in archive.namelist() if n.endswith("-receipt.pdf")]
-        return archive if len(receipts) == len(world["signers"]) else None
+        page = staff["seal"].get(f"/admin/letters/{letter}/?show=signed").text
+        return len(set(re.findall(r"/admin/letters/receipts/\d+/certificate/", page))) == len(world["signers"])
 
-    archive = wait_for("every receipt certificate in the ZIP", all_certificates, timeout=300, check_alive=check_alive)
+    wait_for("every receipt certificate sealed", all_certificates, timeout=300, check_alive=check_alive)
+    archive = receipts_zip(staff["seal"], letter, check_alive=check_alive)
+    assert len([n for n in archive.namelist() if n.endswith("-receipt.pdf")]) == len(world["signers"])
     manifest = json.loads(archive.read("manifest.json"))
     for entry in manifest["files"]:
         assert hashlib.sha256(archive.read(entry["file"])).hexdigest() == entry["sha256"], entry["file"]

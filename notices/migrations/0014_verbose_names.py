@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notices', '0012_receipt_certificate_language'),
+        ('notices', '0013_receipts_archive'),
     ]
 
     operations = [
