@@ -15,6 +15,13 @@ max_requests_jitter = 200
 accesslog = "-"
 # Only the load balancer may say which scheme a request came in on.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn (25.1+) opens a control socket for `gunicornc` at one path per user
+# ($XDG_RUNTIME_DIR or ~/.gunicorn): a second server of the same user on the
+# host (another site, a blue/green switch) would fail to bind it. systemd gives
+# the unit its own runtime folder (RuntimeDirectory=, deploy/systemd/).
+_runtime = os.environ.get("RUNTIME_DIRECTORY")
+if os.environ.get("GUNICORN_CONTROL_SOCKET") or _runtime:
+    control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(_runtime, "gunicorn.ctl")
 
 
 def child_exit(server, worker):

@@ -123,7 +123,9 @@ def _start(processes: Processes) -> list[str]:
     urls = []
     for n, port in enumerate((PORT, PORT + 1), start=1):
         processes.start(f"web{n}", str(BIN / "gunicorn"), "portal.wsgi", "-c", "deploy/gunicorn.conf.py",
-                        "--bind", f"127.0.0.1:{port}", "--workers", "2")
+                        "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                        # Two servers of one user: each its own control socket (deploy/gunicorn.conf.py).
+                        "--control-socket", str(VAR / f"web{n}.ctl"))
         urls.append(f"http://127.0.0.1:{port}")
     for n in (1, 2):
         processes.start(f"worker{n}", str(BIN / "celery"), "-A", "portal", "worker", "-n", f"stack{n}@%h",
