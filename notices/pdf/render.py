@@ -19,10 +19,13 @@ from pathlib import Path
 from string import Template
 from typing import Literal
 
-from weasyprint import CSS, HTML
-
-from portal.pdf.fetcher import SafeURLFetcher
-from portal.pdf.render import RenderTimeout, chinese_date, run_with_time_limit
+from portal.pdf.render import (
+    RenderTimeout,
+    chinese_date,
+    lay_out,
+    pdf_stylesheet,
+    run_with_time_limit,
+)
 
 __all__ = ["RenderTimeout", "chinese_date", "run_with_time_limit"]  # re-exported for the letter's callers
 
@@ -226,10 +229,8 @@ def build_letter_html(context: LetterContext, *, seal: SealMode = "image") -> st
     )
 
 
-@functools.cache
-def _stylesheet() -> CSS:
-    # Parsed once per process; the file is ours (assets/), read directly.
-    return CSS(filename=str(ASSETS_DIR / "letter.css"), url_fetcher=SafeURLFetcher(ASSETS_DIR))
+def _stylesheet():
+    return pdf_stylesheet(ASSETS_DIR / "letter.css")
 
 
 def _find_seal_box(document) -> SealBox | None:
@@ -255,18 +256,13 @@ def render_letter(
     *,
     seal: SealMode = "image",
     time_limit: float = DEFAULT_TIME_LIMIT,
-    url_fetcher: SafeURLFetcher | None = None,
+    url_fetcher=None,
 ) -> RenderedLetter:
     """Render the letter; also report page count and where the seal landed."""
     html = build_letter_html(context, seal=seal)
-    fetcher = url_fetcher or SafeURLFetcher(ASSETS_DIR)
 
     def work() -> RenderedLetter:
-        document = HTML(
-            string=html,
-            base_url=ASSETS_DIR.as_uri() + "/",  # relative URLs resolve to assets only
-            url_fetcher=fetcher,
-        ).render(stylesheets=[_stylesheet()])
+        document = lay_out(html, assets_dir=ASSETS_DIR, stylesheet="letter.css", url_fetcher=url_fetcher)
         seal_box = _find_seal_box(document)
         pdf = document.write_pdf()  # never full_fonts=True: subsetting keeps it fast and small
         return RenderedLetter(pdf=pdf, pages=len(document.pages), seal_box=seal_box)

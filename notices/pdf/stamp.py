@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-
-from pyhanko.sign.timestamps import TimeStamper
+from typing import TYPE_CHECKING
 
 from notices.pdf.render import DEFAULT_TIME_LIMIT, LetterContext, render_letter
-from notices.pdf.sign import sign_pdf
+
+if TYPE_CHECKING:
+    from pyhanko.sign.timestamps import TimeStamper
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ def stamp_letter(
     """
     if not context.seal_png:
         raise ValueError("stamp_letter needs context.seal_png (the seal's appearance)")
+    # pyHanko is imported here, not at the top: it takes ~0.3 s that every
+    # process importing the letter services (web, manage.py) would pay.
+    from notices.pdf.sign import sign_pdf
+
     rendered = render_letter(context, seal="placeholder", time_limit=time_limit)
     pdf = sign_pdf(
         rendered.pdf,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,7 +22,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notices.models import Letter, LetterStatus, SealUse
-from notices.pdf.sign import ValidationResult, validate_pdf
+
+if TYPE_CHECKING:
+    from notices.pdf.sign import ValidationResult
 
 
 @dataclass
@@ -38,6 +41,10 @@ class Verdict:
 def _quiet_validate(data: bytes, trust_cert_pem: bytes | None) -> ValidationResult:
     # pyHanko logs a full traceback for a broken signature before it reports
     # it; the verdict already says what failed, so the log would only alarm.
+    # pyHanko is imported here, not at the top: it takes ~0.3 s that every
+    # process importing the verification service would pay at start-up.
+    from notices.pdf.sign import validate_pdf
+
     logger = logging.getLogger("pyhanko")
     previous = logger.level
     logger.setLevel(logging.CRITICAL)

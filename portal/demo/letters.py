@@ -9,6 +9,7 @@ from notices.services.letters import letter_stamp
 from portal.demo.later import render_now
 from portal.demo.letter_deliveries import seed_letter_deliveries
 from portal.models import User
+from portal.pdf.render import html_to_pdf
 
 BODY = (
     "<p>为切实做好商场消防安全工作，根据《购物中心客户关系维护管理规程》第4.8.1条，"
@@ -52,17 +53,13 @@ SCHEDULE_ROWS = [("11月18日", "B1层", "09:00–11:00"), ("11月19日", "1F–
 
 def _schedule_pdf() -> bytes:
     """A one-page inspection schedule, made here so the demo needs no files."""
-    from weasyprint import HTML
-
-    from portal.pdf.fetcher import SafeURLFetcher
-
     rows = "".join(f"<tr><td>{d}</td><td>{f}</td><td>{t}</td></tr>" for d, f, t in SCHEDULE_ROWS)
     html = (
         '<html lang="zh-CN"><body style="font-family: \'Noto Sans CJK SC\', \'WenQuanYi Zen Hei\', sans-serif">'
         "<h2>十一月消防安全检查安排表</h2><table border=1 cellpadding=6 style='border-collapse: collapse'>"
         f"<tr><th>日期</th><th>楼层</th><th>时间</th></tr>{rows}</table></body></html>"
     )
-    return HTML(string=html, url_fetcher=SafeURLFetcher()).write_pdf()
+    return html_to_pdf(html)
 
 
 def _attach_schedule(letter) -> None:

@@ -26,11 +26,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
-from weasyprint import CSS, HTML
 
 from notices.pdf.sanitize import sanitize_body_html
 from portal.models import FeeNotice, FeeScheduleIndexPage, FeeSchedulePage, PdfStatus
-from portal.pdf.fetcher import SafeURLFetcher
 from portal.pdf.kept import (
     keep_pdf,
     kept_name,
@@ -38,7 +36,12 @@ from portal.pdf.kept import (
     pdf_language,
     queue_each_language,
 )
-from portal.pdf.render import document_date, failure_kept, run_with_time_limit
+from portal.pdf.render import (
+    document_date,
+    failure_kept,
+    html_to_pdf,
+    run_with_time_limit,
+)
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TIME_LIMIT = 60.0
@@ -94,11 +97,6 @@ def build_fee_notice_html(schedule: FeeSchedulePage, centre, *, today) -> str:
     )
 
 
-@functools.cache
-def _stylesheet() -> CSS:
-    return CSS(filename=str(ASSETS_DIR / "fee_notice.css"), url_fetcher=SafeURLFetcher(ASSETS_DIR))
-
-
 def render_fee_notice_pdf(schedule: FeeSchedulePage, centre, *, language: str | None = None) -> bytes:
     """The notice as PDF bytes, in `language` (the site's default, Chinese,
     for what is pinned up at the windows)."""
@@ -106,8 +104,7 @@ def render_fee_notice_pdf(schedule: FeeSchedulePage, centre, *, language: str | 
         html = build_fee_notice_html(schedule, centre, today=timezone.localdate())
 
     def work() -> bytes:
-        document = HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR))
-        return document.write_pdf(stylesheets=[_stylesheet()])
+        return html_to_pdf(html, assets_dir=ASSETS_DIR, stylesheet="fee_notice.css")
 
     return run_with_time_limit(work, TIME_LIMIT)
 

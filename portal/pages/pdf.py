@@ -17,13 +17,12 @@ from django.conf import settings
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
-from weasyprint import CSS, HTML
 
 from notices.pdf.sanitize import sanitize_body_html
-from portal.pdf.fetcher import SafeURLFetcher
 from portal.pdf.render import (
     chinese_number,
     document_date,
+    html_to_pdf,
     in_chinese,
     run_with_time_limit,
 )
@@ -84,11 +83,6 @@ def _css(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-@functools.cache
-def _stylesheet() -> CSS:
-    return CSS(filename=str(ASSETS_DIR / "handbook.css"), url_fetcher=SafeURLFetcher(ASSETS_DIR))
-
-
 def render_handbook_pdf(*, language: str | None = None, **kwargs) -> bytes:
     """The handbook as PDF bytes in `language` (the site's default, Chinese,
     for the edition tenants acknowledge)."""
@@ -96,7 +90,6 @@ def render_handbook_pdf(*, language: str | None = None, **kwargs) -> bytes:
         html = build_handbook_html(**kwargs)
 
     def work() -> bytes:
-        document = HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR))
-        return document.write_pdf(stylesheets=[_stylesheet()])
+        return html_to_pdf(html, assets_dir=ASSETS_DIR, stylesheet="handbook.css")
 
     return run_with_time_limit(work, TIME_LIMIT)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import functools
 import logging
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from django.utils.formats import date_format
@@ -20,6 +22,42 @@ from django.utils.translation import get_language
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
+
+
+# WeasyPrint is imported inside the two functions below, not at the top: it
+# takes ~0.35 s, and every web process, manage.py command and test process
+# would pay it at start-up though most of them never render a page.
+
+
+@functools.cache
+def pdf_stylesheet(path: Path):
+    """A stylesheet of ours, parsed once per process; it may name only files
+    in its own folder (fonts, pictures)."""
+    from weasyprint import CSS
+
+    from portal.pdf.fetcher import SafeURLFetcher
+
+    return CSS(filename=str(path), url_fetcher=SafeURLFetcher(path.parent))
+
+
+def lay_out(html: str, *, assets_dir: Path | None = None, stylesheet: str | None = None, url_fetcher=None):
+    """Lay `html` out with WeasyPrint (a ``weasyprint.Document``: pages, then
+    ``write_pdf()``). Relative URLs resolve inside `assets_dir`, and the safe
+    fetcher reads nothing else (no file at all when there is none);
+    `stylesheet` names a file there."""
+    from weasyprint import HTML
+
+    from portal.pdf.fetcher import SafeURLFetcher
+
+    document = HTML(string=html, base_url=assets_dir.as_uri() + "/" if assets_dir else None,
+                    url_fetcher=url_fetcher or SafeURLFetcher(assets_dir))
+    return document.render(stylesheets=[pdf_stylesheet(assets_dir / stylesheet)] if stylesheet else [])
+
+
+def html_to_pdf(html: str, **layout) -> bytes:
+    """`html` as PDF bytes (:func:`lay_out`'s options); fonts subset, never
+    embedded whole, which keeps it fast and small."""
+    return lay_out(html, **layout).write_pdf()
 
 
 class RenderTimeout(Exception):

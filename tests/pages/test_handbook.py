@@ -29,13 +29,12 @@ def _issue(site, *, requires_ack=True, by=None):
 
 
 def test_chapters_start_on_their_own_pages_in_contents_order():
-    from weasyprint import HTML
-
-    from portal.pages.pdf import ASSETS_DIR, _stylesheet
+    from portal.pages.pdf import ASSETS_DIR
+    from portal.pdf.render import lay_out
 
     html = build_handbook_html(title="手册", centre_name="A", hotline="1", edition_number=1, issued_on=date(2026, 1, 1),
                                intro_html="", chapters=[HandbookChapter(f"标题{i}", "<p>正文</p>" * 40) for i in range(1, 4)])
-    document = HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/").render(stylesheets=[_stylesheet()])
+    document = lay_out(html, assets_dir=ASSETS_DIR, stylesheet="handbook.css")
     def flatten(tree):
         for label, destination, children, _state in tree:
             yield label, destination[0]

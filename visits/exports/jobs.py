@@ -24,6 +24,7 @@ from django.utils.translation import pgettext
 
 from portal.audit import audit_record
 from portal.audit_verify import audit_evidence_files
+from portal.pdf.render import html_to_pdf
 from portal.spreadsheets import escape_formula
 from tenants.models import Centre
 
@@ -48,10 +49,6 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def report_pdf(*, centres: list[Centre], start: date, end: date) -> bytes:
-    from weasyprint import HTML
-
-    from portal.pdf.fetcher import SafeURLFetcher
-
     period = Period(year=end.year, as_of=end)
     data = dashboard_data(centres=centres, period=period)
     lo, hi = _bounds(start, end)
@@ -61,7 +58,7 @@ def report_pdf(*, centres: list[Centre], start: date, end: date) -> bytes:
     html = render_to_string("visits/admin/report_pdf.html", {
         **data, "start": start, "end": end, "visits": visits, "meetings": meetings, "printed": timezone.localtime(),
     })
-    return HTML(string=html, url_fetcher=SafeURLFetcher()).write_pdf()
+    return html_to_pdf(html)
 
 
 def _csv(header: list, rows) -> bytes:

@@ -11,14 +11,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from notices.fire.models import InspectionRound
 from notices.fire.selectors import monthly_status, round_table
 from notices.pdf.render import ASSETS_DIR, DEFAULT_TIME_LIMIT
-from portal.pdf.fetcher import SafeURLFetcher
 from portal.pdf.render import (
     document_date,
+    html_to_pdf,
     in_chinese,
     run_with_time_limit,
 )
@@ -46,6 +45,6 @@ def render_report_pdf(round_: InspectionRound, *, time_limit: float = DEFAULT_TI
     html = report_html(round_, language=language)
 
     def work() -> bytes:
-        return HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=SafeURLFetcher(ASSETS_DIR)).write_pdf()
+        return html_to_pdf(html, assets_dir=ASSETS_DIR)
 
     return run_with_time_limit(work, time_limit)
