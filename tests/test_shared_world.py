@@ -11,6 +11,7 @@ from portal.models import User
 from tenants.models import Operator
 
 from .fixtures import shared_world
+from .fixtures.shared_world import on_world
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,32 @@ def test_a_test_gets_its_own_copy_of_the_world_the_database_holds(world):
     assert world.tenant_a.centre is world.centre_a and world.centre_a.operator is world.operator
     world.tenant_a.trading_name = "改名"
     assert other.tenant_a.trading_name == "蜀香火锅"
+
+
+def _second_operator(world):
+    world.second = Operator.objects.create(code="ONWORLD", name="第二运营商")
+    return world.second
+
+
+second_operator = on_world("second_operator", _second_operator)
+
+
+def test_a_fixture_built_on_the_world_is_in_the_tests_copy_of_it(world, second_operator):
+    assert shared_world._shared.is_open() and len(shared_world._shared.layers) == 1
+    assert world.second is second_operator  # one copy, as when the test built it from its world
+    assert _row(second_operator) == _row(Operator.objects.get(code="ONWORLD"))
+    second_operator.name = "改名"
+    second_operator.save()
+
+
+def test_a_test_sharing_the_world_without_that_fixture_sees_none_of_it(world):
+    assert shared_world._shared.is_open() and shared_world._shared.layers == []
+    assert not Operator.objects.filter(code="ONWORLD").exists()
+    assert not hasattr(world, "second")
+
+
+def test_what_a_test_did_to_a_fixture_built_on_the_world_is_gone_for_the_next(world, second_operator):
+    assert Operator.objects.get(code="ONWORLD").name == second_operator.name == "第二运营商"
 
 
 def test_a_test_without_the_world_sees_none_of_it():

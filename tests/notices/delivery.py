@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from notices.models import Delivery, Letter
 from portal import sms
+from tests.fixtures.shared_world import on_world
 
 from .letters import decide, draft_letter, make_template, submit
 
@@ -41,13 +42,13 @@ def stamped_letter(world, **fields) -> Letter:
 
 
 def letter_to_sign_within(days):
-    """A `letter` fixture: stamped_letter, to be signed within `days` of today."""
+    """A `letter` fixture: stamped_letter, to be signed within `days` of today
+    (built once for the tests around one that uses it: tests/fixtures/shared_world.py)."""
 
-    @pytest.fixture
-    def letter(world):
+    def build(world):
         return stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=days))
 
-    return letter
+    return on_world("letter", build)
 
 
 def delivery_of(letter, tenant) -> Delivery:

@@ -10,14 +10,14 @@ from django.utils import timezone
 from notices.models import Receipt
 from notices.services.receipts import receipt_record_paper, receipt_sign
 from tests.base import ANONYMOUS, PASSWORD, assert_access, png_upload
+from tests.fixtures.shared_world import on_world
 
 from .delivery import delivery_of, stamped_letter
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed(world):
+def _signed(world):
     letter = stamped_letter(world)
     d = delivery_of(letter, world.tenant_a)
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -25,6 +25,9 @@ def signed(world):
         receipt_record_paper(delivery=delivery_of(letter, world.tenant_a2), actor=world.ops_a, signer_name="王店长",
                              signed_at=timezone.now(), scan=png_upload())
     return letter, d
+
+
+signed = on_world("signed", _signed)  # built once for the tests around one (tests/fixtures/shared_world.py)
 
 
 def test_the_inbox_is_for_signatories_only(world, signed):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from notices.models import Delivery, Letter, Receipt
 from notices.selectors import INBOX_PAGE_SIZE, inbox_page, inbox_to_sign_for
 from portal.keyset import BadCursor
+from tests.fixtures.shared_world import on_world
 
 from .delivery import delivery_of, stamped_letter
 
@@ -41,11 +42,13 @@ def _history(letter: Letter, tenant, n: int) -> list[Delivery]:
     ])
 
 
-@pytest.fixture
-def inbox(world):
+def _inbox(world):
     letter = stamped_letter(world, sign_by=timezone.localdate() + timedelta(days=5))
     _history(letter, world.tenant_a, HISTORY)
     return letter
+
+
+inbox = on_world("inbox", _inbox)  # built once for the tests around one (tests/fixtures/shared_world.py)
 
 
 def _client(user) -> Client:

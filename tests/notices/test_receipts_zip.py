@@ -26,6 +26,7 @@ from notices.tasks import (
 )
 from portal.models import AuditEvent
 from tests.base import ANONYMOUS, PASSWORD, assert_access, logged_in, pdf_upload
+from tests.fixtures.shared_world import on_world
 
 from .delivery import delivery_of, receipts_zip_of, stamped_letter
 from .letters import draft_letter
@@ -33,14 +34,16 @@ from .letters import draft_letter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def letter(world):
+def _signed_letter(world):
     """A stamped letter signed online by tenant A (its certificate sealed)."""
     letter = stamped_letter(world)
     d = delivery_of(letter, world.tenant_a)
     with TestCase.captureOnCommitCallbacks(execute=True):
         receipt_sign(delivery=d, user=world.signer_a, pdf_sha256=d.pdf_sha256, password=PASSWORD)
     return letter
+
+
+letter = on_world("letter", _signed_letter)  # built once for the tests around one (tests/fixtures/shared_world.py)
 
 
 def _paper(world, letter):

@@ -1,8 +1,6 @@
-import pytest
+from tests.fixtures.shared_world import on_world
 
 from .site import build_site
 
-
-@pytest.fixture
-def site(world):
-    return build_site(world)
+# Built once for the tests around one that uses it (tests/fixtures/shared_world.py).
+site = on_world("site", build_site)

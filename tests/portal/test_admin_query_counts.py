@@ -18,13 +18,13 @@ from portal.models import User
 from portal.models.accounts import Role, StaffMembership
 from tests.base import make_request, make_tenant
 from tests.factories import ContactFactory
+from tests.fixtures.shared_world import on_world
 from tests.notices.letters import decide, draft_letter, make_template, submit
 
 MAX_QUERIES = 15
 
 
-@pytest.fixture
-def busy(world):
+def _busy(world):
     """Centre A with more tenants than a listing page holds, each with a unit
     and a contact, and requests, some taken, some not."""
     for i in range(60):
@@ -42,6 +42,9 @@ def busy(world):
         InspectionRound.objects.create(centre=world.centre_a, month=date(2025 - months_ago // 12, 12 - months_ago % 12, 1))
     world.superuser = User.objects.create_superuser(email="root@a.test", password="x")
     return world
+
+
+busy = on_world("busy", _busy)  # built once for the tests around one (tests/fixtures/shared_world.py)
 
 
 def _listings() -> dict[str, str]:
