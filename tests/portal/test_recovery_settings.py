@@ -43,8 +43,9 @@ def test_each_threshold_outlasts_the_hard_time_limit_of_the_task_it_watches(thre
 
 @pytest.mark.parametrize("threshold", [
     "ATRIUM_STAMPING_STUCK_MINUTES", "ATRIUM_DELIVERY_STUCK_MINUTES", "ATRIUM_CERTIFICATE_STUCK_MINUTES",
+    "ATRIUM_RECEIPTS_ZIP_STUCK_MINUTES",
 ])
-def test_a_killed_stamping_delivery_or_certificate_is_picked_up_within_5_minutes(threshold):
+def test_a_killed_stamping_delivery_certificate_or_receipts_zip_is_picked_up_within_5_minutes(threshold):
     assert getattr(settings, threshold) + settings.ATRIUM_RECOVERY_SWEEP_MINUTES <= 5
 
 
