@@ -39,9 +39,10 @@ XDIST ?= auto
 PARALLEL_LANE := not browser and not worker and not faults
 SERIAL_LANE := (browser or worker) and not faults
 # Both lanes with the environment $(1) (on the test files $(2), all when
-# empty); non-zero if either fails, after both ran.
-suite = $(1) $(PYTEST) -m "$(PARALLEL_LANE)" -n $(XDIST) $(2); parallel=$$?; \
-	$(1) $(PYTEST) -m "$(SERIAL_LANE)" $(2); serial=$$?; \
+# empty); non-zero if either fails, after both ran. Each lane names its
+# slowest tests at the end: where CI's time goes.
+suite = $(1) $(PYTEST) -m "$(PARALLEL_LANE)" -n $(XDIST) --durations=15 $(2); parallel=$$?; \
+	$(1) $(PYTEST) -m "$(SERIAL_LANE)" --durations=10 $(2); serial=$$?; \
 	[ $$parallel -eq 0 ] && [ $$serial -eq 0 ]
 
 # Everything (the CI's command).
