@@ -1,7 +1,7 @@
 """A request without a tenant: a member of the public's board post, shown by
 staff, about the centre (4.16). Staff see it everywhere the log is printed,
 as "公众留言"; no tenant sees, reopens or rates it; it is never a repeat
-complaint; it counts for its centre."""
+complaint; it counts for its centre, and by tier in its own row."""
 
 import csv
 import io
@@ -116,6 +116,27 @@ def test_it_counts_for_its_centre_and_under_no_tier(world, public_sr):
     assert [r["total"] for r in by_centre] == [2]
     by_tier = {r["tenant__tier"]: r["total"] for r in request_figures(centres=[world.centre_a], group_by=("tier",))}
     assert by_tier == {world.tenant_a.tier: 1, None: 1}
+
+
+def test_the_dashboard_counts_it_for_the_centre_and_in_its_own_tier_row(world, public_sr):
+    from visits.selectors.target_base import NO_TENANT
+    from visits.selectors.targets import period_for, request_deadlines
+
+    response, _resolution = request_deadlines([world.centre_a.pk], period_for(timezone.localdate().year))
+    page = logged_in(world.manager).get(reverse("visits_dashboard:index"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "无商户（公众留言）" in html and 'data-testid="no-tenant-help"' in html
+    # Its deadline is still ahead: nothing decided yet, but the row is there once decided.
+    assert sum(t for _m, t in response.by.get("tier", {}).values()) == response.total
+    later = timezone.now() + timedelta(days=3)
+    from tenants.models import ServiceRequest
+
+    ServiceRequest.objects.filter(pk=public_sr.pk).update(response_due=timezone.now() - timedelta(minutes=1))
+    response, _resolution = request_deadlines([world.centre_a.pk], period_for(later.year))
+    assert response.by["tier"][NO_TENANT] == (0, 1) and response.by["centre"][world.centre_a.pk] == (0, 1)
+    tiers = logged_in(world.manager).get(reverse("visits_dashboard:index")).context["tiers"]["response"]
+    assert [r.label for r in tiers][-1] == "无商户（公众留言）"
 
 
 def test_the_deadline_alert_names_it_a_public_post(world, public_sr, django_capture_on_commit_callbacks):
