@@ -39,7 +39,7 @@ def record_rows(queryset) -> list[list]:
             (e.body for e in reversed(list(sr.entries.all())) if e.kind == "status" and e.to_status == "closed"), ""
         )
         rows.append([
-            i, sr.number, when(sr.created_at), sr.tenant.trading_name, sr.contact_name, sr.contact_phone,
+            i, sr.number, when(sr.created_at), sr.tenant_name, sr.contact_name, sr.contact_phone,
             sr.get_channel_display(), sr.get_category_display(), sr.get_severity_display(),
             f"{sr.subject}：{sr.description}", sr.get_department_display() if sr.department else "",
             str(sr.assignee or ""), when(sr.responded_at), outcome, when(sr.closed_at),

@@ -125,7 +125,7 @@ def recording_log(request):
     today = timezone.localdate()
     if request.GET.get("format") == "xlsx":
         rows = [[
-            i, h.recording.request.number, h.recording.request.tenant.trading_name, when(h.recording.recorded_at),
+            i, h.recording.request.number, h.recording.request.tenant_name, when(h.recording.recorded_at),
             h.recording.sha256, str(h.held_by), when(h.held_at), h.reason, h.keep_until.isoformat(),
             str(h.released_by or ""), when(h.released_at), h.release_note, h.recording.get_status_display(),
         ] for i, h in enumerate(holds, start=1)]

@@ -199,14 +199,18 @@ def request_action(request, pk, action):
         if action == "reply":
             request_reply(actor=request.user, service_request=sr, body=data["body"], internal=data["internal"],
                           initial_answer=data["initial_answer"], photos=data["photos"], request=request)
-            messages.success(request, _("Note saved.") if data["internal"] else _("Reply sent to the tenant."))
+            # A public post's request (no tenant) has no tenant to tell: the
+            # poster hears through the board's reviewed reply.
+            messages.success(request, _("Note saved.") if data["internal"] else (
+                _("Reply sent to the tenant.") if sr.tenant_id else _("Saved.")))
         elif action == "assign":
             request_assign(actor=request.user, service_request=sr, assignee=data["assignee"],
                            department=data["department"], request=request)
             messages.success(request, _("Assignment saved."))
         elif action == "close":
             request_close(actor=request.user, service_request=sr, resolution=data["resolution"], request=request)
-            messages.success(request, _("The request is closed; the tenant can now rate it."))
+            messages.success(request, _("The request is closed; the tenant can now rate it.") if sr.tenant_id
+                             else _("The request is closed."))
         else:
             request_reopen(actor=request.user, service_request=sr, reason=data["reason"], request=request)
             messages.success(request, _("The request was reopened."))
@@ -284,16 +288,19 @@ class ServiceRequestViewSet(ScopedSnippetViewSet):
     list_display = [
         "number",
         field_column(ServiceRequest, "subject", ClippedColumn, width="24%"),
-        field_column(ServiceRequest, "tenant", ClippedColumn, width="16%"),
+        # The tenant, or "Public post" for a member of the public's (no tenant).
+        ClippedColumn("tenant_label", label=capfirst(ServiceRequest._meta.get_field("tenant").verbose_name),
+                      sort_key="tenant", width="16%"),
         "category", "severity", "status",
         DeadlineColumn("response_due", label=capfirst(gettext_lazy("response due"))),
         field_column(ServiceRequest, "assignee", ClippedColumn, width="7%"),
     ]
     list_export = [
-        "number", "centre", "tenant", "contact_name", "contact_phone", "channel", "category", "severity", "subject",
+        "number", "centre", "tenant_label", "contact_name", "contact_phone", "channel", "category", "severity", "subject",
         "description", "department", "assignee", "status", "created_at", "response_due", "responded_at", "answer_due",
         "answered_at", "resolution_due", "closed_at", "is_repeat_complaint", "rating", "rating_comment",
     ]
+    export_headings = {"tenant_label": capfirst(ServiceRequest._meta.get_field("tenant").verbose_name)}
     export_filename = "request-log"
     search_fields = ["number", "subject", "tenant__trading_name", "contact_name"]
     search_backend_name = None

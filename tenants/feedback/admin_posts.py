@@ -94,7 +94,10 @@ class PostInspectView(ScopedInspectView):
             **{f"{name}_url": reverse("wagtailsnippets_tenants_feedbackpost:act", args=[post.pk, name])
                for name in ("show", "hide", "hot")},
         )
-        if follows and post.from_public and not post.service_request_id:
+        # A public post's shop is named once: while its request has no tenant
+        # (about the centre), or it has no request yet (hidden, or shown
+        # before every shown post joined the log).
+        if follows and post.from_public and (post.service_request is None or post.service_request.tenant_id is None):
             context["link_form"] = TenantChoice(centre=post.centre)
             context["link_url"] = reverse("wagtailsnippets_tenants_feedbackpost:act", args=[post.pk, "link"])
         if post.service_request_id:
@@ -115,7 +118,7 @@ def post_action(request, pk, action):
             if not form.is_valid():
                 raise BoardError(_("Choose a tenant of the post's centre."))
             board_post_link(actor=request.user, post=post, tenant=form.cleaned_data["tenant"], request=request)
-            messages.success(request, _("The post is in the request log."))
+            messages.success(request, _("The post is in the request log, for the shop it concerns."))
         elif action == "hot":
             form = HotIssueChoice(request.POST, centre=post.centre, user=request.user)
             if not form.is_valid():

@@ -24,7 +24,7 @@ from tenants.feedback.models import (
     Visibility,
 )
 from tenants.feedback.selectors import follows_board
-from tenants.models import Channel, Tenant
+from tenants.models import Channel, RequestEntry, ServiceRequest, Tenant
 from tenants.services.requests import RequestError, request_create, request_reply
 
 
@@ -57,8 +57,8 @@ def board_post(*, actor, tenant: Tenant, kind: str, subject: str, body: str,
 def board_public_post(*, centre, kind: str, subject: str, body: str, name: str, email: str = "",
                       request: HttpRequest | None = None) -> FeedbackPost:
     """A member of the public's post, where the centre allows it: held until
-    staff approve it. It is not a tenant's, so it joins the request log only
-    when staff link it to the tenant it concerns (board_post_link)."""
+    staff approve it. It joins the request log when it is shown
+    (board_moderate), not before: what staff hide (spam) stays out."""
     if not BoardSettings.public_posting(centre):
         raise PermissionDenied
     _check_text(kind, subject, body)
@@ -73,50 +73,90 @@ def board_public_post(*, centre, kind: str, subject: str, body: str, name: str, 
     return post
 
 
+def _lock_followed(actor, post: FeedbackPost) -> FeedbackPost:
+    """The post's row locked, for someone who follows its centre's board
+    (else 403): a double click waits for the first and finds its result."""
+    post = FeedbackPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
+    if not follows_board(actor, post.centre_id):
+        raise PermissionDenied
+    return post
+
+
+def _public_post_request(*, actor, post: FeedbackPost, tenant: Tenant | None, request: HttpRequest | None):
+    """A member of the public's post as a request of the log (4.16: every
+    post is one): channel website/forum, followed by the web follow-up
+    officer (request_create assigns them), its deadlines counted from the
+    post's time, the poster's name and email as its contact. `tenant` is
+    the shop it concerns, or None: about the centre (parking, a lift)."""
+    by = _("Posted on the board by %(name)s.") % {"name": post.public_name}
+    if post.public_email:
+        by = f"{by} {post.public_email}"
+    try:
+        return request_create(actor=actor, tenant=tenant, centre=post.centre, category=REQUEST_CATEGORY[post.kind],
+                              subject=post.subject, description=f"{post.body}\n\n{by}", channel=Channel.WEB,
+                              contact_name=post.public_name, received_at=post.created_at, request=request,
+                              from_board=True)
+    except RequestError as refused:  # shown to the officer as any refusal of the board
+        raise BoardError(str(refused)) from refused
+
+
 def board_moderate(*, actor, post: FeedbackPost, show: bool, request: HttpRequest | None = None) -> FeedbackPost:
-    """Staff show a held post on the board, or hide a post."""
+    """Staff show a held post on the board, or hide a post. A member of the
+    public's post shown joins the request log then, once (a tenant's is in
+    it from the start); one hidden does not, so spam never reaches the log."""
     with transaction.atomic():
-        post = FeedbackPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
-        if not follows_board(actor, post.centre_id):
-            raise PermissionDenied
+        post = _lock_followed(actor, post)
         target = Visibility.SHOWN if show else Visibility.HIDDEN
         if post.visibility == target:
             raise BoardError(_("The post is already in that state."))
         before = post.visibility
         post.visibility, post.moderated_by = target, actor
-        post.save(update_fields=["visibility", "moderated_by"])
+        changed = ["visibility", "moderated_by"]
+        if show and post.from_public and post.service_request_id is None:
+            post.service_request = _public_post_request(actor=actor, post=post, tenant=None, request=request)
+            changed.append("service_request")
+        post.save(update_fields=changed)
         audit_record(actor=actor, action="feedback.shown" if show else "feedback.hidden", obj=post, request=request,
-                     details={"from": before})
+                     details={"from": before, "request": post.service_request.number if post.service_request else None})
     return post
 
 
 def board_post_link(*, actor, post: FeedbackPost, tenant: Tenant, request: HttpRequest | None = None) -> FeedbackPost:
-    """Staff following the board make a member of the public's post a request
-    of the log, for the tenant of the centre it concerns (a complaint about a
-    shop, say): channel website/forum, followed by the web follow-up officer,
-    with the deadlines of its kind counted from the post's time. Once only:
-    a post already in the log keeps its request."""
+    """Staff following the board name the shop a member of the public's post
+    concerns (a complaint about a shop, say), once: its request, about the
+    centre until now, becomes that tenant's (their contacts then follow it
+    in the portal, as they follow a request made about them by phone). A
+    public post not in the log yet (hidden, or shown before every shown post
+    joined the log) is put in it for that tenant."""
     with transaction.atomic():
-        post = FeedbackPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
-        if not follows_board(actor, post.centre_id):
-            raise PermissionDenied
-        if post.service_request_id is not None:
-            raise BoardError(_("The post is already in the request log."))
+        post = _lock_followed(actor, post)
         if tenant.centre_id != post.centre_id:
             raise BoardError(_("Choose a tenant of the post's centre."))
-        by = _("Posted on the board by %(name)s.") % {"name": post.public_name}
-        try:
-            sr = request_create(actor=actor, tenant=tenant, category=REQUEST_CATEGORY[post.kind], subject=post.subject,
-                                description=f"{post.body}\n\n{by}", channel=Channel.WEB,
-                                contact_name=post.public_name, received_at=post.created_at, request=request,
-                                from_board=True)
-        except RequestError as refused:  # shown to the officer as any refusal of the board
-            raise BoardError(str(refused)) from refused
-        post.service_request = sr
-        post.save(update_fields=["service_request"])
+        if not post.from_public:
+            raise BoardError(_("The post is already in the request log."))
+        if post.service_request_id is None:
+            post.service_request = _public_post_request(actor=actor, post=post, tenant=tenant, request=request)
+            post.save(update_fields=["service_request"])
+        else:
+            _request_tenant_set(actor=actor, sr=post.service_request, tenant=tenant, request=request)
         audit_record(actor=actor, action="feedback.linked", obj=post, request=request,
-                     details={"request": sr.number, "tenant": tenant.pk})
+                     details={"request": post.service_request.number, "tenant": tenant.pk})
     return post
+
+
+def _request_tenant_set(*, actor, sr: ServiceRequest, tenant: Tenant, request: HttpRequest | None) -> None:
+    """The request of a public post gets its tenant, once: the request row
+    locked, so two officers naming two shops at once cannot both succeed."""
+    sr = ServiceRequest.objects.select_for_update().get(pk=sr.pk)
+    if sr.tenant_id is not None:
+        raise BoardError(_("The post's request already names the shop it concerns."))
+    sr.tenant = tenant
+    sr.save(update_fields=["tenant"])
+    # Internal: the shop's contacts, who see the request from now on, need
+    # not read who on the staff decided it was about them.
+    RequestEntry.objects.create(request=sr, kind=RequestEntry.Kind.NOTE, actor=actor, public=False,
+                                body=_("Shop concerned: %(tenant)s") % {"tenant": tenant})
+    audit_record(actor=actor, action="request.tenant_set", obj=sr, request=request, details={"tenant": tenant.pk})
 
 
 def reply_announce(reply_id: int) -> bool:

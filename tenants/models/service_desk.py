@@ -117,6 +117,11 @@ class DeadlinePolicy(models.Model):
         )
 
 
+# What stands where a request's tenant is printed when it has none: a member
+# of the public's board post, about the centre.
+PUBLIC_POST = _("Public post")
+
+
 class ServiceRequestQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=RequestStatus.CLOSED)
@@ -133,7 +138,12 @@ class ServiceRequestQuerySet(models.QuerySet):
 class ServiceRequest(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="service_requests", verbose_name=_("centre"))
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
-    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="service_requests", verbose_name=_("tenant"))
+    # Empty for a member of the public's board post (4.16: every post is a
+    # request of the log): such a request is about the centre, not a shop,
+    # until the officer names the shop it concerns (board_post_link). Only
+    # the board records one (request_create with from_board).
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="service_requests",
+                               verbose_name=_("tenant"))
     contact = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="service_requests", verbose_name=_("contact")
     )
@@ -200,6 +210,17 @@ class ServiceRequest(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.subject}"
+
+    @property
+    def tenant_label(self) -> str:
+        """Who the request is from, as lists and forms print it: the tenant,
+        or "Public post" for a request about the centre (no tenant)."""
+        return str(self.tenant) if self.tenant_id else str(PUBLIC_POST)
+
+    @property
+    def tenant_name(self) -> str:
+        """The shop's trading name, or "Public post": the record form's cell."""
+        return self.tenant.trading_name if self.tenant_id else str(PUBLIC_POST)
 
     @property
     def is_open(self) -> bool:

@@ -29,11 +29,15 @@ def requests_listing_for(user):
 
 
 def requests_of_tenant_user(user):
-    """Requests a tenant-side user may follow: their own tenants' only."""
+    """Requests a tenant-side user may follow: their own tenants' only. A
+    request without a tenant (a member of the public's board post) is
+    nobody's: `tenant IN (…)` never matches NULL, so no tenant lists it."""
     return ServiceRequest.objects.filter(tenant__in=tenants_of_contact(user))
 
 
 def requests_visible_to(user):
+    # Staff: their centres' requests, with or without a tenant; a tenant
+    # contact: their tenants' only (never a public post's, which has none).
     return ServiceRequest.objects.filter(
         Q(centre__in=centres_visible_to(user)) | Q(tenant__in=tenants_of_contact(user))
     )

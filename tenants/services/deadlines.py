@@ -104,7 +104,7 @@ def _mail_alert(sr_pk: int, milestone: str, due: datetime, kind: str, emails: li
         body = _("%(what)s — %(milestone)s due %(due)s\nRequest %(number)s from %(tenant)s: %(subject)s\n%(link)s") % {
             "what": what, "milestone": Milestone(milestone).label,
             "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"), "number": sr.number,
-            "tenant": sr.tenant, "subject": sr.subject,
+            "tenant": sr.tenant_label, "subject": sr.subject,
             "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + f"/admin/snippets/tenants/servicerequest/inspect/{sr.pk}/",
         }
     try:

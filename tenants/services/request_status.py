@@ -76,7 +76,10 @@ def request_reopen(
         # The earlier rating judged an outcome that did not last.
         sr.rating, sr.rating_comment, sr.rated_at, sr.rated_by = None, "", None, None
         if sr.category == RequestCategory.COMPLAINT:
-            sr.is_repeat_complaint = True
+            # A repeat complaint (二次投诉) is the tenant's, counted against the
+            # tenant's own complaint; a public post's (no tenant) is never one,
+            # though its deadlines start again like any complaint's.
+            sr.is_repeat_complaint = sr.tenant_id is not None
             if sr.severity == Severity.MAJOR:
                 sr.answer_due, sr.answered_at = now + deadlines.answer, None
             else:
@@ -97,7 +100,9 @@ def request_reopen(
 def request_rate(
     *, actor, service_request: ServiceRequest, rating: int, comment: str = "", request: HttpRequest | None = None
 ) -> ServiceRequest:
-    """The tenant rates the outcome of a closed request, once."""
+    """The tenant rates the outcome of a closed request, once. A request
+    without a tenant (a public post) has nobody to rate it: contact_for is
+    None, so it is refused."""
     rating = whole_number_between(rating, 1, 5)
     if rating is None:
         raise RequestError(_("Choose a rating from 1 to 5."))

@@ -45,7 +45,11 @@ class RequestError(Exception):
 # --- shared steps (who may act is decided in tenants.selectors.requests) ------------
 
 
-def contact_for(user, tenant: Tenant) -> Contact | None:
+def contact_for(user, tenant: Tenant | None) -> Contact | None:
+    """The user's contact record at `tenant`; none for a request without a
+    tenant (a public post), which no tenant speaks in, reopens or rates."""
+    if tenant is None:
+        return None
     return tenant_contacts_of(user).filter(tenant=tenant).first()
 
 
@@ -77,7 +81,7 @@ def _save_photos(sr: ServiceRequest, entry: RequestEntry, checked: list, actor) 
 def request_create(
     *,
     actor,
-    tenant: Tenant,
+    tenant: Tenant | None,
     category: str,
     subject: str,
     description: str,
@@ -92,13 +96,13 @@ def request_create(
     received_at: datetime | None = None,
     request: HttpRequest | None = None,
     from_board: bool = False,
+    centre=None,
 ) -> ServiceRequest:
     """Record a request. Staff of the centre record it from any channel; a
     tenant contact raises one for their own tenant through the portal; the web
-    follow-up officer a public board post (`from_board`: board_post_link)."""
-    if tenant is None:
-        raise RequestError(_("Choose the tenant the request is from."))
-    centre = tenant.centre
+    follow-up officer a public board post (`from_board`: board_moderate,
+    board_post_link), which alone may have no tenant (see _centre_of)."""
+    centre = _centre_of(tenant, centre, from_board)
     by_tenant = not (from_board or handles_requests(actor, centre))
     if by_tenant:
         channel, contact, department, assignee, received_at = _as_tenant(actor, tenant, channel)
@@ -106,8 +110,8 @@ def request_create(
         # 4.16: what comes in through the website or the board is followed by
         # the centre's designated web follow-up officer.
         assignee = web_followup_officer(centre)
-    _check_request(tenant=tenant, category=category, channel=channel, severity=severity, subject=subject,
-                   description=description, contact=contact, assignee=assignee)
+    _check_request(centre=centre, tenant=tenant, category=category, channel=channel, severity=severity,
+                   subject=subject, description=description, contact=contact, assignee=assignee)
     checked = validate_photos(photos)
     received = _received(received_at)
     is_complaint = category == RequestCategory.COMPLAINT
@@ -136,6 +140,15 @@ def request_create(
     return sr
 
 
+def _centre_of(tenant: Tenant | None, centre, from_board: bool):
+    """The request's centre: its tenant's. Only a member of the public's
+    board post has no tenant (it is about the `centre` given): every other
+    request is a tenant's."""
+    if tenant is None and not (from_board and centre is not None):
+        raise RequestError(_("Choose the tenant the request is from."))
+    return tenant.centre if tenant is not None else centre
+
+
 def _as_tenant(actor, tenant: Tenant, channel: str) -> tuple:
     """A tenant speaks for themselves, through the portal or the feedback
     board, and cannot assign staff or back-date what they say: the channel,
@@ -146,15 +159,15 @@ def _as_tenant(actor, tenant: Tenant, channel: str) -> tuple:
     return (Channel.WEB if channel == Channel.WEB else Channel.PORTAL), own, "", None, None
 
 
-def _check_request(*, tenant: Tenant, category: str, channel: str, severity: str, subject: str, description: str,
-                   contact: Contact | None, assignee) -> None:
+def _check_request(*, centre, tenant: Tenant | None, category: str, channel: str, severity: str, subject: str,
+                   description: str, contact: Contact | None, assignee) -> None:
     if category not in RequestCategory.values or channel not in Channel.values or severity not in Severity.values:
         raise RequestError(_("Choose a valid channel, category and severity."))
     if not (subject or "").strip() or not (description or "").strip():
         raise RequestError(_("Say what the request is about."))
-    if contact is not None and contact.tenant_id != tenant.pk:
+    if contact is not None and (tenant is None or contact.tenant_id != tenant.pk):
         raise RequestError(_("The contact belongs to another tenant."))
-    if assignee is not None and not assignable_staff(tenant.centre).filter(pk=assignee.pk).exists():
+    if assignee is not None and not assignable_staff(centre).filter(pk=assignee.pk).exists():
         raise RequestError(_("The person assigned does not work for this centre."))
 
 
@@ -200,7 +213,7 @@ def request_reply(
     with transaction.atomic():
         sr = lock_request(service_request)
         staff = may_work_on(actor, sr)
-        if not staff and contact_for(actor, sr.tenant) is None:
+        if not staff and contact_for(actor, sr.tenant) is None:  # nobody's own when it has no tenant
             raise PermissionDenied
         if not sr.is_open:
             raise RequestError(_("This request is closed. Reopen it to continue."))

@@ -67,3 +67,34 @@ def test_a_post_from_a_phone_to_a_published_reply(e2e_world, session_factory):
     assert "今晚完成检修" in tenant.page.get_by_test_id("post-replies").inner_text()
     assert tenant.fits_phone()
     assert not tenant.csp_violations and not officer.csp_violations and not approver.csp_violations
+
+
+def test_a_public_post_shown_joins_the_log_and_the_officer_names_its_shop(e2e_world, session_factory):
+    """A member of the public's post: shown by the officer, it is a request
+    about the centre (公众留言); the officer then names the shop it concerns."""
+    from tenants.feedback.models import BoardSettings
+    from tenants.feedback.services import board_public_post
+
+    officer_for(e2e_world.centre_a)
+    BoardSettings.objects.create(centre=e2e_world.centre_a, public_may_post=True)
+    post = board_public_post(centre=e2e_world.centre_a, kind="complaint", subject="店员态度差",
+                             body="一楼火锅店门口排队时店员态度很差。", name="王女士")
+    officer = session_factory()
+    officer.login("web@a.test")
+    officer.goto(f"/admin/snippets/tenants/feedbackpost/inspect/{post.pk}/")
+    officer.page.get_by_test_id("show-post").click()
+    officer.page.wait_for_load_state("networkidle")
+    post.refresh_from_db()
+    sr = post.service_request
+    assert sr.tenant is None and sr.channel == "web"
+    assert "公众留言" in officer.page.get_by_test_id("post-request").inner_text()
+    officer.page.get_by_test_id("link-form").locator("select[name=tenant]").select_option(str(e2e_world.tenant_a.pk))
+    officer.submit("link-form")
+    sr.refresh_from_db()
+    assert sr.tenant == e2e_world.tenant_a
+    assert e2e_world.tenant_a.trading_name in officer.page.get_by_test_id("post-request").inner_text()
+    assert officer.page.get_by_test_id("link-form").count() == 0
+    officer.page.get_by_test_id("post-request").get_by_role("link").click()
+    officer.page.wait_for_load_state("networkidle")
+    assert e2e_world.tenant_a.trading_name in officer.page.get_by_test_id("request-tenant").inner_text()
+    assert not officer.csp_violations

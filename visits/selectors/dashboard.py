@@ -17,6 +17,7 @@ from tenants.models import Centre, Tier
 
 from ..charts import bars, trend
 from ..models import Dimension, MeetingGap
+from .target_base import NO_TENANT, NO_TENANT_LABEL
 from .targets import Figure, Period, all_figures, by_operator, rate
 
 
@@ -136,6 +137,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
     staff_ids = [k for f in figures.values() for k in f.by.get("staff", {}) if k is not None]
     staff_names = {u.pk: str(u) for u in User.objects.filter(pk__in=staff_ids).only("pk", "email", "full_name")}
     tier_names = dict(Tier.choices)
+    tier_names[NO_TENANT] = NO_TENANT_LABEL  # last: public posts' requests (see target_base)
     tier_names = {k: str(v) for k, v in tier_names.items()}
     dims = {k: str(v) for k, v in Dimension.choices}
 
@@ -146,7 +148,7 @@ def dashboard_data(*, centres: list[Centre], period: Period, cache_seconds: int 
         for key, fig in figures.items()
     }
     staff = _rows(figures["attainment"], "staff", staff_names)
-    tier_order = list(Tier.values)  # 1, 2, 3, special: the order the choices declare
+    tier_order = [*Tier.values, NO_TENANT]  # 1, 2, 3, special: the order the choices declare; then no tenant
     tiers = {key: _rows(figures[key], "tier", tier_names, order=tier_order) for key in figures}
     months = figures["attainment"].by.get("month", {})
     month_rows = [Row(m, month_label(m), *months.get(m, (0, 0))) for m in range(1, 13)]

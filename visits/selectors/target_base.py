@@ -32,6 +32,14 @@ LABELS = {
     "sign_for": _("Letters signed for"),
 }
 
+# The tier breakdown's row for requests without a tenant (a member of the
+# public's board post, about the centre). They count for their centre, and a
+# manager auditing the deadline targets expects the tiers to add up to the
+# centre's figure: so they get their own row rather than being left out (or
+# filed under no row at all). Not a Tier value, so no drill-down narrows to it.
+NO_TENANT = "no-tenant"
+NO_TENANT_LABEL = _("No tenant (public posts)")
+
 
 def rate(met: int, total: int) -> float | None:
     return round(100.0 * met / total, 1) if total else None

@@ -35,7 +35,9 @@ where a person owns it:
   or visited by then), over the year's counted tenants;
 - plan attainment: the window's assignee and tier, the month its window ends;
 - suggestion reply rate and request deadlines: the request's assignee, the
-  tenant's tier now, the month the request was received;
+  tenant's tier now (a request without a tenant, a member of the public's
+  board post, under its own "no tenant" tier row: it counts for its centre,
+  and the tiers add up to the centre), the month the request was received;
 - letters signed for: the letter's drafter, the tenant's tier now, the month
   of delivery;
 - satisfaction: no staff member (a tenant's opinion of the centre is nobody's
@@ -50,7 +52,16 @@ from django.db.models import Case, Count, Q, When
 from django.db.models.functions import ExtractMonth
 
 from ..models import SATISFIED_SCORE, PlannedVisitStatus, TenantYear
-from .target_base import GOALS, LABELS, Figure, Period, add_to, period_for, rate
+from .target_base import (
+    GOALS,
+    LABELS,
+    NO_TENANT,
+    Figure,
+    Period,
+    add_to,
+    period_for,
+    rate,
+)
 from .target_lists import (
     counted_tenants,
     overdue_visits,
@@ -202,8 +213,9 @@ def request_deadlines(centre_ids, period: Period) -> tuple[Figure, Figure]:
             met, missed = r[f"{prefix}_met"], r[f"{prefix}_missed"]
             if prefix == "resolution":
                 met, missed = met + r["answer_met"], missed + r["answer_missed"]
-            _credit(fig, met, met + missed, centre=r["centre"], staff=r["assignee"], tier=r["tenant__tier"],
-                    month=r["month"].month)
+            # A public post's request (no tenant, so no tier): its own row.
+            _credit(fig, met, met + missed, centre=r["centre"], staff=r["assignee"],
+                    tier=r["tenant__tier"] or NO_TENANT, month=r["month"].month)
     return response, resolution
 
 
