@@ -86,11 +86,12 @@ def _public_post_request(*, actor, post: FeedbackPost, tenant: Tenant | None, re
     """A member of the public's post as a request of the log (4.16: every
     post is one): channel website/forum, followed by the web follow-up
     officer (request_create assigns them), its deadlines counted from the
-    post's time, the poster's name and email as its contact. `tenant` is
+    post's time, the poster's name as its contact. `tenant` is
     the shop it concerns, or None: about the centre (parking, a lift)."""
-    by = _("Posted on the board by %(name)s.") % {"name": post.public_name}
-    if post.public_email:
-        by = f"{by} {post.public_email}"
+    # Not the poster's name or email: once the officer names the shop, its
+    # contacts read this in the portal. Staff have both on the post and the
+    # name as the request's contact (the record form's column).
+    by = _("Posted on the board by a member of the public.")
     try:
         return request_create(actor=actor, tenant=tenant, centre=post.centre, category=REQUEST_CATEGORY[post.kind],
                               subject=post.subject, description=f"{post.body}\n\n{by}", channel=Channel.WEB,

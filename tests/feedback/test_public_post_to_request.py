@@ -52,7 +52,10 @@ def test_a_public_post_shown_becomes_one_request_about_the_centre(world, public_
     assert ServiceRequest.objects.count() == 1
     assert sr.tenant is None and sr.centre == world.centre_a and sr.channel == Channel.WEB
     assert sr.assignee == officer and sr.category == "complaint" and sr.created_at == public_post.created_at
-    assert sr.contact_name == "王女士" and "王女士" in sr.description and "wang@example.com" in sr.description
+    # The name as the contact (staff's record form); the description, which the
+    # shop may read once named, carries neither name nor email.
+    assert sr.contact_name == "王女士" and sr.description.endswith("由公众在留言板发布。")
+    assert "王女士" not in sr.description and "wang@example.com" not in sr.description
     assert sr.tenant_label == "公众留言"
     assert AuditEvent.objects.filter(action="request.created", object_id=str(sr.pk)).count() == 1
     shown = AuditEvent.objects.get(action="feedback.shown", object_id=str(public_post.pk))
@@ -104,6 +107,17 @@ def test_the_officer_names_the_shop_a_shown_post_concerns_once(world, public_pos
     assert "已写明所涉商户" in again.content.decode()
     sr.refresh_from_db()
     assert sr.tenant == world.tenant_a and ServiceRequest.objects.filter(feedback_post=public_post).count() == 1
+
+
+def test_the_shop_named_reads_the_post_but_not_who_wrote_it(world, public_post):
+    officer = officer_for(world.centre_a)
+    board_moderate(actor=officer, post=public_post, show=True)
+    _link(officer, public_post, world.tenant_a)
+    public_post.refresh_from_db()
+    page = logged_in(world.signer_a).get(reverse("tenants:my_request", args=[public_post.service_request.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "在一楼奶茶店排队时店员态度很差。" in text and "由公众在留言板发布。" in text
+    assert "王女士" not in text and "wang@example.com" not in text
 
 
 def test_a_public_post_not_in_the_log_is_put_in_it_for_the_shop(world, public_post):
