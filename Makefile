@@ -53,21 +53,15 @@ test: system venv messages
 # run every migration (marker slow). The test database is migrated once into a
 # template and copied for each process (tests/fixtures/database.py), so only
 # the first run after a migration changes pays the minute of CPU that every
-# xdist worker used to pay. Tests that use `world` share one build of it
-# (tests/fixtures/shared_world.py). Measured on this 2-core machine, template
-# already built, 1,140 tests: 457 s of CPU before that change (5.6 minutes wall,
-# load average 1.6 rising to 3.6 as a CI run started), 396-415 s after (3.8
-# minutes wall with the load falling from 4.9 to 2; 7 minutes beside a full
-# CI run); on a quiet machine (load 0.8-2): 394 s of CPU, 3.5 minutes wall,
-# bound by CPU (splitting tests/access/ over both workers gained nothing).
-# Measured again 2026-12-01 on another machine of the same kind, idle, with
-# 1,166 tests (web follow-up officer walked, new tests of that day): 251 s
-# wall, 476 s of CPU. Tests that looped over people or URLs on one stamped
-# letter or busy world now share it (that saved ~60 setups of 1-3 s).
-# Issue 12 wants it under 3 minutes: ~30% less test time. The URL x role
-# walk of tests/access/ is a third of it (146 s), then letter fixtures
-# that render and seal PDFs, then the tests that start manage.py processes
-# (each ~3 s, a third of that importing WeasyPrint and pyHanko at start-up).
+# xdist worker used to pay. Tests that use `world` share one build of it, and
+# fixtures made from the world alone (the pages site, stamped letters, the busy
+# centre) one build per stretch of tests using them (tests/fixtures/shared_world.py,
+# `on_world`). Issue 12 asks for under 3 minutes on this 2-core machine.
+# Measured 2026-12-02, idle (load 0.2 at the start), template built, 1,212
+# tests: 141 s wall, 236 s of CPU (174 s and 303 s the same morning before
+# on_world, the fingerprint compiled once and WeasyPrint/pyHanko imported only
+# when used). tests/access/ runs on one worker (its world is built once per
+# package): its URL x role walk, ~90 s, is now the largest single unit.
 test-fast: system venv messages
 	$(PYTEST) -m "$(PARALLEL_LANE) and not slow" -n $(XDIST)
 
