@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import Delivery, Letter
+from notices.services.receipts import receipt_sign
 from portal import sms
+from tests.base import PASSWORD
 from tests.fixtures.shared_world import on_world
 
 from .letters import decide, draft_letter, make_template, submit
@@ -39,6 +41,16 @@ def stamped_letter(world, **fields) -> Letter:
     decide(letter, world.seal_a)
     letter.refresh_from_db()
     return letter
+
+
+def signed_online(world, **fields) -> tuple[Letter, Delivery]:
+    """stamped_letter, signed online by tenant A's signatory (the receipt's
+    certificate sealed in-process, on commit): the letter and that delivery."""
+    letter = stamped_letter(world, **fields)
+    delivery = delivery_of(letter, world.tenant_a)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        receipt_sign(delivery=delivery, user=world.signer_a, pdf_sha256=delivery.pdf_sha256, password=PASSWORD)
+    return letter, delivery
 
 
 def letter_to_sign_within(days):

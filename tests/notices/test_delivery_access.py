@@ -8,20 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import Receipt
-from notices.services.receipts import receipt_record_paper, receipt_sign
-from tests.base import ANONYMOUS, PASSWORD, assert_access, png_upload
+from notices.services.receipts import receipt_record_paper
+from tests.base import ANONYMOUS, assert_access, png_upload
 from tests.fixtures.shared_world import on_world
 
-from .delivery import delivery_of, stamped_letter
+from .delivery import delivery_of, signed_online, stamped_letter
 
 pytestmark = pytest.mark.django_db
 
 
 def _signed(world):
-    letter = stamped_letter(world)
-    d = delivery_of(letter, world.tenant_a)
+    letter, d = signed_online(world)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        receipt_sign(delivery=d, user=world.signer_a, pdf_sha256=d.pdf_sha256, password=PASSWORD)
         receipt_record_paper(delivery=delivery_of(letter, world.tenant_a2), actor=world.ops_a, signer_name="王店长",
                              signed_at=timezone.now(), scan=png_upload())
     return letter, d

@@ -18,17 +18,17 @@ from django.utils import timezone
 
 from notices.models import ArchiveStatus, ReceiptsArchive
 from notices.services import receipts_zip as service
-from notices.services.receipts import receipt_record_paper, receipt_sign
+from notices.services.receipts import receipt_record_paper
 from notices.tasks import (
     build_receipts_zip_task,
     purge_receipts_zips,
     sweep_stuck_deliveries,
 )
 from portal.models import AuditEvent
-from tests.base import ANONYMOUS, PASSWORD, assert_access, logged_in, pdf_upload
+from tests.base import ANONYMOUS, assert_access, logged_in, pdf_upload
 from tests.fixtures.shared_world import on_world
 
-from .delivery import delivery_of, receipts_zip_of, stamped_letter
+from .delivery import delivery_of, receipts_zip_of, signed_online, stamped_letter
 from .letters import draft_letter
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +36,7 @@ pytestmark = pytest.mark.django_db
 
 def _signed_letter(world):
     """A stamped letter signed online by tenant A (its certificate sealed)."""
-    letter = stamped_letter(world)
-    d = delivery_of(letter, world.tenant_a)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        receipt_sign(delivery=d, user=world.signer_a, pdf_sha256=d.pdf_sha256, password=PASSWORD)
-    return letter
+    return signed_online(world)[0]
 
 
 letter = on_world("letter", _signed_letter)  # built once for the tests around one (tests/fixtures/shared_world.py)
