@@ -54,7 +54,9 @@ def contact_for(user, tenant: Tenant | None) -> Contact | None:
 
 
 def lock_request(sr: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().select_related("centre", "tenant").get(pk=sr.pk)
+    # Only the request's row: its tenant may be empty (a public post), and
+    # PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
+    return ServiceRequest.objects.select_for_update(of=("self",)).select_related("centre", "tenant").get(pk=sr.pk)
 
 
 def lock_open_request(sr: ServiceRequest, allowed: Callable[[ServiceRequest], bool], closed: str) -> ServiceRequest:
