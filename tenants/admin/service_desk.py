@@ -209,7 +209,8 @@ def request_action(request, pk, action):
             messages.success(request, _("Assignment saved."))
         elif action == "close":
             request_close(actor=request.user, service_request=sr, resolution=data["resolution"], request=request)
-            messages.success(request, _("The request is closed; the tenant can now rate it.") if sr.tenant_id
+            rated_by_tenant = sr.tenant_id and not sr.from_public_post
+            messages.success(request, _("The request is closed; the tenant can now rate it.") if rated_by_tenant
                              else _("The request is closed."))
         else:
             request_reopen(actor=request.user, service_request=sr, reason=data["reason"], request=request)

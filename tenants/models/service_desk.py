@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -221,6 +222,18 @@ class ServiceRequest(models.Model):
     def tenant_name(self) -> str:
         """The shop's trading name, or "Public post": the record form's cell."""
         return self.tenant.trading_name if self.tenant_id else str(PUBLIC_POST)
+
+    @property
+    def from_public_post(self) -> bool:
+        """Raised by a member of the public on the feedback board (4.16). The
+        shop it concerns, once named, is its subject, not who asked: its
+        contacts read and answer it but do not rate or reopen it."""
+        if self.channel != Channel.WEB:
+            return False
+        try:
+            return self.feedback_post.tenant_id is None
+        except ObjectDoesNotExist:  # a web request recorded by staff, not from the board
+            return False
 
     @property
     def is_open(self) -> bool:

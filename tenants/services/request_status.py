@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.audit import audit_record
 from tenants.models import (
@@ -55,6 +56,12 @@ def request_close(
     return sr
 
 
+# A member of the public's complaint about a shop is not the shop's to judge:
+# its rating would count in the centre's satisfaction (R26) as the asker's.
+NOT_THE_SHOPS = gettext_lazy("A member of the public raised this request on the feedback board: the shop it concerns "
+                             "does not rate or reopen it.")
+
+
 def request_reopen(
     *, actor, service_request: ServiceRequest, reason: str, request: HttpRequest | None = None
 ) -> ServiceRequest:
@@ -67,6 +74,8 @@ def request_reopen(
         by_tenant = contact_for(actor, sr.tenant) is not None and not may_work_on(actor, sr)
         if not by_tenant and not may_assign(actor, sr):
             raise PermissionDenied
+        if by_tenant and sr.from_public_post:
+            raise RequestError(NOT_THE_SHOPS)
         if sr.is_open:
             raise RequestError(_("This request is still open."))
         now = timezone.now()
@@ -110,6 +119,8 @@ def request_rate(
         sr = lock_request(service_request)
         if contact_for(actor, sr.tenant) is None:
             raise PermissionDenied
+        if sr.from_public_post:
+            raise RequestError(NOT_THE_SHOPS)
         if sr.is_open:
             raise RequestError(_("A request can be rated once it is closed."))
         if sr.rated_at is not None:

@@ -12,6 +12,7 @@ from tenants.feedback.decisions import BoardError
 from tenants.feedback.models import BoardSettings, FeedbackPost, Visibility
 from tenants.feedback.services import board_moderate, board_post_link, board_public_post
 from tenants.models import Channel, RequestEntry, ServiceRequest
+from tenants.services.request_status import request_close, request_reopen
 from tests.base import logged_in, make_tenant
 
 from .helpers import officer_for, post_as
@@ -118,6 +119,30 @@ def test_the_shop_named_reads_the_post_but_not_who_wrote_it(world, public_post):
     text = page.content.decode()
     assert page.status_code == 200 and "在一楼奶茶店排队时店员态度很差。" in text and "由公众在留言板发布。" in text
     assert "王女士" not in text and "wang@example.com" not in text
+
+
+def test_the_shop_named_neither_rates_nor_reopens_the_posts_request(world, public_post):
+    """The shop is what the post is about, not who asked: a rating of its own
+    would count in the centre's satisfaction as the asker's (R26)."""
+    officer = officer_for(world.centre_a)
+    board_moderate(actor=officer, post=public_post, show=True)
+    _link(officer, public_post, world.tenant_a)
+    sr = ServiceRequest.objects.get(feedback_post=public_post)
+    request_close(actor=officer, service_request=sr, resolution="已约谈店长并培训店员。")
+    shop = logged_in(world.signer_a)
+    page = shop.get(reverse("tenants:my_request", args=[sr.pk])).content.decode()
+    assert "已约谈店长并培训店员。" in page
+    assert 'data-testid="rate-form"' not in page and reverse("tenants:my_request_reopen", args=[sr.pk]) not in page
+    for name, data in (("tenants:my_request_rate", {"rating": "5", "comment": ""}),
+                       ("tenants:my_request_reopen", {"reason": "已处理好"})):
+        answer = shop.post(reverse(name, args=[sr.pk]), data, follow=True)
+        assert answer.status_code == 200 and "所涉商户不对其评价，也不能重新打开" in answer.content.decode()
+    sr.refresh_from_db()
+    assert sr.rating is None and sr.status == "closed" and sr.reopen_count == 0
+    # Staff of the centre may still reopen it.
+    request_reopen(actor=world.ops_a, service_request=sr, reason="留言人再次反映")
+    sr.refresh_from_db()
+    assert sr.status != "closed"
 
 
 def test_a_public_post_not_in_the_log_is_put_in_it_for_the_shop(world, public_post):
