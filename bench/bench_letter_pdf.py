@@ -25,10 +25,11 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from weasyprint import HTML
 
-from notices.pdf.render import ASSETS_DIR, LetterContext, _stylesheet, build_letter_html
+from notices.pdf.render import ASSETS_DIR, LetterContext, build_letter_html
 from notices.pdf.seal import make_demo_certificate, make_seal_png
 from notices.pdf.stamp import stamp_letter
 from portal.pdf.fetcher import SafeURLFetcher
+from portal.pdf.render import pdf_stylesheet
 
 RUNS = 5
 COMPANY = "北京朝阳大悦城商业管理有限公司"
@@ -69,7 +70,7 @@ def median_seconds(fn: Callable[[], object]) -> float:
 def bare_render(context: LetterContext) -> Callable[[], bytes]:
     """Plain WeasyPrint on the same HTML: no time limit, no seal box, no signing."""
     html = build_letter_html(context, seal="placeholder")
-    stylesheet = _stylesheet()
+    stylesheet = pdf_stylesheet(ASSETS_DIR / "letter.css")
 
     def run() -> bytes:
         return HTML(

@@ -20,8 +20,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # host (another site, a blue/green switch) would fail to bind it. systemd gives
 # the unit its own runtime folder (RuntimeDirectory=, deploy/systemd/).
 _runtime = os.environ.get("RUNTIME_DIRECTORY")
-if os.environ.get("GUNICORN_CONTROL_SOCKET") or _runtime:
-    control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(_runtime, "gunicorn.ctl")
+_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or (_runtime and os.path.join(_runtime, "gunicorn.ctl"))
+if _socket:  # else gunicorn's own default
+    control_socket = _socket
 
 
 def child_exit(server, worker):

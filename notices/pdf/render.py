@@ -23,7 +23,6 @@ from portal.pdf.render import (
     RenderTimeout,
     chinese_date,
     lay_out,
-    pdf_stylesheet,
     run_with_time_limit,
 )
 
@@ -227,10 +226,6 @@ def build_letter_html(context: LetterContext, *, seal: SealMode = "image") -> st
         contact=f'<p class="contact">（{contact}）</p>' if contact else "",
         colophon=_colophon_html(context),
     )
-
-
-def _stylesheet():
-    return pdf_stylesheet(ASSETS_DIR / "letter.css")
 
 
 def _find_seal_box(document) -> SealBox | None:

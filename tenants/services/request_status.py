@@ -109,9 +109,9 @@ def request_reopen(
 def request_rate(
     *, actor, service_request: ServiceRequest, rating: int, comment: str = "", request: HttpRequest | None = None
 ) -> ServiceRequest:
-    """The tenant rates the outcome of a closed request, once. A request
-    without a tenant (a public post) has nobody to rate it: contact_for is
-    None, so it is refused."""
+    """The tenant rates the outcome of a closed request, once. A public
+    post's request is not a tenant's to rate: without a tenant nobody's
+    contact_for matches; once its shop is named, NOT_THE_SHOPS."""
     rating = whole_number_between(rating, 1, 5)
     if rating is None:
         raise RequestError(_("Choose a rating from 1 to 5."))
