@@ -7,7 +7,11 @@ servers outside Atrium that it waits on — a timestamp authority, a mail
 server (tests/fixtures/tsa.py, smtp.py) — run here on 127.0.0.1 behind a
 `Gate` (tests/fixtures/gate.py): the test lets requests through,
 closes the gate, waits until the worker's next request is held at it, and
-kills the worker then. Nothing of Atrium's own is mocked or slowed.
+kills the worker then. Or by the disk it reads: a file in media storage on a
+file system that stops answering (`stalled_file`, same module: a named pipe
+at the file's path, so the worker's read waits in the kernel; the test puts
+the real bytes back once the worker is killed). Nothing of Atrium's own is
+mocked or slowed.
 
 Recovery is what the sweeps do. `beat` plays celery beat: it queues a sweep to
 the broker every few seconds for the worker to run, with thresholds the worker
