@@ -15,11 +15,12 @@ from wagtail.models import Page, PageViewRestriction
 
 from portal.models.pages import Audience, CentreHomePage, NoticePage
 
-from .site import editor_group, reviewer_group, tenant_group
+from .site import editor_group, reviewer_group, staff_group, tenant_group
 
 
 def restriction_groups(centre):
-    return [tenant_group(centre), editor_group(centre), reviewer_group(centre)]
+    """Who reads a tenant-only page: the centre's tenants and its own staff."""
+    return [tenant_group(centre), staff_group(centre), editor_group(centre), reviewer_group(centre)]
 
 
 @transaction.atomic

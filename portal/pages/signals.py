@@ -35,10 +35,10 @@ def fee_schedule_published(sender, instance, **kwargs):
 
 @receiver(post_save, sender=StaffMembership)
 @receiver(post_delete, sender=StaffMembership)
-def web_membership_changed(sender, instance, **kwargs):
-    from .site import sync_web_groups
+def membership_changed(sender, instance, **kwargs):
+    from .site import sync_staff_groups
 
-    sync_web_groups(instance.user)
+    sync_staff_groups(instance.user)
 
 
 def _contact_changed(sender, instance, **kwargs):

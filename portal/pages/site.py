@@ -48,6 +48,10 @@ def tenant_group_name(centre) -> str:
     return f"租户 Tenants · {centre.code}"
 
 
+def staff_group_name(centre) -> str:
+    return f"中心员工 Centre staff · {centre.code}"
+
+
 def workflow_name(centre) -> str:
     return f"网站发布审核 Publishing review · {centre.code}"
 
@@ -62,6 +66,13 @@ def editor_group(centre) -> Group:
 
 def reviewer_group(centre) -> Group:
     return Group.objects.get_or_create(name=reviewer_group_name(centre))[0]
+
+
+def staff_group(centre) -> Group:
+    """Every active staff member of the centre, whatever the role: it opens the
+    tenant-only pages to them (the front desk is asked about the handbook and
+    the works notices). It holds no permission."""
+    return Group.objects.get_or_create(name=staff_group_name(centre))[0]
 
 
 def _tree_roots() -> None:
@@ -112,6 +123,10 @@ def centre_site_ensure(centre) -> CentreHomePage:
         home = root.add_child(instance=CentreHomePage(title=centre.name, slug=slug, centre=centre))
     editors, reviewers = editor_group(centre), reviewer_group(centre)
     tenant_group(centre)
+    # Operator-wide managers read a new centre's tenant-only pages at once
+    # (their memberships did not change, so nothing else would add them).
+    staff_group(centre).user_set.add(*StaffMembership.objects.filter(
+        operator_id=centre.operator_id, centre__isnull=True, active=True).values_list("user_id", flat=True))
     for codename in EDITOR_PAGE_PERMS:
         GroupPagePermission.objects.get_or_create(group=editors, page=home, permission=_page_perm(codename))
     for codename in REVIEWER_PAGE_PERMS:
@@ -151,20 +166,23 @@ def _free_collection_name(centre) -> str:
     return f"{centre.name} ({centre.code})" if taken else centre.name
 
 
-def sync_web_groups(user) -> None:
-    """Give a user exactly the per-centre editor/reviewer groups their active
-    web memberships call for (operator-wide memberships: every centre)."""
+def sync_staff_groups(user) -> None:
+    """Give a user exactly the per-centre groups their active memberships call
+    for (operator-wide memberships: every centre): the staff group of each
+    centre, and the editor/reviewer groups of their web roles."""
     from tenants.models import Centre
 
     wanted: set[str] = set()
-    memberships = StaffMembership.objects.filter(
-        user=user, active=True, role__in=[Role.WEB_EDITOR, Role.WEB_REVIEWER]
-    ).select_related("centre")
-    for m in memberships:
+    for m in StaffMembership.objects.filter(user=user, active=True).select_related("centre"):
         centres = [m.centre] if m.centre_id else list(Centre.objects.filter(operator_id=m.operator_id))
         for centre in centres:
-            wanted.add(editor_group_name(centre) if m.role == Role.WEB_EDITOR else reviewer_group_name(centre))
-    _set_groups(user, wanted, Q(name__startswith="网站编辑 Web editor · ") | Q(name__startswith="网站审核 Web reviewer · "))
+            wanted.add(staff_group_name(centre))
+            if m.role == Role.WEB_EDITOR:
+                wanted.add(editor_group_name(centre))
+            elif m.role == Role.WEB_REVIEWER:
+                wanted.add(reviewer_group_name(centre))
+    _set_groups(user, wanted, Q(name__startswith="网站编辑 Web editor · ") | Q(name__startswith="网站审核 Web reviewer · ")
+                | Q(name__startswith="中心员工 Centre staff · "))
 
 
 def sync_tenant_groups(user) -> None:

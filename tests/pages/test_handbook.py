@@ -128,7 +128,7 @@ def test_the_pdf_download_follows_the_handbooks_privacy(site, django_capture_on_
         edition = _issue(site, requires_ack=False)
     url = reverse("pages:handbook_pdf", args=(edition.pk,))
     w = site.w
-    assert_access(url, allowed=[w.signer_a, w.nonsigner_a], refused=[ANONYMOUS, w.signer_b, w.ops_a])
+    assert_access(url, allowed=[w.signer_a, w.nonsigner_a, w.ops_a], refused=[ANONYMOUS, w.signer_b, w.ops_b])
     client = Client()
     client.force_login(w.signer_a)
     response = client.get(url)

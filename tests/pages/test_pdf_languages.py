@@ -73,7 +73,7 @@ def test_an_edition_is_kept_in_both_languages_and_each_reader_gets_theirs(site, 
     assert "Chapter1" in _download(logged_in(w.signer_a), f"{url}?language=en")
     assert "第一章" in _download(logged_in(w.signer_a), f"{url}?language=fr")
     # The same people as before, in either language.
-    assert_access(f"{url}?language=en", allowed=[w.signer_a, w.nonsigner_a], refused=[ANONYMOUS, w.signer_b, w.ops_a])
+    assert_access(f"{url}?language=en", allowed=[w.signer_a, w.nonsigner_a, w.ops_a], refused=[ANONYMOUS, w.signer_b, w.ops_b])
 
 
 def test_an_edition_from_before_the_english_file_gets_it_from_the_sweep(site, django_capture_on_commit_callbacks):
