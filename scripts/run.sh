@@ -38,14 +38,25 @@ PY
   return "$status"
 }
 
+# Where a browser on this machine reaches the portal: what the banner prints
+# and where links in emails (letters to sign, invitations, approvals) point,
+# rather than the settings' default port.
+portal_url() {
+  local host=$1 port=$2 shown=$1
+  [[ $host == *:* ]] && shown="[$host]"
+  [[ $host == 0.0.0.0 ]] && shown=127.0.0.1
+  echo "http://$shown:$port"
+}
+
 main() {
   cd "$(dirname "$0")/.."
   local PY=.venv/bin/python host=${HOST:-127.0.0.1} port=${PORT:-8000}
   export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-portal.settings.dev}
   check_port "$host" "$port" "$PY" || exit $?
-  local address=$host:$port shown=$host
-  [[ $host == *:* ]] && address="[$host]:$port" && shown="[$host]"
-  [[ $host == 0.0.0.0 ]] && shown=127.0.0.1
+  local address=$host:$port url
+  [[ $host == *:* ]] && address="[$host]:$port"
+  url=$(portal_url "$host" "$port")
+  export WAGTAILADMIN_BASE_URL=${WAGTAILADMIN_BASE_URL:-$url}
 
   $PY manage.py migrate --noinput -v0
   # The demo's rows now; its PDFs (stamped letters, receipts, the handbook)
@@ -67,7 +78,7 @@ main() {
   pids+=($!)
   sleep 2
   echo
-  echo "Atrium is running: http://$shown:$port/   (staff admin: http://$shown:$port/admin/)"
+  echo "Atrium is running: $url/   (staff admin: $url/admin/)"
   $PY manage.py seed_demo --logins-only
   echo "Emails (invitations, password resets) are printed in this terminal. Press Ctrl-C to stop."
   wait -n "${pids[@]}"

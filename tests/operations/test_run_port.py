@@ -1,4 +1,4 @@
-"""`make run` checks HOST:PORT before starting anything (scripts/run.sh)."""
+"""`make run` checks HOST:PORT before starting anything, and links point there (scripts/run.sh)."""
 
 import socket
 import subprocess
@@ -37,3 +37,15 @@ def test_a_port_that_is_not_a_number_or_a_host_that_is_not_here_is_explained():
     unknown = _check("192.0.2.77", 8000)  # TEST-NET-1: never an address of this machine
     assert unknown.returncode != 0
     assert "HOST=192.0.2.77 is not an address of this machine" in unknown.stderr
+
+
+def test_links_in_emails_point_where_make_run_serves():
+    def url(host, port):
+        return subprocess.run(["bash", "-c", f'source "{RUN_SH}"; portal_url {host} {port}'],
+                              capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+
+    assert url("127.0.0.1", 8765) == "http://127.0.0.1:8765"
+    assert url("0.0.0.0", 8001) == "http://127.0.0.1:8001"  # noqa: S104 - every interface, reached here
+    assert url("::1", 8000) == "http://[::1]:8000"
+    script = RUN_SH.read_text()
+    assert 'export WAGTAILADMIN_BASE_URL=${WAGTAILADMIN_BASE_URL:-$url}' in script
