@@ -52,7 +52,7 @@ from django.core.signals import got_request_exception
 from django.test import Client
 
 from .fills import TENANT_KEYS, NoFill, fill
-from .walk import is_file, markers_in, walk_patterns
+from .walk import is_file, markers_in, untitled, walk_patterns
 from .world import MARKERS
 
 STAFF_A = ("ops_a", "drafter_a", "leader_a", "seal_a", "editor_a", "reviewer_a", "web_a", "archivist_a")
@@ -148,6 +148,8 @@ def _check(client, role, pattern, path, owners, problems):
     allowed = ALLOWED_MARKERS[role] | PUBLIC.get(pattern.name, set())
     forbidden = [m for m in MARKERS if m not in allowed]
     found = markers_in(response, forbidden)
+    if untitled(response):
+        problems.append((pattern.name, f"GET {path} as {role}: {status} has no title in the browser tab"))
     if found:
         problems.append((pattern.name, f"GET {path} as {role}: {status} shows {', '.join(found)}"))
     elif is_file(response) and owners - allowed and pattern.name not in PUBLIC:

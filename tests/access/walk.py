@@ -5,6 +5,7 @@ response shows (HTML, JSON, CSV, XLSX, ZIP, PDF)."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from dataclasses import dataclass
@@ -101,6 +102,15 @@ def is_file(response) -> bool:
     """A download (any file, image, PDF, sheet) rather than a page."""
     ctype = response.get("Content-Type", "").split(";")[0].strip()
     return ctype not in TEXT_TYPES or "attachment" in response.get("Content-Disposition", "")
+
+
+def untitled(response) -> bool:
+    """A page whose browser tab names nothing but the product ("- Atrium"):
+    a staff member with several tabs open cannot tell them apart."""
+    if is_file(response) or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    match = re.search(rb"<title>(.*?)</title>", response_bytes(response), re.S)
+    return match is not None and not match.group(1).rsplit(b" - ", 1)[0].strip()
 
 
 def markers_in(response, markers) -> list[str]:
