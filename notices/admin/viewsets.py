@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from notices.admin.filters import LetterFilterSet
 from notices.admin.letters import LetterWorkflowAction
 from notices.admin.recipient_choosers import TenantsChooser
 from notices.forms import AttachmentFileInput, LetterForm, LetterTemplateForm
@@ -100,7 +101,7 @@ class LetterViewSet(ScopedSnippetViewSet):
     list_display = ["title", "doc_number", "centre", "kind", "status", "delivery_state", "drafter",
                     # The field has no verbose name (its migration predates it): Wagtail would say "Created at".
                     DateColumn("created_at", label=_("drafted at"), sort_key="created_at")]
-    list_filter = ["status", "kind", "delivery_state"]
+    filterset_class = LetterFilterSet
     list_export = ["doc_number", "title", "centre", "kind", "status", "drafter", "stamped_at", "pdf_sha256"]
     export_filename = "letters"
     edit_handler = ObjectList(

@@ -15,16 +15,16 @@ def letter_work_items(user):
     operations staff should take to the shop by hand, and receipt certificates
     that failed."""
     listing = reverse("wagtailsnippets_notices_letter:list")
-    overdue = Delivery.objects.filter(
-        centre__in=centres_for(user, (Role.OPERATIONS, Role.MANAGER)), overdue_at__isnull=False, receipt__isnull=True
-    )
+    overdue = Delivery.objects.overdue_unsigned().filter(centre__in=centres_for(user, (Role.OPERATIONS, Role.MANAGER)))
     failed_certificates = Receipt.objects.filter(
         letter__centre__in=centres_for(user, (Role.OPERATIONS, Role.MANAGER)), certificate_state=CertificateState.FAILED
     )
     return [
         WorkItem(_("letters whose stamping failed"), letters_visible_to(user).filter(status=LetterStatus.STAMPING_FAILED),
                  f"{listing}?status={LetterStatus.STAMPING_FAILED}", urgent=True),
-        WorkItem(_("letters overdue for signing, to deliver by hand"), overdue, listing),
+        # Counted in shops (one letter may be overdue at many); the listing
+        # shows the letters, each letter's page the shops to visit.
+        WorkItem(_("shops overdue for signing a letter, to deliver it by hand"), overdue, f"{listing}?overdue=true"),
         # Tried again by the sweep (later and later); staff see why on the
         # letter's deliveries page, and a seal or timestamp server to fix.
         WorkItem(_("receipt certificates that could not be made"), failed_certificates, listing, urgent=True),

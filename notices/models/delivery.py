@@ -29,6 +29,11 @@ class DeliveryQuerySet(models.QuerySet):
     def viewed(self):
         return self.filter(first_viewed_at__isnull=False)
 
+    def overdue_unsigned(self):
+        """Past the sign-by date without a receipt: operations staff take the
+        letter to the shop by hand (4.8.5)."""
+        return self.filter(overdue_at__isnull=False, receipt__isnull=True)
+
 
 class Delivery(NotifyClaim):
     """One letter to one tenant. The list is fixed when the letter is stamped:

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client, TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from notices.models import Delivery, Receipt, Reminder, SignMethod
@@ -24,6 +24,7 @@ from notices.services.followup import (
 )
 from notices.services.receipts import AlreadySigned, receipt_record_paper, receipt_sign
 from notices.tasks import follow_up_letters
+from portal.admin_home import work_items_for
 from portal.audit_verify import audit_verify_chain
 from portal.models import AuditEvent
 from tests.base import PASSWORD, logged_in, pdf_upload, png_upload
@@ -162,6 +163,16 @@ def test_overdue_deliveries_are_flagged_and_handed_to_operations(world, letter):
     assert [m.to for m in mail.outbox] == [[world.ops_a.email]]
     assert world.tenant_a2.trading_name in mail.outbox[0].body and "逾期" in mail.outbox[0].subject
     assert deliveries_flag_overdue(today=letter.sign_by + timedelta(days=2)) == 0  # once
+
+
+def test_my_work_counts_the_shops_overdue_and_leads_to_their_letters(world, letter):
+    other = stamped_letter(world, title="关于物业费调整的通知", requires_receipt=False)
+    deliveries_flag_overdue(today=letter.sign_by + timedelta(days=1))  # both of centre A's shops unsigned
+    item = next(i for i in work_items_for(world.ops_a) if i.url.endswith("?overdue=true"))
+    with translation.override("zh-hans"):
+        assert (item.count, str(item.label)) == (2, "家商户逾期未签收函件，需上门送达")
+    body = logged_in(world.ops_a).get(item.url).content.decode()
+    assert letter.title in body and other.title not in body
 
 
 # --- the letter page, export, ZIP, verify ----------------------------------------------
