@@ -1,6 +1,6 @@
 """The request log in the Wagtail admin: a centre-scoped listing with
-filters, a timeline page with reply / assign / close / reopen forms, and a
-form to record a request taken by phone, at the window or on a visit.
+filters, a timeline page with reply / assign / reclassify / close / reopen
+forms, and a form to record a request taken by phone, at the window or on a visit.
 
 Every write goes through tenants.services.requests; the snippet's own edit and delete
 views are refused by the permission policy, so nothing bypasses the
@@ -47,6 +47,7 @@ from tenants.forms.requests import (
     AssignForm,
     CloseForm,
     ReasonForm,
+    ReclassifyForm,
     RecordFormExportForm,
     StaffReplyForm,
     StaffRequestForm,
@@ -63,6 +64,7 @@ from tenants.selectors.directory import centres_visible_to
 from tenants.selectors.requests import (
     handles_requests,
     may_assign,
+    may_reclassify,
     may_work_on,
     request_centres_handled_by,
     request_timeline_for,
@@ -71,7 +73,12 @@ from tenants.selectors.requests import (
 )
 from tenants.services.recordings import RecordingError, request_log_call
 from tenants.services.request_status import request_close, request_reopen
-from tenants.services.requests import RequestError, request_assign, request_reply
+from tenants.services.requests import (
+    RequestError,
+    request_assign,
+    request_reclassify,
+    request_reply,
+)
 
 register_permission_policy(ServiceRequest, DeskRecordPermissionPolicy(ServiceRequest), exact_class=True)
 
@@ -155,8 +162,10 @@ class RequestInspectView(ScopedInspectView):
             milestones=sr.milestones(),
             may_act=may_work_on(user, sr),
             may_assign=may_assign(user, sr),
-            reply_form=kwargs.get("reply_form") or StaffReplyForm(),
+            may_reclassify=may_reclassify(user, sr),
+            reply_form=StaffReplyForm(initial_answer=sr.awaits_initial_answer),
             assign_form=AssignForm(centre=sr.centre, initial={"assignee": sr.assignee_id, "department": sr.department}),
+            reclassify_form=ReclassifyForm(initial={"category": sr.category, "severity": sr.severity}),
             close_form=CloseForm(),
             reopen_form=ReasonForm(),
             staff_view=True,
@@ -170,7 +179,7 @@ class RequestInspectView(ScopedInspectView):
                 recording_add_url=reverse("tenants_recordings:add", args=[sr.pk]),
                 retention_days=DeadlinePolicy.recording_retention(sr.centre),
             )
-        for name in ("reply", "assign", "close", "reopen"):
+        for name in ("reply", "assign", "reclassify", "close", "reopen"):
             context[f"{name}_url"] = reverse("wagtailsnippets_tenants_servicerequest:act", args=[sr.pk, name])
         return context
 
@@ -183,8 +192,9 @@ def request_action(request, pk, action):
     sr = get_object_or_404(requests_visible_to_staff(request.user).select_related("centre"), pk=pk)
     back = reverse("wagtailsnippets_tenants_servicerequest:inspect", args=[sr.pk])
     form_classes = {
-        "reply": lambda: StaffReplyForm(request.POST, request.FILES),
+        "reply": lambda: StaffReplyForm(request.POST, request.FILES, initial_answer=sr.awaits_initial_answer),
         "assign": lambda: AssignForm(request.POST, centre=sr.centre),
+        "reclassify": lambda: ReclassifyForm(request.POST),
         "close": lambda: CloseForm(request.POST),
         "reopen": lambda: ReasonForm(request.POST),
     }
@@ -198,7 +208,7 @@ def request_action(request, pk, action):
     try:
         if action == "reply":
             request_reply(actor=request.user, service_request=sr, body=data["body"], internal=data["internal"],
-                          initial_answer=data["initial_answer"], photos=data["photos"], request=request)
+                          initial_answer=data.get("initial_answer", False), photos=data["photos"], request=request)
             # A public post's request (no tenant) has no tenant to tell: the
             # poster hears through the board's reviewed reply.
             messages.success(request, _("Note saved.") if data["internal"] else (
@@ -207,6 +217,11 @@ def request_action(request, pk, action):
             request_assign(actor=request.user, service_request=sr, assignee=data["assignee"],
                            department=data["department"], request=request)
             messages.success(request, _("Assignment saved."))
+        elif action == "reclassify":
+            changed = request_reclassify(actor=request.user, service_request=sr, category=data["category"],
+                                         severity=data["severity"], reason=data["reason"], request=request)
+            messages.success(request, _("Category corrected; the deadlines follow it.") if changed
+                             else _("The request already had this category and severity; nothing changed."))
         elif action == "close":
             request_close(actor=request.user, service_request=sr, resolution=data["resolution"], request=request)
             rated_by_tenant = sr.tenant_id and not sr.from_public_post

@@ -1,6 +1,6 @@
 """Forms of the service desk: a tenant's request, replies, ratings and
-reasons on the tenant side; recording, replying, assigning and closing on
-the staff side; the record form's export."""
+reasons on the tenant side; recording, replying, assigning, correcting the
+category and closing on the staff side; the record form's export."""
 
 from django import forms
 from django.conf import settings
@@ -67,6 +67,13 @@ class StaffReplyForm(ReplyForm):
     internal = forms.BooleanField(label=_("Internal note (not shown to the tenant)"), required=False)
     initial_answer = forms.BooleanField(label=_("This is the initial processing opinion (major complaint)"), required=False)
 
+    def __init__(self, *args, initial_answer: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not initial_answer:
+            # Offered only while a major complaint awaits its initial answer
+            # (ServiceRequest.awaits_initial_answer): elsewhere it means nothing.
+            del self.fields["initial_answer"]
+
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
@@ -80,6 +87,13 @@ class RateForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Why?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReclassifyForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=RequestCategory.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices,
+                                 help_text=_("Only a complaint is major; other requests are ordinary."))
+    reason = forms.CharField(label=_("Why? (shown to the tenant)"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CloseForm(forms.Form):

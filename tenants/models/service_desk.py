@@ -239,6 +239,12 @@ class ServiceRequest(models.Model):
     def is_open(self) -> bool:
         return self.status != RequestStatus.CLOSED
 
+    @property
+    def awaits_initial_answer(self) -> bool:
+        """A major complaint whose initial answer (初步处理意见) is not given
+        yet: only then does a staff reply offer to count as that answer."""
+        return self.answer_due is not None and self.answered_at is None
+
     def is_overdue(self, now=None) -> bool:
         """Past a deadline not yet met: the row-level twin of
         ``ServiceRequest.objects.overdue()``."""
@@ -280,6 +286,7 @@ class RequestEntry(TimelineEvent):
         STATUS = "status", _("Status change")
         ESCALATED = "escalated", _("Escalated")
         RATED = "rated", _("Rated")
+        RECLASSIFIED = "reclassified", _("Category corrected")
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

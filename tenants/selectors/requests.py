@@ -85,3 +85,11 @@ def may_assign(user, service_request: ServiceRequest) -> bool:
     """Assign, or reopen a closed request on the staff side: a handler of
     the request's centre only."""
     return handles_requests(user, service_request.centre)
+
+
+def may_reclassify(user, service_request: ServiceRequest) -> bool:
+    """Correct the category and severity: a handler of the request's centre,
+    like assigning. Not the assignee who is not a handler: the class sets the
+    deadlines the managers hold that person to, so they do not re-label
+    their own request out of one."""
+    return handles_requests(user, service_request.centre)

@@ -97,6 +97,9 @@ def request_reopen(
         RequestEntry.objects.create(
             request=sr, kind=RequestEntry.Kind.STATUS, actor=actor, by_tenant=by_tenant, body=reason.strip(),
             from_status=RequestStatus.CLOSED, to_status=RequestStatus.IN_PROGRESS,
+            # The same instant as the deadlines above: request_reclassify
+            # counts a corrected complaint's deadlines from it.
+            at=now,
         )
         audit_record(
             actor=actor, action="request.reopened", obj=sr, request=request,

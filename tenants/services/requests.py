@@ -1,7 +1,9 @@
 """Writes of the service desk. Each state change is one function: it runs in a
 transaction, locks the request row, checks the current state and the actor's
 right to act, writes a timeline entry and an audit event. Views, admin
-screens, tasks and the demo data all call these same functions. Closing,
+screens, tasks and the demo data all call these same functions. Correcting
+a request's category and severity (request_reclassify) is here, beside the
+deadlines its class sets at creation (_due_dates). Closing,
 reopening and rating are in tenants.services.request_status; the deadline sweep is in
 tenants.services.deadlines."""
 
@@ -11,11 +13,12 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
@@ -34,7 +37,12 @@ from tenants.models import (
 )
 from tenants.selectors.contacts import tenant_contacts_of
 from tenants.selectors.directory import assignable_staff, web_followup_officer
-from tenants.selectors.requests import handles_requests, may_assign, may_work_on
+from tenants.selectors.requests import (
+    handles_requests,
+    may_assign,
+    may_reclassify,
+    may_work_on,
+)
 
 
 class RequestError(Exception):
@@ -268,3 +276,85 @@ def request_assign(
         )
     service_request.refresh_from_db()
     return sr
+
+
+# --- correcting the category and severity ----------------------------------------
+
+
+def request_reclassify(
+    *, actor, service_request: ServiceRequest, category: str, severity: str, reason: str,
+    request: HttpRequest | None = None,
+) -> RequestEntry | None:
+    """Correct what kind of request this is (an "enquiry" that is really a
+    complaint, an ordinary complaint that is a major one) and the deadlines
+    that follow from it. Returns the timeline entry, or None when the request
+    already was so (a double submit, a second device): nothing is repeated.
+
+    Only an open request: a closed one's deadlines were met or missed and
+    counted in the managers' figures (R26); re-labelling it afterwards would
+    rewrite that record (a missed resolution would vanish with "enquiry").
+    If the matter is not over, reopen it, then correct it."""
+    if category not in RequestCategory.values or severity not in Severity.values:
+        raise RequestError(_("Choose a valid channel, category and severity."))
+    if not (reason or "").strip():
+        raise RequestError(_("Say why the category or severity is corrected."))
+    # Severity is a complaint's alone (as request_create records it).
+    severity = severity if category == RequestCategory.COMPLAINT else Severity.ORDINARY
+    with transaction.atomic():
+        sr = lock_open_request(service_request, lambda sr: may_reclassify(actor, sr),
+                               _("This request is closed. Reopen it to continue."))
+        if (sr.category, sr.severity) == (category, severity):
+            return None
+        before = {"category": sr.category, "severity": sr.severity, "answer_due": sr.answer_due,
+                  "resolution_due": sr.resolution_due, "repeat_complaint": sr.is_repeat_complaint}
+        _apply_class(sr, category, severity)
+        with translation.override(settings.LANGUAGE_CODE):  # the record's language, like the sweep's entries
+            body = _("%(old)s → %(new)s. Reason: %(reason)s") % {
+                "old": _class_label(before["category"], before["severity"]),
+                "new": _class_label(category, severity), "reason": reason.strip()}
+        # Visible to the tenant: their deadlines change with it. Their own
+        # words (subject, description) stay as they wrote them.
+        entry = RequestEntry.objects.create(request=sr, kind=RequestEntry.Kind.RECLASSIFIED, actor=actor,
+                                            body=body, public=True)
+        after = {"category": category, "severity": severity, "answer_due": sr.answer_due,
+                 "resolution_due": sr.resolution_due, "repeat_complaint": sr.is_repeat_complaint}
+        audit_record(actor=actor, action="request.reclassified", obj=sr, request=request,
+                     details={"reason": reason.strip(), "from": _plain(before), "to": _plain(after)})
+    service_request.refresh_from_db()
+    return entry
+
+
+def _apply_class(sr: ServiceRequest, category: str, severity: str) -> None:
+    """The new class and the deadlines it sets, computed by _due_dates as at
+    creation and from the same start, so a request moved back and forth gets
+    the same due times again: the sweep's alerts are keyed by due time, so
+    it escalates a deadline once, not once per correction. What was already
+    done stays done: the first response is untouched, and an initial answer
+    already given (answered_at) still meets a major complaint's deadline."""
+    due = _due_dates(centre=sr.centre, category=category, severity=severity, received=_clock_start(sr))
+    sr.category, sr.severity = category, severity
+    sr.answer_due, sr.resolution_due = due["answer_due"], due["resolution_due"]
+    # A complaint that came back after closing is a repeat complaint (二次投诉),
+    # counted as request_reopen counts one; anything else never is (and the
+    # database holds only complaints to be repeats).
+    sr.is_repeat_complaint = category == RequestCategory.COMPLAINT and sr.reopen_count > 0 and sr.tenant_id is not None
+    sr.save(update_fields=["category", "severity", "answer_due", "resolution_due", "is_repeat_complaint"])
+
+
+def _clock_start(sr: ServiceRequest) -> datetime:
+    """Where a complaint's deadlines run from: when the request was received,
+    or its last reopening, which starts them again (request_reopen)."""
+    reopened = (sr.entries.filter(kind=RequestEntry.Kind.STATUS, from_status=RequestStatus.CLOSED)
+                .order_by("-at").values_list("at", flat=True).first())
+    return reopened or sr.created_at
+
+
+def _class_label(category: str, severity: str) -> str:
+    label = str(RequestCategory(category).label)
+    if category != RequestCategory.COMPLAINT:
+        return label
+    return _("%(category)s (%(severity)s)") % {"category": label, "severity": Severity(severity).label}
+
+
+def _plain(state: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in state.items()}

@@ -192,7 +192,7 @@ EXPLICIT = {
     "visits_dashboard:export": _pk("audit_export"),
     "visits_dashboard:export_download": _pk("audit_export"),
     "wagtailsnippets_tenants_servicerequest:act": lambda o: [{"pk": o["service_request"].pk, "action": a}
-                                                            for a in ("reply", "assign", "close")],
+                                                            for a in ("reply", "assign", "reclassify", "close")],
     "wagtailsnippets_tenants_storagedeposit:collect": _pk("deposit"),
     # --- the letter's workflow, revisions and history (Wagtail snippet views) ---
     "wagtailsnippets_notices_letter:revisions_revert": _revision("pk", "pending_letter", "letter_revision"),

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tenants.models import TenantStatus, Tier
-from tenants.services.requests import request_assign, request_reply
+from tenants.services.requests import request_assign, request_reclassify, request_reply
 from tests.base import make_tenant
 from tests.visits.helpers import at, past_visit
 from visits.models import (
@@ -112,6 +112,14 @@ def test_suggestion_reply_rate(world, year):
     fig = t.suggestion_reply([world.centre_a.pk], PERIOD)
     assert (fig.met, fig.total, fig.rate) == (1, 2, 50.0)
     assert [sr.subject for sr in t.suggestions([world.centre_a.pk], PERIOD).filter(responded_at=None)] == ["延长营业时间"]
+
+
+def test_a_meeting_suggestion_corrected_to_a_complaint_still_awaits_its_reply(world, year):
+    s = meeting_suggestion_add(actor=world.ops_a, meeting=year["meeting"], tenant=world.tenant_a, subject="保洁太差")
+    request_reclassify(actor=world.ops_a, service_request=s.request, category="complaint", severity="ordinary",
+                       reason="实为对保洁的投诉")
+    fig = t.suggestion_reply([world.centre_a.pk], PERIOD)
+    assert (fig.met, fig.total) == (0, 1)  # 4.10: every meeting member's suggestion is answered
 
 
 def test_satisfaction_overall_and_by_dimension_tier_and_floor(world, year):

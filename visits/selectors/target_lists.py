@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from tenants.models import ServiceRequest, Tenant
 from tenants.models.service_desk import Channel, RequestCategory
@@ -14,6 +14,7 @@ from ..models import (
     IN_PERSON_MODES,
     SATISFIED_SCORE,
     MeetingAttendance,
+    MeetingSuggestion,
     PlannedVisit,
     PlannedVisitStatus,
     SurveyScore,
@@ -67,9 +68,13 @@ def overdue_visits(centre_ids, period: Period):
 
 
 def suggestions(centre_ids, period: Period):
+    # A suggestion raised at a meeting still awaits its reply when staff
+    # corrected its category (request_reclassify: it was really a
+    # complaint): the meeting's suggestion, not the label, keeps it counted.
+    raised = MeetingSuggestion.objects.filter(request=OuterRef("pk"))
     return ServiceRequest.objects.filter(
-        centre_id__in=centre_ids, channel=Channel.MEETING, category=RequestCategory.SUGGESTION,
-        created_at__gte=period.start, created_at__lt=period.end,
+        Q(category=RequestCategory.SUGGESTION) | Exists(raised),
+        centre_id__in=centre_ids, channel=Channel.MEETING, created_at__gte=period.start, created_at__lt=period.end,
     )
 
 
