@@ -11,4 +11,6 @@ class FireConfig(AppConfig):
     verbose_name = _("Fire safety")
 
     def ready(self):
-        from notices.fire import signals  # noqa: F401
+        from notices.fire import signals
+
+        signals.connect_delivery_signal()

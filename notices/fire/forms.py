@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from notices.fire.selectors import checklist_centres_for
 from notices.fire.services.inspections import ItemAnswer
+from notices.fire.services.rectification import RECTIFY_DAYS_MAX
 from portal.admin_scoping import ScopedAdminForm
 from tenants.forms.requests import PhotosField
 
@@ -22,14 +20,16 @@ class InspectionFormForm(forms.Form):
     """One radio pair and a note per checklist item: quick to fill on a phone."""
 
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("Rectify by (if anything failed)"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    # A period, not a date: the shop's time runs from when its letter reaches
+    # it, after the approval chain (README, "Monthly fire-safety cycle").
+    rectify_days = forms.IntegerField(label=_("Days to rectify, from the letter's delivery (if anything failed)"),
+                                      required=False, min_value=1, max_value=RECTIFY_DAYS_MAX)
     photos = PhotosField(label=_("Photos"))
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        self.fields["deadline"].initial = timezone.localdate() + timedelta(days=settings.ATRIUM_FIRE_RECTIFY_DAYS)
+        self.fields["rectify_days"].initial = settings.ATRIUM_FIRE_RECTIFY_DAYS
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.TypedChoiceField(
                 label=item.text, choices=[("1", _("Pass")), ("0", _("Fail"))], coerce=lambda v: v == "1",
@@ -62,6 +62,6 @@ class ReinspectForm(forms.Form):
         choices=[("1", _("Rectified: close the case")), ("0", _("Not rectified: issue a new rectification letter"))],
     )
     note = forms.CharField(label=pgettext_lazy("remark", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    new_deadline = forms.DateField(label=_("New deadline (if not rectified)"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    rectify_days = forms.IntegerField(label=_("Days to rectify after the new letter's delivery (if not rectified)"),
+                                      required=False, min_value=1, max_value=RECTIFY_DAYS_MAX)
     photos = PhotosField(label=_("Photos"))

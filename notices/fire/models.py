@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -119,8 +119,14 @@ class RectificationCaseQuerySet(models.QuerySet):
         return self.exclude(status=CaseStatus.CLOSED)
 
     def overdue(self, today=None):
+        # A case without a deadline is waiting for its letter to reach the
+        # shop: never overdue (NULL < today is not true either; said here).
         today = today or timezone.localdate()
-        return self.filter(status=CaseStatus.OPEN, deadline__lt=today)
+        return self.filter(status=CaseStatus.OPEN, deadline__isnull=False, deadline__lt=today)
+
+    def awaiting_letter(self):
+        """Unresolved cases whose rectification letter has not reached the shop yet."""
+        return self.unresolved().filter(deadline__isnull=True)
 
 
 class RectificationCase(models.Model):
@@ -132,7 +138,14 @@ class RectificationCase(models.Model):
     form = models.OneToOneField(InspectionForm, on_delete=models.PROTECT, related_name="case",
                                 verbose_name=_("inspection form"))
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    deadline = models.DateField(_("rectify by"))
+    # The shop's time runs from when its rectification letter reaches it (the
+    # letter's delivery to the tenant), not from the inspection: approval and
+    # sealing take days, and a deadline that passed before the letter arrived
+    # would escalate a shop that was never told. So the case keeps the period
+    # (`rectify_days`) and gets its `deadline` on delivery; until then it has none.
+    rectify_days = models.PositiveSmallIntegerField(_("days to rectify"), default=7,
+                                                    help_text=_("Counted from the day the letter reaches the shop."))
+    deadline = models.DateField(_("rectify by"), null=True, blank=True)
     # The current rectification letter; earlier ones stay in the events.
     letter = models.ForeignKey("notices.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("rectification letter"))
@@ -148,7 +161,8 @@ class RectificationCase(models.Model):
     class Meta:
         verbose_name = _("rectification case")
         verbose_name_plural = _("rectification cases")
-        ordering = ["deadline", "id"]
+        # Cases still waiting for their letter (no deadline) after those with one.
+        ordering = [F("deadline").asc(nulls_last=True), "id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(status="closed") & Q(closed_at__isnull=False)) | (~Q(status="closed") & Q(closed_at__isnull=True)),
@@ -161,7 +175,22 @@ class RectificationCase(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == CaseStatus.OPEN and self.deadline < timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, today) -> bool:
+        return self.status == CaseStatus.OPEN and self.deadline is not None and self.deadline < today
+
+    @property
+    def awaiting_letter(self) -> bool:
+        """Still open and the rectification letter has not reached the shop (no deadline yet)."""
+        return self.status != CaseStatus.CLOSED and self.deadline is None
+
+    def get_stage_display(self) -> str:
+        """The status as staff read it: an open case before its letter arrives
+        is "awaiting the rectification letter", not "awaiting rectification"."""
+        if self.status == CaseStatus.OPEN and self.deadline is None:
+            return str(_("Awaiting the rectification letter"))
+        return self.get_status_display()
 
 
 class CaseEvent(TimelineEvent):
@@ -170,6 +199,7 @@ class CaseEvent(TimelineEvent):
     class Kind(models.TextChoices):
         OPENED = "opened", _("Case opened")
         LETTER = "letter", _("Rectification letter drafted")
+        LETTER_DELIVERED = "letter_delivered", _("Rectification letter delivered to the shop")
         REPORTED = "reported", _("Tenant reported the rectification")
         REINSPECTED_FAILED = "reinspected_failed", _("Re-inspected: not yet rectified")
         CLOSED = "closed", _("Re-inspected: rectified, case closed")

@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -23,7 +33,7 @@ from notices.fire.models import (
     RectificationCase,
 )
 from portal.access import centres_for, has_role, reaches_centres, users_with_role
-from portal.models.accounts import Department, Role
+from portal.models.accounts import Department, Role, StaffMembership
 from portal.request_memo import remember
 from tenants.models import Centre, Tenant, TenantStatus
 from tenants.selectors.contacts import tenant_contacts_of
@@ -37,6 +47,20 @@ def safety_drafters(centre: Centre):
         memberships__role=Role.DRAFTER, memberships__centre=centre, memberships__active=True,
         memberships__department=Department.SAFETY,
     ).distinct().order_by("pk")
+
+
+def _safety_drafter_of_round():
+    """An active safety-department drafter of the round's centre (as safety_drafters, for a subquery)."""
+    return StaffMembership.objects.active().filter(
+        centre=OuterRef("centre_id"), role=Role.DRAFTER, department=Department.SAFETY,
+    )
+
+
+def rounds_without_notice(rounds: QuerySet[InspectionRound]) -> QuerySet[InspectionRound]:
+    """This month's rounds whose inspection notice could not be drafted
+    because their centre has no safety-department drafter (R15's notice
+    does not go out until someone adds one)."""
+    return rounds.filter(month=month_start(), notice_letter__isnull=True).exclude(Exists(_safety_drafter_of_round()))
 
 
 def may_inspect(user, centre: Centre) -> bool:
@@ -144,10 +168,23 @@ class MonthlyStatus:
     rectified: int
     awaiting: int
     overdue: int
+    notice_drafted: bool = True
+    has_safety_drafter: bool = True
 
     @property
     def not_inspected(self) -> int:
         return max(self.tenants - self.inspected, 0)
+
+    @property
+    def notice_blocked(self) -> bool:
+        """The month's notice is not drafted and cannot be until the centre has a safety drafter."""
+        return self.round is not None and not self.notice_drafted and not self.has_safety_drafter
+
+    @property
+    def notice_due(self) -> bool:
+        """This month's notice is not drafted but could be now (a drafter was added since)."""
+        return (self.round is not None and not self.notice_drafted and self.has_safety_drafter
+                and self.month == month_start())
 
 
 def _count(queryset) -> Coalesce:
@@ -165,7 +202,8 @@ def _with_figures(rounds: QuerySet[InspectionRound], today: date) -> QuerySet[In
         failed=_count(forms.filter(failed_count__gt=0)),
         rectified=_count(cases.filter(status=CaseStatus.CLOSED)),
         awaiting=_count(cases.exclude(status=CaseStatus.CLOSED)),
-        overdue=_count(cases.filter(status=CaseStatus.OPEN, deadline__lt=today)),
+        overdue=_count(cases.overdue(today)),
+        has_safety_drafter=Exists(_safety_drafter_of_round()),
     )
 
 
@@ -174,13 +212,16 @@ def _status(round_: InspectionRound) -> MonthlyStatus:
         centre=round_.centre, month=round_.month, round=round_, tenants=round_.tenant_count,
         inspected=round_.inspected, passed=round_.inspected - round_.failed, failed=round_.failed,
         rectified=round_.rectified, awaiting=round_.awaiting, overdue=round_.overdue,
+        notice_drafted=round_.notice_letter_id is not None, has_safety_drafter=round_.has_safety_drafter,
     )
 
 
 def monthly_status(centre: Centre, month: date, *, today: date | None = None) -> MonthlyStatus:
     """The month's figures: forms recorded, passed and failed; of the failed,
     cases rectified (closed), still open or reported, and overdue (open past
-    their deadline). failed = rectified + awaiting; overdue ⊆ awaiting."""
+    their deadline; a case whose letter has not reached the shop has no
+    deadline yet and is never overdue). failed = rectified + awaiting;
+    overdue ⊆ awaiting."""
     today = today or timezone.localdate()
     round_ = _with_figures(InspectionRound.objects.filter(centre=centre, month=month_start(month)), today).first()
     if round_ is None:

@@ -1,4 +1,5 @@
-"""Beat schedules and the role permissions of the fire-safety app."""
+"""Beat schedules and the role permissions of the fire-safety app, and its
+follow-up on letter deliveries."""
 
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -31,3 +32,17 @@ def fire_setup(sender, app_config=None, **kwargs):
         group = Group.objects.filter(name=GROUP_NAMES[role]).first()
         if group is not None:
             group.permissions.add(*Permission.objects.filter(content_type__app_label="fire", codename__in=codenames))
+
+
+def _start_rectification_clocks(sender, letter_id: int, **kwargs):
+    # A rectification letter reached its shop: the case's deadline starts now
+    # (the 09:30 escalation sweep starts any this missed).
+    from notices.fire.services.rectification import cases_letter_delivered
+
+    cases_letter_delivered(letter_id=letter_id)
+
+
+def connect_delivery_signal() -> None:
+    from notices.services.delivery import deliveries_made
+
+    deliveries_made.connect(_start_rectification_clocks, dispatch_uid="fire_start_rectification_clocks")

@@ -32,8 +32,10 @@ from tenants.selectors.contacts import is_tenant_contact
 def my_cases(request):
     if not is_tenant_contact(request.user):
         raise PermissionDenied
-    # Unresolved cases first (no closing time), by deadline; then the closed ones, latest first.
-    cases = cases_of_tenant_user(request.user).order_by(F("closed_at").desc(nulls_first=True), "deadline")
+    # Unresolved cases first (no closing time), by deadline (those whose letter
+    # has not arrived yet last); then the closed ones, latest first.
+    cases = cases_of_tenant_user(request.user).order_by(F("closed_at").desc(nulls_first=True),
+                                                        F("deadline").asc(nulls_last=True))
     return render(request, "fire/tenant/list.html", {"cases": cases})
 
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from notices.models import Delivery, DeliveryState, Letter, LetterStatus
@@ -33,6 +34,11 @@ from portal.outbox import (
 )
 
 log = logging.getLogger(__name__)
+
+# Sent once a letter's deliveries are made and committed, with `letter_id`:
+# other apps (the fire-safety cycle: a shop's time to rectify runs from its
+# letter's delivery) follow up on it. Their own sweeps cover a lost signal.
+deliveries_made = Signal()
 
 
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
@@ -65,6 +71,7 @@ def letter_deliver(*, letter_id: int) -> list[list[int]]:
             })
             Letter.objects.filter(pk=letter.pk).update(delivery_state=DeliveryState.SENDING, delivery_started_at=now)
             audit_record(actor=None, action="letter.delivery_started", obj=letter, details={"recipients": recipients})
+            transaction.on_commit(lambda: _announce_deliveries(letter_id))
         else:
             Letter.objects.filter(pk=letter.pk).update(delivery_started_at=timezone.now())
         pending = list(
@@ -76,6 +83,13 @@ def letter_deliver(*, letter_id: int) -> list[list[int]]:
     if not chunks:
         letter_finish_delivery(letter_id=letter_id)
     return chunks
+
+
+def _announce_deliveries(letter_id: int) -> None:
+    # A listener's failure must not fail the delivery, which is committed.
+    for receiver, result in deliveries_made.send_robust(sender=Letter, letter_id=letter_id):
+        if isinstance(result, Exception):
+            log.error("deliveries_made listener %r failed for letter %s", receiver, letter_id, exc_info=result)
 
 
 def deliveries_notify(*, letter_id: int, delivery_ids: list[int]) -> int:

@@ -1,6 +1,6 @@
 """Demo fire-safety months for centre A, made through the same services the
 inspectors and tenants use: last month nearly all rectified with one case
-overdue and escalated, this month with cases open, reported, re-inspected
+overdue (its letter delivered long enough ago) and escalated, this month with cases open, reported, re-inspected
 with a second letter, closed, and one whose letter is approved and sealed.
 Idempotent: a round that already has forms is left alone."""
 
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notices.fire.models import (
+    CaseEvent,
     CaseStatus,
     InspectionForm,
     InspectionRound,
@@ -23,6 +24,7 @@ from notices.fire.models import (
 from notices.fire.selectors import month_start
 from notices.fire.services.inspections import ItemAnswer, form_record
 from notices.fire.services.rectification import (
+    case_letter_delivered,
     case_reinspect,
     case_report,
     cases_escalate_overdue,
@@ -32,7 +34,7 @@ from notices.fire.services.rounds import (
     fire_monthly_cycle,
     round_ensure,
 )
-from notices.models import LetterStatus
+from notices.models import Delivery, LetterStatus
 from notices.services.letters import letter_stamp
 from portal.demo.later import render_now
 from portal.demo.letters import _decide
@@ -69,11 +71,9 @@ def _answers(centre, failed: list[int]) -> list[ItemAnswer]:
             for n, item in enumerate(items)]
 
 
-def _record(round_, tenant, inspector, failed: list[int], deadline_days: int = 7) -> InspectionForm:
-    today = timezone.localdate()
+def _record(round_, tenant, inspector, failed: list[int]) -> InspectionForm:
     return form_record(
         actor=inspector, round_=round_, tenant=tenant, answers=_answers(round_.centre, failed),
-        deadline=today + timedelta(days=deadline_days) if failed else None,
         notes="现场已口头告知店长。" if failed else "",
         photos=[_photo("现场.png")] if failed else [],
     )
@@ -107,6 +107,27 @@ def _deliver(letter) -> None:
         deliver(letter)
 
 
+def demo_overdue_case(overdue_days: int = 5) -> None:
+    """Last month's one unrectified case: its letter delivered `overdue_days`
+    past its days to rectify, so it is overdue and escalated — once. Run
+    again after seed_demo_render delivered the letter; a no-op when its letter
+    has not been delivered yet or it was escalated already."""
+    today = timezone.localdate()
+    last = InspectionRound.objects.filter(centre__code="BJ", month=month_start(today.replace(day=1) - timedelta(days=1))).first()
+    case = RectificationCase.objects.filter(form__round=last, status=CaseStatus.OPEN).order_by("pk").first()
+    if case is None or case.letter_id is None or case.events.filter(kind=CaseEvent.Kind.ESCALATED).exists():
+        return
+    delivered = Delivery.objects.filter(letter_id=case.letter_id, tenant_id=case.tenant_id)
+    if not delivered.exists():
+        return
+    delivered.update(created_at=timezone.now() - timedelta(days=case.rectify_days + overdue_days))
+    # Its clock restarts from the back-dated delivery (made now by the seeding).
+    case.events.filter(kind=CaseEvent.Kind.LETTER_DELIVERED).delete()
+    RectificationCase.objects.filter(pk=case.pk).update(deadline=None)
+    case_letter_delivered(case_id=case.pk)
+    cases_escalate_overdue(today=today)
+
+
 def seed_fire(centres) -> None:
     centre = centres["BJ"]
     ops = User.objects.get(email="ops@a.atrium.demo")
@@ -132,8 +153,8 @@ def seed_fire(centres) -> None:
                 if user is not None:
                     case_report(actor=user, case=case, note="已整改完毕，请复查。", photos=[_photo("整改后.png", (60, 160, 80))])
                 case_reinspect(actor=ops, case=case, rectified=True, note="复查合格。")
-            RectificationCase.objects.filter(pk=cases[2].pk).update(deadline=today - timedelta(days=5))
-            cases_escalate_overdue(today=today)
+            _seal(cases[2].letter, leader, keeper)  # delivered long enough ago to be overdue:
+            demo_overdue_case()
 
     # This month: the notice (approved and sealed), 40 shops inspected, 6 failed.
     fire_monthly_cycle(today=today)
@@ -159,7 +180,7 @@ def seed_fire(centres) -> None:
         if reporter is not None:
             case_report(actor=reporter, case=case_of[3], note="已停止使用卡式炉。", photos=[_photo("整改后.png", (60, 160, 80))])
         case_reinspect(actor=ops, case=case_of[3], rectified=False, note="后厨仍发现卡式炉及备用气罐。",
-                       new_deadline=today + timedelta(days=3))
+                       rectify_days=3)
         # One rectified and closed.
         case_reinspect(actor=drafter, case=case_of[10], rectified=True, note="灭火器已更换，复查合格。",
                        photos=[_photo("复查.png", (60, 160, 80))])

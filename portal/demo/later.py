@@ -54,6 +54,9 @@ def seed_demo_render() -> None:
         with override_settings(**QUIET):
             for letter in Letter.objects.filter(status=LetterStatus.STAMPED, deliveries__isnull=True):
                 _deliver(letter)
+    from .fire import demo_overdue_case
+
+    demo_overdue_case()
     for edition_id in HandbookEdition.objects.values_list("pk", flat=True):
         for language in PDF_FIELDS:  # Chinese and English
             handbook_edition_render(edition_id, language)

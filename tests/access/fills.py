@@ -182,6 +182,7 @@ EXPLICIT = {
     "notices_letters:receipt_scan": lambda o: {"receipt_pk": o["receipt"].pk},
     "fire_admin:round_open": lambda o: {"centre_pk": o["centre"].pk},
     "fire_admin:round": _pk("round"),
+    "fire_admin:round_notice": _pk("round"),
     "fire_admin:form_new": lambda o: {"pk": o["round"].pk, "tenant_pk": o["tenant"].pk},
     "fire_admin:report_request": _pk("round"),
     "fire_admin:report_pdf": _pk("round"),

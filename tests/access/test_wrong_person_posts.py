@@ -124,6 +124,7 @@ POST_CASES = {
                         NOT_CENTRE_B_STAFF),
     "fire_admin:case_letter_retry": ("B", lambda o: {"pk": o["fire_case"].pk}, lambda o: {}, NOT_CENTRE_B_STAFF),
     "fire_admin:report_request": ("B", lambda o: {"pk": o["round"].pk}, lambda o: {}, NOT_CENTRE_B_STAFF),
+    "fire_admin:round_notice": ("B", lambda o: {"pk": o["round"].pk}, lambda o: {}, NOT_CENTRE_B_STAFF),
     "fire:my_case": ("Y", lambda o: {"pk": o["fire_case"].pk}, lambda o: {"note": "已整改"}, NOT_TENANT_Y),
     # --- visits, meetings, surveys ---
     "visits:qr_renew": ("B", lambda o: {"unit_pk": o["unit"].pk}, lambda o: {}, NOT_CENTRE_B_STAFF),

@@ -1,12 +1,11 @@
 """Inspection forms: who may record them, what they must contain, and the
 rectification case and letter that failed items produce."""
 
-from datetime import timedelta
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from notices.fire.models import CaseStatus, FirePhoto, InspectionForm, RectificationCase
 from notices.fire.services.inspections import ItemAnswer, form_record
@@ -33,10 +32,11 @@ def test_a_form_with_everything_passed_opens_no_case(fire_world):
 def test_failed_items_open_a_case_with_a_rectification_letter_in_the_chain(fire_world):
     w = fire_world
     round_ = fire_round(w.centre_a)
-    deadline = timezone.localdate() + timedelta(days=10)
-    form = record(round_, w.tenant_a, w.ops_a, fail=2, deadline=deadline)
+    form = record(round_, w.tenant_a, w.ops_a, fail=2, rectify_days=10)
     case = RectificationCase.objects.get(form=form)
-    assert case.status == CaseStatus.OPEN and case.deadline == deadline and case.tenant == w.tenant_a
+    # No deadline until the letter reaches the shop; the days run from then.
+    assert case.status == CaseStatus.OPEN and case.deadline is None and case.rectify_days == 10
+    assert case.tenant == w.tenant_a
     letter = case.letter
     assert letter.kind == LetterKind.RECTIFICATION
     assert letter.status == LetterStatus.IN_APPROVAL
@@ -44,8 +44,10 @@ def test_failed_items_open_a_case_with_a_rectification_letter_in_the_chain(fire_
     assert list(letter.recipient_tenants.all()) == [w.tenant_a]
     # Operations staff inspected; the safety department drafts the letter (4.8.3).
     assert letter.drafter == w.drafter_a
-    assert letter.sign_by == deadline
-    assert "灭火器过期" in letter.body and f"{deadline.year}年{deadline.month}月{deadline.day}日" in letter.body
+    # The letter, drafted now and sealed days later, states the period from its receipt, not a date.
+    assert letter.sign_by is None
+    assert "灭火器过期" in letter.body and "自收到本函之日起<b>10日内</b>" in letter.body
+    assert not re.search(r"\d{4}年\d{1,2}月\d{1,2}日前", letter.body)
     first_failed = form.results.filter(passed=False).first().item_text
     assert first_failed in letter.body
     assert letter.addressee == w.tenant_a.legal_name
@@ -108,12 +110,13 @@ def test_every_item_must_be_answered(fire_world):
     assert not InspectionForm.objects.exists()
 
 
-def test_a_deadline_in_the_past_is_refused(fire_world):
+@pytest.mark.parametrize("days", [0, -1, 91])
+def test_a_period_of_no_days_or_beyond_a_quarter_is_refused(fire_world, days):
     w = fire_world
     round_ = fire_round(w.centre_a)
     with pytest.raises(FireError):
         form_record(actor=w.ops_a, round_=round_, tenant=w.tenant_a, answers=answers(w.centre_a, fail=1),
-                    deadline=timezone.localdate())
+                    rectify_days=days)
     assert not InspectionForm.objects.exists()
 
 

@@ -11,7 +11,7 @@ from notices.fire.selectors import monthly_status, monthly_statuses_for
 from notices.fire.services.rectification import case_reinspect
 from tests.base import make_tenant
 
-from .helpers import fire_round, record
+from .helpers import deliver_letter, fire_round, record
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,9 @@ def test_the_figures_of_a_month(fire_world):
     overdue = record(round_, extra[2], w.ops_a, fail=1)         # failed, overdue
     reported = record(round_, extra[3], w.ops_a, fail=1)        # failed, reported past its deadline: not overdue
     case_reinspect(actor=w.ops_a, case=rectified.case, rectified=True)
+    # Their letters reached the shops long enough ago for the deadlines to pass.
+    deliver_letter(overdue.case)
+    deliver_letter(reported.case)
     RectificationCase.objects.filter(form=overdue).update(deadline=today - timedelta(days=2))
     RectificationCase.objects.filter(form=reported).update(deadline=today - timedelta(days=2), status=CaseStatus.REPORTED)
 

@@ -17,11 +17,11 @@ from notices.fire.services.rectification import (
 )
 from notices.fire.services.rounds import FireError
 from notices.fire.tasks import escalate_overdue_cases_task
-from notices.models import Letter, LetterKind
+from notices.models import Delivery, Letter, LetterKind
 from portal.models import AuditEvent
 from tests.base import png_upload
 
-from .helpers import fire_round, record
+from .helpers import deliver_letter, fire_round, record
 
 pytestmark = pytest.mark.django_db
 
@@ -88,15 +88,21 @@ def test_the_inspector_closes_a_rectified_case(fire_world, case):
 
 def test_not_rectified_issues_a_new_letter_with_a_new_deadline(fire_world, case):
     first_letter = case.letter
+    case = deliver_letter(case)
+    assert case.deadline is not None
     report(case, fire_world.signer_a)
-    new_deadline = timezone.localdate() + timedelta(days=3)
     with pytest.raises(FireError):
-        reinspect(case, fire_world.ops_a, rectified=False, note="灭火器仍过期")  # no deadline
+        reinspect(case, fire_world.ops_a, rectified=False, note="灭火器仍过期")  # no days
     with pytest.raises(FireError):
-        reinspect(case, fire_world.ops_a, rectified=False, new_deadline=new_deadline)  # no note
-    reinspect(case, fire_world.ops_a, rectified=False, note="灭火器仍过期", new_deadline=new_deadline)
+        reinspect(case, fire_world.ops_a, rectified=False, rectify_days=3)  # no note
+    reinspect(case, fire_world.ops_a, rectified=False, note="灭火器仍过期", rectify_days=3)
     case.refresh_from_db()
-    assert case.status == CaseStatus.OPEN and case.deadline == new_deadline
+    # The new deadline runs from the new letter's delivery.
+    assert case.status == CaseStatus.OPEN and case.deadline is None and case.rectify_days == 3
+    assert "自收到本函之日起<b>3日内</b>" in case.letter.body
+    case = deliver_letter(case)
+    delivered = Delivery.objects.get(letter=case.letter, tenant=case.tenant).created_at
+    assert case.deadline == timezone.localdate(delivered) + timedelta(days=3)
     assert case.letter != first_letter and case.letter.kind == LetterKind.RECTIFICATION
     assert "灭火器仍过期" in case.letter.body and "复查" in case.letter.title
     assert Letter.objects.filter(kind=LetterKind.RECTIFICATION).count() == 2
@@ -111,6 +117,7 @@ def test_only_inspectors_of_the_centre_reinspect(fire_world, case, who):
 
 
 def test_overdue_cases_escalate_once_to_leaders_and_managers(fire_world, case):
+    case = deliver_letter(case)
     later = case.deadline + timedelta(days=1)
     assert cases_escalate_overdue(today=case.deadline) == []  # due today is not overdue
     mail.outbox.clear()
@@ -126,20 +133,23 @@ def test_overdue_cases_escalate_once_to_leaders_and_managers(fire_world, case):
 
 
 def test_a_reported_or_closed_case_does_not_escalate(fire_world, case):
+    case = deliver_letter(case)
     report(case, fire_world.signer_a)
     assert cases_escalate_overdue(today=case.deadline + timedelta(days=5)) == []
 
 
 def test_a_new_deadline_can_escalate_again(fire_world, case):
-    cases_escalate_overdue(today=case.deadline + timedelta(days=1))
-    new_deadline = timezone.localdate() + timedelta(days=2)
-    reinspect(case, fire_world.ops_a, rectified=False, note="仍未整改", new_deadline=new_deadline)
+    case = deliver_letter(case)
+    assert cases_escalate_overdue(today=case.deadline + timedelta(days=1)) == [case.pk]
+    reinspect(case, fire_world.ops_a, rectified=False, note="仍未整改", rectify_days=2)
     case.refresh_from_db()
     assert case.escalated_at is None
-    assert cases_escalate_overdue(today=new_deadline + timedelta(days=1)) == [case.pk]
+    case = deliver_letter(case)
+    assert cases_escalate_overdue(today=case.deadline + timedelta(days=1)) == [case.pk]
 
 
 def test_the_escalation_task_runs_through_celery(fire_world, case):
+    deliver_letter(case)
     RectificationCase.objects.filter(pk=case.pk).update(deadline=timezone.localdate() - timedelta(days=1))
     assert escalate_overdue_cases_task.delay().get() == [case.pk]
     assert escalate_overdue_cases_task.delay().get() == []

@@ -277,14 +277,17 @@ def test_the_tenant_sees_its_letter_only_once_sealed_and_never_the_internal_esca
 
     w, round_, form, case = setup
     url = reverse("fire:my_case", args=[case.pk])
+    page = client_for(w.signer_a).get(url).content.decode()
+    events = page.split('data-testid="case-events"')[1].split("</ol>")[0]
+    assert case.letter.title not in page
+    assert "开立整改" in events or "Case opened" in events
+    letter = decide(decide(case.letter, w.leader_a), w.seal_a)
+    case.refresh_from_db()
     cases_escalate_overdue(today=case.deadline + timedelta(days=1))
     page = client_for(w.signer_a).get(url).content.decode()
     events = page.split('data-testid="case-events"')[1].split("</ol>")[0]
-    assert case.letter.title not in page and "逾期：已上报" not in events and "Overdue: escalated" not in events
-    assert "开立整改" in events or "Case opened" in events
-    letter = decide(decide(case.letter, w.leader_a), w.seal_a)
-    page = client_for(w.signer_a).get(url).content.decode()
     assert letter.doc_number in page
+    assert "逾期：已上报" not in events and "Overdue: escalated" not in events
     staff_page = client_for(w.ops_a).get(reverse("fire_admin:case", args=[case.pk])).content.decode()
     assert "逾期：已上报" in staff_page or "Overdue: escalated" in staff_page
 

@@ -32,9 +32,11 @@ from notices.fire.selectors import (
 from notices.fire.services.inspections import form_record
 from notices.fire.services.rectification import case_reinspect, case_retry_letter
 from notices.fire.services.rounds import (
+    NO_DRAFTER,
     FireError,
     round_draft_notice,
     round_ensure,
+    round_notice_now,
     round_request_report,
 )
 from portal.admin_menu import AdminScreen, MenuEntry
@@ -60,8 +62,9 @@ def overview(request):
         "open_centres": inspection_centres_for(request.user).exclude(
             fire_rounds__month=this_month).order_by("code"),
         "this_month": this_month,
-        "cases": cases_visible_to(request.user).unresolved().order_by("deadline")[:100],
+        "cases": cases_visible_to(request.user).unresolved()[:100],  # by deadline, those awaiting their letter last
         "today": timezone.localdate(),
+        "no_drafter": NO_DRAFTER,
     })
 
 
@@ -75,15 +78,29 @@ def round_open(request, centre_pk):
     return redirect("fire_admin:round", pk=round_.pk)
 
 
+@screen.route("rounds/<int:pk>/notice/", "round_notice")
+@require_POST
+def round_notice(request, pk):
+    round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
+    try:
+        round_notice_now(actor=request.user, round_=round_, request=request)
+    except FireError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The inspection notice was drafted and submitted for approval."))
+    return redirect("fire_admin:round", pk=round_.pk)
+
+
 @screen.route("rounds/<int:pk>/", "round")
 def round_detail(request, pk):
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
     rows = round_table(round_)
+    status = monthly_status(round_.centre, round_.month)
     todo_only = request.GET.get("todo") == "1"
     if todo_only:
         rows = [row for row in rows if row.form is None]
     return TemplateResponse(request, "fire/admin/round.html", {
-        "round": round_, "rows": rows, "todo_only": todo_only, "status": monthly_status(round_.centre, round_.month),
+        "round": round_, "rows": rows, "todo_only": todo_only, "status": status, "no_drafter": NO_DRAFTER,
         "can_inspect": may_inspect(request.user, round_.centre),
     })
 
@@ -104,7 +121,7 @@ def form_new(request, pk, tenant_pk):
         try:
             recorded = form_record(
                 actor=request.user, round_=round_, tenant=tenant, answers=form.answers(), notes=data["notes"],
-                photos=data["photos"], deadline=data["deadline"], request=request,
+                photos=data["photos"], rectify_days=data["rectify_days"], request=request,
             )
         except (FireError, ValidationError) as exc:
             for message in _errors(exc):
@@ -152,7 +169,7 @@ def case_detail(request, pk):
             data = form.cleaned_data
             try:
                 case_reinspect(actor=request.user, case=case, rectified=data["rectified"], note=data["note"],
-                               photos=data["photos"], new_deadline=data["new_deadline"], request=request)
+                               photos=data["photos"], rectify_days=data["rectify_days"], request=request)
             except (FireError, ValidationError) as exc:
                 for message in _errors(exc):
                     form.add_error(None, message)

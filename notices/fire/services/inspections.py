@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notices.fire.models import (
@@ -23,7 +20,11 @@ from notices.fire.models import (
     RectificationCase,
 )
 from notices.fire.selectors import may_inspect
-from notices.fire.services.rectification import failed_items, issue_letter
+from notices.fire.services.rectification import (
+    check_rectify_days,
+    failed_items,
+    issue_letter,
+)
 from notices.fire.services.rounds import FireError, save_photos
 from portal.audit import audit_record
 from portal.uploads import validate_photos
@@ -45,11 +46,13 @@ def form_record(
     answers: list[ItemAnswer],
     notes: str = "",
     photos: Iterable = (),
-    deadline: date | None = None,
+    rectify_days: int | None = None,
     request: HttpRequest | None = None,
 ) -> InspectionForm:
     """Record what the inspector found at `tenant`. Every active checklist item
-    is answered. Failed items open a rectification case with a letter."""
+    is answered. Failed items open a rectification case with a letter; the
+    shop has `rectify_days` (the setting by default) from the letter's
+    delivery, so the case gets its deadline then, not now."""
     centre = round_.centre
     if not may_inspect(actor, centre):
         raise PermissionDenied
@@ -62,11 +65,8 @@ def form_record(
     if set(given) != set(items):
         raise FireError(_("Answer every item of the checklist (the checklist may have changed: reload the form)."))
     failed = [a for a in answers if not a.passed]
-    today = timezone.localdate()
     if failed:
-        deadline = deadline or today + timedelta(days=settings.ATRIUM_FIRE_RECTIFY_DAYS)
-        if deadline <= today:
-            raise FireError(_("The rectification deadline must be after today."))
+        rectify_days = check_rectify_days(rectify_days)
     checked = validate_photos(photos)
     with transaction.atomic():
         # The round's lock makes two phones recording the same shop queue here;
@@ -90,9 +90,9 @@ def form_record(
         audit_record(actor=actor, action="fire.form_recorded", obj=form, request=request,
                      details={"tenant": tenant.code, "failed": len(failed), "items": len(items)})
         if failed:
-            case = RectificationCase.objects.create(centre=centre, tenant=tenant, form=form, deadline=deadline)
-            CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, deadline=deadline)
+            case = RectificationCase.objects.create(centre=centre, tenant=tenant, form=form, rectify_days=rectify_days)
+            CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=actor)
             audit_record(actor=actor, action="fire.case_opened", obj=case, request=request,
-                         details={"tenant": tenant.code, "deadline": deadline.isoformat()})
+                         details={"tenant": tenant.code, "rectify_days": rectify_days})
             issue_letter(case=case, actor=actor, failed=failed_items(case))
     return form

@@ -21,7 +21,8 @@ def _case_url(case: RectificationCase) -> str:
 def send_escalation(case_id: int) -> int:
     """Tell the centre's leaders and managers that a rectification is overdue."""
     case = RectificationCase.objects.select_related("centre", "tenant").filter(pk=case_id).first()
-    if case is None or case.status != CaseStatus.OPEN:
+    if case is None or case.status != CaseStatus.OPEN or case.deadline is None:
+        # Reported, closed or given a new letter since the sweep: nothing to tell.
         return 0
     recipients = sorted({u.email for u in users_with_role(case.centre, Role.LEADER, Role.MANAGER)})
     if not recipients:

@@ -18,13 +18,19 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notices.fire.models import (
     ChecklistItem,
     FirePhoto,
     InspectionRound,
 )
-from notices.fire.selectors import fire_centres_for, month_start, safety_drafters
+from notices.fire.selectors import (
+    fire_centres_for,
+    month_start,
+    safety_drafters,
+)
 from notices.models import Letter, LetterKind, RecipientMode
 from notices.services.drafting import letter_draft
 from notices.services.notifications import reader_language
@@ -50,6 +56,13 @@ DEFAULT_CHECKLIST = [
 
 class FireError(Exception):
     """The action is not possible now; the message says why (shown to the user)."""
+
+
+NO_DRAFTER = gettext_lazy(
+    "The centre has no drafter in the safety department, so this month's fire-safety inspection notice was not "
+    "drafted. Give a staff member the drafter role in the safety department (安全部) of this centre; the notice is "
+    "then drafted at the next daily run, or at once with “Draft the notice now”."
+)
 
 
 # --- checklist ---------------------------------------------------------------
@@ -117,6 +130,7 @@ def round_draft_notice(*, round_id: int) -> Letter | None:
         if drafter is None:
             # Without a drafter there is nobody to submit as; the daily run
             # tries again once the centre has one.
+            # Staff see it on the round and on their home page (rounds_without_notice).
             logger.warning("Centre %s has no safety-department drafter; fire notice not drafted", round_.centre)
             return None
         month = round_.month
@@ -129,6 +143,22 @@ def round_draft_notice(*, round_id: int) -> Letter | None:
         )
         InspectionRound.objects.filter(pk=round_.pk).update(notice_letter=letter)
         audit_record(actor=None, action="fire.notice_drafted", obj=round_, details={"letter": letter.pk})
+    return letter
+
+
+def round_notice_now(*, actor, round_: InspectionRound, request: HttpRequest | None = None) -> Letter:
+    """Draft this month's notice now, once the centre has its safety drafter,
+    instead of waiting for the next daily run (which would do the same: the
+    round's lock and its notice_letter make it one notice either way)."""
+    # Any of the centre's fire-safety staff may ask: it is what the daily run does anyway.
+    if not fire_centres_for(actor).filter(pk=round_.centre_id).exists():
+        raise PermissionDenied
+    if round_.month != month_start():
+        raise FireError(_("Only this month's inspection notice is drafted; this month has passed."))
+    letter = round_draft_notice(round_id=round_.pk)
+    if letter is None:
+        raise FireError(NO_DRAFTER)
+    audit_record(actor=actor, action="fire.notice_requested", obj=round_, request=request, details={"letter": letter.pk})
     return letter
 
 
