@@ -5,6 +5,8 @@ the day the letter was drafted). Those whose letter has not reached the shop
 lose their deadline until it does, as new ones; those delivered or closed
 keep theirs."""
 
+from datetime import timedelta
+
 from django.db import migrations, models
 
 MAX_DAYS = 90
@@ -22,6 +24,14 @@ def _to_periods(apps, schema_editor):
             letter_id=case.letter_id, tenant_id=case.tenant_id).exists()
         waiting = case.status != "closed" and not delivered
         Case.objects.filter(pk=case.pk).update(rectify_days=days, **({"deadline": None, "escalated_at": None} if waiting else {}))
+
+
+def _to_dates(apps, schema_editor):
+    """The way back: the old schema wants a date on every case; one still
+    waiting for its letter gets the period counted from its opening."""
+    Case = apps.get_model("fire", "RectificationCase")
+    for case in Case.objects.filter(deadline__isnull=True).iterator():
+        Case.objects.filter(pk=case.pk).update(deadline=case.opened_at.date() + timedelta(days=case.rectify_days))
 
 
 class Migration(migrations.Migration):
@@ -51,5 +61,5 @@ class Migration(migrations.Migration):
             name='deadline',
             field=models.DateField(blank=True, null=True, verbose_name='rectify by'),
         ),
-        migrations.RunPython(_to_periods, migrations.RunPython.noop),
+        migrations.RunPython(_to_periods, _to_dates),
     ]
