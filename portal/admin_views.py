@@ -1,7 +1,7 @@
 """Staff screens of the portal app inside the Wagtail admin: invitations."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from .access import centres_for, reaches_centres
 from .admin_menu import AdminScreen, MenuEntry
-from .form_actions import form_action
+from .form_actions import form_action, form_status
 from .forms import InvitationForm
 from .models.accounts import Invitation, Role
 from .services import invitation_create
@@ -50,10 +50,10 @@ def invitation_new(request):
         inviter=request.user, email=data["email"], kind=data["kind"], full_name=data["full_name"],
         centre=data.get("centre"), role=data.get("role", ""), department=data.get("department", ""),
         contact=data.get("contact"), request=request,
-    ), (PermissionDenied,))
+    ), (PermissionDenied, ValidationError))
     if sent is not None:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
         return redirect("portal_invitations:index")
     return TemplateResponse(request, "portal/admin/invitation_new.html", {
         "form": form, "page_title": _("Invite someone"), "header_icon": "mail",
-    })
+    }, status=form_status(form))

@@ -50,6 +50,7 @@ def invitation_create(
     elif kind == Invitation.Kind.CONTACT:
         if contact is None or not invitation_can_invite_contact(inviter, contact):
             raise PermissionDenied(_("You may not invite contacts of this tenant."))
+        _contact_invitable(contact, email)
         fields = {"contact": contact}
         where = contact.tenant.centre
     else:
@@ -74,6 +75,38 @@ def invitation_create(
 
         transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
     return invitation, token
+
+
+def _contact_invitable(contact, email: str) -> None:
+    """A contact's invitation gives its account the shop's letters and the
+    right to sign for them: it may only reach the person the archive names.
+    So never a contact that already has an account (accepting would move the
+    shop's access to whoever holds the link — a new manager is a new
+    contact, the old one ended), and only at the contact's email on file
+    (another address is corrected in the archive first, where it is
+    recorded and reviewed)."""
+    if not contact.active:
+        raise ValidationError(_("This contact is no longer active."))
+    if contact.user_id is not None:
+        raise ValidationError(_(
+            "%(name)s already has an account. To give the shop's access to someone else, add them as a new "
+            "contact and end this one.") % {"name": contact.name})
+    on_file = (contact.email or "").strip().lower()
+    if on_file and on_file != email:
+        raise ValidationError(_(
+            "The invitation goes to the contact's email on file, %(email)s. To send it to another address, "
+            "correct the contact's email in the archive first.") % {"email": on_file})
+
+
+def contact_still_invitable(contact, invitation: Invitation) -> bool:
+    """Whether a contact's pending invitation may still be accepted: the
+    contact may have been linked (another invitation accepted first), ended
+    or given another address since it was sent."""
+    try:
+        _contact_invitable(contact, invitation.email)
+    except ValidationError:
+        return False
+    return True
 
 
 def invitation_send_email(invitation_id: int, token: str) -> bool:
@@ -124,6 +157,11 @@ def invitation_accept(*, token: str, password: str, full_name: str = "", request
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     if invitation.state != "pending":
         raise InvitationUnusable(invitation.state)
+    contact = None
+    if invitation.kind == Invitation.Kind.CONTACT:
+        contact = type(invitation.contact).objects.select_for_update().get(pk=invitation.contact_id)
+        if not contact_still_invitable(contact, invitation):
+            raise InvitationUnusable("outdated")
 
     user = User.objects.filter(email=invitation.email).first()
     if user is None:
@@ -147,7 +185,6 @@ def invitation_accept(*, token: str, password: str, full_name: str = "", request
             defaults={"operator": invitation.operator, "department": invitation.department, "active": True},
         )
     else:
-        contact = invitation.contact
         contact.user = user
         contact._history_user = user  # the archive's field history: who linked the account
         contact.save(update_fields=["user"])

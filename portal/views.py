@@ -18,7 +18,12 @@ from tenants.selectors.contacts import is_tenant_contact, tenant_home_for
 from .access import is_staff_member
 from .forms import AcceptInvitationForm
 from .pages.cache import mark_public
-from .services import InvitationUnusable, invitation_accept, invitation_by_token
+from .services import (
+    InvitationUnusable,
+    contact_still_invitable,
+    invitation_accept,
+    invitation_by_token,
+)
 
 
 @require_GET
@@ -52,6 +57,8 @@ _UNUSABLE_MESSAGES = {
     "expired": gettext_lazy("This invitation has expired. Ask the centre's staff to send you a new one."),
     "accepted": gettext_lazy("This invitation has already been used. If it was you, sign in with your email and password."),
     "revoked": gettext_lazy("This invitation was withdrawn. Ask the centre's staff if you need access."),
+    "outdated": gettext_lazy("The centre has changed this contact since the invitation was sent. Ask the centre's "
+                             "staff to send you a new one."),
 }
 
 
@@ -59,6 +66,8 @@ _UNUSABLE_MESSAGES = {
 def invitation_accept_view(request, token):
     invitation = invitation_by_token(token)
     state = invitation.state if invitation else "invalid"
+    if state == "pending" and invitation.contact_id and not contact_still_invitable(invitation.contact, invitation):
+        state = "outdated"
     if state != "pending":
         return _unusable(request, state)
     form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})

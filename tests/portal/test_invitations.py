@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,7 +108,7 @@ def test_staff_of_centre_b_cannot_invite_a_contact_of_centre_a(client, world):
     contact = world.tenant_a.contacts.first()
     client.force_login(world.ops_b)
     response = client.post(reverse("portal_invitations:new"), {"kind": "contact", "email": "z@z.test", "contact": contact.pk})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with why
     assert not Invitation.objects.exists()
 
 
@@ -115,7 +117,7 @@ def test_operations_staff_cannot_invite_staff(client, world):
     response = client.post(
         reverse("portal_invitations:new"), {"kind": "staff", "email": "z@z.test", "centre": world.centre_a.pk, "role": "leader"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with why
     assert not Invitation.objects.exists()
 
 
@@ -146,3 +148,58 @@ def test_accepting_signs_in_through_allauth(client, world, django_capture_on_com
         user_logged_in.disconnect(_seen)
     assert response.status_code == 302 and response["Location"] == reverse("portal:landing")
     assert seen == ["ops.new@a.test"]
+
+
+# --- a contact's invitation reaches only the person the archive names ----------------
+
+
+def _invite_contact(client, contact, email):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("portal_invitations:new"), {"kind": "contact", "email": email, "contact": contact.pk})
+
+
+def test_a_contact_who_has_an_account_cannot_be_invited_to_someone_else(client, world):
+    """Found in review: inviting the signatory's contact at a stranger's
+    address and accepting moved the shop's letters and signing to the stranger."""
+    contact = world.tenant_a.contacts.get(user=world.signer_a)
+    client.force_login(world.ops_a)
+    response = _invite_contact(client, contact, "someoneelse@x.test")
+    assert response.status_code == 400 and "已有账号" in response.content.decode()
+    assert not Invitation.objects.exists() and not mail.outbox
+    contact.refresh_from_db()
+    assert contact.user == world.signer_a
+
+
+def test_a_contact_is_invited_at_its_email_on_file_only(client, world):
+    contact = world.tenant_a2.contacts.create(name="钱店长", email="boss@a2-shop.test", may_sign=True)
+    client.force_login(world.ops_a)
+    response = _invite_contact(client, contact, "other@x.test")
+    assert response.status_code == 400 and "boss@a2-shop.test" in response.content.decode()
+    assert not Invitation.objects.exists()
+    ended = world.tenant_a2.contacts.create(name="旧店长", email="old@a2-shop.test", active=False)
+    with pytest.raises(ValidationError):
+        invitation_create(inviter=world.ops_a, email="old@a2-shop.test", kind="contact", contact=ended)
+
+
+def test_an_invitation_overtaken_by_the_archive_is_refused_with_a_clear_page(client, world):
+    contact = world.tenant_a2.contacts.create(name="钱店长", email="boss@a2-shop.test", may_sign=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation_create(inviter=world.ops_a, email="boss@a2-shop.test", kind="contact", contact=contact)
+        invitation_create(inviter=world.ops_a, email="boss@a2-shop.test", kind="contact", contact=contact)
+    first, second = re.findall(r"/invite/([\w-]+)/", mail.outbox[0].body + mail.outbox[1].body)
+    assert _accept(client, first).status_code == 302
+    client.logout()
+    # The second link: the contact has its account now.
+    page = client.get(reverse("portal:invitation_accept", args=[second]))
+    assert page.status_code == 410 and page.context["state"] == "outdated"
+    assert _accept(client, second).status_code == 410
+    # The email on file changed after an invitation was sent: that link is refused too.
+    other = world.tenant_a2.contacts.create(name="孙经理", email="sun@a2-shop.test", may_sign=False)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation_create(inviter=world.ops_a, email="sun@a2-shop.test", kind="contact", contact=other)
+    token = _token_from_mail()
+    other.email = "sun.new@a2-shop.test"
+    other.save()
+    assert _accept(client, token).status_code == 410
+    other.refresh_from_db()
+    assert other.user is None and not User.objects.filter(email="sun@a2-shop.test").exists()
