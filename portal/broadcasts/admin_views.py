@@ -19,6 +19,7 @@ from .greetings import (
     greeting_decide,
     greeting_edit,
     greetings_visible_to,
+    may_approve_text,
 )
 from .services import (
     ALERT_ROLES,
@@ -150,4 +151,5 @@ def greeting_detail(request, greeting_id: int):
     return TemplateResponse(request, "portal/admin/greeting_detail.html", {
         "greeting": greeting, "form": form, "header_title": str(greeting),
         "page_title": greeting.holiday, "page_subtitle": greeting.centre.name, "header_icon": "calendar",
+        "may_approve": may_approve_text(request.user, greeting),
     })

@@ -98,6 +98,12 @@ def greeting_edit(*, actor, greeting: HolidayGreeting, title: str, message: str)
     return greeting
 
 
+def may_approve_text(actor, greeting: HolidayGreeting) -> bool:
+    """Four eyes, as for pages (4.16): who last wrote the text does not
+    approve it; a text the system prepared may be approved by any approver."""
+    return greeting.edited_by_id != actor.pk
+
+
 def greeting_decide(*, actor, greeting: HolidayGreeting, approve: bool) -> HolidayGreeting:
     with transaction.atomic():
         greeting = HolidayGreeting.objects.select_for_update().get(pk=greeting.pk)
@@ -105,6 +111,8 @@ def greeting_decide(*, actor, greeting: HolidayGreeting, approve: bool) -> Holid
             raise PermissionDenied
         if greeting.status != GreetingStatus.DRAFT:
             raise ValueError(_("Only a greeting awaiting approval can be approved or cancelled."))
+        if approve and not may_approve_text(actor, greeting):
+            raise ValueError(_("You wrote this greeting's text: another approver must approve it."))
         if approve:
             greeting.status, greeting.approved_by, greeting.approved_at = GreetingStatus.APPROVED, actor, timezone.now()
         else:

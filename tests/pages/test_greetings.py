@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from portal.broadcasts.greetings import (
     greeting_decide,
@@ -15,6 +16,7 @@ from portal.broadcasts.greetings import (
 )
 from portal.broadcasts.tasks import greetings_send_due
 from portal.models import GreetingStatus, HolidayGreeting
+from tests.base import logged_in
 
 
 def test_national_day_is_found_once_from_the_calendar():
@@ -52,3 +54,17 @@ def test_edited_text_needs_approval_and_is_sent_on_the_day(world, django_capture
     assert all(m.subject == "国庆快乐" for m in mail.outbox)
     # The unapproved greeting of centre B was not sent.
     assert HolidayGreeting.objects.get(centre=world.centre_b).status == GreetingStatus.DRAFT
+
+
+def test_who_wrote_a_greetings_text_does_not_approve_it(world):
+    """Found in review: a manager edited a greeting and approved it at once."""
+    greetings_prepare_upcoming(today=date(2026, 9, 27))
+    greeting = HolidayGreeting.objects.get(centre=world.centre_a)
+    greeting_edit(actor=world.manager, greeting=greeting, title="国庆快乐", message="祝各位商户国庆快乐！")
+    with pytest.raises(ValueError, match="另一|其他审批人"):
+        greeting_decide(actor=world.manager, greeting=greeting, approve=True)
+    page = logged_in(world.manager).get(reverse("portal_greetings:detail", args=[greeting.pk])).content.decode()
+    assert 'name="approve"' not in page and 'name="cancel"' in page  # may still decide not to send it
+    greeting_decide(actor=world.leader_a, greeting=greeting, approve=True)
+    greeting.refresh_from_db()
+    assert greeting.status == GreetingStatus.APPROVED and greeting.approved_by == world.leader_a
