@@ -19,7 +19,7 @@ third as many rows, and the assignee ended flush at the screen's edge. So
 from __future__ import annotations
 
 from django.utils.text import capfirst
-from wagtail.admin.ui.tables import Column, Table
+from wagtail.admin.ui.tables import BooleanColumn, Column, Table
 
 
 class DeskListTable(Table):
@@ -42,6 +42,13 @@ class ShortDateTimeColumn(Column):
     """A time as a desk reads it: month, day and minute this year, the date before."""
 
     cell_template_name = "portal/admin/cells/short_datetime.html"
+
+
+class YesNoColumn(BooleanColumn):
+    """A yes/no field as Wagtail's tick or cross, read out (and on hover) as
+    是/否 in the reader's language rather than Wagtail's "True"/"False"."""
+
+    cell_template_name = "portal/admin/cells/yes_no.html"
 
 
 def field_column(model, name: str, column_class=Column, **kwargs) -> Column:

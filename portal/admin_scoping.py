@@ -43,8 +43,9 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
     SnippetCreateView,
 )
-from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
+from portal.admin_exports import ReadableIndexView, ReadableListingMixin
 from portal.admin_i18n import LazyBreadcrumbsMixin
 from portal.audit import audit_record
 
@@ -167,9 +168,10 @@ class ScopedChooserViewSet(SnippetChooserViewSet):
 # --- the snippet viewset --------------------------------------------------------------
 
 
-class ScopedSnippetViewSet(LazyBreadcrumbsMixin, SnippetViewSet):
+class ScopedSnippetViewSet(LazyBreadcrumbsMixin, ReadableListingMixin, SnippetViewSet):
     """A SnippetViewSet whose every view, chooser included, answers only for
-    `scope(user)`."""
+    `scope(user)`, and whose listing and its downloads read as staff expect
+    (portal.admin_exports.ReadableListingMixin)."""
 
     chooser_viewset_class = ScopedChooserViewSet
     # Our records are letters, tenants, requests, settings of a centre: none
@@ -330,7 +332,7 @@ def scoped_wagtail_bulk_actions() -> list[type]:
 # --- listings whose rows open the inspect page -----------------------------------------
 
 
-class InspectRowsIndexView(IndexView):
+class InspectRowsIndexView(ReadableIndexView):
     """A listing whose rows open the record's page: such records (a request,
     a storage entry) change through their own actions, never an edit form."""
 

@@ -14,7 +14,9 @@ cannot run anything, and an apostrophe would turn them into text.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+from django.utils import timezone
 from django.utils.functional import Promise
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -33,6 +35,26 @@ def escape_formula(value):
 
 def escape_row(values) -> list:
     return [escape_formula(v) for v in values]
+
+
+# Times. A moment as every export and printed form of the project shows it: the
+# reader's local time (the admin's active time zone, settings.TIME_ZONE
+# unless the user chose another) to the minute, as on the screen.
+MINUTE = "%Y-%m-%d %H:%M"
+
+
+def local_minute(value: datetime) -> datetime:
+    """An aware moment as a naive local time to the minute: what an XLSX
+    cell can hold (openpyxl refuses aware datetimes) and the screen shows."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def when(value) -> str:
+    """A moment as the forms and the CSV downloads print it: local time to
+    the minute, blank for none."""
+    return local_minute(value).strftime(MINUTE) if value else ""
 
 
 def install_wagtail_export_escaping() -> None:

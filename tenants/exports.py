@@ -14,13 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.pdf.render import html_to_pdf
-from portal.spreadsheets import escape_formula
+from portal.spreadsheets import escape_formula, when
 from tenants.models import ServiceRequest
-
-
-def when(value):
-    """A moment as the forms print it: local time to the minute, blank for none."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def record_columns() -> list[str]:

@@ -11,7 +11,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.ui.tables import BooleanColumn, DateColumn
+from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
@@ -29,6 +29,7 @@ from notices.forms import AttachmentFileInput, LetterForm, LetterTemplateForm
 from notices.models import Letter, LetterStatus, LetterTemplate, SealUse
 from notices.selectors import TEMPLATE_ROLES, letters_listing_for, seal_uses_visible_to
 from portal.access import centres_for
+from portal.admin_columns import YesNoColumn
 from portal.admin_scoping import ScopedSnippetViewSet
 
 EDITABLE = (LetterStatus.DRAFT, LetterStatus.IN_APPROVAL)
@@ -145,7 +146,7 @@ class LetterTemplateViewSet(ScopedSnippetViewSet):
     model = LetterTemplate
     icon = "form"
     menu_label = _("Letter template")
-    list_display = ["centre", "letterhead_title", "number_pattern", BooleanColumn("has_seal", label=_("seal set up"))]
+    list_display = ["centre", "letterhead_title", "number_pattern", YesNoColumn("has_seal", label=_("seal set up"))]
     edit_handler = ObjectList(
         [
             FieldPanel("centre"),

@@ -8,8 +8,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from portal.admin_exports import ReadableIndexView
 from portal.admin_scoping import ScopedInspectView, ScopedSnippetViewSet
 from tenants.admin.filters import centre_filter
 from tenants.forms.directory import CentreForm, ContactForm, TenantForm, UnitForm
@@ -57,7 +58,7 @@ class ContactFilterSet(WagtailFilterSet):
         fields = ["tenant__centre", "may_sign", "active"]
 
 
-class TenantSearchIndexView(IndexView):
+class TenantSearchIndexView(ReadableIndexView):
     """Staff look a shop up by its code or any part of its names: every word
     of the query must appear in one of them (selectors.directory.matching_words)."""
 

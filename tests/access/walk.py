@@ -50,10 +50,10 @@ PROJECT_APPS = ("portal.", "tenants.", "notices.", "visits.")
 
 def is_project_view(pattern: Pattern) -> bool:
     # Wagtail's own views wrapped for centre scoping (snippet viewsets, the
-    # admin API) keep Wagtail's permission checks on POST; the GET walk covers
-    # what they show.
-    return pattern.module.startswith(PROJECT_APPS) and pattern.module not in ("portal.admin_scoping",
-                                                                              "portal.pages.scoping")
+    # admin API) or given readable downloads (the listings, portal.admin_exports)
+    # keep Wagtail's permission checks on POST; the GET walk covers what they show.
+    return pattern.module.startswith(PROJECT_APPS) and pattern.module not in (
+        "portal.admin_scoping", "portal.admin_exports", "portal.pages.scoping")
 
 
 # --- reading a response -------------------------------------------------------
