@@ -5,6 +5,7 @@ and the reminders sent while it stays unsigned."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -191,7 +192,7 @@ class SignCode(models.Model):
         indexes = [models.Index(fields=["delivery", "user", "-created_at"])]
 
     def __str__(self):
-        return f"{self.delivery_id} · {self.channel} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.delivery_id} · {self.channel} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class Reminder(NotifyClaim):
@@ -218,7 +219,7 @@ class Reminder(NotifyClaim):
         ordering = ["-sent_at"]
 
     def __str__(self):
-        return f"{self.delivery} · {self.get_kind_display()} · {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.delivery} · {self.get_kind_display()} · {timezone.localtime(self.sent_at):%Y-%m-%d %H:%M}"
 
 
 class LetterQuestion(models.Model):

@@ -298,4 +298,4 @@ class SealUse(models.Model):
         ordering = ["-used_at"]
 
     def __str__(self):
-        return f"{self.doc_number} · {self.used_at:%Y-%m-%d %H:%M}"
+        return f"{self.doc_number} · {timezone.localtime(self.used_at):%Y-%m-%d %H:%M}"

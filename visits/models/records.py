@@ -52,7 +52,7 @@ class UnitCheckIn(models.Model):
         ordering = ["-scanned_at"]
 
     def __str__(self):
-        return f"{self.unit} {self.scanned_at:%Y-%m-%d %H:%M}"
+        return f"{self.unit} {timezone.localtime(self.scanned_at):%Y-%m-%d %H:%M}"
 
 
 class VisitMode(models.TextChoices):
