@@ -107,3 +107,11 @@ def test_a_drafted_letter_whose_words_would_not_reach_the_pdf_is_refused(world):
                      title="停电通知", body="<p>明日停电。</p><textarea>请各商户提前做好准备</textarea>",
                      actor=world.ops_a, origin="test")
     assert not Letter.objects.filter(title="停电通知").exists()
+
+
+def test_the_meeting_form_preselects_the_centre_of_staff_who_work_at_one_centre(world):
+    page = logged_in(world.ops_a).get(reverse("visits:meetings")).content.decode()
+    assert f'<option value="{world.centre_a.pk}" selected>' in page
+    page = logged_in(world.manager).get(reverse("visits:meetings")).content.decode()  # every centre: theirs to choose
+    choices = page.split('name="centre"')[1].split("</select>")[0]
+    assert '<option value="" selected>' in choices and choices.count("selected>") == 1

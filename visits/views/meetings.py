@@ -43,7 +43,9 @@ from .common import error_text, staff_only
 def meeting_list(request):
     staff_only(request.user)
     centres = visit_centres_for(request.user)
-    form = MeetingForm(request.POST or None, centres=centres)
+    # As on the survey screen: most staff work for one centre, no choice to make.
+    initial = {"centre": centres.first()} if len(centres[:2]) == 1 else {}
+    form = MeetingForm(request.POST or None, centres=centres, initial=initial)
     meeting = form_action(request, form, lambda d: meeting_schedule(
         actor=request.user, centre=d["centre"], kind=d["kind"], title=d["title"], starts_at=d["starts_at"],
         ends_at=d["ends_at"], location=d["location"], agenda=d["agenda"], request=request,
