@@ -5,17 +5,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.access import reaches_centres
+from portal.access import centres_for, reaches_centres
+from portal.admin_home import WorkItem
 from portal.admin_menu import AdminScreen, MenuEntry, reaches_any
-from portal.form_actions import form_action
+from portal.form_actions import form_action, form_status
+from portal.models import Centre
 
-from .forms import AlertForm, GreetingForm
+from .calendar import unknown_holiday_years
+from .forms import AlertForm, GreetingForm, NewGreetingForm
 from .greetings import (
     APPROVE_ROLES,
+    EDIT_ROLES,
+    greeting_create,
     greeting_decide,
     greeting_edit,
     greetings_visible_to,
@@ -111,9 +117,10 @@ def alert_action(request, alert_id: int, action: str):
 # --- greetings -----------------------------------------------------------------
 
 def may_see_greetings(user) -> bool:
-    from .greetings import EDIT_ROLES
-
     return reaches_centres(user, EDIT_ROLES + APPROVE_ROLES)
+
+
+may_prepare_greetings = reaches_any(EDIT_ROLES)
 
 
 greeting_screen = AdminScreen("greetings/", "portal_greetings",
@@ -125,7 +132,27 @@ def greeting_index(request):
     greetings = greetings_visible_to(request.user).select_related("centre", "approved_by")[:200]
     return TemplateResponse(request, "portal/admin/greeting_index.html", {
         "greetings": greetings, "page_title": _("Holiday greetings"), "header_icon": "calendar",
+        "unknown_years": [str(year) for year in unknown_holiday_years()], "may_add": may_prepare_greetings(request.user),
     })
+
+
+@greeting_screen.route("new/", "new", allow=may_prepare_greetings)
+def greeting_new(request):
+    """A greeting added by hand, for any day to come (a holiday the calendar
+    does not know yet)."""
+    centres = centres_for(request.user, EDIT_ROLES)
+    initial = {"centre": centres.first()} if len(centres[:2]) == 1 else {}
+    form = NewGreetingForm(request.POST or None, centres=centres, initial=initial)
+    greeting = form_action(request, form, lambda d: greeting_create(
+        actor=request.user, centre=d["centre"], holiday=d["holiday"], send_on=d["send_on"], title=d["title"],
+        message=d["message"],
+    ), (ValueError,), denied=_("You may not do that for this centre."))
+    if greeting is not None:
+        messages.success(request, _("Greeting added; it needs approving before it is sent."))
+        return redirect("portal_greetings:detail", greeting.pk)
+    return TemplateResponse(request, "portal/admin/greeting_new.html", {
+        "form": form, "page_title": _("Add a greeting"), "header_icon": "calendar",
+    }, status=form_status(form))
 
 
 @greeting_screen.route("<int:greeting_id>/", "detail")
@@ -153,3 +180,15 @@ def greeting_detail(request, greeting_id: int):
         "page_title": greeting.holiday, "page_subtitle": greeting.centre.name, "header_icon": "calendar",
         "may_approve": may_approve_text(request.user, greeting),
     })
+
+
+def greeting_work_items(user):
+    """An `atrium_work_items` provider: while the holiday calendar does not
+    know a coming year, the people who prepare greetings are told, counted
+    as the centres whose greetings of moving holidays they must add by hand.
+    The calendar is the installed package's: no query when it knows."""
+    years = unknown_holiday_years()
+    centres = centres_for(user, EDIT_ROLES) if years else Centre.objects.none()
+    label = _("centres: the official holiday dates for %(years)s are not known yet, add their greetings by hand") % {
+        "years": "、".join(str(year) for year in years)}
+    return [WorkItem(label, centres, reverse("portal_greetings:index"), urgent=True)]

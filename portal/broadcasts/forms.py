@@ -30,3 +30,25 @@ class AlertForm(forms.Form):
 class GreetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     message = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+def holiday_choices() -> list[tuple[str, str]]:
+    from .greetings import HOLIDAY_NAMES
+
+    # The 2015 one-off (抗战胜利纪念日) is no holiday to add again.
+    return [(name, label) for name, (label, _wish) in HOLIDAY_NAMES.items() if name != "Anti-Fascist 70th Day"]
+
+
+class NewGreetingForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=None)
+    holiday = forms.ChoiceField(label=_("Holiday"), choices=holiday_choices)
+    send_on = forms.DateField(label=_("Send on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              help_text=_("The first day of the holiday, as the State Council's arrangement gives it."))
+    title = forms.CharField(label=_("Title"), max_length=120, required=False,
+                            help_text=_("Left empty: the usual greeting for this holiday."))
+    message = forms.CharField(label=_("Message"), max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres

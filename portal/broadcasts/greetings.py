@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import chinese_calendar
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +15,15 @@ from portal.audit import audit_record
 from portal.models.accounts import Role
 from portal.models.broadcasts import GreetingStatus, HolidayGreeting
 
+from .calendar import holiday_starts
+
+__all__ = ["holiday_starts"]  # its tests import it from here, where greetings find it
+
 PREPARE_DAYS_AHEAD = 5
+# A holiday's greeting already there within this many days of the day found
+# (one added by hand while the calendar did not know the year, on a date
+# the official arrangement then moved) is that holiday's: none is added.
+SAME_HOLIDAY_DAYS = 10
 EDIT_ROLES = (Role.OPERATIONS, Role.WEB_EDITOR, Role.WEB_REVIEWER, Role.MANAGER)
 APPROVE_ROLES = (Role.WEB_REVIEWER, Role.LEADER, Role.MANAGER)
 
@@ -31,22 +38,6 @@ HOLIDAY_NAMES = {
     "Mid-autumn Festival": ("中秋节", "中秋快乐，花好月圆，阖家团圆！"),
     "Anti-Fascist 70th Day": ("抗战胜利纪念日", "铭记历史，珍爱和平。"),
 }
-
-
-def holiday_starts(start: date, end: date) -> list[tuple[date, str]]:
-    """First day of each public holiday between start and end (inclusive)."""
-    found = []
-    day = start
-    while day <= end:
-        try:
-            is_holiday, name = chinese_calendar.get_holiday_detail(day)
-            before = chinese_calendar.get_holiday_detail(day - timedelta(days=1))
-        except NotImplementedError:
-            break  # the package does not know that year yet
-        if is_holiday and name and before[1] != name:
-            found.append((day, name))
-        day += timedelta(days=1)
-    return found
 
 
 def default_text(centre, name: str) -> tuple[str, str, str]:
@@ -66,6 +57,8 @@ def greetings_prepare_upcoming(*, today: date | None = None, days: int = PREPARE
     for day, name in holiday_starts(today, today + timedelta(days=days)):
         for centre in Centre.objects.all():
             label, title, message = default_text(centre, name)
+            if _has_greeting_near(centre, label, day):
+                continue
             try:
                 with transaction.atomic():
                     greeting, made = HolidayGreeting.objects.get_or_create(
@@ -77,6 +70,36 @@ def greetings_prepare_upcoming(*, today: date | None = None, days: int = PREPARE
                 audit_record(actor=None, action="greeting.prepared", obj=greeting, centre=centre)
                 created.append(greeting)
     return created
+
+
+def _has_greeting_near(centre, label: str, day: date) -> bool:
+    window = timedelta(days=SAME_HOLIDAY_DAYS)
+    return HolidayGreeting.objects.filter(
+        centre=centre, holiday=label, send_on__range=(day - window, day + window)
+    ).exclude(send_on=day).exists()
+
+
+def greeting_create(*, actor, centre, holiday: str, send_on: date, title: str = "", message: str = "") -> HolidayGreeting:
+    """A greeting staff add by hand, for any day to come: a holiday the
+    calendar does not know yet, or one it leaves out. A draft, approved like
+    the prepared ones; one per centre and day (a double submit adds nothing)."""
+    if not has_role(actor, centre, *EDIT_ROLES):
+        raise PermissionDenied
+    if send_on < timezone.localdate():
+        raise ValueError(_("Choose a day that has not passed yet."))
+    label, default_title, default_message = default_text(centre, holiday)
+    if _has_greeting_near(centre, label, send_on):
+        raise ValueError(_("This centre already has a greeting for this holiday within a few days of that date."))
+    try:
+        with transaction.atomic():
+            greeting = HolidayGreeting.objects.create(
+                centre=centre, send_on=send_on, holiday=label, title=title.strip() or default_title,
+                message=message.strip() or default_message, edited_by=actor,
+            )
+            audit_record(actor=actor, action="greeting.created", obj=greeting, centre=centre)
+    except IntegrityError as exc:
+        raise ValueError(_("This centre already has a greeting on that day.")) from exc
+    return greeting
 
 
 def greetings_visible_to(user):

@@ -34,8 +34,13 @@ def alert_notify_chunk(alert_id: int, recipient_ids: list[int]) -> int:
 
 @shared_task(acks_late=True)
 def greetings_prepare() -> int:
+    from .calendar import unknown_holiday_years
     from .greetings import greetings_prepare_upcoming
 
+    for year in unknown_holiday_years():
+        # Once a day, for the log and Sentry; staff see it in the admin.
+        logger.warning("The holiday calendar (chinese-calendar) does not know %s: greetings of its moving holidays "
+                       "are not prepared; update the package or add them by hand.", year)
     return len(greetings_prepare_upcoming())
 
 

@@ -3,8 +3,9 @@
 What it holds: django-prometheus's request counters and latencies (its two
 middlewares; its database and cache backends are not used — they would
 replace Django's own backends for a few more counters), the Celery task
-durations (portal/task_metrics.py), and Atrium's letter figures read from the
-database at each scrape (notices/metrics.py).
+durations (portal/task_metrics.py), Atrium's letter figures read from the
+database at each scrape (notices/metrics.py), and whether the holiday
+calendar knows the coming year (portal/broadcasts/calendar.py).
 
 With several processes (gunicorn workers, Celery workers), set
 PROMETHEUS_MULTIPROC_DIR to one empty folder shared by all of them on the
@@ -28,12 +29,14 @@ from django.views.decorators.http import require_safe
 from prometheus_client import CollectorRegistry, multiprocess
 
 from notices.metrics import LetterFigures
+from portal.broadcasts.calendar import HolidayCalendarFigures
 
 _PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
 
 # auto_describe off: registering must not run the queries.
 _FIGURES = CollectorRegistry(auto_describe=False)
 _FIGURES.register(LetterFigures())
+_FIGURES.register(HolidayCalendarFigures())
 
 
 def metrics_allowed(request) -> bool:

@@ -163,8 +163,8 @@ def _centre_activity(cast: Cast, key: str) -> dict:
     submit(pending, drafter)
     rnd = fire_round(centre)
     meeting = meeting_schedule(actor=ops, centre=centre, kind="quarterly", title=f"{m}四季度租户大会",
-                               starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2),
-                               location=f"{m}会议室", agenda=f"{m}年终促销")
+                               starts_at=now - timedelta(hours=2), ends_at=now - timedelta(minutes=10),
+                               location=f"{m}会议室", agenda=f"{m}年终促销")  # just over: minutes published, door still open
     meeting_save_minutes(actor=ops, meeting=meeting, minutes=f"{m}会议纪要", upload=pdf_upload(), publish=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
         survey = survey_create(actor=ops, centre=centre, title=f"{m}满意度调查", opens_on=today,

@@ -177,6 +177,9 @@ POST_CASES = {
                              NOT_CENTRE_B_STAFF),
     "portal_greetings:detail": ("B", lambda o: {"greeting_id": o["greeting"].pk}, lambda o: {"approve": "1"},
                                 NOT_CENTRE_B_STAFF),
+    "portal_greetings:new": ("B", lambda o: {}, lambda o: {"centre": o["centre"].pk, "holiday": "Spring Festival",
+                                                           "send_on": _soon(60), "title": "x", "message": "x"},
+                             (*STAFF_A, *TENANTS, "anonymous")),
     "portal_alerts:new": ("B", lambda o: {}, lambda o: {"kind": "typhoon", "level": "orange", "title": "x",
                                                         "message": "x", "centres": [o["centre"].pk]},
                           (*STAFF_A, *TENANTS, "anonymous")),
@@ -194,7 +197,7 @@ FORM_REFUSES = {
     "wagtailsnippets_tenants_servicerequest:add", "wagtailsnippets_tenants_storagedeposit:add", "visits:record_new",
     "wagtailsnippets_notices_letter:add", "wagtailsnippets_tenants_feedbackreply:add",
     "wagtailsnippets_tenants_phoneblock:add",
-    "portal_alerts:new", "portal_invitations:new", "portal_editions:new",
+    "portal_alerts:new", "portal_invitations:new", "portal_editions:new", "portal_greetings:new",
 }
 # A staff member of the same centre who may see the record but not act on it
 # is sent back to it with a message.

@@ -2,9 +2,13 @@
 
 Staff (operations and managers/auditors) see the centres they work for; an
 operator-wide manager sees every centre of the operator; tenants see none of
-the staff records, only their own centre's published minutes and surveys."""
+the staff records, only their own centre's meetings (coming up, or past with
+published minutes) and surveys."""
 
 from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
 
 from portal.access import centres_for, reaches_centres
 from portal.models.accounts import Role
@@ -64,13 +68,22 @@ def tenant_centre_ids(user) -> list[int]:
 
 
 def meetings_for_tenant_user(user):
-    """Meetings whose minutes are published, in the centres of the user's shops."""
-    return Meeting.objects.filter(centre_id__in=tenant_centre_ids(user), minutes_published_at__isnull=False)
+    """Meetings of the centres of the user's shops: those to come or under
+    way (the tenant needs the time, place and agenda to attend, 4.7), and
+    past ones whose minutes are published. A past meeting without published
+    minutes has nothing left for a tenant to read."""
+    return Meeting.objects.filter(centre_id__in=tenant_centre_ids(user)).filter(
+        Q(ends_at__gte=timezone.now()) | Q(minutes_published_at__isnull=False)
+    )
+
+
+def meeting_minutes_for_tenant_user(user):
+    """Meetings whose minutes a tenant may read (and download): published only,
+    never a draft staff are still writing."""
+    return meetings_for_tenant_user(user).filter(minutes_published_at__isnull=False)
 
 
 def open_surveys_for_tenant_user(user):
-    from django.utils import timezone
-
     today = timezone.localdate()
     return Survey.objects.filter(
         centre_id__in=tenant_centre_ids(user), status=SurveyStatus.OPEN, opens_on__lte=today, closes_on__gte=today

@@ -155,6 +155,10 @@ def meeting_save_minutes(*, actor, meeting: Meeting, minutes: str, upload=None, 
         if publish:
             if not row.minutes and not row.minutes_file:
                 raise VisitError(_("Write or upload the minutes before publishing them."))
+            # Minutes record what the meeting decided: until it has ended they
+            # can be drafted (and saved) but not shown to every tenant as final.
+            if not row.minutes_published_at and timezone.now() < row.ends_at:
+                raise VisitError(_("The meeting has not ended yet: publish its minutes once it is over."))
             row.minutes_published_at = row.minutes_published_at or timezone.now()
         row.save()
         audit_record(actor=actor, action="meeting.minutes_published" if publish else "meeting.minutes_saved",

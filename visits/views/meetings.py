@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -20,7 +21,9 @@ from portal.form_actions import form_action, form_status
 from tenants.selectors.contacts import tenant_contacts_of
 
 from ..forms import AttendanceForm, MeetingForm, MinutesForm, SuggestionForm
+from ..models import MeetingAttendance
 from ..selectors import (
+    meeting_minutes_for_tenant_user,
     meetings_for_tenant_user,
     meetings_visible_to_staff,
     visit_centres_for,
@@ -43,7 +46,9 @@ from .common import error_text, staff_only
 def meeting_list(request):
     staff_only(request.user)
     centres = visit_centres_for(request.user)
-    form = MeetingForm(request.POST or None, centres=centres)
+    # As on the survey screen: most staff work for one centre, no choice to make.
+    initial = {"centre": centres.first()} if len(centres[:2]) == 1 else {}
+    form = MeetingForm(request.POST or None, centres=centres, initial=initial)
     meeting = form_action(request, form, lambda d: meeting_schedule(
         actor=request.user, centre=d["centre"], kind=d["kind"], title=d["title"], starts_at=d["starts_at"],
         ends_at=d["ends_at"], location=d["location"], agenda=d["agenda"], request=request,
@@ -139,17 +144,28 @@ def door(request, token):
 @login_required
 @require_GET
 def my_meetings(request):
-    meetings = meetings_for_tenant_user(request.user).select_related("centre")[:50]
+    """The tenant's meetings: those to come (or under way) first, soonest
+    first, with their time, place and agenda; then past ones with minutes."""
     if not tenant_contacts_of(request.user).exists():
         raise PermissionDenied
-    return render(request, "visits/tenant/meetings.html", {"meetings": meetings})
+    meetings = list(meetings_for_tenant_user(request.user).select_related("centre")[:50])
+    now = timezone.now()
+    upcoming = sorted((m for m in meetings if m.ends_at >= now), key=lambda m: m.starts_at)
+    past = [m for m in meetings if m.ends_at < now]
+    return render(request, "visits/tenant/meetings.html", {"upcoming": upcoming, "past": past, "now": now})
 
 
 @login_required
 @require_GET
 def my_meeting(request, pk):
     meeting = get_object_or_404(meetings_for_tenant_user(request.user).select_related("centre"), pk=pk)
-    return render(request, "visits/tenant/meeting.html", {"meeting": meeting})
+    registered = MeetingAttendance.objects.filter(
+        meeting=meeting, tenant__in=tenant_contacts_of(request.user).values("tenant")
+    ).select_related("tenant").order_by("at")
+    return render(request, "visits/tenant/meeting.html", {
+        "meeting": meeting, "registered": registered, "now": timezone.now(),
+        "agenda": [line.strip() for line in meeting.agenda.splitlines() if line.strip()],
+    })
 
 
 @login_required
@@ -157,7 +173,7 @@ def my_meeting(request, pk):
 def minutes_file(request, pk):
     """Staff of the centre, and tenants once the minutes are published."""
     meeting = (meetings_visible_to_staff(request.user).filter(pk=pk).first()
-               or meetings_for_tenant_user(request.user).filter(pk=pk).first())
+               or meeting_minutes_for_tenant_user(request.user).filter(pk=pk).first())
     if meeting is None or not meeting.minutes_file:
         raise Http404
     return private_file_response(meeting.minutes_file)
