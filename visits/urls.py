@@ -27,4 +27,6 @@ urlpatterns = [
     path("my/meetings/", meetings.my_meetings, name="my_meetings"),
     path("my/meetings/<int:pk>/", meetings.my_meeting, name="my_meeting"),
     path("surveys/<int:pk>/", surveys.survey_answer_view, name="survey_answer"),
+    # A shop's contact without an account: the signed link of their invitation.
+    path("surveys/answer/<str:token>/", surveys.survey_link_answer, name="survey_link"),
 ]

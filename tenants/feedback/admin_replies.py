@@ -16,6 +16,7 @@ from portal.admin_scoping import ScopedAdminForm, ScopedSnippetViewSet
 from tenants.admin.policies import CentreSettingViewSet
 from tenants.feedback.admin_hot import HotIssueViewSet
 from tenants.feedback.admin_posts import FeedbackPostViewSet
+from tenants.feedback.approval import departments_with_approvers, reply_review_problem
 from tenants.feedback.decisions import BoardStepDecided
 from tenants.feedback.models import (
     BoardSettings,
@@ -55,7 +56,39 @@ class DrafterCreateView(CreateView):
 
 
 class ReplyForm(ScopedAdminForm):
+    """A reply goes only to a department that can approve it: the choices
+    offer the departments with an approver besides the drafter (at the post's
+    centre, or at the centres the user follows before a post is chosen), and
+    saving — a draft or a submission — checks the chosen post's centre."""
+
     scoped_fields = {"post": _posts_followed_by}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("department")
+        if field is None:
+            return
+        post = self.instance.post if self.instance.post_id else None
+        centres = [post.centre_id] if post else board_centres_followed_by(self.for_user).values_list("pk", flat=True)
+        usable = departments_with_approvers(list(centres), besides=self._drafter())
+        if self.instance.department:
+            usable.add(self.instance.department)  # kept, so the refusal names what is missing
+        # Offered, not enforced here: a department chosen anyway (a form opened
+        # before its last approver left) gets clean()'s message, which says
+        # what is missing, rather than "not a valid choice".
+        field.widget.choices = [(v, label) for v, label in field.choices if not v or v in usable]
+
+    def _drafter(self):
+        return self.instance.drafter if self.instance.drafter_id else self.for_user
+
+    def clean(self):
+        cleaned = super().clean()
+        post, department = cleaned.get("post"), cleaned.get("department")
+        if post is not None and department:
+            problem = reply_review_problem(post, department, self._drafter())
+            if problem:
+                self.add_error("department", problem)
+        return cleaned
 
     def clean_body(self):
         body = (self.cleaned_data.get("body") or "").strip()

@@ -58,7 +58,7 @@ TENANT_KEYS = {
     "service_request",
     "request_photo", "recording", "hold", "deposit", "archive_document", "grant", "fire_form", "fire_case",
     "fire_photo", "unit_token", "visit", "visit_photo", "suggestion", "planned_visit", "alert_recipient", "user",
-    "feedback_post", "feedback_reply",
+    "feedback_post", "feedback_reply", "survey_link_token",
 }
 
 
@@ -122,6 +122,7 @@ EXPLICIT = {
     "visits:door": lambda o: {"token": o["door_token"]},
     "visits:my_meeting": _pk("meeting"),
     "visits:survey_answer": _pk("survey"),
+    "visits:survey_link": lambda o: {"token": o["survey_link_token"]},
     "tenants:my_request": _pk("service_request"),
     "tenants:my_request_rate": _pk("service_request"),
     "tenants:my_request_reopen": _pk("service_request"),

@@ -57,6 +57,7 @@ from visits.services.meetings import (
 )
 from visits.services.plans import plan_sync
 from visits.services.records import unit_code_for, unit_token, visit_record_create
+from visits.services.survey_links import survey_link_path
 from visits.services.surveys import survey_create, survey_set_status
 
 MARKER_OF = {"A": "ZZX-", "Y": "ZZY-", "B": "ZZB-"}  # the tenant of each variant
@@ -240,6 +241,7 @@ def tenant_records(cast: Cast, key: str, by_centre: dict) -> dict:
     return {
         **letter, **desk, **visits, **board,
         "tenant": tenant, "contact": tenant.contacts.first(),
+        "survey_link_token": survey_link_path(shared["survey"], tenant.contacts.first()).rstrip("/").rsplit("/", 1)[1],
         "user": {"A": cast.w.signer_a, "Y": cast.w.signer_a2, "B": cast.w.signer_b}[key],
         "centre": cast.chain[cast.centre_of(key)][3],
     }

@@ -93,6 +93,9 @@ PUBLIC = {
     # The token from the invitation email is the credential: whoever holds
     # it sees the invitation it names (tested in tests/portal/test_invitations.py).
     "portal:invitation_accept": EVERYTHING,
+    # Likewise the survey's signed link for a shop without an account: it
+    # shows that shop's survey to whoever holds it (tests/visits/test_survey_links.py).
+    "visits:survey_link": EVERYTHING,
 }
 
 # Patterns never requested: what they do cannot be undone within the test

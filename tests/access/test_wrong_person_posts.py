@@ -243,6 +243,8 @@ READ_ONLY = {
     ], "GET only"),
     "admin_error_test_off": "a 404 in place of Wagtail's deliberate error page",
     "portal:invitation_accept": "the token from the email is the credential; tested in tests/portal",
+    "visits:survey_link": "the signed link from the survey email is the credential (anyone holding it answers for "
+                          "its shop, once); tested in tests/visits/test_survey_links.py",
     "notices:verify": "public: checks an uploaded PDF, stores nothing",
     "notices_letters:recipient_count": "GET only: a count for the letter form",
     **dict.fromkeys([

@@ -80,3 +80,38 @@ def test_create_open_answer_close_and_read_the_results(e2e_world, session_factor
     tenant.goto(f"/visits/surveys/{survey.pk}/")
     assert "2026年冬季租户满意度调查" not in tenant.page.content()
     assert not staff.csp_violations and not tenant.csp_violations
+
+
+def test_a_shop_without_an_account_answers_from_the_emailed_link(e2e_world, session_factory):
+    import re
+    from datetime import timedelta
+
+    from django.test import TestCase
+    from django.utils import timezone
+
+    from tests.base import make_contact, make_tenant
+    from visits.services.surveys import survey_create, survey_set_status
+
+    w = e2e_world
+    shop = make_tenant(w.centre_a, "TA009", "茶语轩")
+    make_contact(shop, "boss@tea.test", may_sign=True, with_account=False)
+    today = timezone.localdate()
+    survey = survey_create(actor=w.ops_a, centre=w.centre_a, title="春季满意度调查", opens_on=today,
+                           closes_on=today + timedelta(days=7))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        survey_set_status(actor=w.ops_a, survey=survey, status="open")
+    body = next(m.body for m in mail.outbox if m.to == ["boss@tea.test"])
+    path = re.search(r"茶语轩: https?://[^/]+(/\S+)", body).group(1)
+
+    boss = session_factory(phone=True)  # not signed in: no account
+    boss.goto(path)
+    assert "茶语轩" in boss.page.get_by_test_id("survey-shop").inner_text()
+    for q in survey.questions.all():
+        boss.page.locator(f"input[name=q{q.pk}][value='4']").check()
+    _fits_the_phone(boss)
+    boss.page.get_by_test_id("survey-form").locator("button[type=submit]").click()
+    boss.page.wait_for_load_state("networkidle")
+    assert boss.page.get_by_test_id("survey-thanks").is_visible()
+    assert SurveyResponse.objects.get(survey=survey).tenant == shop
+    boss.goto(path[:-6] + "xxxxx/")
+    assert boss.page.get_by_test_id("survey-link-refused").is_visible()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from tenants.models import Tenant, Tier
+from portal.models.outbox import OutboxEntry
+from tenants.models import Contact, Tenant, Tier
 
 from ..models import (
     SATISFIED_SCORE,
@@ -25,6 +26,26 @@ from .dashboard import Row, floor_label
 from .targets import rate
 
 _GOOD = Q(score__gte=SATISFIED_SCORE)
+
+
+def invitation_prefix(survey_id: int) -> str:
+    """The outbox key of a survey's invitations, before the address
+    (visits.services.notify)."""
+    return f"survey:{survey_id}:"
+
+
+def invited_count(survey: Survey) -> int:
+    """Addresses the invitation reached (accepted by the mail server); with
+    those of the earlier scheme, one ReminderSent row per account."""
+    now = OutboxEntry.objects.filter(key__startswith=invitation_prefix(survey.pk), email_sent_at__isnull=False).count()
+    return now + ReminderSent.objects.filter(kind="survey", key=str(survey.pk), notified_at__isnull=False).count()
+
+
+def shops_without_email(survey: Survey):
+    """The survey's shops no invitation can reach: no active contact with an
+    email. Staff phone them, or add an address and answer with them."""
+    with_email = Contact.objects.active().filter(tenant=OuterRef("pk")).exclude(email="")
+    return survey_tenants(survey).filter(~Exists(with_email)).order_by("trading_name")
 
 
 def survey_tenants(survey: Survey):
@@ -55,6 +76,7 @@ class SurveyResults:
     answers: int
     tenants: int
     invited: int  # contacts emailed
+    unreached: list  # the shops with no contact email
     overall: Row
     dimensions: list[Row]
     tiers: list[Row]
@@ -87,7 +109,8 @@ def survey_results(survey: Survey) -> SurveyResults:
         survey=survey,
         answers=responses.count(),
         tenants=survey_tenants(survey).count(),
-        invited=ReminderSent.objects.filter(kind="survey", key=str(survey.pk)).count(),
+        invited=invited_count(survey),
+        unreached=list(shops_without_email(survey)),
         overall=Row(None, "", total["ok"], total["total"]),
         dimensions=dimensions,
         tiers=tiers,

@@ -104,6 +104,15 @@ def survey_answer(*, actor, survey: Survey, tenant: Tenant, scores: dict[int, in
     contact = tenant_contacts_of(actor).filter(tenant=tenant, tenant__centre=survey.centre_id).first()
     if contact is None:
         raise PermissionDenied
+    return record_answer(survey=survey, tenant=tenant, contact=contact, user=actor, scores=scores, comment=comment,
+                         request=request)
+
+
+def record_answer(*, survey: Survey, tenant: Tenant, contact, user, scores: dict[int, int], comment: str = "",
+                  request=None, details: dict | None = None) -> SurveyResponse:
+    """The shop's answer, by `contact` (signed in as `user`, or None through
+    the emailed link: visits.services.survey_links). The caller has checked
+    that `contact` speaks for `tenant`."""
     survey = Survey.objects.get(pk=survey.pk)  # its status now, not when the page was shown
     if not survey_is_answerable(survey):
         raise VisitError(_("This survey is not open."))
@@ -114,14 +123,15 @@ def survey_answer(*, actor, survey: Survey, tenant: Tenant, scores: dict[int, in
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(
-                survey=survey, tenant=tenant, contact=contact, user=actor, tier=tenant.tier, floor=floor,
+                survey=survey, tenant=tenant, contact=contact, user=user, tier=tenant.tier, floor=floor,
                 comment=(comment or "").strip()[:2000], submitted_at=timezone.now(),
             )
             SurveyScore.objects.bulk_create([
                 SurveyScore(response=response, question=q, dimension=q.dimension, score=int(scores[pk]))
                 for pk, q in questions.items()
             ])
-            audit_record(actor=actor, action="survey.answered", obj=survey, request=request, details={"tenant": tenant.pk})
+            audit_record(actor=user, action="survey.answered", obj=survey, request=request,
+                         details={"tenant": tenant.pk, **(details or {})})
     except IntegrityError as exc:
         raise VisitError(_("Your shop has already answered this survey. Thank you!")) from exc
     return response

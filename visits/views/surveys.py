@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.form_actions import form_action, form_status
+from tenants.models import Tenant
 from tenants.selectors.contacts import tenants_of_contact
 
 from ..forms import SurveyAnswerForm, SurveyForm
@@ -25,6 +26,11 @@ from ..selectors import (
 )
 from ..selectors.surveys import survey_results, surveys_with_figures
 from ..services.records import VisitError
+from ..services.survey_links import (
+    SurveyLinkInvalid,
+    survey_answer_by_link,
+    survey_link_open,
+)
 from ..services.surveys import (
     survey_answer,
     survey_create,
@@ -109,3 +115,32 @@ def survey_answer_view(request, pk):
         messages.success(request, _("Thank you for your answers."))
         return redirect("portal:tenant_home")
     return render(request, "visits/tenant/survey.html", {"survey": survey, "form": form}, status=form_status(form))
+
+
+@never_cache
+def survey_link_answer(request, token):
+    """A shop's contact answers through the link of their invitation, without
+    an account (visits.services.survey_links). A link altered, too old, for a
+    closed survey or a contact who left gets a page that says so."""
+    try:
+        link = survey_link_open(token)
+    except SurveyLinkInvalid:
+        return render(request, "visits/tenant/survey_link.html",
+                      {"refused": _("This link is not valid. Open the link in the email exactly as it came, or ask "
+                                    "the centre's operations staff.")}, status=400)
+    except VisitError as exc:
+        return render(request, "visits/tenant/survey_link.html", {"refused": str(exc)}, status=410)
+    if link.answered:
+        return render(request, "visits/tenant/survey_done.html", {"survey": link.survey})
+    form = SurveyAnswerForm(request.POST or None, questions=link.survey.questions.all(),
+                            tenants=Tenant.objects.filter(pk=link.tenant.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_answer_by_link(token=token, scores=form.scores(), comment=form.cleaned_data["comment"],
+                                  request=request)
+        except (VisitError, SurveyLinkInvalid) as exc:
+            return render(request, "visits/tenant/survey_link.html", {"refused": str(exc) or _("This survey is closed.")},
+                          status=409)
+        return render(request, "visits/tenant/survey_link.html", {"survey": link.survey, "thanks": link.tenant})
+    return render(request, "visits/tenant/survey.html", {"survey": link.survey, "form": form, "shop": link.tenant},
+                  status=form_status(form))
