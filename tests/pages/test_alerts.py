@@ -97,7 +97,8 @@ def test_the_banner_and_the_one_tap(world):
     url = reverse("broadcasts:confirm", args=(row.pk,))
     response = client.post(url, {"next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == reverse("portal:tenant_home")
-    assert 'data-testid="alert-confirmed"' in client.get(reverse("portal:tenant_home")).content.decode()
+    home = client.get(reverse("portal:tenant_home")).content.decode()
+    assert 'data-testid="alert-confirmed"' in home and "谢谢！已记录贵店已收到本预警。" in home
     other = Client()
     other.force_login(world.signer_b)
     assert "台风橙色预警" not in other.get(reverse("portal:tenant_home")).content.decode()
