@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .access import centres_for
+from .access import centres_for, reaches_centres
 from .models.accounts import Department, Invitation, Role
 
 
@@ -46,7 +46,17 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         from tenants.models import Contact
 
-        self.fields["centre"].queryset = centres_for(user, [Role.MANAGER])
+        # Staff are invited by a manager of their centre only
+        # (services.invitation_can_invite_staff): the centres offered are the
+        # user's as manager, and without any the staff choice is not offered,
+        # rather than a form that cannot be sent.
+        staff_centres = centres_for(user, [Role.MANAGER])
+        self.fields["centre"].queryset = staff_centres
+        if not reaches_centres(user, [Role.MANAGER]):
+            self.fields["kind"].choices = [(Invitation.Kind.CONTACT, Invitation.Kind.CONTACT.label)]
+            self.fields["kind"].initial = Invitation.Kind.CONTACT
+            for name in ("centre", "role", "department"):
+                del self.fields[name]
         self.fields["contact"].queryset = Contact.objects.active().filter(
             tenant__centre__in=centres_for(user, [Role.OPERATIONS, Role.MANAGER])
         ).select_related("tenant")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.access import centres_for, has_role
 from portal.audit import audit_record
@@ -173,13 +174,18 @@ def alert_recipients_to_notify(alert_id: int) -> list[int]:
     )
 
 
-def alert_text(alert: BroadcastAlert) -> tuple[str, str]:
-    with translation.override("zh-hans"):
-        level = f"【{alert.get_level_display()}{_('warning')}】" if alert.level else ""
-        subject = f"{level}{alert.get_kind_display()}：{alert.title}"
+def alert_text(alert: BroadcastAlert, language: str = "zh-hans") -> tuple[str, str, str]:
+    """Subject, email body and SMS text (tenants are told in Chinese). Each
+    is one sentence with placeholders, so a language may order it its own way."""
+    with translation.override(language):
+        words = {"level": alert.get_level_display(), "kind": alert.get_kind_display(), "title": alert.title}
+        if alert.level:
+            subject = pgettext("alert subject", "[%(level)s warning] %(kind)s: %(title)s") % words
+        else:
+            subject = pgettext("alert subject", "%(kind)s: %(title)s") % words
         link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/my/"
         body = f"{alert.message}\n\n" + _("Please confirm receipt in the tenant portal: %(link)s") % {"link": link}
-    return subject, body
+    return subject, body, f"{subject} {alert.message}"[:300]
 
 
 def alert_notify(*, alert_id: int, recipient_ids: list[int]) -> int:
@@ -197,8 +203,7 @@ def alert_notify(*, alert_id: int, recipient_ids: list[int]) -> int:
     contacts = defaultdict(list)
     for c in Contact.objects.active().filter(tenant_id__in=[r.tenant_id for r in recipients]):
         contacts[c.tenant_id].append(c)
-    subject, body = alert_text(alert)
-    text = f"{subject} {alert.message}"[:300]
+    subject, body, text = alert_text(alert)
     items = []
     for r in recipients:
         emails = sorted({c.email for c in contacts[r.tenant_id] if c.email})

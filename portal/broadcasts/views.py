@@ -18,7 +18,7 @@ def confirm(request, recipient_id: int):
     except PermissionDenied:
         raise Http404 from None
     if recorded:
-        messages.success(request, _("Thank you: your shop's receipt of the alert is recorded."))
+        messages.success(request, _("Thank you: we have recorded that your shop received this alert."))
     else:
         messages.info(request, _("Your shop had already confirmed this alert."))
     target = request.POST.get("next", "")

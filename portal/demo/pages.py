@@ -140,20 +140,28 @@ def _seed_full(centre, home, *, editor, reviewer) -> None:
                   intro="<p>根据规程4.14，服务收费标准、代收费用收费标准、有偿服务项目及收费标准在此明示。</p>")
     for year, service_fee, promo in ((2025, "26.00", "5.00"), (2026, "28.00", "5.50")):
         _child(fees, FeeSchedulePage, f"fees-{year}", title=f"{year}年度收费标准", effective_from=date(year, 1, 1),
-               editor=editor, reviewer=reviewer, notes="<p>以上价格均含税。代收费用按政府或供应单位价格据实收取，不加收任何费用。</p>",
-               items=[
-                   FeeItem(kind="service", name="物业服务费", price=service_fee, unit="元/m²/月", remarks="按租赁面积计收"),
-                   FeeItem(kind="service", name="推广费", price=promo, unit="元/m²/月"),
-                   FeeItem(kind="service", name="空调费（营业时间内）", price="12.00", unit="元/m²/月"),
-                   FeeItem(kind="collected", name="电费", price="按供电局价格", unit="元/kWh", remarks="每月抄表代收"),
-                   FeeItem(kind="collected", name="水费", price="按自来水公司价格", unit="元/吨"),
-                   FeeItem(kind="collected", name="燃气费", price="按燃气公司价格", unit="元/m³", remarks="仅限餐饮租户"),
-                   FeeItem(kind="paid", name="营业时间外加时空调", price="300.00", unit="元/小时"),
-                   FeeItem(kind="paid", name="店内维修（人工）", price="80.00", unit="元/小时", remarks="材料另计"),
-                   FeeItem(kind="paid", name="建筑垃圾清运", price="150.00", unit="元/车"),
-                   FeeItem(kind="paid", name="广告位租用（中庭）", price="2000.00", unit="元/周"),
-               ])
+               editor=editor, reviewer=reviewer, notes=FEE_NOTES, items=fee_items(service_fee, promo))
     _seed_editions(handbook.specific, reviewer=reviewer)
+
+
+# The demo's schedule (three tables, ten charges and a note): also what the
+# printed notice is tested to fit on one A4 page with (tests/pages/test_fee_notice.py).
+FEE_NOTES = "<p>以上价格均含税。代收费用按政府或供应单位价格据实收取，不加收任何费用。</p>"
+
+
+def fee_items(service_fee: str, promo: str) -> list[FeeItem]:
+    return [
+        FeeItem(kind="service", name="物业服务费", price=service_fee, unit="元/m²/月", remarks="按租赁面积计收"),
+        FeeItem(kind="service", name="推广费", price=promo, unit="元/m²/月"),
+        FeeItem(kind="service", name="空调费（营业时间内）", price="12.00", unit="元/m²/月"),
+        FeeItem(kind="collected", name="电费", price="按供电局价格", unit="元/kWh", remarks="每月抄表代收"),
+        FeeItem(kind="collected", name="水费", price="按自来水公司价格", unit="元/吨"),
+        FeeItem(kind="collected", name="燃气费", price="按燃气公司价格", unit="元/m³", remarks="仅限餐饮租户"),
+        FeeItem(kind="paid", name="营业时间外加时空调", price="300.00", unit="元/小时"),
+        FeeItem(kind="paid", name="店内维修（人工）", price="80.00", unit="元/小时", remarks="材料另计"),
+        FeeItem(kind="paid", name="建筑垃圾清运", price="150.00", unit="元/车"),
+        FeeItem(kind="paid", name="广告位租用（中庭）", price="2000.00", unit="元/周"),
+    ]
 
 
 def _seed_editions(handbook, *, reviewer) -> None:

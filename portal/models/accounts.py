@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -168,6 +169,13 @@ class Invitation(models.Model):
         STAFF = "staff", _("Staff member")
         CONTACT = "contact", _("Tenant contact")
 
+    class State(models.TextChoices):
+        # Derived from the dates below, never stored: see `state`.
+        PENDING = "pending", pgettext_lazy("invitation state", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
+        REVOKED = "revoked", pgettext_lazy("invitation state", "Withdrawn")
+        EXPIRED = "expired", pgettext_lazy("invitation state", "Expired")
+
     email = models.EmailField(_("email"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
@@ -232,9 +240,12 @@ class Invitation(models.Model):
     @property
     def state(self) -> str:
         if self.accepted_at:
-            return "accepted"
+            return self.State.ACCEPTED
         if self.revoked_at:
-            return "revoked"
+            return self.State.REVOKED
         if self.is_expired:
-            return "expired"
-        return "pending"
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label

@@ -48,11 +48,13 @@ TIME_LIMIT = 60.0
 
 
 def schedule_url(schedule: FeeSchedulePage) -> str:
-    """Where the QR code leads: the schedule's page on the centre's site."""
-    url = schedule.get_full_url()
-    if not url or not url.startswith("http"):
-        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (schedule.get_url() or "/")
-    return url
+    """Where the QR code leads: the schedule's page at the portal's public
+    address. That is WAGTAILADMIN_BASE_URL, as for every link in emails, not
+    the Wagtail Site's hostname, which only routes the page tree (the demo's
+    is localhost) and is not what a phone at the counter can reach."""
+    parts = schedule.get_url_parts()
+    path = parts[2] if parts else "/"
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _qr_data_uri(url: str) -> str:

@@ -14,6 +14,7 @@ from portal.broadcasts.services import (
     alert_confirm,
     alert_create,
     alert_send,
+    alert_text,
 )
 from portal.models import AlertRecipient, BroadcastAlert
 from tests.base import ANONYMOUS, assert_access
@@ -96,7 +97,8 @@ def test_the_banner_and_the_one_tap(world):
     url = reverse("broadcasts:confirm", args=(row.pk,))
     response = client.post(url, {"next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == reverse("portal:tenant_home")
-    assert 'data-testid="alert-confirmed"' in client.get(reverse("portal:tenant_home")).content.decode()
+    home = client.get(reverse("portal:tenant_home")).content.decode()
+    assert 'data-testid="alert-confirmed"' in home and "谢谢！已记录贵店已收到本预警。" in home
     other = Client()
     other.force_login(world.signer_b)
     assert "台风橙色预警" not in other.get(reverse("portal:tenant_home")).content.decode()
@@ -141,3 +143,22 @@ def test_staff_send_an_alert_from_the_admin(world, django_capture_on_commit_call
         "kind": "urgent", "level": "", "title": "越权", "message": "x", "centres": [world.centre_b.pk],
     })
     assert response.status_code == 200 and not BroadcastAlert.objects.filter(title="越权").exists()
+
+
+def test_the_alert_reads_as_one_sentence_in_each_language(world, django_capture_on_commit_callbacks):
+    """The colour level was glued to an untranslated word: 【橙色warning】."""
+    _contacts_with_phone(world)
+    alert = _typhoon(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert_send(actor=world.ops_a, alert=alert)
+    assert {m.subject for m in mail.outbox} == {"【橙色预警】台风预警：台风橙色预警"}
+    assert "请在租户门户中确认已收到：http://testserver/my/" in mail.outbox[0].body
+    assert [m.text for m in sms.outbox] == ["【橙色预警】台风预警：台风橙色预警 请加固门窗，转移货物。"]
+    subject, body, text = alert_text(alert, language="en")
+    assert subject == "[Orange warning] Typhoon warning: 台风橙色预警"
+    assert body.endswith("Please confirm receipt in the tenant portal: http://testserver/my/")
+    assert text == "[Orange warning] Typhoon warning: 台风橙色预警 请加固门窗，转移货物。"
+    urgent = alert_create(actor=world.ops_a, kind="urgent", level="", title="停电", message="今晚停电。",
+                          centres=[world.centre_a])
+    assert alert_text(urgent)[0] == "紧急通知：停电"
+    assert alert_text(urgent, language="en")[0] == "Urgent notice: 停电"

@@ -11,11 +11,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.demo.pages import FEE_NOTES, fee_items
 from portal.models import AuditEvent, FeeItem, FeeNotice, FeeSchedulePage, PdfStatus
 from portal.pages.fee_notices import (
     fee_notice_make,
     fee_notices_refresh,
     render_fee_notice_pdf,
+    schedule_url,
 )
 from portal.pages.tasks import fee_notices_refresh_task
 from tests.base import ANONYMOUS, assert_access, logged_in
@@ -39,7 +41,7 @@ def test_the_schedule_in_force_becomes_an_a4_notice_with_letterhead_table_date_a
     for expected in ("收费标准公示", current.title, "物业服务费", "28.00", "元/m²/月", "有偿服务", "建筑垃圾清运",
                      f"自{current.effective_from.year}年1月1日起执行", site.w.centre_a.name, "扫描二维码"):
         assert squash(expected) in text, expected
-    assert squash(current.get_full_url() or current.get_url()) in text
+    assert squash(f"http://testserver{current.get_url_parts()[2]}") in text
     assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf  # the QR code
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "(A4)" in info and re.search(r"^Pages:\s+1$", info, re.M)
@@ -121,3 +123,38 @@ def test_no_schedule_in_force_no_notice(site, django_capture_on_commit_callbacks
     assert _refresh(django_capture_on_commit_callbacks) == []
     assert not FeeNotice.objects.exists()
     assert logged_in(site.w.ops_a).get(reverse("portal_fee_notices:index")).status_code == 200
+
+
+def _pages(pdf: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return int(re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1))
+
+
+def test_the_qr_code_and_printed_address_are_the_portals_public_address(site, settings):
+    """Not the Wagtail Site's hostname (localhost in the demo): a phone at the counter cannot open that."""
+    settings.WAGTAILADMIN_BASE_URL = "https://portal.example.cn/"
+    current = site.fees_a.current_schedule()
+    assert current.get_site().hostname == "localhost"
+    url = schedule_url(current)
+    assert url == f"https://portal.example.cn{current.get_url_parts()[2]}" and url.endswith("/fees/fees-2026/")
+    text = squash(pdftotext(render_fee_notice_pdf(current, site.w.centre_a)))
+    assert squash(url) in text and "localhost" not in text
+
+
+def test_the_demos_schedule_fits_one_a4_page_in_both_languages(site):
+    """Three charge tables, ten charges, a note and a full letterhead: the
+    QR code and the footer stay on the page rather than spilling onto a second."""
+    centre = site.w.centre_a
+    centre.letterhead_name = "杭州安泰商业管理有限公司滨江分公司"
+    centre.letterhead_address = centre.address = "杭州市滨江区江南大道 1888 号"
+    centre.letterhead_phone = centre.hotline
+    centre.save()
+    schedule = FeeSchedulePage(title="2026年度收费标准（演示）", slug="fees-demo", effective_from=date(2026, 1, 1),
+                               notes=FEE_NOTES)
+    schedule.items = fee_items("28.00", "5.50")
+    schedule = publish(site.fees_a, schedule, by=site.reviewer_a)
+    assert len(schedule.tables()) == 3
+    for language in ("zh-hans", "en"):
+        pdf = render_fee_notice_pdf(schedule, centre, language=language)
+        assert _pages(pdf) == 1, language
+        assert "2000.00" in pdftotext(pdf) and (b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf)
