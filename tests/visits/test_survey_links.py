@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.base import make_contact, make_staff, make_tenant
+from tests.visits.helpers import open_survey
 from visits.models import SurveyResponse
 from visits.services.notify import survey_invitations
 from visits.services.survey_links import survey_link_path
@@ -35,12 +36,7 @@ def shops(world):
 
 @pytest.fixture
 def survey(world, shops, django_capture_on_commit_callbacks):
-    today = timezone.localdate()
-    s = survey_create(actor=world.ops_a, centre=world.centre_a, title="年度满意度调查", opens_on=today,
-                      closes_on=today + timedelta(days=14))
-    with django_capture_on_commit_callbacks(execute=True):
-        survey_set_status(actor=world.ops_a, survey=s, status="open")
-    return s
+    return open_survey(world, django_capture_on_commit_callbacks)
 
 
 def _link_for(shop_name):

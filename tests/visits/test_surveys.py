@@ -11,21 +11,17 @@ from django.utils import timezone
 
 from portal.models import AuditEvent
 from tests.base import ANONYMOUS, assert_access, logged_in
+from tests.visits.helpers import open_survey
 from visits.models import Dimension, Survey, SurveyResponse
 from visits.services.records import VisitError
-from visits.services.surveys import survey_answer, survey_create, survey_set_status
+from visits.services.surveys import survey_answer, survey_create
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def survey(world, django_capture_on_commit_callbacks):
-    today = timezone.localdate()
-    s = survey_create(actor=world.ops_a, centre=world.centre_a, title="年度满意度调查", opens_on=today,
-                      closes_on=today + timedelta(days=14))
-    with django_capture_on_commit_callbacks(execute=True):
-        survey_set_status(actor=world.ops_a, survey=s, status="open")
-    return s
+    return open_survey(world, django_capture_on_commit_callbacks)
 
 
 def _scores(survey, value=5):
