@@ -117,12 +117,14 @@ def recording_log(request):
     state = request.GET.get("state") or ""
     if centre.isdigit():
         holds = holds.filter(recording__request__centre_id=int(centre))
+    today = timezone.localdate()
     if state == "active":
-        holds = holds.filter(released_at__isnull=True)
+        holds = holds.active()
+    elif state == "review":
+        holds = holds.to_review(today)
     elif state == "released":
         holds = holds.filter(released_at__isnull=False)
     holds = list(holds.order_by("-held_at", "-id")[:1000])
-    today = timezone.localdate()
     if request.GET.get("format") == "xlsx":
         rows = [[
             i, h.recording.request.number, h.recording.request.tenant_name, when(h.recording.recorded_at),
@@ -137,7 +139,9 @@ def recording_log(request):
     audit_record(actor=request.user, action="recording.log_viewed", request=request,
                  details={"centre": centre, "state": state})
     for h in holds:
-        h.past_until = h.released_at is None and h.keep_until < today
+        # The same test as RecordingHold.objects.to_review: a date passed on
+        # a request still open keeps the hold, for staff to look at.
+        h.past_until = h.released_at is None and h.keep_until < today and h.recording.request.is_open
     return TemplateResponse(request, "tenants/admin/recording_log.html", {
         "holds": holds, "centres": centres, "centre": centre, "state": state, "release_form": ReleaseForm(),
         "page_title": _("Recording archive log"), "header_icon": "media",

@@ -20,7 +20,6 @@ from portal.audit import audit_record
 from portal.uploads import AUDIO_KINDS, safe_name, upload_sha256, validate_upload
 from tenants.models import (
     CallRecording,
-    DeadlinePolicy,
     RecordingHold,
     RecordingStatus,
     ServiceRequest,
@@ -125,12 +124,21 @@ def recording_release(*, actor, hold: RecordingHold, note: str = "", request: Ht
 
 def recording_hold_expire(*, hold_id: int, today: date | None = None) -> bool:
     """Release one hold whose keep-until date has passed (the day itself is
-    still kept). Nobody released it, so `released_by` stays empty and the
-    note says why; the recording then meets the normal purge schedule."""
+    still kept) if its request is closed. Nobody released it, so
+    `released_by` stays empty and the note says why; the recording then meets
+    the normal purge schedule. A hold on a request still open stays in force
+    (RecordingHold.objects.to_review): the evidence of an unfinished case is
+    not the clock's to let go."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        hold = RecordingHold.objects.select_for_update().filter(pk=hold_id).first()
-        if hold is None or hold.released_at is not None or hold.keep_until >= today:
+        found = RecordingHold.objects.filter(pk=hold_id).values_list("recording__request_id", flat=True).first()
+        if found is None:
+            return False
+        # The request first, as reopening locks it: a case reopened at this
+        # moment keeps its hold.
+        ServiceRequest.objects.select_for_update().filter(pk=found).first()
+        hold = RecordingHold.objects.select_for_update().expirable(today).filter(pk=hold_id).first()
+        if hold is None:
             return False
         with translation.override(settings.LANGUAGE_CODE):  # the log's language, not a request's
             note = _("Released automatically: the keep-until date has passed.")
@@ -142,26 +150,32 @@ def recording_hold_expire(*, hold_id: int, today: date | None = None) -> bool:
 
 
 def recording_holds_expire(*, today: date | None = None) -> int:
-    """The daily run, before the purge: release every hold past its date."""
+    """The daily run, before the purge: release every hold past its date
+    whose request is closed; those on open requests wait for staff."""
     today = today or timezone.localdate()
-    due = RecordingHold.objects.filter(released_at__isnull=True, keep_until__lt=today).values_list("pk", flat=True)
+    due = RecordingHold.objects.expirable(today).values_list("pk", flat=True)
     return sum(recording_hold_expire(hold_id=pk, today=today) for pk in list(due))
 
 
 def recording_purge_due(recording: CallRecording, now: datetime) -> bool:
-    days = DeadlinePolicy.recording_retention(recording.request.centre)
-    return recording.recorded_at <= now - timedelta(days=days)
+    """The purge's rule for one recording (CallRecording.objects.purge_due)."""
+    return CallRecording.objects.purge_due(now).filter(pk=recording.pk).exists()
 
 
 def recording_purge(*, recording_id: int, now: datetime | None = None) -> bool:
-    """Delete one recording's audio if its retention is over and nothing
-    holds it; the row stays, marked purged, with its hash as evidence."""
+    """Delete one recording's audio if its request is closed, its retention
+    is over and nothing holds it; the row stays, marked purged, with its hash
+    as evidence."""
     now = now or timezone.now()
     with transaction.atomic():
-        rec = CallRecording.objects.select_for_update().select_related("request__centre").filter(pk=recording_id).first()
-        if rec is None or rec.is_purged or not recording_purge_due(rec, now):
+        request_id = CallRecording.objects.filter(pk=recording_id).values_list("request_id", flat=True).first()
+        if request_id is None:
             return False
-        if rec.holds.filter(released_at__isnull=True).exists():
+        # The request first (as reopening and holding lock it), then the row:
+        # a case reopened or a hold taken meanwhile is seen by the check below.
+        ServiceRequest.objects.select_for_update().filter(pk=request_id).first()
+        rec = CallRecording.objects.select_for_update().filter(pk=recording_id).first()
+        if rec is None or not recording_purge_due(rec, now):
             return False
         name = rec.file.name
         rec.status, rec.purged_at = RecordingStatus.PURGED, now
@@ -177,12 +191,11 @@ def recording_purge(*, recording_id: int, now: datetime | None = None) -> bool:
 
 
 def recordings_purge(*, now: datetime | None = None) -> int:
-    """The daily run: purge every recording past its centre's retention."""
+    """The daily run: purge every recording the rule says is due, chosen by
+    the database (CallRecording.objects.purge_due), each then re-checked
+    under its lock."""
     now = now or timezone.now()
-    # 30 days is the floor of every centre's retention: nothing younger can be due.
-    candidates = CallRecording.objects.kept().not_on_hold().filter(
-        recorded_at__lte=now - timedelta(days=30)
-    ).values_list("pk", flat=True)
+    candidates = CallRecording.objects.purge_due(now).values_list("pk", flat=True)
     purged = 0
     for pk in list(candidates):
         try:
