@@ -129,7 +129,7 @@ def recording_log(request):
         rows = [[
             i, h.recording.request.number, h.recording.request.tenant_name, when(h.recording.recorded_at),
             h.recording.sha256, str(h.held_by), when(h.held_at), h.reason, h.keep_until.isoformat(),
-            str(h.released_by or ""), when(h.released_at), h.release_note, h.recording.get_status_display(),
+            h.released_by_label, when(h.released_at), h.release_note, h.recording.get_status_display(),
         ] for i, h in enumerate(holds, start=1)]
         body = simple_xlsx(title=_("Recording archive log (录音存档记录表)"), columns=_log_columns(), rows=rows)
         audit_record(actor=request.user, action="recording.log_exported", request=request, details={"rows": len(rows)})

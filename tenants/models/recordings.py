@@ -27,6 +27,9 @@ from tenants.models.service_desk import DeadlinePolicy, RequestStatus, ServiceRe
 
 MIN_RETENTION_DAYS = 30  # the procedure's floor (4.5); a centre's table may say more
 
+# Who stands in the log for the nightly task that released a hold.
+RELEASED_BY_SYSTEM = _("System (released automatically at the keep-until date)")
+
 
 class RecordingStatus(models.TextChoices):
     KEPT = "kept", _("Kept")
@@ -162,3 +165,11 @@ class RecordingHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.released_at is None
+
+    @property
+    def released_by_label(self) -> str:
+        """Who released it, as the log prints it: a released hold without a
+        person was released by the nightly task (recording_hold_expire)."""
+        if self.released_at is None:
+            return ""
+        return str(self.released_by) if self.released_by_id else str(RELEASED_BY_SYSTEM)

@@ -4,19 +4,25 @@ counts the retention from the call and from the closing. On a request still
 open the hold stays in force and is shown to staff for review. Every release
 is audited; the nightly tasks repeat nothing."""
 
+import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
+from openpyxl import load_workbook
 
 from portal.models import AuditEvent
 from portal.scheduling import HOLD_EXPIRY_NAME
 from tenants.models import CallRecording, RecordingHold, RecordingStatus
-from tenants.services.recordings import recording_hold, recording_holds_expire
+from tenants.services.recordings import (
+    recording_hold,
+    recording_holds_expire,
+    recording_release,
+)
 from tenants.services.request_status import request_close, request_reopen
 from tenants.tasks import purge_call_recordings, release_expired_recording_holds
 from tests.base import logged_in
@@ -125,3 +131,25 @@ def test_the_purge_chooses_in_one_query_whatever_the_number_of_recordings(world,
         _recording(world)  # open requests: none due
     with django_assert_max_num_queries(2):  # the retention periods in use, then the candidates
         assert list(CallRecording.objects.purge_due(timezone.now()).values_list("pk", flat=True)) == []
+
+
+def test_the_log_and_its_export_name_the_system_for_a_hold_released_by_the_nightly_task(world, time_machine):
+    time_machine.move_to(START, tick=False)
+    hold = recording_hold(actor=world.ops_a, recording=_recording(world, closed=True), reason="特殊案件",
+                          keep_until=START.date() + timedelta(days=5))
+    by_hand = recording_hold(actor=world.ops_a, recording=_recording(world), reason="另一案件",
+                             keep_until=START.date() + timedelta(days=50))
+    recording_release(actor=world.manager, hold=by_hand, note="已结案")
+    time_machine.move_to(START + timedelta(days=6), tick=False)
+    assert release_expired_recording_holds.apply().get() == 1
+
+    log = reverse("tenants_recordings:log")
+    page = logged_in(world.ops_a).get(log).content.decode()
+    assert "系统（到期自动解除）" in page and "None" not in page and str(world.manager) in page
+    ws = load_workbook(io.BytesIO(logged_in(world.ops_a).get(log + "?format=xlsx").content)).active
+    released_by = {row[1]: row[9] for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert released_by == {hold.recording.request.number: "系统（到期自动解除）",
+                           by_hand.recording.request.number: str(world.manager)}
+    with translation.override("en"):
+        hold.refresh_from_db()
+        assert hold.released_by_label == "System (released automatically at the keep-until date)"
