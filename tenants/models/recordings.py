@@ -170,6 +170,12 @@ class RecordingHold(models.Model):
     def released_by_label(self) -> str:
         """Who released it, as the log prints it: a released hold without a
         person was released by the nightly task (recording_hold_expire)."""
-        if self.released_at is None:
-            return ""
-        return str(self.released_by) if self.released_by_id else str(RELEASED_BY_SYSTEM)
+        return release_label(self.released_at, str(self.released_by) if self.released_by_id else None)
+
+
+def release_label(released_at, released_by_name: str | None) -> str:
+    """Who released a hold, as the log and its export print it: a released
+    hold without a person was released by the nightly task."""
+    if released_at is None:
+        return ""
+    return released_by_name or str(RELEASED_BY_SYSTEM)

@@ -236,3 +236,44 @@ def test_the_recording_archive_log_lists_and_exports_holds_of_the_users_centres(
 
 def test_the_purge_is_scheduled_daily():
     assert PeriodicTask.objects.get(name=RECORDING_PURGE_NAME).crontab is not None
+
+
+def _many_holds(world, n):
+    """`n` released holds of centre A, inserted at once (the services would
+    take minutes for a year's log); the newest first, as the log lists them."""
+    rec = _recording(world)
+    now = timezone.now()
+    RecordingHold.objects.bulk_create([
+        RecordingHold(recording=rec, reason=f"案件{i:04d}", keep_until=timezone.localdate(), held_by=world.ops_a,
+                      held_at=now - timedelta(minutes=i), released_at=now, released_by=world.ops_a)
+        for i in range(n)
+    ])
+    return rec
+
+
+def test_the_log_is_paged_and_its_export_is_complete_past_a_thousand_entries(world):
+    _many_holds(world, 1_001)
+    url = reverse("tenants_recordings:log")
+    client = logged_in(world.ops_a)
+    first = client.get(url + "?state=released").content.decode()
+    assert first.count("<td>案件") == 50 and "案件0000" in first and "案件0050" not in first
+    assert 'href="?state=released&amp;p=2"' in first and "21" in first  # 1,001 entries: 21 pages
+    last = client.get(url + "?state=released&p=21").content.decode()
+    assert "案件1000" in last and "案件0999" not in last
+    assert client.get(url + "?p=abc").status_code == 200 and client.get(url + "?p=9999").status_code == 200
+
+    response = client.get(url + "?state=released&format=xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    reasons = [row[7] for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert len(reasons) == 1_001 and reasons[0] == "案件0000" and reasons[-1] == "案件1000"
+    assert [r[0] for r in ws.iter_rows(min_row=3, max_row=4, values_only=True)] == [1, 2]
+    event = AuditEvent.objects.filter(action="recording.log_exported").get()
+    assert event.details["rows"] == 1_001
+
+
+def test_a_page_of_the_log_asks_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    _many_holds(world, 120)
+    client = logged_in(world.ops_a)
+    client.get(reverse("tenants_recordings:log"))
+    with django_assert_max_num_queries(15):  # the bound of every admin listing (test_admin_query_counts)
+        assert client.get(reverse("tenants_recordings:log") + "?p=2").status_code == 200
