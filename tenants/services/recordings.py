@@ -33,6 +33,15 @@ class RecordingError(Exception):
     """The recording cannot change this way now; the message says why."""
 
 
+# How long before its request was received a call may have been recorded.
+# The call that raises a request comes first, and the desk often logs it
+# later — a hotline call at night is written up the next morning, with the
+# time of writing as "received" — so a day's leeway; a call older than that
+# belongs to another matter (or its time was mistyped), and dating it back
+# would also start its retention early.
+CALL_BEFORE_REQUEST = timedelta(days=1)
+
+
 def request_log_call(*, actor, recording=None, request: HttpRequest | None = None, **fields) -> ServiceRequest:
     """A call logged at the hotline: the request and, when given, its
     recording — both or neither. `fields` are those of `request_create`."""
@@ -59,6 +68,11 @@ def recording_attach(
     now = timezone.now()
     if recorded_at is not None and recorded_at > now + timedelta(minutes=5):
         raise RecordingError(_("A call cannot have been recorded in the future."))
+    if recorded_at is not None and recorded_at < service_request.created_at - CALL_BEFORE_REQUEST:
+        raise RecordingError(_(
+            "This call (%(recorded)s) is more than a day before the request was received (%(received)s): "
+            "check the time, or attach it to the request it belongs to."
+        ) % {"recorded": _minute(recorded_at), "received": _minute(service_request.created_at)})
     digest = upload_sha256(upload)
     with transaction.atomic():
         rec = CallRecording(
@@ -70,6 +84,10 @@ def recording_attach(
         audit_record(actor=actor, action="recording.attached", obj=rec, request=request,
                      details={"request": service_request.number, "sha256": digest, "size": rec.size})
     return rec
+
+
+def _minute(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def recording_open(*, actor, recording: CallRecording, request: HttpRequest | None = None):

@@ -1,6 +1,8 @@
 """The demo shows archives (expiring and confidential documents, an access
 request), recordings (held, due for purge, purged) and storage records."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from portal.uploads import sniff
@@ -26,6 +28,9 @@ def test_the_demo_has_archives_recordings_and_storage_records_and_is_idempotent(
     assert CallRecording.objects.filter(status="purged").exists()
     now = timezone.now()
     assert CallRecording.objects.purge_due(now).exists()  # tonight's purge has work to show
+    # Each call is dated by its request (the rule recording_attach keeps).
+    assert all(r.request.created_at - timedelta(days=1) <= r.recorded_at
+               for r in CallRecording.objects.select_related("request"))
     rec = CallRecording.objects.kept().first()
     with rec.file.open("rb") as f:
         assert sniff(f.read(16)) == ("audio", ".wav")
