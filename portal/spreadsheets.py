@@ -43,18 +43,19 @@ def escape_row(values) -> list:
 MINUTE = "%Y-%m-%d %H:%M"
 
 
-def local_minute(value: datetime) -> datetime:
+def local_minute(value: datetime, tz=None) -> datetime:
     """An aware moment as a naive local time to the minute: what an XLSX
     cell can hold (openpyxl refuses aware datetimes) and the screen shows."""
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = timezone.localtime(value, tz)
     return value.replace(tzinfo=None, second=0, microsecond=0)
 
 
-def when(value) -> str:
+def when(value, tz=None) -> str:
     """A moment as the forms and the CSV downloads print it: local time to
-    the minute, blank for none."""
-    return local_minute(value).strftime(MINUTE) if value else ""
+    the minute, blank for none. A long export passes the zone (`tz`) it
+    looked up once."""
+    return local_minute(value, tz).strftime(MINUTE) if value else ""
 
 
 def install_wagtail_export_escaping() -> None:

@@ -6,6 +6,7 @@ never disagree."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from datetime import date
 
 from django.template.loader import render_to_string
@@ -82,20 +83,25 @@ def record_queryset(*, centre, start: date, end: date):
     return ServiceRequest.objects.filter(centre=centre, created_at__date__gte=start, created_at__date__lte=end)
 
 
-def simple_xlsx(*, title: str, columns: list[str], rows: list[list]) -> bytes:
+def simple_xlsx(*, title: str, columns: list[str], rows: Iterable[list]) -> bytes:
     """A one-sheet register (title row, header row, data) with every text
-    cell escaped against formula injection."""
+    cell escaped against formula injection. Written row by row (openpyxl's
+    write-only mode): `rows` may be a generator over a whole year, and the
+    sheet is not held as cell objects in memory."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "".join(c for c in title if c not in "[]:*?/\\")[:31]
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(columns)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("".join(c for c in title if c not in "[]:*?/\\")[:31])
+
+    def styled(value, font):
+        cell = WriteOnlyCell(ws, value=escape_formula(value))
+        cell.font = font
+        return cell
+
+    ws.append([styled(title, Font(bold=True, size=14))])
+    ws.append([styled(c, Font(bold=True)) for c in columns])
     for row in rows:
         ws.append([escape_formula(v) for v in row])
     out = io.BytesIO()

@@ -17,13 +17,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.models import Department, Role, StaffMembership, User
-from tenants.models import ArchiveDocument, ServiceRequest, Tenant, TenantStatus
+from tenants.models import (
+    ArchiveDocument,
+    RequestEntry,
+    ServiceRequest,
+    Tenant,
+    TenantStatus,
+)
 from tenants.services.archive import access_decide, access_request, document_upload
 from tenants.services.recordings import (
     recording_attach,
     recording_hold,
     recording_purge,
 )
+from tenants.services.request_status import request_close
+from tenants.services.requests import request_create
 from tenants.services.storage import storage_collect, storage_deposit
 
 ARCHIVIST = ("archivist@a.atrium.demo", "钱静", "BJ")
@@ -153,22 +161,41 @@ def _wav(name: str):
 
 
 def _recordings(centre, ops) -> None:
-    requests = list(ServiceRequest.objects.filter(centre=centre).order_by("created_at")[:4])
-    if not requests:
+    """Recordings in each state the rule allows: kept on an open request, held
+    on a major complaint still open, and two hotline calls of cases closed
+    weeks ago — one due for tonight's purge, one purged. Each call is dated
+    when its request was received: that call is what raised it."""
+    open_requests = ServiceRequest.objects.filter(centre=centre).open()
+    recent = open_requests.order_by("-created_at").first()
+    major = open_requests.filter(severity="major").first()
+    if recent is None:
         return
-    now = timezone.now()
-    # (request index, days ago, note, fate)
-    plan = [(0, 2, "热线来电录音", "kept"), (1, 40, "投诉来电录音（已过保存期）", "due"),
-            (2, 45, "重大投诉来电，待赔偿协商", "held"), (3, 60, "早期咨询来电", "purged")]
-    for index, days, note, fate in plan:
-        sr = requests[index % len(requests)]
+    for sr, note, fate in ((recent, "热线来电录音", "kept"), (major or recent, "重大投诉来电，待赔偿协商", "held")):
         rec = recording_attach(actor=ops, service_request=sr, upload=_wav(f"call-{sr.number}.wav"),
-                               recorded_at=now - timedelta(days=days), note=note)
+                               recorded_at=sr.created_at, note=note)
         if fate == "held":
             recording_hold(actor=ops, recording=rec, reason="重大投诉尚未结案，录音作为协商证据保留。",
                            keep_until=timezone.localdate() + timedelta(days=90))
-        elif fate == "purged":
+    for days, subject, fate in ((40, "咨询停车优惠（已电话答复）", "due"), (60, "咨询营业时间调整（已电话答复）", "purged")):
+        sr = _closed_long_ago(recent.tenant, ops, days=days, subject=subject)
+        rec = recording_attach(actor=ops, service_request=sr, upload=_wav(f"call-{sr.number}.wav"),
+                               recorded_at=sr.created_at, note="咨询来电录音（已过保存期）")
+        if fate == "purged":
             recording_purge(recording_id=rec.pk)
+
+
+def _closed_long_ago(tenant, ops, *, days: int, subject: str) -> ServiceRequest:
+    """A hotline enquiry answered on the phone `days` ago: recorded and closed
+    through the services, then dated back (a demo's history, not a change
+    anyone could make)."""
+    sr = request_create(actor=ops, tenant=tenant, channel="hotline", category="enquiry", subject=subject,
+                        description=subject, received_at=timezone.now() - timedelta(days=days))
+    request_close(actor=ops, service_request=sr, resolution="已电话答复。")
+    closed = sr.created_at + timedelta(hours=2)
+    ServiceRequest.objects.filter(pk=sr.pk).update(closed_at=closed, responded_at=closed)
+    RequestEntry.objects.filter(request=sr, to_status="closed").update(at=closed)
+    sr.refresh_from_db()
+    return sr
 
 
 def _storage(tenants, ops) -> None:

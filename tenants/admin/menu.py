@@ -3,12 +3,14 @@ screens declare their URLs and menu entries in tenants/admin/archive_screen.py,
 the recording archive log beside its views, tenants/admin/recordings.py.)"""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import centres_for
 from portal.admin_home import WorkItem
 from portal.models.accounts import Role
 from tenants.models import AccessGrantStatus, ArchiveAccessGrant, RequestStatus
+from tenants.selectors.recordings import recording_holds_visible_to
 from tenants.selectors.requests import (
     requests_visible_to_staff,
 )
@@ -16,7 +18,8 @@ from tenants.selectors.requests import (
 
 def service_desk_work_items(user) -> list[WorkItem]:
     """Requests assigned to me (and those past a deadline), new requests nobody
-    has taken in my centres, and confidential-access requests a manager decides."""
+    has taken in my centres, recording holds whose date passed on a request
+    still open, and confidential-access requests a manager decides."""
     log = reverse("wagtailsnippets_tenants_servicerequest:list")
     visible = requests_visible_to_staff(user)
     mine = visible.open().filter(assignee=user)
@@ -29,5 +32,8 @@ def service_desk_work_items(user) -> list[WorkItem]:
         WorkItem(_("open requests assigned to you"), mine, f"{log}?assigned_to_me=true"),
         WorkItem(_("new requests nobody has taken"), visible.filter(status=RequestStatus.NEW, assignee__isnull=True),
                  f"{log}?status=new"),
+        WorkItem(_("recording holds past their date on open requests, to review"),
+                 recording_holds_visible_to(user).to_review(timezone.localdate()),
+                 f"{reverse('tenants_recordings:log')}?state=review"),
         WorkItem(_("confidential access requests to decide"), pending_access, reverse("tenants_archive:access")),
     ]

@@ -75,8 +75,11 @@ class ImportUploadForm(forms.Form):
 
 class RecordingForm(forms.Form):
     file = forms.FileField(label=_("Recording (MP3, M4A, WAV, AMR, OGG)"))
-    recorded_at = forms.DateTimeField(label=_("recorded at"), required=False, widget=_DATETIME,
-                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+    recorded_at = forms.DateTimeField(
+        label=_("recorded at"), required=False, widget=_DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        help_text=_("Empty for now. Not in the future, nor more than a day before the request was received."),
+    )
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
     def clean_file(self):

@@ -20,7 +20,6 @@ from portal.audit import audit_record
 from portal.uploads import AUDIO_KINDS, safe_name, upload_sha256, validate_upload
 from tenants.models import (
     CallRecording,
-    DeadlinePolicy,
     RecordingHold,
     RecordingStatus,
     ServiceRequest,
@@ -32,6 +31,15 @@ log = logging.getLogger(__name__)
 
 class RecordingError(Exception):
     """The recording cannot change this way now; the message says why."""
+
+
+# How long before its request was received a call may have been recorded.
+# The call that raises a request comes first, and the desk often logs it
+# later — a hotline call at night is written up the next morning, with the
+# time of writing as "received" — so a day's leeway; a call older than that
+# belongs to another matter (or its time was mistyped), and dating it back
+# would also start its retention early.
+CALL_BEFORE_REQUEST = timedelta(days=1)
 
 
 def request_log_call(*, actor, recording=None, request: HttpRequest | None = None, **fields) -> ServiceRequest:
@@ -60,6 +68,11 @@ def recording_attach(
     now = timezone.now()
     if recorded_at is not None and recorded_at > now + timedelta(minutes=5):
         raise RecordingError(_("A call cannot have been recorded in the future."))
+    if recorded_at is not None and recorded_at < service_request.created_at - CALL_BEFORE_REQUEST:
+        raise RecordingError(_(
+            "This call (%(recorded)s) is more than a day before the request was received (%(received)s): "
+            "check the time, or attach it to the request it belongs to."
+        ) % {"recorded": _minute(recorded_at), "received": _minute(service_request.created_at)})
     digest = upload_sha256(upload)
     with transaction.atomic():
         rec = CallRecording(
@@ -71,6 +84,10 @@ def recording_attach(
         audit_record(actor=actor, action="recording.attached", obj=rec, request=request,
                      details={"request": service_request.number, "sha256": digest, "size": rec.size})
     return rec
+
+
+def _minute(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def recording_open(*, actor, recording: CallRecording, request: HttpRequest | None = None):
@@ -125,12 +142,21 @@ def recording_release(*, actor, hold: RecordingHold, note: str = "", request: Ht
 
 def recording_hold_expire(*, hold_id: int, today: date | None = None) -> bool:
     """Release one hold whose keep-until date has passed (the day itself is
-    still kept). Nobody released it, so `released_by` stays empty and the
-    note says why; the recording then meets the normal purge schedule."""
+    still kept) if its request is closed. Nobody released it, so
+    `released_by` stays empty and the note says why; the recording then meets
+    the normal purge schedule. A hold on a request still open stays in force
+    (RecordingHold.objects.to_review): the evidence of an unfinished case is
+    not the clock's to let go."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        hold = RecordingHold.objects.select_for_update().filter(pk=hold_id).first()
-        if hold is None or hold.released_at is not None or hold.keep_until >= today:
+        found = RecordingHold.objects.filter(pk=hold_id).values_list("recording__request_id", flat=True).first()
+        if found is None:
+            return False
+        # The request first, as reopening locks it: a case reopened at this
+        # moment keeps its hold.
+        ServiceRequest.objects.select_for_update().filter(pk=found).first()
+        hold = RecordingHold.objects.select_for_update().expirable(today).filter(pk=hold_id).first()
+        if hold is None:
             return False
         with translation.override(settings.LANGUAGE_CODE):  # the log's language, not a request's
             note = _("Released automatically: the keep-until date has passed.")
@@ -142,26 +168,32 @@ def recording_hold_expire(*, hold_id: int, today: date | None = None) -> bool:
 
 
 def recording_holds_expire(*, today: date | None = None) -> int:
-    """The daily run, before the purge: release every hold past its date."""
+    """The daily run, before the purge: release every hold past its date
+    whose request is closed; those on open requests wait for staff."""
     today = today or timezone.localdate()
-    due = RecordingHold.objects.filter(released_at__isnull=True, keep_until__lt=today).values_list("pk", flat=True)
+    due = RecordingHold.objects.expirable(today).values_list("pk", flat=True)
     return sum(recording_hold_expire(hold_id=pk, today=today) for pk in list(due))
 
 
 def recording_purge_due(recording: CallRecording, now: datetime) -> bool:
-    days = DeadlinePolicy.recording_retention(recording.request.centre)
-    return recording.recorded_at <= now - timedelta(days=days)
+    """The purge's rule for one recording (CallRecording.objects.purge_due)."""
+    return CallRecording.objects.purge_due(now).filter(pk=recording.pk).exists()
 
 
 def recording_purge(*, recording_id: int, now: datetime | None = None) -> bool:
-    """Delete one recording's audio if its retention is over and nothing
-    holds it; the row stays, marked purged, with its hash as evidence."""
+    """Delete one recording's audio if its request is closed, its retention
+    is over and nothing holds it; the row stays, marked purged, with its hash
+    as evidence."""
     now = now or timezone.now()
     with transaction.atomic():
-        rec = CallRecording.objects.select_for_update().select_related("request__centre").filter(pk=recording_id).first()
-        if rec is None or rec.is_purged or not recording_purge_due(rec, now):
+        request_id = CallRecording.objects.filter(pk=recording_id).values_list("request_id", flat=True).first()
+        if request_id is None:
             return False
-        if rec.holds.filter(released_at__isnull=True).exists():
+        # The request first (as reopening and holding lock it), then the row:
+        # a case reopened or a hold taken meanwhile is seen by the check below.
+        ServiceRequest.objects.select_for_update().filter(pk=request_id).first()
+        rec = CallRecording.objects.select_for_update().filter(pk=recording_id).first()
+        if rec is None or not recording_purge_due(rec, now):
             return False
         name = rec.file.name
         rec.status, rec.purged_at = RecordingStatus.PURGED, now
@@ -177,12 +209,11 @@ def recording_purge(*, recording_id: int, now: datetime | None = None) -> bool:
 
 
 def recordings_purge(*, now: datetime | None = None) -> int:
-    """The daily run: purge every recording past its centre's retention."""
+    """The daily run: purge every recording the rule says is due, chosen by
+    the database (CallRecording.objects.purge_due), each then re-checked
+    under its lock."""
     now = now or timezone.now()
-    # 30 days is the floor of every centre's retention: nothing younger can be due.
-    candidates = CallRecording.objects.kept().not_on_hold().filter(
-        recorded_at__lte=now - timedelta(days=30)
-    ).values_list("pk", flat=True)
+    candidates = CallRecording.objects.purge_due(now).values_list("pk", flat=True)
     purged = 0
     for pk in list(candidates):
         try:

@@ -31,6 +31,7 @@ from tenants.services.recordings import (
     recording_release,
     recordings_purge,
 )
+from tenants.services.request_status import request_close
 from tenants.tasks import purge_call_recordings
 from tests.base import ANONYMOUS, assert_access, logged_in, make_request
 
@@ -51,10 +52,22 @@ def wav_upload(name="call.wav"):
     return SimpleUploadedFile(name, wav_bytes(), content_type="audio/wav")
 
 
-def _recording(world, *, days_ago=0, sr=None):
-    sr = sr or make_request(world)
-    return recording_attach(actor=world.ops_a, service_request=sr, upload=wav_upload(),
-                            recorded_at=timezone.now() - timedelta(days=days_ago))
+def _recording(world, *, days_ago=0, sr=None, closed=False):
+    """A call `days_ago` that raised its request; `closed`: the case was
+    answered and closed that same day."""
+    at = timezone.now() - timedelta(days=days_ago)
+    sr = sr or make_request(world, received_at=at)
+    rec = recording_attach(actor=world.ops_a, service_request=sr, upload=wav_upload(), recorded_at=at)
+    if closed:
+        close_at(sr, at + timedelta(hours=1), actor=world.ops_a)
+    return rec
+
+
+def close_at(sr, at, *, actor):
+    """Close `sr` through the service, then date the closing back to `at`."""
+    request_close(actor=actor, service_request=sr, resolution="已答复。")
+    ServiceRequest.objects.filter(pk=sr.pk).update(closed_at=at)
+    sr.refresh_from_db()
 
 
 @pytest.mark.parametrize(("head", "ext"), [
@@ -139,8 +152,8 @@ def test_recording_actions_refuse_outsiders(world):
 
 
 def test_the_daily_purge_deletes_files_past_retention_and_keeps_the_row(world):
-    old = _recording(world, days_ago=31)
-    young = _recording(world, days_ago=29)
+    old = _recording(world, days_ago=31, closed=True)
+    young = _recording(world, days_ago=29, closed=True)
     name = old.file.name
     assert default_storage.exists(name)
     assert purge_call_recordings.apply().get() == 1
@@ -157,7 +170,7 @@ def test_the_daily_purge_deletes_files_past_retention_and_keeps_the_row(world):
 
 def test_a_centre_keeps_recordings_longer_if_its_table_says_so(world):
     DeadlinePolicy.objects.create(centre=world.centre_a, recording_retention_days=60)
-    rec = _recording(world, days_ago=45)
+    rec = _recording(world, days_ago=45, closed=True)
     assert recordings_purge() == 0
     rec.refresh_from_db()
     assert rec.status == RecordingStatus.KEPT
@@ -175,7 +188,7 @@ def test_retention_below_thirty_days_is_refused(world):
 
 
 def test_a_held_recording_is_never_purged_until_released(world):
-    rec = _recording(world, days_ago=40)
+    rec = _recording(world, days_ago=40, closed=True)
     response = logged_in(world.ops_a).post(reverse("tenants_recordings:hold", args=[rec.pk]),
                                          {"reason": "投诉未结案，需保留证据", "keep_until": "2099-12-31"})
     assert response.status_code == 302
@@ -223,3 +236,44 @@ def test_the_recording_archive_log_lists_and_exports_holds_of_the_users_centres(
 
 def test_the_purge_is_scheduled_daily():
     assert PeriodicTask.objects.get(name=RECORDING_PURGE_NAME).crontab is not None
+
+
+def _many_holds(world, n):
+    """`n` released holds of centre A, inserted at once (the services would
+    take minutes for a year's log); the newest first, as the log lists them."""
+    rec = _recording(world)
+    now = timezone.now()
+    RecordingHold.objects.bulk_create([
+        RecordingHold(recording=rec, reason=f"案件{i:04d}", keep_until=timezone.localdate(), held_by=world.ops_a,
+                      held_at=now - timedelta(minutes=i), released_at=now, released_by=world.ops_a)
+        for i in range(n)
+    ])
+    return rec
+
+
+def test_the_log_is_paged_and_its_export_is_complete_past_a_thousand_entries(world):
+    _many_holds(world, 1_001)
+    url = reverse("tenants_recordings:log")
+    client = logged_in(world.ops_a)
+    first = client.get(url + "?state=released").content.decode()
+    assert first.count("<td>案件") == 50 and "案件0000" in first and "案件0050" not in first
+    assert 'href="?state=released&amp;p=2"' in first and "21" in first  # 1,001 entries: 21 pages
+    last = client.get(url + "?state=released&p=21").content.decode()
+    assert "案件1000" in last and "案件0999" not in last
+    assert client.get(url + "?p=abc").status_code == 200 and client.get(url + "?p=9999").status_code == 200
+
+    response = client.get(url + "?state=released&format=xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    reasons = [row[7] for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert len(reasons) == 1_001 and reasons[0] == "案件0000" and reasons[-1] == "案件1000"
+    assert [r[0] for r in ws.iter_rows(min_row=3, max_row=4, values_only=True)] == [1, 2]
+    event = AuditEvent.objects.filter(action="recording.log_exported").get()
+    assert event.details["rows"] == 1_001
+
+
+def test_a_page_of_the_log_asks_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    _many_holds(world, 120)
+    client = logged_in(world.ops_a)
+    client.get(reverse("tenants_recordings:log"))
+    with django_assert_max_num_queries(15):  # the bound of every admin listing (test_admin_query_counts)
+        assert client.get(reverse("tenants_recordings:log") + "?p=2").status_code == 200
