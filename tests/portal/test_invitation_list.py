@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_list_shows_the_state_translated_not_its_code(world):
-    contact = world.tenant_a.contacts.first()
+    contact = world.tenant_a.contacts.create(name="周店员", email="waiting@a-shop.test")
     invitation_create(inviter=world.ops_a, email="waiting@a-shop.test", kind="contact", contact=contact)
     other = world.tenant_a2.contacts.create(name="钱店长", email="gone@a2-shop.test")
     invitation_create(inviter=world.ops_a, email="gone@a2-shop.test", kind="contact", contact=other)
