@@ -29,6 +29,7 @@ from wagtail.rich_text import expand_db_html
 
 from notices.pdf.sanitize import sanitize_body_html
 from portal.models import FeeNotice, FeeScheduleIndexPage, FeeSchedulePage, PdfStatus
+from portal.pages.site import public_url
 from portal.pdf.kept import (
     keep_pdf,
     kept_name,
@@ -48,13 +49,9 @@ TIME_LIMIT = 60.0
 
 
 def schedule_url(schedule: FeeSchedulePage) -> str:
-    """Where the QR code leads: the schedule's page at the portal's public
-    address. That is WAGTAILADMIN_BASE_URL, as for every link in emails, not
-    the Wagtail Site's hostname, which only routes the page tree (the demo's
-    is localhost) and is not what a phone at the counter can reach."""
-    parts = schedule.get_url_parts()
-    path = parts[2] if parts else "/"
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    """Where the QR code leads: the schedule's page, at the portal's public
+    address (a phone at the counter reads it)."""
+    return public_url(schedule)
 
 
 def _qr_data_uri(url: str) -> str:

@@ -19,6 +19,7 @@ from portal.models.accounts import Role
 from portal.models.handbook import HandbookAcknowledgement, HandbookEdition, PdfStatus
 from portal.models.pages import CentreHomePage, HandbookPage
 from portal.outbox import send_once
+from portal.pages.site import public_url
 from portal.pdf.kept import (
     PDF_FIELDS,
     keep_pdf,
@@ -163,7 +164,7 @@ def _mail_ack(edition, *, reminder: bool) -> int:
     the same day sends only what a killed worker had not handed over."""
     handbook = edition.handbook
     day = timezone.localdate().isoformat()
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + handbook.url
+    link = public_url(handbook)
     sent = 0
     with translation.override("zh-hans"):
         subject = (_("Reminder: please acknowledge the tenant service handbook") if reminder

@@ -203,3 +203,12 @@ def _set_groups(user, wanted: set[str], family: Q) -> None:
         user.groups.remove(*(current - target))
     if target - current:
         user.groups.add(*(target - current))
+
+
+def public_url(page: Page) -> str:
+    """A page at the portal's public address, for links that leave the
+    browser (emails, a printed QR code): WAGTAILADMIN_BASE_URL and the page's
+    path, not the Wagtail Site's hostname, which only routes the page tree
+    (the demo's is localhost) and is not where a tenant's phone can reach."""
+    parts = page.get_url_parts()
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (parts[2] if parts else "/")
