@@ -71,6 +71,11 @@ class Session:
         """Nothing on the page is wider than a phone's screen."""
         return self.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
+    def small_tap_targets(self) -> list[str]:
+        """The header's links and buttons shorter than a finger (44 px)."""
+        return self.page.evaluate("""() => [...document.querySelectorAll('.topnav a, .topnav button')]
+            .filter(e => e.getBoundingClientRect().height < 44).map(e => e.textContent.trim())""")
+
     def close(self):
         self.context.close()
 

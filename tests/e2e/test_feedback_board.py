@@ -23,7 +23,7 @@ def test_a_post_from_a_phone_to_a_published_reply(e2e_world, session_factory):
     tenant.page.locator("input[name=kind][value=complaint]").check()
     tenant.page.fill("input[name=subject]", "扶梯停运")
     tenant.page.fill("textarea[name=body]", "二楼东侧扶梯已停运两天，顾客上下不便。")
-    assert tenant.fits_phone()
+    assert tenant.fits_phone() and tenant.small_tap_targets() == []
     tenant.submit("post-form")
     post = FeedbackPost.objects.get()
     assert tenant.page.url.endswith(f"/feedback/{e2e_world.centre_a.code}/{post.pk}/")
