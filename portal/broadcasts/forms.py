@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from portal.models.broadcasts import AlertKind, AlertLevel
 
@@ -35,8 +36,9 @@ class GreetingForm(forms.Form):
 def holiday_choices() -> list[tuple[str, str]]:
     from .greetings import HOLIDAY_NAMES
 
-    # The 2015 one-off (抗战胜利纪念日) is no holiday to add again.
-    return [(name, label) for name, (label, _wish) in HOLIDAY_NAMES.items() if name != "Anti-Fascist 70th Day"]
+    # The 2015 one-off (抗战胜利纪念日) is no holiday to add again. Shown in
+    # the reader's language (the greeting itself is in Chinese, for tenants).
+    return [(name, pgettext("holiday", name)) for name in HOLIDAY_NAMES if name != "Anti-Fascist 70th Day"]
 
 
 class NewGreetingForm(forms.Form):
