@@ -60,6 +60,9 @@ def test_the_dashboard_shows_targets_against_goals_with_svg_charts(data):
     for key in ("visit_rate", "attainment", "face_to_face", "suggestion_reply", "response", "satisfaction"):
         assert f'data-testid="figure-{key}"' in html
     assert html.count("<svg") >= 4 and "<script src=\"http" not in html
+    # What each visit figure counts, said where a manager reads it (a reviewer
+    # took the annual visit rate for "visited at least once").
+    assert "错过一个窗口，该租户本年度即计为未达标" in html and "本年度至少当面走访过一次的租户占比" in html
 
 
 def test_drill_down_lists_overdue_visits_of_visible_centres_only(data):
