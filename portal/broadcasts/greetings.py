@@ -17,8 +17,6 @@ from portal.models.broadcasts import GreetingStatus, HolidayGreeting
 
 from .calendar import holiday_starts
 
-__all__ = ["holiday_starts"]  # its tests import it from here, where greetings find it
-
 PREPARE_DAYS_AHEAD = 5
 # A holiday's greeting already there within this many days of the day found
 # (one added by hand while the calendar did not know the year, on a date

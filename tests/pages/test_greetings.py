@@ -8,11 +8,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from portal.broadcasts.calendar import holiday_starts
 from portal.broadcasts.greetings import (
     greeting_decide,
     greeting_edit,
     greetings_prepare_upcoming,
-    holiday_starts,
 )
 from portal.broadcasts.tasks import greetings_send_due
 from portal.models import GreetingStatus, HolidayGreeting
