@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.spreadsheets import when
 from portal.uploads import AUDIO_KINDS, safe_name, upload_sha256, validate_upload
 from tenants.models import (
     CallRecording,
@@ -72,7 +73,7 @@ def recording_attach(
         raise RecordingError(_(
             "This call (%(recorded)s) is more than a day before the request was received (%(received)s): "
             "check the time, or attach it to the request it belongs to."
-        ) % {"recorded": _minute(recorded_at), "received": _minute(service_request.created_at)})
+        ) % {"recorded": when(recorded_at), "received": when(service_request.created_at)})
     digest = upload_sha256(upload)
     with transaction.atomic():
         rec = CallRecording(
@@ -84,10 +85,6 @@ def recording_attach(
         audit_record(actor=actor, action="recording.attached", obj=rec, request=request,
                      details={"request": service_request.number, "sha256": digest, "size": rec.size})
     return rec
-
-
-def _minute(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def recording_open(*, actor, recording: CallRecording, request: HttpRequest | None = None):
